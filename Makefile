@@ -1,0 +1,25 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+# Both install what is missing first (scripts/install-deps.sh).
+.PHONY: deps build test demo bench format lint clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	swift build
+
+test: deps
+	@scripts/test.sh
+
+demo: deps
+	@scripts/demo.sh
+
+format:
+	swift format --in-place --recursive Sources Tests Package.swift
+
+lint:
+	swift format lint --strict --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build .build-*
+	scripts/pg.sh destroy test-pg || true

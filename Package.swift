@@ -1,0 +1,59 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings shared by every target of ours: Swift 6 mode with strict concurrency.
+let settings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+/// Hot numeric code (the encoder, the vector scan) is optimised even in debug builds,
+/// so `swift test` runs the parity fixtures in seconds rather than minutes.
+let optimisedSettings: [SwiftSetting] = settings + [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"])]
+
+let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+    name: "refarch-tui",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "refarch-tui", targets: ["refarch-tui"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries: one module map and one shim header each; one Swift importer each.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+
+        // Layers, lowest first.
+        .target(name: "DedicatedThreads", swiftSettings: settings),
+        .target(name: "Catalog", swiftSettings: settings),
+        .target(name: "Configuration", dependencies: ["Catalog"], swiftSettings: settings),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "DedicatedThreads", log], swiftSettings: settings),
+        .target(name: "PostgresCatalog", dependencies: ["Catalog", "Postgres", log], swiftSettings: settings),
+        .target(name: "HTTP", dependencies: ["CCurl", "DedicatedThreads", log], swiftSettings: settings),
+        .target(name: "AWS", dependencies: ["HTTP", "CCrypto", log], swiftSettings: settings),
+        .target(name: "Embeddings", dependencies: ["COpenBLAS", "Catalog", "DedicatedThreads"], swiftSettings: optimisedSettings),
+        .target(
+            name: "RefarchCLI",
+            dependencies: [argumentParser, log, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Embeddings"],
+            swiftSettings: settings
+        ),
+        .executableTarget(name: "refarch-tui", dependencies: ["RefarchCLI"], swiftSettings: settings),
+
+        // Tests mirror the layers; TestSupport holds what several of them share.
+        .target(name: "TestSupport", dependencies: ["Catalog"], path: "Tests/TestSupport", swiftSettings: settings),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresCatalog", "Catalog", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: settings),
+    ]
+)

@@ -1,0 +1,7 @@
+#ifndef REFARCH_CCRYPTO_SHIM_H
+#define REFARCH_CCRYPTO_SHIM_H
+#include <openssl/sha.h>
+#include <openssl/hmac.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#endif

@@ -1,0 +1,97 @@
+import Foundation
+
+/// A serial executor that runs everything it is given on one OS thread of its own.
+///
+/// Why: libpq, libcurl, BLAS and ncurses block the calling thread. On a 2-core machine
+/// Swift's cooperative pool has two threads, and one blocked call halves the program. A
+/// client that makes blocking calls owns one of these and either makes it the executor of
+/// its actor (`unownedExecutor`) or hands it closures with ``run(_:)``; callers only await.
+///
+/// The thread keeps the executor alive until ``shutdown()`` is called; it then ends after
+/// the work already queued has run. Long-lived clients simply never shut theirs down.
+public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
+    // @unchecked Sendable: the mutable state (`work`, `isStopping`) is only touched while
+    // `condition` is locked; the thread itself is started once in `init`.
+    private enum Work {
+        case job(UnownedJob)
+        case closure(() -> Void)
+    }
+
+    private let condition = NSCondition()
+    private var work: [Work] = []
+    private var head = 0
+    private var isStopping = false
+    public let name: String
+
+    /// Starts the thread. `name` shows up in debuggers and `top -H`.
+    public init(name: String) {
+        self.name = name
+        let thread = Thread { [self] in self.loop() }
+        thread.name = name
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Stops taking work; the thread ends once the queued work has run.
+    public func shutdown() {
+        condition.lock()
+        isStopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        push(.job(UnownedJob(job)))
+    }
+
+    public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(ordinary: self)
+    }
+
+    /// Runs `body` on the dedicated thread and suspends the caller (not blocking it) until it returns.
+    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            push(.closure {
+                continuation.resume(with: Result { try body() })
+            })
+        }
+    }
+
+    /// Runs `body` on the dedicated thread without waiting for it.
+    public func execute(_ body: @escaping @Sendable () -> Void) {
+        push(.closure(body))
+    }
+
+    private func push(_ item: Work) {
+        condition.lock()
+        work.append(item)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while head == work.count && !isStopping {
+                condition.wait()
+            }
+            if head == work.count && isStopping {
+                condition.unlock()
+                return
+            }
+            let item = work[head]
+            head += 1
+            if head > 64 && head * 2 > work.count {
+                work.removeFirst(head)
+                head = 0
+            }
+            condition.unlock()
+            switch item {
+            case .job(let job):
+                job.runSynchronously(on: asUnownedSerialExecutor())
+            case .closure(let body):
+                body()
+            }
+        }
+    }
+}

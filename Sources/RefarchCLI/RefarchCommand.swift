@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `refarch-tui` command tree. Subcommands parse, build the concrete graph and call `run`.
+public struct RefarchCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "refarch-tui",
+        abstract: "Operator console and workers for semantic search over a Postgres product catalog.",
+        version: "0.1.0",
+        subcommands: []
+    )
+
+    public init() {}
+}

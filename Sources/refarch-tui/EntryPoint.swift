@@ -1,0 +1,8 @@
+import RefarchCLI
+
+@main
+struct EntryPoint {
+    static func main() async {
+        await RefarchCommand.main()
+    }
+}

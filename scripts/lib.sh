@@ -1,0 +1,32 @@
+# Shared shell helpers for the scripts in this folder. Source it; do not run it.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="$ROOT/.refarch"
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# A free TCP port on 127.0.0.1 (the kernel picks it when binding port 0).
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Runs a command as the postgres user when we are root (initdb and postgres refuse uid 0).
+as_pg_user() {
+  if [ "$(id -u)" = 0 ]; then
+    su postgres -s /bin/sh -c "$(printf '%q ' "$@")"
+  else
+    "$@"
+  fi
+}
+
+# Waits until an HTTP endpoint answers (any status), up to $2 seconds.
+wait_http() {
+  local url=$1 seconds=${2:-30} i=0
+  while ! curl -s -o /dev/null "$url"; do
+    i=$((i+1)); [ "$i" -ge $((seconds*10)) ] && return 1
+    sleep 0.1
+  done
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# What `make test` (and so CI) runs: build, start a fresh throwaway Postgres and the AWS
+# emulator on free loopback ports, run every test against them, stop them again.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+log "building (debug, with tests)"
+swift build --build-tests
+
+cleanup() {
+  "$ROOT/scripts/moto.sh" stop || true
+  "$ROOT/scripts/pg.sh" destroy test-pg || true
+}
+trap cleanup EXIT
+"$ROOT/scripts/pg.sh" destroy test-pg >/dev/null 2>&1 || true
+
+export REFARCH_MAKE_TEST=1
+REFARCH_TEST_DATABASE_URL=$("$ROOT/scripts/pg.sh" start test-pg); export REFARCH_TEST_DATABASE_URL
+REFARCH_TEST_AWS_ENDPOINT=$("$ROOT/scripts/moto.sh" start); export REFARCH_TEST_AWS_ENDPOINT
+export REFARCH_MODEL_DIR="$STATE/models/all-MiniLM-L6-v2"
+export REFARCH_PG_BIN="$PG_BIN" REFARCH_TEST_PG_DATA="$STATE/test-pg/data"
+log "Postgres: $REFARCH_TEST_DATABASE_URL  AWS emulator: $REFARCH_TEST_AWS_ENDPOINT"
+
+log "running the tests"
+swift test --skip-build "$@"
