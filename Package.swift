@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "DedicatedThreads", swiftSettings: settings),
         .target(name: "Catalog", swiftSettings: settings),
         .target(name: "Configuration", dependencies: ["Catalog"], swiftSettings: settings),
-        .target(name: "Postgres", dependencies: ["CLibPQ", "DedicatedThreads", log], swiftSettings: settings),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "Catalog", "DedicatedThreads", log], swiftSettings: settings),
         .target(name: "PostgresCatalog", dependencies: ["Catalog", "Postgres", log], swiftSettings: settings),
         .target(name: "HTTP", dependencies: ["CCurl", "DedicatedThreads", log], swiftSettings: settings),
         .target(name: "AWS", dependencies: ["HTTP", "CCrypto", log], swiftSettings: settings),

@@ -1,2 +1,0 @@
-/// Effective settings of every command: flags > environment > refarch.toml > defaults.
-public enum Configuration {}

@@ -1,0 +1,137 @@
+/// Where and how to connect to Postgres.
+///
+/// Built from `DATABASE_URL` (a libpq conninfo string or `postgresql://` URI) or from the
+/// reference architecture's `POSTGRES_DB_HOST/_PORT/_NAME/_USER/_PASSWORD` set. Values are
+/// handed to `PQconnectdbParams` as keyword/value pairs, never spliced into a string, so a
+/// password with spaces or quotes works; ``redactedDescription`` is safe to print.
+public struct PostgresConfiguration: Sendable, Hashable {
+    /// A conninfo string or URI; when set, it wins over the separate fields.
+    public var url: String?
+    public var host: String?
+    public var port: Int?
+    public var database: String?
+    public var user: String?
+    public var password: String?
+    public var sslMode: String?
+    /// Schemas to put first on `search_path` (tests use one schema each).
+    public var searchPath: [String]
+    /// Seconds libpq waits for a connection.
+    public var connectTimeoutSeconds: Int
+    public var applicationName: String
+
+    public init(url: String? = nil, host: String? = nil, port: Int? = nil, database: String? = nil,
+                user: String? = nil, password: String? = nil, sslMode: String? = nil,
+                searchPath: [String] = [], connectTimeoutSeconds: Int = 5,
+                applicationName: String = "refarch-tui") {
+        self.url = url
+        self.host = host
+        self.port = port
+        self.database = database
+        self.user = user
+        self.password = password
+        self.sslMode = sslMode
+        self.searchPath = searchPath
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.applicationName = applicationName
+    }
+
+    /// Reads `DATABASE_URL` or the `POSTGRES_DB_*` variables; nil when neither is set.
+    public static func fromEnvironment(_ environment: [String: String]) -> PostgresConfiguration? {
+        func value(_ key: String) -> String? {
+            guard let v = environment[key], !v.isEmpty else { return nil }
+            return v
+        }
+        if let url = value("DATABASE_URL") {
+            return PostgresConfiguration(url: url, sslMode: value("POSTGRES_SSLMODE"))
+        }
+        guard value("POSTGRES_DB_HOST") != nil || value("POSTGRES_DB_NAME") != nil else { return nil }
+        return PostgresConfiguration(
+            host: value("POSTGRES_DB_HOST"), port: value("POSTGRES_DB_PORT").flatMap { Int($0) },
+            database: value("POSTGRES_DB_NAME"), user: value("POSTGRES_DB_USER"),
+            password: value("POSTGRES_DB_PASSWORD"), sslMode: value("POSTGRES_SSLMODE"))
+    }
+
+    /// Keyword/value pairs for `PQconnectdbParams` (with `expand_dbname` when a URL is used).
+    var connectionParameters: [(String, String)] {
+        var pairs: [(String, String)] = []
+        if let url { pairs.append(("dbname", url)) }
+        if let host { pairs.append(("host", host)) }
+        if let port { pairs.append(("port", String(port))) }
+        if url == nil, let database { pairs.append(("dbname", database)) }
+        if let user { pairs.append(("user", user)) }
+        if let password { pairs.append(("password", password)) }
+        if let sslMode { pairs.append(("sslmode", sslMode)) }
+        pairs.append(("connect_timeout", String(connectTimeoutSeconds)))
+        pairs.append(("application_name", applicationName))
+        return pairs
+    }
+
+    /// Host, port, database and user, as far as known, without the password: for messages.
+    public var redactedDescription: String {
+        var parts = Self.parseURL(url)
+        if let host { parts.host = host }
+        if let port { parts.port = String(port) }
+        if let database { parts.database = database }
+        if let user { parts.user = user }
+        let hostPort = "\(parts.host ?? "localhost")\(parts.port.map { ":\($0)" } ?? "")"
+        var text = hostPort
+        if let database = parts.database { text += "/\(database)" }
+        if let user = parts.user { text += " as \(user)" }
+        return text
+    }
+
+    /// The host and port (for "cannot connect to …" messages).
+    public var endpointDescription: String {
+        var parts = Self.parseURL(url)
+        if let host { parts.host = host }
+        if let port { parts.port = String(port) }
+        return "\(parts.host ?? "localhost")\(parts.port.map { ":\($0)" } ?? "")"
+    }
+
+    struct URLParts {
+        var host: String?
+        var port: String?
+        var database: String?
+        var user: String?
+    }
+
+    /// Picks host, port, database and user out of a URI or conninfo, ignoring the password.
+    static func parseURL(_ url: String?) -> URLParts {
+        var parts = URLParts()
+        guard let url else { return parts }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            var rest = Substring(url.drop(while: { $0 != "/" }).dropFirst(2))
+            if let q = rest.firstIndex(of: "?") { rest = rest[..<q] }
+            var authority = rest
+            if let slash = rest.firstIndex(of: "/") {
+                authority = rest[..<slash]
+                let db = rest[rest.index(after: slash)...]
+                if !db.isEmpty { parts.database = String(db) }
+            }
+            if let at = authority.lastIndex(of: "@") {
+                let userInfo = authority[..<at]
+                parts.user = String(userInfo.split(separator: ":", maxSplits: 1).first ?? "")
+                authority = authority[authority.index(after: at)...]
+            }
+            if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+                parts.host = String(authority[..<colon])
+                parts.port = String(authority[authority.index(after: colon)...])
+            } else if !authority.isEmpty {
+                parts.host = String(authority)
+            }
+        } else {
+            for pair in url.split(separator: " ") {
+                let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard kv.count == 2 else { continue }
+                switch kv[0] {
+                case "host", "hostaddr": parts.host = kv[1]
+                case "port": parts.port = kv[1]
+                case "dbname": parts.database = kv[1]
+                case "user": parts.user = kv[1]
+                default: break
+                }
+            }
+        }
+        return parts
+    }
+}

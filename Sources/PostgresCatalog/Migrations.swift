@@ -1,0 +1,221 @@
+import Catalog
+import Logging
+import Postgres
+
+/// One versioned step of the schema. Steps run in order, each once, recorded in
+/// `refarch_schema_migrations`; all pending steps of one `migrate` run share a transaction,
+/// so a failure leaves the database exactly as it was.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    /// Checks that must pass before the step runs (e.g. no duplicate SKUs); throw to refuse.
+    let precondition: (@Sendable (isolated PostgresConnection) throws -> Void)?
+    /// Schema DDL only: never values.
+    let sql: String
+
+    init(_ version: Int, _ name: String, precondition: (@Sendable (isolated PostgresConnection) throws -> Void)? = nil, sql: String) {
+        self.version = version
+        self.name = name
+        self.precondition = precondition
+        self.sql = sql
+    }
+}
+
+/// Brings a database to the schema this build needs, and checks that it is there.
+public enum SchemaMigrator {
+    /// The channel the capture triggers NOTIFY (payload: the table's schema) once per statement.
+    public static let outboxChannel = "refarch_outbox"
+
+    /// The newest schema version this build knows.
+    public static var requiredVersion: Int { migrations.map(\.version).max() ?? 0 }
+
+    /// What `migrate` did.
+    public struct Report: Sendable, Equatable {
+        public var appliedVersions: [Int]
+        public var currentVersion: Int
+        public var replacedReferenceTriggers: [String]
+    }
+
+    /// Applies every pending migration in one transaction (serialised by an advisory lock).
+    public static func migrate(_ connection: PostgresConnection, logger: Logger = Logger(label: "refarch.migrate")) async throws -> Report {
+        try await connection.transaction(operation: "migrate the schema") { conn in
+            // One migrator at a time, even across processes.
+            try conn.execute("SELECT pg_advisory_xact_lock(724001)", operation: "lock the schema for migration")
+            try conn.execute("""
+                CREATE TABLE IF NOT EXISTS refarch_schema_migrations (
+                    version integer PRIMARY KEY,
+                    name text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now())
+                """, operation: "create the migrations table")
+            let applied = Set(try conn.query("SELECT version FROM refarch_schema_migrations", operation: "read applied migrations")
+                .map { try $0.decode(Int.self, at: 0) })
+            var report = Report(appliedVersions: [], currentVersion: applied.max() ?? 0, replacedReferenceTriggers: [])
+            for migration in migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(migration.version) {
+                if migration.version == 2 {
+                    report.replacedReferenceTriggers = try referenceTriggers(conn)
+                }
+                try migration.precondition?(conn)
+                try conn.executeScript(migration.sql, operation: "apply migration \(migration.version) (\(migration.name))")
+                try conn.execute("INSERT INTO refarch_schema_migrations (version, name) VALUES ($1, $2)",
+                                 [migration.version, migration.name], operation: "record migration \(migration.version)")
+                report.appliedVersions.append(migration.version)
+                report.currentVersion = migration.version
+                logger.info("Migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+            }
+            return report
+        }
+    }
+
+    /// The schema version the database is at (0 when it has none of ours).
+    public static func currentVersion(_ connection: PostgresConnection) async throws -> Int {
+        let exists = try await connection.query("SELECT to_regclass('refarch_schema_migrations') IS NOT NULL",
+                                                operation: "read the schema version")
+        guard try exists[0].decode(Bool.self, at: 0) else { return 0 }
+        return try await connection.query("SELECT coalesce(max(version), 0) FROM refarch_schema_migrations",
+                                          operation: "read the schema version")[0].decode(Int.self, at: 0)
+    }
+
+    /// Throws ``PostgresError/schemaNotMigrated(current:required:)`` unless the database is current.
+    public static func requireCurrent(_ connection: PostgresConnection) async throws {
+        let current = try await currentVersion(connection)
+        if current < requiredVersion {
+            throw PostgresError.schemaNotMigrated(current: current, required: requiredVersion)
+        }
+    }
+
+    /// Names of the reference architecture's `notify_change` triggers on the products table.
+    static func referenceTriggers(_ conn: isolated PostgresConnection) throws -> [String] {
+        try conn.query("""
+            SELECT tg.tgname FROM pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
+            WHERE tg.tgrelid = to_regclass('products_with_increment') AND NOT tg.tgisinternal
+              AND p.proname = 'notify_change' ORDER BY 1
+            """, operation: "look for the reference triggers").map { try $0.decode(String.self, at: 0) }
+    }
+
+    static let migrations: [Migration] = [
+        Migration(1, "products table", sql: """
+            CREATE TABLE IF NOT EXISTS products_with_increment (
+                id serial PRIMARY KEY,
+                created_at timestamptz DEFAULT now(),
+                name varchar(255),
+                sku varchar(255),
+                description text,
+                price money,
+                last_updated date DEFAULT current_date,
+                uuid uuid DEFAULT gen_random_uuid()
+            );
+            """),
+        Migration(2, "durable outbox and capture triggers", sql: """
+            -- The reference's notify_change triggers put the whole row into pg_notify, so writing
+            -- a row over ~8,000 bytes fails. Replace them: the outbox row is the change record,
+            -- NOTIFY is only a wake-up.
+            DO $$
+            DECLARE t record;
+            BEGIN
+                FOR t IN SELECT tg.tgname FROM pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
+                         WHERE tg.tgrelid = 'products_with_increment'::regclass AND NOT tg.tgisinternal
+                           AND p.proname = 'notify_change'
+                LOOP
+                    EXECUTE format('DROP TRIGGER %I ON products_with_increment', t.tgname);
+                END LOOP;
+                BEGIN
+                    DROP FUNCTION IF EXISTS notify_change();
+                EXCEPTION WHEN dependent_objects_still_exist THEN
+                    NULL; -- still used by another table's trigger: leave it
+                END;
+            END $$;
+
+            CREATE TABLE IF NOT EXISTS refarch_outbox (
+                seq bigserial PRIMARY KEY,
+                product_id bigint NOT NULL,
+                op text NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+                changed_at timestamptz NOT NULL DEFAULT clock_timestamp()
+            );
+
+            CREATE OR REPLACE FUNCTION refarch_capture_product_change() RETURNS trigger
+            LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+            BEGIN
+                IF TG_OP = 'DELETE' THEN
+                    INSERT INTO refarch_outbox (product_id, op) VALUES (OLD.id, 'delete');
+                    RETURN OLD;
+                END IF;
+                IF TG_OP = 'UPDATE' AND OLD.id IS DISTINCT FROM NEW.id THEN
+                    INSERT INTO refarch_outbox (product_id, op) VALUES (OLD.id, 'delete');
+                END IF;
+                INSERT INTO refarch_outbox (product_id, op) VALUES (NEW.id, lower(TG_OP));
+                RETURN NEW;
+            END $$;
+
+            CREATE OR REPLACE FUNCTION refarch_notify_outbox() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('refarch_outbox', TG_TABLE_SCHEMA);
+                RETURN NULL;
+            END $$;
+
+            DROP TRIGGER IF EXISTS refarch_capture_insert_delete ON products_with_increment;
+            DROP TRIGGER IF EXISTS refarch_capture_update ON products_with_increment;
+            DROP TRIGGER IF EXISTS refarch_notify_change ON products_with_increment;
+            CREATE TRIGGER refarch_capture_insert_delete
+                AFTER INSERT OR DELETE ON products_with_increment
+                FOR EACH ROW EXECUTE FUNCTION refarch_capture_product_change();
+            -- An UPDATE that changes nothing writes nothing.
+            CREATE TRIGGER refarch_capture_update
+                AFTER UPDATE ON products_with_increment
+                FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*)
+                EXECUTE FUNCTION refarch_capture_product_change();
+            CREATE TRIGGER refarch_notify_change
+                AFTER INSERT OR UPDATE OR DELETE ON products_with_increment
+                FOR EACH STATEMENT EXECUTE FUNCTION refarch_notify_outbox();
+            """),
+        Migration(3, "unique SKUs", precondition: { conn in
+            let rows = try conn.query("""
+                SELECT sku, array_agg(id ORDER BY id)::text FROM products_with_increment
+                WHERE sku IS NOT NULL GROUP BY sku HAVING count(*) > 1 ORDER BY sku LIMIT 50
+                """, operation: "look for duplicate SKUs")
+            guard rows.isEmpty else {
+                let duplicates = try rows.map { row in
+                    DuplicateSKU(sku: try row.decode(String.self, at: 0),
+                                 productIDs: try row.decode(String.self, at: 1)
+                                    .trimmingCharacters(in: ["{", "}"]).split(separator: ",").compactMap { Int64($0) })
+                }
+                throw MigrationError.duplicateSKUs(duplicates)
+            }
+        }, sql: """
+            CREATE UNIQUE INDEX IF NOT EXISTS products_with_increment_sku_key ON products_with_increment (sku);
+            """),
+    ]
+}
+
+/// A SKU that more than one product uses.
+public struct DuplicateSKU: Sendable, Equatable {
+    public let sku: String
+    public let productIDs: [Int64]
+}
+
+/// Why `db migrate` refused to change anything.
+public enum MigrationError: UserFacingError, Equatable {
+    case duplicateSKUs([DuplicateSKU])
+
+    public var summary: String {
+        switch self {
+        case .duplicateSKUs(let list):
+            let shown = list.prefix(10).map { "\($0.sku) (ids \($0.productIDs.map(String.init).joined(separator: ", ")))" }
+            return "Cannot make SKUs unique: \(list.count)\(list.count == 50 ? "+" : "") SKUs are used by more than one product: "
+                + shown.joined(separator: "; ") + (list.count > 10 ? "; …" : "") + ". Nothing was changed."
+        }
+    }
+
+    public var remedy: String? {
+        "Give each product its own SKU (`refarch-tui products update ID --sku NEW-SKU`), then run `refarch-tui db migrate` again."
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Set<Character>) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,5 +1,0 @@
-import Catalog
-import Postgres
-
-/// Schema, migrations and the Postgres product store.
-public enum PostgresCatalog {}

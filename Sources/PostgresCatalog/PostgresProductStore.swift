@@ -1,0 +1,143 @@
+import Catalog
+import Postgres
+
+/// The product catalog in `products_with_increment`, through a connection pool.
+///
+/// Prices travel as `numeric` text and are cast to `money` in SQL, so no locale setting can
+/// change them. Every value is a statement parameter; sort columns come from a fixed list.
+public struct PostgresProductStore: ProductStore {
+    public let pool: PostgresPool
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    static let columns = "id, created_at::text, name, sku, description, price::numeric::text, last_updated::text, uuid::text"
+
+    static func decode(_ row: PostgresRow) throws -> Product {
+        let priceText: String? = try row.decode(at: 5)
+        let price = try priceText.map { text throws -> Price in
+            do { return try Price(parsing: text) } catch {
+                throw PostgresError.decodingFailed(column: "price", type: "price", text: text)
+            }
+        } ?? Price(cents: 0)
+        let createdText: String? = try row.decode(at: 1)
+        return Product(
+            id: ProductID(try row.decode(Int64.self, at: 0)),
+            name: try row.decode(String?.self, at: 2) ?? "",
+            sku: try row.decode(String?.self, at: 3) ?? "",
+            description: try row.decode(String?.self, at: 4) ?? "",
+            price: price,
+            lastUpdated: try row.decode(String?.self, at: 6).flatMap(LocalDate.init(parsing:)),
+            createdAt: createdText.flatMap(PostgresTimestamp.parse),
+            uuid: try row.decode(String?.self, at: 7))
+    }
+
+    public func list(_ query: ProductQuery) async throws -> ProductPage {
+        let order: String
+        switch query.sort {
+        case .id: order = "id"
+        case .name: order = "name"
+        case .price: order = "price"
+        case .updated: order = "last_updated"
+        }
+        let direction = query.descending ? "DESC" : "ASC"
+        var parameters: [any PostgresEncodable] = [max(0, query.limit), max(0, query.offset)]
+        var whereClause = ""
+        if let filter = query.filter?.trimmingSpaces(), !filter.isEmpty {
+            parameters.append("%" + Self.escapeLike(filter) + "%")
+            whereClause = "WHERE name ILIKE $3 OR sku ILIKE $3 OR description ILIKE $3"
+        }
+        let sql = """
+            SELECT \(Self.columns), count(*) OVER () FROM products_with_increment \(whereClause)
+            ORDER BY \(order) \(direction) NULLS LAST, id \(direction) LIMIT $1 OFFSET $2
+            """
+        let rows = try await pool.query(sql, parameters, operation: "list products")
+        let products = try rows.map(Self.decode)
+        var total = try rows.first?.decode(Int.self, at: 8) ?? 0
+        if rows.isEmpty && query.offset > 0 {
+            total = try await count(filter: query.filter)
+        }
+        return ProductPage(products: products, totalCount: total)
+    }
+
+    private func count(filter: String?) async throws -> Int {
+        guard let filter = filter?.trimmingSpaces(), !filter.isEmpty else { return try await count() }
+        let rows = try await pool.query("""
+            SELECT count(*) FROM products_with_increment WHERE name ILIKE $1 OR sku ILIKE $1 OR description ILIKE $1
+            """, ["%" + Self.escapeLike(filter) + "%"], operation: "count products")
+        return try rows[0].decode(Int.self, at: 0)
+    }
+
+    /// Escapes `%`, `_` and `\` so user text is matched literally by ILIKE.
+    static func escapeLike(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            if ch == "%" || ch == "_" || ch == "\\" { out.append("\\") }
+            out.append(ch)
+        }
+        return out
+    }
+
+    public func product(id: ProductID) async throws -> Product? {
+        try await pool.query("SELECT \(Self.columns) FROM products_with_increment WHERE id = $1",
+                             [id.rawValue], operation: "read product \(id)").first.map(Self.decode)
+    }
+
+    public func product(sku: String) async throws -> Product? {
+        try await pool.query("SELECT \(Self.columns) FROM products_with_increment WHERE sku = $1",
+                             [sku.trimmingSpaces()], operation: "read product by SKU").first.map(Self.decode)
+    }
+
+    public func products(ids: [ProductID]) async throws -> [Product] {
+        guard !ids.isEmpty else { return [] }
+        return try await pool.query("SELECT \(Self.columns) FROM products_with_increment WHERE id = ANY($1::bigint[])",
+                                    [PostgresArray(ids.map(\.rawValue))], operation: "read products").map(Self.decode)
+    }
+
+    public func create(_ product: NewProduct) async throws -> Product {
+        do {
+            let rows = try await pool.query("""
+                INSERT INTO products_with_increment (name, sku, description, price, last_updated)
+                VALUES ($1, $2, $3, $4::numeric::money, coalesce($5::date, current_date))
+                RETURNING \(Self.columns)
+                """, [product.name, product.sku, product.description, product.price.decimalString, product.lastUpdated?.description],
+                operation: "add a product")
+            return try Self.decode(rows[0])
+        } catch let error as PostgresError where error.sqlState == "23505" {
+            throw ProductValidationErrors([.init(field: .sku, problem: .duplicateSKU(product.sku))])
+        }
+    }
+
+    public func update(id: ProductID, _ changes: ProductChanges) async throws -> Product? {
+        guard !changes.isEmpty else { return try await product(id: id) }
+        var assignments: [String] = []
+        var parameters: [any PostgresEncodable] = [id.rawValue]
+        func set(_ column: String, _ value: any PostgresEncodable, cast: String = "") {
+            parameters.append(value)
+            assignments.append("\(column) = $\(parameters.count)\(cast)")
+        }
+        if let name = changes.name { set("name", name) }
+        if let sku = changes.sku { set("sku", sku) }
+        if let description = changes.description { set("description", description) }
+        if let price = changes.price { set("price", price.decimalString, cast: "::numeric::money") }
+        if let date = changes.lastUpdated { set("last_updated", date.description, cast: "::date") }
+        do {
+            return try await pool.query("""
+                UPDATE products_with_increment SET \(assignments.joined(separator: ", ")) WHERE id = $1
+                RETURNING \(Self.columns)
+                """, parameters, operation: "update product \(id)").first.map(Self.decode)
+        } catch let error as PostgresError where error.sqlState == "23505" {
+            throw ProductValidationErrors([.init(field: .sku, problem: .duplicateSKU(changes.sku ?? ""))])
+        }
+    }
+
+    public func delete(id: ProductID) async throws -> Bool {
+        try await pool.query("DELETE FROM products_with_increment WHERE id = $1", [id.rawValue],
+                             operation: "delete product \(id)").affectedRows > 0
+    }
+
+    public func count() async throws -> Int {
+        try await pool.query("SELECT count(*) FROM products_with_increment", operation: "count products")[0].decode(Int.self, at: 0)
+    }
+}
