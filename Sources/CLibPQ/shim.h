@@ -14,4 +14,9 @@ static inline int refarch_pg_wait_readable(int fd, int timeout_ms) {
     struct pollfd p = { .fd = fd, .events = POLLIN, .revents = 0 };
     return poll(&p, 1, timeout_ms);
 }
+
+/// Drops libpq's notices instead of printing them to stderr (which would tear the console's screen);
+/// errors reach us through results and PQerrorMessage anyway.
+static void refarch_pg_ignore_notice(void *arg, const char *message) { (void)arg; (void)message; }
+static inline void refarch_pg_silence_notices(PGconn *conn) { PQsetNoticeProcessor(conn, refarch_pg_ignore_notice, 0); }
 #endif

@@ -72,6 +72,7 @@ public actor PostgresConnection {
         guard let conn else {
             throw PostgresError.connectionFailed(endpoint: configuration.endpointDescription, problem: .other("out of memory"))
         }
+        refarch_pg_silence_notices(conn)
         guard PQstatus(conn) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(conn))
             PQfinish(conn)
@@ -87,7 +88,7 @@ public actor PostgresConnection {
         if !configuration.searchPath.isEmpty {
             // Schema names come from our own code and tests, but are quoted as identifiers all the same.
             let path = configuration.searchPath.map { "\"" + $0.replacingAll("\"", with: "\"\"") + "\"" }
-            setup.append("SET search_path = " + path.joined(separator: ", ") + ", public")
+            setup.append("SET search_path = " + path.joined(separator: ", "))
         }
         for statement in setup {
             let result = PQexec(conn, statement)

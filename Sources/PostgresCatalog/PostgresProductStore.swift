@@ -36,10 +36,11 @@ public struct PostgresProductStore: ProductStore {
     public func list(_ query: ProductQuery) async throws -> ProductPage {
         let order: String
         switch query.sort {
-        case .id: order = "id"
-        case .name: order = "name"
-        case .price: order = "price"
-        case .updated: order = "last_updated"
+        // Qualified: the select list has output columns of the same names (price as text).
+        case .id: order = "products_with_increment.id"
+        case .name: order = "products_with_increment.name"
+        case .price: order = "products_with_increment.price"
+        case .updated: order = "products_with_increment.last_updated"
         }
         let direction = query.descending ? "DESC" : "ASC"
         var parameters: [any PostgresEncodable] = [max(0, query.limit), max(0, query.offset)]
@@ -50,7 +51,7 @@ public struct PostgresProductStore: ProductStore {
         }
         let sql = """
             SELECT \(Self.columns), count(*) OVER () FROM products_with_increment \(whereClause)
-            ORDER BY \(order) \(direction) NULLS LAST, id \(direction) LIMIT $1 OFFSET $2
+            ORDER BY \(order) \(direction) NULLS LAST, products_with_increment.id \(direction) LIMIT $1 OFFSET $2
             """
         let rows = try await pool.query(sql, parameters, operation: "list products")
         let products = try rows.map(Self.decode)

@@ -1,0 +1,199 @@
+import Catalog
+import Foundation
+@testable import Postgres
+import Testing
+import TestSupport
+
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"))
+struct PostgresConnectionTests {
+    @Test func typedValuesRoundTrip() async throws {
+        try await TestDatabase.withSchema { config in
+            let conn = try await PostgresConnection.connect(config)
+            defer { Task { await conn.close() } }
+            let rows = try await conn.query("""
+                SELECT $1::int4, $2::int8, $3::text, $4::numeric, '12.50'::money, '2024-02-29'::date::text,
+                       '2026-11-25 08:13:34.5+01'::timestamptz, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid::text,
+                       $5::bytea, '{"a": [1, 2]}'::jsonb, NULL::text, true
+                """, [Int32(-7), Int64.max, "héllo ✓", "1234.56", [UInt8]([0, 1, 255, 92])])
+            let row = rows[0]
+            #expect(try row.decode(Int32.self, at: 0) == -7)
+            #expect(try row.decode(Int64.self, at: 1) == Int64.max)
+            #expect(try row.decode(String.self, at: 2) == "héllo ✓")
+            #expect(try row.decode(Double.self, at: 3) == 1234.56)
+            #expect(try Price(parsing: try row.decode(String.self, at: 4)).cents == 1250)
+            #expect(try row.decode(String.self, at: 5) == "2024-02-29")
+            #expect(try row.decode(PostgresTimestamp.self, at: 6).secondsSince1970 == 1_795_590_814.5)
+            #expect(try row.decode(String.self, at: 7) == "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")
+            #expect(try row.decode([UInt8].self, at: 8) == [0, 1, 255, 92])
+            #expect(try row.decode(String.self, at: 9) == #"{"a": [1, 2]}"#)
+            #expect(try row.decode(String?.self, at: 10) == nil)
+            #expect(try row.decode(Bool.self, at: 11))
+        }
+    }
+
+    @Test func binaryResultsReadRawBytes() async throws {
+        try await TestDatabase.withSchema { config in
+            let conn = try await PostgresConnection.connect(config)
+            defer { Task { await conn.close() } }
+            let rows = try await conn.query("SELECT $1::bytea, 42::int8, 7::int4", [[UInt8](repeating: 7, count: 1536)],
+                                            resultFormat: .binary)
+            #expect(try rows[0].decode([UInt8].self, at: 0).count == 1536)
+            #expect(try rows[0].decode(Int64.self, at: 1) == 42)
+            #expect(try rows[0].decode(Int.self, at: 2) == 7)
+        }
+    }
+
+    @Test func transactionRollsBackOnError() async throws {
+        try await TestDatabase.withSchema { config in
+            let conn = try await PostgresConnection.connect(config)
+            defer { Task { await conn.close() } }
+            try await conn.execute("CREATE TABLE t (v text)")
+            struct Boom: Error {}
+            await #expect(throws: Boom.self) {
+                try await conn.transaction { c in
+                    try c.execute("INSERT INTO t VALUES ($1)", ["x"])
+                    throw Boom()
+                }
+            }
+            _ = try await conn.transaction { c in try c.execute("INSERT INTO t VALUES ($1)", ["y"]) }
+            let values = try await conn.query("SELECT v FROM t").map { try $0.decode(String.self, at: 0) }
+            #expect(values == ["y"])
+        }
+    }
+
+    @Test func statementErrorsCarrySQLState() async throws {
+        try await TestDatabase.withSchema { config in
+            let conn = try await PostgresConnection.connect(config)
+            defer { Task { await conn.close() } }
+            do {
+                try await conn.execute("SELECT * FROM no_such_table", operation: "read the void")
+                Issue.record("expected an error")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == "42P01")
+                #expect(error.summary.contains("read the void"))
+            }
+            // The connection is still usable after a statement error.
+            #expect(try await conn.query("SELECT 1")[0].decode(Int.self, at: 0) == 1)
+        }
+    }
+
+    @Test func copyInEscapesEverything() async throws {
+        try await TestDatabase.withSchema { config in
+            let conn = try await PostgresConnection.connect(config)
+            defer { Task { await conn.close() } }
+            try await conn.execute("CREATE TABLE t (a text, b text)")
+            let tricky = "tab\there\nnew line\\backslash\r\\N 'quote' \"dq\" ✓"
+            let n = try await conn.copyIn(table: "t", columns: ["a", "b"], rows: [[tricky, nil], ["plain", "\\N"]])
+            #expect(n == 2)
+            let rows = try await conn.query("SELECT a, b FROM t ORDER BY a DESC")
+            #expect(try rows[0].decode(String.self, at: 0) == tricky)
+            #expect(try rows[0].decode(String?.self, at: 1) == nil)
+            #expect(try rows[1].decode(String?.self, at: 1) == "\\N")
+        }
+    }
+
+    @Test func listenerReceivesNotifications() async throws {
+        try await TestDatabase.withSchema { config in
+            let channel = "test_" + UUID().uuidString.lowercased().prefix(8)
+            var events = PostgresListener.events(configuration: config, channels: [channel]).makeAsyncIterator()
+            #expect(await events.next() == .listening)
+            let conn = try await PostgresConnection.connect(config)
+            defer { Task { await conn.close() } }
+            try await conn.execute("SELECT pg_notify($1, $2)", [channel, "hello"])
+            #expect(await events.next() == .notification(channel: channel, payload: "hello"))
+        }
+    }
+
+    @Test func listenerReconnectsAfterItsSessionIsKilled() async throws {
+        try await TestDatabase.withSchema { config in
+            let channel = "test_" + UUID().uuidString.lowercased().prefix(8)
+            var events = PostgresListener.events(configuration: config, channels: [channel]).makeAsyncIterator()
+            #expect(await events.next() == .listening)
+            let conn = try await PostgresConnection.connect(config)
+            defer { Task { await conn.close() } }
+            try await conn.execute("""
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE pid <> pg_backend_pid() AND query ILIKE 'LISTEN%' AND query ILIKE '%' || $1 || '%'
+                """, [channel])
+            var sawDisconnect = false
+            while let event = await events.next() {
+                if case .disconnected = event { sawDisconnect = true }
+                if event == .listening { break }
+            }
+            #expect(sawDisconnect)
+            try await conn.execute("SELECT pg_notify($1, 'again')", [channel])
+            #expect(await events.next() == .notification(channel: channel, payload: "again"))
+        }
+    }
+
+    @Test func poolLendsEachConnectionToOneTaskAtATime() async throws {
+        try await TestDatabase.withSchema { config in
+            let pool = PostgresPool(configuration: config, maxConnections: 2)
+            let pids = try await withThrowingTaskGroup(of: Int32.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        try await pool.withConnection { conn in
+                            try await conn.transaction { c in
+                                try c.execute("SELECT pg_sleep(0.05)")
+                                return c.backendPID
+                            }
+                        }
+                    }
+                }
+                return try await group.reduce(into: Set<Int32>()) { $0.insert($1) }
+            }
+            #expect(pids.count <= 2)
+            await pool.close()
+        }
+    }
+}
+
+@Suite struct PostgresConnectionErrorTests {
+    @Test func refusedConnectionSaysWhatToDo() async throws {
+        let config = PostgresConfiguration(url: "postgresql://someone:hunter2@127.0.0.1:1/db")
+        do {
+            _ = try await PostgresConnection.connect(config)
+            Issue.record("expected a connection error")
+        } catch let error as PostgresError {
+            #expect(error == .connectionFailed(endpoint: "127.0.0.1:1", problem: .refused))
+            #expect(error.remedy?.contains("make demo") == true)
+            #expect(!"\(error)".contains("hunter2"))
+        }
+    }
+
+    @Test func unknownHostIsNamed() async throws {
+        let config = PostgresConfiguration(host: "no-such-host.invalid", port: 5432, database: "x", password: "hunter2")
+        do {
+            _ = try await PostgresConnection.connect(config)
+            Issue.record("expected a connection error")
+        } catch let error as PostgresError {
+            #expect(error == .connectionFailed(endpoint: "no-such-host.invalid:5432", problem: .unknownHost))
+            #expect(!"\(error)".contains("hunter2"))
+        }
+    }
+
+    @Test(arguments: [
+        ("connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  password authentication failed for user \"bob\"", PostgresError.ConnectionProblem.wrongPassword),
+        ("connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  database \"shop\" does not exist", .databaseMissing("shop")),
+        ("connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  role \"bob\" does not exist", .roleMissing("bob")),
+        ("connection to server at \"10.0.0.1\", port 5432 failed: timeout expired", .timedOut),
+    ])
+    func libpqMessagesAreClassified(message: String, expected: PostgresError.ConnectionProblem) {
+        #expect(PostgresError.classify(connectionMessage: message, database: nil, user: nil) == expected)
+    }
+
+    @Test func redactedDescriptionHidesThePassword() {
+        let config = PostgresConfiguration(url: "postgresql://app:s3cret@db.example.com:6543/shop?sslmode=require")
+        #expect(config.redactedDescription == "db.example.com:6543/shop as app")
+        #expect(PostgresConfiguration(host: "h", port: 1, database: "d", user: "u", password: "p").redactedDescription == "h:1/d as u")
+    }
+
+    @Test func environmentPrefersDatabaseURL() {
+        let env = ["DATABASE_URL": "postgresql://a@b/c", "POSTGRES_DB_HOST": "ignored", "POSTGRES_SSLMODE": "require"]
+        #expect(PostgresConfiguration.fromEnvironment(env) == PostgresConfiguration(url: "postgresql://a@b/c", sslMode: "require"))
+        let reference = ["POSTGRES_DB_HOST": "db", "POSTGRES_DB_PORT": "5433", "POSTGRES_DB_NAME": "n",
+                         "POSTGRES_DB_USER": "u", "POSTGRES_DB_PASSWORD": "p"]
+        #expect(PostgresConfiguration.fromEnvironment(reference)
+                == PostgresConfiguration(host: "db", port: 5433, database: "n", user: "u", password: "p"))
+    }
+}
