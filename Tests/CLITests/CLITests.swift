@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct CLIBasicsTests {
+    @Test func helpListsTheCommands() async throws {
+        let result = try await CLIRunner.run(["--help"])
+        #expect(result.status == 0)
+        for command in ["products", "db", "config"] {
+            #expect(result.stdout.contains(command))
+        }
+    }
+
+    @Test func unknownFlagIsAUsageError() async throws {
+        let result = try await CLIRunner.run(["products", "list", "--bogus"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Unknown option '--bogus'"))
+    }
+
+    @Test func badConfigValueNamesItsSource() async throws {
+        let result = try await CLIRunner.run(["config"], environment: ["POSTGRES_DB_PORT": "five"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("postgres.port from env POSTGRES_DB_PORT is \"five\""))
+    }
+
+    @Test func configMasksSecrets() async throws {
+        let result = try await CLIRunner.run(["config", "--json"], environment: [
+            "PINECONE_API_KEY": "pk-secret-1", "DATABASE_URL": "postgresql://u:pw-secret@h/db", "POSTGRES_DB_PASSWORD": "hunter2"])
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains("pk-secret-1"))
+        #expect(!result.stdout.contains("pw-secret"))
+        #expect(!result.stdout.contains("hunter2"))
+        struct Row: Decodable { let key: String; let value: String?; let source: String }
+        let rows = try JSONDecoder().decode([Row].self, from: Data(result.stdout.utf8))
+        #expect(rows.first { $0.key == "database.url" }?.source == "env DATABASE_URL")
+        #expect(rows.first { $0.key == "database.url" }?.value == "postgresql://u:****@h/db")
+    }
+
+    @Test func unreachableDatabaseSaysWhatToDoWithoutThePassword() async throws {
+        let result = try await CLIRunner.run(["products", "list"], environment: ["DATABASE_URL": "postgresql://u:pw-secret@127.0.0.1:1/db"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Cannot connect to Postgres at 127.0.0.1:1 (connection refused)."))
+        #expect(result.stderr.contains("make demo"))
+        #expect(!result.stderr.contains("pw-secret"))
+    }
+}
+
+/// Runs CLI commands against a fresh schema of the test cluster.
+struct CLISession {
+    let url: String
+
+    static func withSchema(_ body: (CLISession) async throws -> Void) async throws {
+        try await TestDatabase.withSchema { config in
+            let base = config.url!
+            let separator = base.contains("?") ? "&" : "?"
+            try await body(CLISession(url: base + separator + "options=-csearch_path%3D" + config.searchPath[0]))
+        }
+    }
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIRunner.Result {
+        try await CLIRunner.run(arguments, environment: environment.merging(["DATABASE_URL": url]) { a, _ in a })
+    }
+}
+
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"))
+struct CLIProductsTests {
+    struct ProductJSON: Decodable, Equatable {
+        let id: Int64
+        let name: String
+        let sku: String
+        let description: String
+        let price: Double
+        let last_updated: String?
+    }
+
+    @Test func unmigratedDatabaseSaysToMigrate() async throws {
+        try await CLISession.withSchema { cli in
+            let result = try await cli.run(["products", "list"])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("Run `refarch-tui db migrate`."))
+        }
+    }
+
+    @Test func productsRoundTripThroughTheCLI() async throws {
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            let again = try await cli.run(["db", "migrate"])
+            #expect(again.stdout.contains("Schema is current"))
+
+            let added = try await cli.run(["products", "add", "--name", "Trail Jacket", "--sku", "TJ-1", "--price", "$1,234.50",
+                                           "--description", "Keeps rain out.", "--last-updated", "2026-01-02", "--json"])
+            #expect(added.status == 0)
+            let product = try JSONDecoder().decode(ProductJSON.self, from: Data(added.stdout.utf8))
+            #expect(product.name == "Trail Jacket")
+            #expect(product.price == 1234.5)
+            #expect(product.last_updated == "2026-01-02")
+
+            let updated = try await cli.run(["products", "update", "--sku", "TJ-1", "--price", "99", "--json"])
+            #expect(updated.status == 0)
+            #expect(try JSONDecoder().decode(ProductJSON.self, from: Data(updated.stdout.utf8)).price == 99)
+
+            let renamed = try await cli.run(["products", "update", String(product.id), "--sku", "TJ-2"])
+            #expect(renamed.status == 0)
+
+            let fetched = try await cli.run(["products", "get", "--sku", "TJ-2", "--json"])
+            #expect(try JSONDecoder().decode(ProductJSON.self, from: Data(fetched.stdout.utf8)).id == product.id)
+
+            struct Page: Decodable { let total: Int; let products: [ProductJSON] }
+            let listed = try await cli.run(["products", "list", "--json"])
+            let page = try JSONDecoder().decode(Page.self, from: Data(listed.stdout.utf8))
+            #expect(page.total == 1)
+            #expect(page.products.map(\.sku) == ["TJ-2"])
+
+            let readOnly = try await cli.run(["products", "delete", String(product.id)], environment: ["REFARCH_READ_ONLY": "1"])
+            #expect(readOnly.status == 1)
+            #expect(readOnly.stderr.contains("read-only mode is on (env REFARCH_READ_ONLY)"))
+
+            #expect(try await cli.run(["products", "delete", String(product.id)]).status == 0)
+            let missing = try await cli.run(["products", "get", String(product.id)])
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("There is no product with id \(product.id)."))
+        }
+    }
+
+    @Test func invalidInputWritesNothingAndListsEveryProblem() async throws {
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            let result = try await cli.run(["products", "add", "--name", "", "--sku", "A B", "--price=-4"])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("name is required."))
+            #expect(result.stderr.contains("sku must not contain spaces."))
+            #expect(result.stderr.contains("price must not be negative."))
+            #expect(try await cli.run(["products", "count"]).stdout == "0\n")
+        }
+    }
+
+    @Test func seedAndImport() async throws {
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            #expect(try await cli.run(["db", "seed", "--count", "300", "--seed", "5"]).status == 0)
+            #expect(try await cli.run(["products", "count"]).stdout == "300\n")
+            // Seeding again continues with new SKUs instead of clashing.
+            #expect(try await cli.run(["db", "seed", "--count", "10"]).status == 0)
+            #expect(try await cli.run(["products", "count"]).stdout == "310\n")
+
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-import-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let bad = dir.appendingPathComponent("bad.csv")
+            try "name,sku,description,price,last_updated\nA,IMP-1,d,$1.00,2023-01-01\nB,IMP-2,d,$x,2023-01-01\n"
+                .write(to: bad, atomically: true, encoding: .utf8)
+            let failed = try await cli.run(["db", "import", bad.path])
+            #expect(failed.status == 1)
+            #expect(failed.stderr.contains("line 3: price \"$x\" is not a price"))
+            #expect(try await cli.run(["products", "count"]).stdout == "310\n")
+
+            let reference = Fixtures.path("data/refarch_products_10k.csv").path
+            let imported = try await cli.run(["db", "import", reference])
+            #expect(imported.status == 0)
+            #expect(imported.stdout.contains("Imported 9999 products"))
+            #expect(try await cli.run(["products", "count"]).stdout == "10309\n")
+        }
+    }
+}
