@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 # Both install what is missing first (scripts/install-deps.sh).
-.PHONY: deps build test demo bench format lint clean
+.PHONY: deps build test demo bench-seed format lint clean
 
 deps:
 	@scripts/install-deps.sh
@@ -23,3 +23,6 @@ lint:
 clean:
 	rm -rf .build .build-*
 	scripts/pg.sh destroy test-pg || true
+
+bench-seed: deps
+	@scripts/bench-seed.sh

@@ -5,8 +5,8 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 log "building"
-swift build -c release --product refarch-tui
-BIN="$(swift build -c release --show-bin-path)/refarch-tui"
+swift build --product refarch-tui
+BIN="$(swift build --show-bin-path)/refarch-tui"
 
 trap '"$ROOT/scripts/pg.sh" stop pg || true' EXIT
 DATABASE_URL=$("$ROOT/scripts/pg.sh" start pg); export DATABASE_URL

@@ -25,7 +25,10 @@ public struct SeedCatalog: Sendable {
 
     /// The product at position `index` (0-based); SKUs are unique across indexes.
     public func product(at index: Int) -> NewProduct {
-        var rng = SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        // Each index gets its own well-mixed stream; seeding with `seed + index` directly would
+        // make product i's second draw equal product i+1's first.
+        var mixer = SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        var rng = SplitMix64(seed: mixer.next())
         let kind = Self.kinds[rng.next(below: Self.kinds.count)]
         let noun = kind.nouns[rng.next(below: kind.nouns.count)]
         let brand = Self.brands[rng.next(below: Self.brands.count)]
