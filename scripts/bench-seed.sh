@@ -10,7 +10,7 @@ URL=$("$ROOT/scripts/pg.sh" start bench-pg)
 . "$STATE/bench-pg/env"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
 for run in 1 2 3; do
-  as_pg_user "$PG_BIN/psql" -h "$PGSOCK" -p "$PGPORT" -U refarch -d postgres -qc "DROP DATABASE IF EXISTS seedbench" -c "CREATE DATABASE seedbench"
+  as_pg_user "$PG_BIN/psql" -h "$PGSOCK" -p "$PGPORT" -U refarch -d postgres -qc "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS seedbench" -c "CREATE DATABASE seedbench"
   DB="${URL%/*}/seedbench"
   "$BIN" db migrate --database-url "$DB" >/dev/null
   "$BIN" db seed --count "${COUNT:-100000}" --database-url "$DB"

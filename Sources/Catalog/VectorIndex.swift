@@ -1,0 +1,116 @@
+/// A metadata value as Pinecone allows them: string, number, boolean or list of strings.
+/// (No null: a missing key is how "no value" is written.)
+public enum MetadataValue: Hashable, Sendable, Codable, CustomStringConvertible {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case strings([String])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let b = try? container.decode(Bool.self) { self = .bool(b) }
+        else if let n = try? container.decode(Double.self) { self = .number(n) }
+        else if let s = try? container.decode(String.self) { self = .string(s) }
+        else { self = .strings(try container.decode([String].self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let s): try container.encode(s)
+        case .number(let n):
+            if n.rounded() == n, abs(n) < 1e15 { try container.encode(Int64(n)) } else { try container.encode(n) }
+        case .bool(let b): try container.encode(b)
+        case .strings(let list): try container.encode(list)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .string(let s): return s
+        case .number(let n): return n.rounded() == n && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        case .bool(let b): return String(b)
+        case .strings(let list): return list.joined(separator: ",")
+        }
+    }
+
+    public var numberValue: Double? { if case .number(let n) = self { return n } else { return nil } }
+    public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+}
+
+/// Metadata attached to a vector.
+public typealias Metadata = [String: MetadataValue]
+
+/// One vector and its metadata, as written to the index. Ids are `<productId>#<chunk>`.
+public struct VectorRecord: Hashable, Sendable {
+    public var id: String
+    public var values: [Float]
+    public var metadata: Metadata
+
+    public init(id: String, values: [Float], metadata: Metadata = [:]) {
+        self.id = id
+        self.values = values
+        self.metadata = metadata
+    }
+}
+
+/// A similarity query.
+public struct VectorQuery: Sendable {
+    public var vector: [Float]
+    public var topK: Int
+    public var filter: MetadataFilter?
+    public var includeMetadata: Bool
+
+    public init(vector: [Float], topK: Int = 10, filter: MetadataFilter? = nil, includeMetadata: Bool = true) {
+        self.vector = vector
+        self.topK = topK
+        self.filter = filter
+        self.includeMetadata = includeMetadata
+    }
+}
+
+/// One result of a query: higher scores are closer (cosine similarity).
+public struct VectorMatch: Hashable, Sendable {
+    public var id: String
+    public var score: Float
+    public var metadata: Metadata?
+
+    public init(id: String, score: Float, metadata: Metadata? = nil) {
+        self.id = id
+        self.score = score
+        self.metadata = metadata
+    }
+}
+
+/// What an index holds.
+public struct IndexStats: Hashable, Sendable, Codable {
+    public var dimension: Int
+    public var metric: String
+    public var totalVectorCount: Int
+    public var namespaces: [String: Int]
+
+    public init(dimension: Int, metric: String, totalVectorCount: Int, namespaces: [String: Int]) {
+        self.dimension = dimension
+        self.metric = metric
+        self.totalVectorCount = totalVectorCount
+        self.namespaces = namespaces
+    }
+}
+
+/// Stores product vectors and finds the nearest ones.
+///
+/// Two implementations: `PineconeIndex` (AWS mode) and `LocalVectorIndex` (vectors in
+/// Postgres, searched exactly in memory). Workers, search and console see only this.
+/// Writes are idempotent (same id, same result), so retrying them is safe.
+public protocol VectorIndex: Sendable {
+    var dimension: Int { get }
+    func upsert(_ records: [VectorRecord]) async throws
+    func delete(ids: [String]) async throws
+    /// Deletes every record whose id starts with `prefix` (all chunks of a product: `"42#"`).
+    func delete(idPrefix prefix: String) async throws
+    func fetch(ids: [String]) async throws -> [VectorRecord]
+    /// Ids that start with `prefix`, in byte order.
+    func listIDs(prefix: String) async throws -> [String]
+    func query(_ query: VectorQuery) async throws -> [VectorMatch]
+    func stats() async throws -> IndexStats
+}
