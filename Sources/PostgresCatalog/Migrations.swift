@@ -184,6 +184,29 @@ public enum SchemaMigrator {
         }, sql: """
             CREATE UNIQUE INDEX IF NOT EXISTS products_with_increment_sku_key ON products_with_increment (sku);
             """),
+        Migration(4, "local vector index", sql: """
+            -- The embedded default's vector index. Every write takes change_seq from one
+            -- sequence under an advisory lock, so seq order is commit order and a reader that
+            -- has applied everything up to seq N can catch up with `change_seq > N`.
+            CREATE SEQUENCE IF NOT EXISTS refarch_vector_change_seq;
+            CREATE TABLE IF NOT EXISTS refarch_vectors (
+                id text PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 512),
+                product_id bigint,
+                chunk integer,
+                vector bytea NOT NULL,
+                metadata jsonb NOT NULL DEFAULT '{}',
+                change_seq bigint NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX IF NOT EXISTS refarch_vectors_change_seq ON refarch_vectors (change_seq);
+            CREATE INDEX IF NOT EXISTS refarch_vectors_product ON refarch_vectors (product_id);
+            -- Deletes leave a tombstone for readers that are catching up.
+            CREATE TABLE IF NOT EXISTS refarch_vector_tombstones (
+                change_seq bigint PRIMARY KEY,
+                id text NOT NULL,
+                deleted_at timestamptz NOT NULL DEFAULT now()
+            );
+            """),
     ]
 }
 
