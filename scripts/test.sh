@@ -22,4 +22,5 @@ export REFARCH_PG_BIN="$PG_BIN" REFARCH_TEST_PG_DATA="$STATE/test-pg/data"
 log "Postgres: $REFARCH_TEST_DATABASE_URL  AWS emulator: $REFARCH_TEST_AWS_ENDPOINT"
 
 log "running the tests"
-swift test --skip-build "$@"
+# A hung test must not hold CI for its whole budget.
+timeout --signal=INT --kill-after=30 1500 swift test --skip-build "$@"

@@ -56,13 +56,18 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {
                             threads: Int = ProcessInfo.processInfo.activeProcessorCount, follow: Bool = true,
                             logger: Logger = Logger(label: "refarch.index.local")) async throws -> LocalVectorIndex {
         let pool = PostgresPool(configuration: configuration, maxConnections: 3, logger: logger)
-        try await pool.withConnection { try await SchemaMigrator.requireCurrent($0) }
         let index = LocalVectorIndex(configuration: configuration, pool: pool, dimension: dimension, namespace: namespace,
                                      threads: threads, logger: logger)
-        index.schema = try await pool.query("SELECT current_schema()")[0].decode(String.self, at: 0)
-        if follow {
-            try await index.loadAll()
-            index.startListening()
+        do {
+            try await pool.withConnection { try await SchemaMigrator.requireCurrent($0) }
+            index.schema = try await pool.query("SELECT current_schema()")[0].decode(String.self, at: 0)
+            if follow {
+                try await index.loadAll()
+                index.startListening()
+            }
+        } catch {
+            await index.close()
+            throw error
         }
         return index
     }
@@ -102,7 +107,7 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {
                 }
                 try conn.execute("DECLARE refarch_vector_load BINARY NO SCROLL CURSOR FOR SELECT id, vector, metadata FROM refarch_vectors")
                 while true {
-                    let rows = try conn.query("FETCH 20000 FROM refarch_vector_load", operation: "load vectors")
+                    let rows = try conn.query("FETCH 20000 FROM refarch_vector_load", resultFormat: .binary, operation: "load vectors")
                     if rows.isEmpty { break }
                     try await self.indexThread.run { try self.apply(upserts: rows, idColumn: 0, vectorColumn: 1, metadataColumn: 2) }
                 }
