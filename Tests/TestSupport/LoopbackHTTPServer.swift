@@ -11,6 +11,8 @@ import Glibc
 /// it never touches Swift's cooperative pool; keep-alive is honoured, so a client that reuses
 /// connections can be observed doing it (``connectionCount``). Binds port 0 and reports the
 /// port the kernel chose. Only loopback: nothing outside the machine can reach it.
+///
+/// Its threads keep it alive: call ``stop()`` when the test is done with it.
 public final class LoopbackHTTPServer: Sendable {
     /// A request as the server received it.
     public struct Request: Sendable, Hashable {
@@ -101,35 +103,45 @@ public final class LoopbackHTTPServer: Sendable {
         }
     }
 
-    /// Stops accepting and closes open connections.
+    /// Stops accepting and closes open connections. Safe to call more than once.
+    ///
+    /// Only `shutdown` happens here; each descriptor is closed by the thread that uses it,
+    /// after it stopped using it. Closing from here could let that thread go on to `accept`
+    /// or `recv` on a descriptor number the process has meanwhile reused for another socket.
     public func stop() {
-        let sockets = state.withLock { state -> Set<Int32> in
+        state.withLock { state in
+            guard !state.stopped else { return }
             state.stopped = true
-            return state.sockets
+            shutdown(listener, Int32(SHUT_RDWR))
+            for socket in state.sockets { shutdown(socket, Int32(SHUT_RDWR)) }
         }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for socket in sockets { shutdown(socket, Int32(SHUT_RDWR)) }
     }
-
-    deinit { stop() }
 
     private func acceptLoop() {
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 {
-                if state.withLock({ $0.stopped }) { return }
-                if errno == EINTR { continue }
+                if errno == EINTR && !state.withLock({ $0.stopped }) { continue }
+                close(listener)
                 return
             }
-            state.withLock {
-                $0.connections += 1
-                $0.sockets.insert(client)
+            let accepted = state.withLock { state -> Bool in
+                guard !state.stopped else { return false }
+                state.connections += 1
+                state.sockets.insert(client)
+                return true
+            }
+            guard accepted else {
+                close(client)
+                close(listener)
+                return
             }
             let thread = Thread { [self] in
                 self.serve(client)
-                _ = self.state.withLock { $0.sockets.remove(client) }
-                close(client)
+                self.state.withLock { state in
+                    state.sockets.remove(client)
+                    close(client)
+                }
             }
             thread.name = "test.http.conn"
             thread.start()
