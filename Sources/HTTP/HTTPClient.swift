@@ -55,6 +55,10 @@ public final class HTTPClient: Sendable {
         self.pool = CurlWorkerPool(configuration: configuration)
     }
 
+    deinit {
+        pool.shutdown()
+    }
+
     /// Sends `request` and suspends until the whole response has arrived.
     ///
     /// Throws ``HTTPError`` when no HTTP response came back; any status, 4xx and 5xx

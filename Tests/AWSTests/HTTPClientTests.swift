@@ -99,16 +99,40 @@ struct HTTPClientTests {
         }
     }
 
-    @Test("TLS peers are verified: an untrusted certificate fails")
+    @Test("TLS peers are verified: a self-signed certificate fails unless its CA bundle is given")
     func tlsVerification() async throws {
-        // The loopback server speaks plain HTTP; an https request to it fails the handshake,
-        // which is what an untrusted peer looks like from here. A client that skipped
-        // verification would fail too, so this pins only that https is attempted, not skipped.
-        let server = try LoopbackHTTPServer(replies: [.respond(status: 200)])
-        defer { server.stop() }
-        let error = await #expect(throws: HTTPError.self) {
-            try await HTTPClient().send(HTTPRequest(url: "https://127.0.0.1:\(server.port)/", timeout: .seconds(2)))
+        let dir = try TemporaryDirectory()
+        let generated = try await BuiltBinary.runProcess("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir.path + "/key.pem", "-out", dir.path + "/cert.pem",
+        ])
+        try #require(generated.status == 0, "openssl req failed: \(generated.stderr)")
+        // A free port: let the kernel pick one, then hand it to openssl's test server.
+        let probe = try LoopbackHTTPServer(replies: [.respond(status: 200)])
+        let port = probe.port
+        probe.stop()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        server.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", dir.path + "/cert.pem", "-key", dir.path + "/key.pem", "-www", "-quiet"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate() }
+
+        let url = "https://127.0.0.1:\(port)/"
+        let trusting = HTTPClient(configuration: .init(caBundlePath: dir.path + "/cert.pem"))
+        var response: HTTPResponse?
+        for _ in 0..<50 where response == nil {
+            response = try? await trusting.send(HTTPRequest(url: url, timeout: .seconds(2)))
+            if response == nil { try await Task.sleep(for: .milliseconds(100)) }
         }
-        #expect(error?.isRetryable == true)
+        #expect(response?.status == 200)
+
+        let error = await #expect(throws: HTTPError.self) { try await HTTPClient().send(HTTPRequest(url: url, timeout: .seconds(2))) }
+        guard case .transferFailed(_, let detail) = error else {
+            Issue.record("expected a TLS failure, got \(String(describing: error))")
+            return
+        }
+        #expect(detail.contains("certificate"))
     }
 }

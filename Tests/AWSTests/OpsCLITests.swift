@@ -22,10 +22,15 @@ enum BuiltBinary {
 
     /// Runs the binary and waits without blocking a cooperative thread (termination handler).
     static func run(_ arguments: [String], environment: [String: String]) async throws -> Result {
+        try await runProcess(try path(), arguments, environment: environment)
+    }
+
+    /// Runs any executable to completion and collects its output.
+    static func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try path())
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.environment = environment
+        if let environment { process.environment = environment }
         let directory = NSTemporaryDirectory() + "refarch-cli-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
