@@ -1,3 +1,9 @@
+// The AWS target: SigV4 signing, the credential chain, region and endpoint resolution,
+// standard-mode retries, typed errors, and clients for the services the system uses (SQS,
+// SNS, ECS, RDS, CloudWatch, Application Auto Scaling). It talks HTTP only through the HTTP
+// target (HTTPTransport) and crypto through CCrypto; it must not import the console, the
+// database layer or the CLI.
+
 import Foundation
 import HTTP
 import Logging

@@ -91,6 +91,14 @@ public struct ProfileCredentialProvider: AWSCredentialProvider {
                 return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: section["aws_session_token"].flatMap { $0.isEmpty ? nil : $0 }, source: name)
             }
         }
+        // A profile that gets its keys another way must not silently fall through to the
+        // container or instance credentials of some other identity.
+        let unsupported = ["role_arn", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file"].filter { files[$0] != nil }
+        if !unsupported.isEmpty {
+            throw AWSError.credentialsUnavailable(
+                source: name,
+                reason: "the profile uses \(unsupported.joined(separator: ", ")), which refarch-tui does not support; put keys in the profile or the environment (e.g. `aws configure export-credentials --format env`)")
+        }
         return nil
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 
-/// HTTP on libcurl: the transport under the AWS and Pinecone clients.
-///
-/// This layer owns libcurl and its threads. It knows nothing of AWS or Pinecone: it sends a
-/// request with headers and a body and hands back the status, headers and body. Blocking
-/// libcurl calls run on threads the ``HTTPClient`` owns, never on Swift's cooperative pool.
+// The HTTP target: the transport under the AWS and Pinecone clients.
+//
+// This layer owns libcurl (the only importer of CCurl) and its threads. It knows nothing of
+// AWS or Pinecone: it sends a request with headers and a body and hands back the status,
+// headers and body. Blocking libcurl calls run on threads the HTTPClient owns, never on
+// Swift's cooperative pool. It must not import AWS or anything above it.
 
 /// An HTTP method, spelled as it goes on the wire.
 public struct HTTPMethod: RawRepresentable, Sendable, Hashable, CustomStringConvertible {

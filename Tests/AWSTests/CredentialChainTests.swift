@@ -152,6 +152,19 @@ struct CredentialChainTests {
         #expect(found.accessKeyID == "ASIACONTAINER")
     }
 
+    @Test("shared files: a profile that assumes a role is reported, not skipped")
+    func unsupportedProfileKind() async throws {
+        let dir = try TemporaryDirectory()
+        let environment = ["AWS_PROFILE": "admin", "AWS_CONFIG_FILE": try dir.write("config", "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = default\n")]
+        let error = await #expect(throws: AWSError.self) { try await chain(environment).resolve() }
+        guard case .credentialsUnavailable(let source, let reason) = error else {
+            Issue.record("expected credentialsUnavailable, got \(String(describing: error))")
+            return
+        }
+        #expect(source == "shared files (profile admin)")
+        #expect(reason.contains("role_arn"))
+    }
+
     @Test("container credentials: FULL_URI on loopback with the token read from the token file")
     func containerFullURIWithTokenFile() async throws {
         let dir = try TemporaryDirectory()
