@@ -74,10 +74,12 @@ public enum AWSError: Error, Sendable, Hashable, CustomStringConvertible {
     public var summary: String {
         switch self {
         case .service(let error):
+            var message = error.message.trimmingWhitespace()
+            while message.hasSuffix(".") { message.removeLast() }
             if isAccessDenied {
-                return "\(error.service) denied \(error.operation): \(error.code)\(error.message.isEmpty ? "" : " (\(error.message))")."
+                return "\(error.service) denied \(error.operation): \(error.code)\(message.isEmpty ? "" : " (\(message))")."
             }
-            return "\(error.service) \(error.operation) failed: \(error.code)\(error.message.isEmpty ? "" : ": \(error.message)")."
+            return "\(error.service) \(error.operation) failed: \(error.code)\(message.isEmpty ? "" : ": \(message)")."
         case .noCredentials:
             return "No AWS credentials found."
         case .credentialsUnavailable(let source, let reason):
@@ -108,6 +110,12 @@ public enum AWSError: Error, Sendable, Hashable, CustomStringConvertible {
             }
             if error.hasCode("QueueDoesNotExist") || error.hasCode("AWS.SimpleQueueService.NonExistentQueue") {
                 return "Check SQS_QUEUE_URL (or SQS_DLQ_URL) and AWS_REGION."
+            }
+            if error.code == "DBInstanceNotFound" {
+                return "Check the DB instance identifier (--instance or RDS_INSTANCE_ID) and AWS_REGION."
+            }
+            if error.code.hasSuffix("NotFound") || error.code.hasSuffix("NotFoundException") || error.code.hasSuffix("DoesNotExist") {
+                return "Check the name or ARN, AWS_REGION and the account the credentials belong to\(Self.sourceNote(error))."
             }
             if RetryPolicy.isThrottlingCode(error.code) || error.statusCode >= 500 {
                 return "The service is busy or failing; try again shortly\(error.requestID.map { " (request id \($0))" } ?? "")."

@@ -57,7 +57,7 @@ struct RedactionTests {
         let sqs = SQSClient(configuration: Self.configuration(server, logger: Logger(label: "test")))
         let error = try #require(await #expect(throws: AWSError.self) { try await sqs.purgeQueue(url: "http://127.0.0.1/123456789012/jobs.fifo") })
         #expect(error.isAccessDenied)
-        #expect(error.summary == "SQS denied PurgeQueue: AccessDenied (Access to the resource is denied.).")
+        #expect(error.summary == "SQS denied PurgeQueue: AccessDenied (Access to the resource is denied).")
         #expect(error.remedy.contains("sqs:PurgeQueue"))
         #expect(error.remedy.contains("credentials came from ECS container credentials"))
     }

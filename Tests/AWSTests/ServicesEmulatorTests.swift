@@ -160,6 +160,8 @@ struct ServicesEmulatorTests {
         let error = await #expect(throws: AWSError.self) { try await rds.describeDBInstances(identifier: Emulator.unique("missing")) }
         #expect(error?.serviceError?.code == "DBInstanceNotFound")
         #expect(error?.serviceError?.statusCode == 404)
+        #expect(error?.serviceError?.requestID?.isEmpty == false)
+        #expect(error?.remedy.contains("RDS_INSTANCE_ID") == true)
     }
 
     @Test("CloudWatch: get metric data and describe alarms")
