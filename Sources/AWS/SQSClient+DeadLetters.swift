@@ -43,6 +43,8 @@ public struct RedriveResult: Codable, Sendable, Hashable {
     public var moved: Int
     /// Messages the source refused (they stay in the DLQ).
     public var failed: Int
+    /// Dead letters of other source queues, left in the DLQ (copy only).
+    public var skipped: Int = 0
     public var taskHandle: String?
     /// The move task's final (or current, when not waited for) status.
     public var taskStatus: String?
@@ -102,7 +104,9 @@ extension SQSClient {
     /// group and deduplication ids, and only then deleted from the DLQ. A stop half-way
     /// therefore loses nothing: an unsent message is still in the DLQ, and a sent-but-not-
     /// deleted one is sent again with the same deduplication id, which a FIFO queue drops
-    /// within its 5-minute window (a standard queue may then get it twice).
+    /// within its 5-minute window (a standard queue may then get it twice). A DLQ shared by
+    /// several queues keeps the dead letters of the others (`DeadLetterQueueSourceArn`).
+    /// Messages being copied stay hidden in the DLQ for `visibilityTimeout`.
     public func redrive(
         deadLetterURL: String,
         sourceURL: String,
@@ -110,6 +114,7 @@ extension SQSClient {
         waitForTask: Bool = true,
         pollInterval: Duration = .seconds(2),
         receiveWait: Duration = .seconds(1),
+        visibilityTimeout: Duration = .seconds(60),
         sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) async throws(AWSError) -> RedriveResult {
         if method != .copy {
@@ -120,7 +125,7 @@ extension SQSClient {
                 client.logger.info("Message move tasks are not offered; copying instead", metadata: ["queue": "\(SQSQueueURL.name(of: deadLetterURL))"])
             }
         }
-        return try await redriveByCopying(deadLetterURL: deadLetterURL, sourceURL: sourceURL, receiveWait: receiveWait)
+        return try await redriveByCopying(deadLetterURL: deadLetterURL, sourceURL: sourceURL, receiveWait: receiveWait, visibilityTimeout: visibilityTimeout)
     }
 
     /// True when an error means "this endpoint has no message move tasks" rather than a
@@ -154,38 +159,49 @@ extension SQSClient {
         return RedriveResult(method: .moveTask, moved: task?.messagesMoved ?? 0, failed: 0, taskHandle: handle, taskStatus: task?.status ?? "RUNNING")
     }
 
-    private func redriveByCopying(deadLetterURL: String, sourceURL: String, receiveWait: Duration) async throws(AWSError) -> RedriveResult {
+    private func redriveByCopying(deadLetterURL: String, sourceURL: String, receiveWait: Duration, visibilityTimeout: Duration) async throws(AWSError) -> RedriveResult {
         let sourceIsFIFO = SQSQueueURL.name(of: sourceURL).hasSuffix(".fifo")
-        var moved = 0
-        var failed = 0
+        let sourceARN = try await queueARN(sourceURL)
+        var result = RedriveResult(method: .copy, moved: 0, failed: 0)
         var handled: Set<String> = []
         while true {
-            let messages = try await receiveMessages(url: deadLetterURL, maxMessages: 10, wait: receiveWait, visibilityTimeout: .seconds(60))
-                .filter { !handled.contains($0.messageID) }
-            if messages.isEmpty { break }
+            let received = try await receiveMessages(url: deadLetterURL, maxMessages: 10, wait: receiveWait, visibilityTimeout: visibilityTimeout)
+                .filter { handled.insert($0.messageID).inserted }
+            if received.isEmpty { break }
+
+            // Another queue's dead letters: give them back at once, untouched.
+            let foreign = received.filter { $0.attributes["DeadLetterQueueSourceArn"].map { $0 != sourceARN } ?? false }
+            if !foreign.isEmpty {
+                let entries = foreign.enumerated().map { VisibilityEntry(id: "f\($0.offset)", receiptHandle: $0.element.receiptHandle, visibilityTimeout: .zero) }
+                _ = try await changeMessageVisibilityBatch(url: deadLetterURL, entries: entries)
+                result.skipped += foreign.count
+            }
+            let messages = received.filter { message in !foreign.contains { $0.messageID == message.messageID } }
+            if messages.isEmpty { continue }
+
             let entries = messages.enumerated().map { index, message in
                 SendMessageEntry(
                     id: "m\(index)", body: message.body, attributes: message.messageAttributes,
                     messageGroupID: sourceIsFIFO ? (message.messageGroupID ?? "redrive") : nil,
                     deduplicationID: sourceIsFIFO ? (message.deduplicationID ?? message.messageID) : nil)
             }
+            // Send first, delete after: a stop in between leaves a copy in the DLQ, never none.
             let sent = try await sendMessageBatch(url: sourceURL, entries: entries)
             let sentIDs = Set(sent.successful.map(\.id))
-            failed += sent.failed.count
+            result.failed += sent.failed.count
             for failure in sent.failed {
                 client.logger.warning("Redrive send was refused", metadata: ["queue": "\(SQSQueueURL.name(of: sourceURL))", "error": "\(failure.code)"])
             }
             let deletes = messages.enumerated().filter { sentIDs.contains("m\($0.offset)") }.map {
                 DeleteMessageEntry(id: "m\($0.offset)", receiptHandle: $0.element.receiptHandle)
             }
-            for message in messages { handled.insert(message.messageID) }
             if !deletes.isEmpty {
                 let deleted = try await deleteMessageBatch(url: deadLetterURL, entries: deletes)
-                moved += deleted.successful.count
+                result.moved += deleted.successful.count
             }
             if sentIDs.isEmpty { break }  // the source refuses everything: stop rather than spin
         }
-        return RedriveResult(method: .copy, moved: moved, failed: failed, taskHandle: nil, taskStatus: nil)
+        return result
     }
 
     private func queueARN(_ url: String) async throws(AWSError) -> String {

@@ -82,7 +82,11 @@ struct QueuePeekCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "peek",
         abstract: "Show messages with their body and attributes without deleting them.",
-        discussion: "SQS has no true peek: the messages are received and made visible again at once, which raises their receive count.")
+        discussion: """
+            SQS has no true peek: the messages are received and made visible again at once, which \
+            raises their receive count. On the jobs queue that counts towards maxReceiveCount, so \
+            peeking there can move a message to the dead-letter queue.
+            """)
 
     @OptionGroup var options: OpsOptions
 
@@ -174,6 +178,9 @@ struct QueueRedriveCommand: AsyncParsableCommand {
                 print("Moved \(result.moved) messages from \(output.from) to \(output.to) by \(how).")
                 if result.failed > 0 {
                     print("\(result.failed) messages were refused by \(output.to) and stay in \(output.from).")
+                }
+                if result.skipped > 0 {
+                    print("\(result.skipped) messages came from other queues and stay in \(output.from).")
                 }
             }
             if result.failed > 0 { throw ExitCode(1) }

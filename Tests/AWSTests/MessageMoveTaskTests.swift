@@ -68,7 +68,7 @@ struct MessageMoveTaskTests {
         let stub = try MoveTaskStub(statuses: [("RUNNING", 2), ("RUNNING", 4), ("COMPLETED", 5)])
         let recorder = SleepRecorder()
         let result = try await stub.sqs.redrive(deadLetterURL: dlq, sourceURL: source, method: .auto, pollInterval: .seconds(2), sleep: recorder.sleep)
-        #expect(result == RedriveResult(method: .moveTask, moved: 5, failed: 0, taskHandle: "task-handle-1", taskStatus: "COMPLETED"))
+        #expect(result == RedriveResult(method: .moveTask, moved: 5, failed: 0, skipped: 0, taskHandle: "task-handle-1", taskStatus: "COMPLETED"))
         #expect(recorder.delays == [.seconds(2), .seconds(2)])
         #expect(stub.body(of: "AmazonSQS.StartMessageMoveTask")["SourceArn"] as? String == MoveTaskStub.dlqARN)
         #expect(stub.body(of: "AmazonSQS.StartMessageMoveTask")["DestinationArn"] as? String == MoveTaskStub.sourceARN)
