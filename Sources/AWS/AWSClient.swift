@@ -7,6 +7,7 @@
 import Foundation
 import HTTP
 import Logging
+import Synchronization
 
 /// The wire protocol of a service: how a call is encoded and how its errors come back.
 public enum AWSProtocol: Sendable, Hashable {
@@ -29,6 +30,8 @@ public struct AWSClient: Sendable {
     public let endpoint: String
     /// The clock used for signatures (tests pin it).
     public var now: @Sendable () -> Date
+    /// How far the service's clock is ahead of ours, learnt from clock-skew rejections.
+    let clockSkew = ClockSkew()
 
     public init(service: AWSService, protocol serviceProtocol: AWSProtocol, configuration: AWSConfiguration, now: @escaping @Sendable () -> Date = { Date() }) {
         self.service = service
@@ -98,7 +101,8 @@ public struct AWSClient: Sendable {
         while true {
             let credentials = try await resolveCredentials()
             var request = HTTPRequest(method: .post, url: endpoint + "/", headers: headers, body: body, timeout: timeout)
-            SigV4Signer(region: configuration.region, service: service.signingName).sign(&request, credentials: credentials, date: now())
+            let signingDate = now().addingTimeInterval(clockSkew.offset)
+            SigV4Signer(region: configuration.region, service: service.signingName).sign(&request, credentials: credentials, date: signingDate)
 
             let failure: AWSError
             let kind: RetryPolicy.FailureKind
@@ -115,6 +119,12 @@ public struct AWSClient: Sendable {
                 }
                 let error = decodeError(response, operation: operation, credentials: credentials)
                 failure = .service(error)
+                if attempt < policy.maxAttempts, clockSkew.learn(from: response, error: error, signedAt: signingDate) {
+                    // Our clock is off: sign again with the service's time, at once.
+                    logger.warning("Clock skew corrected", metadata: ["service": "\(service.serviceID)", "skew_s": "\(Int(clockSkew.offset))"])
+                    attempt += 1
+                    continue
+                }
                 kind = RetryPolicy.classify(statusCode: error.statusCode, code: error.code)
                 if let header = response.headers["x-amz-retry-after"], let ms = Int(header) { retryAfter = .milliseconds(ms) }
             } catch {
@@ -209,6 +219,42 @@ public struct AWSClient: Sendable {
         default:
             return "\(error)"
         }
+    }
+}
+
+/// The difference between the service's clock and ours.
+///
+/// Why: a request signed more than ~5 minutes off the service's time is rejected (a
+/// container on a host with a drifting clock, a laptop after sleep). Like the SDKs, the
+/// client reads the reply's `Date` header on a clock-skew error, remembers the offset and
+/// signs again; later requests of the same client use it from the start.
+final class ClockSkew: Sendable {
+    private let seconds = Mutex<TimeInterval>(0)
+
+    static let codes: Set<String> = [
+        "RequestTimeTooSkewed", "RequestExpired", "InvalidSignatureException", "SignatureDoesNotMatch", "AuthFailure", "RequestInTheFuture",
+    ]
+
+    var offset: TimeInterval { seconds.withLock { $0 } }
+
+    /// Records the skew when `error` is a clock-skew rejection and the reply's `Date` is more
+    /// than 4 minutes from the time the request was signed; true when the request should be
+    /// signed again.
+    func learn(from response: HTTPResponse, error: AWSError.ServiceError, signedAt: Date) -> Bool {
+        guard Self.codes.contains(error.code), let header = response.headers["Date"], let serverDate = Self.parseHTTPDate(header) else { return false }
+        let skew = serverDate.timeIntervalSince(signedAt)
+        guard abs(skew) > 240 else { return false }
+        seconds.withLock { $0 += skew }
+        return true
+    }
+
+    /// RFC 7231 dates (`Wed, 25 Nov 2026 08:23:17 GMT`).
+    static func parseHTTPDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
     }
 }
 

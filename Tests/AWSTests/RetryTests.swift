@@ -132,3 +132,40 @@ struct RetryTests {
         #expect(throws: AWSError.self) { try AWSConfiguration.fromEnvironment(["AWS_REGION": "us-east-1", "AWS_MAX_ATTEMPTS": "zero"], homeDirectory: "/nonexistent", http: http) }
     }
 }
+
+@Suite("Clock skew")
+struct ClockSkewTests {
+    @Test("a clock-skew rejection with the service's Date is signed again with the corrected time, once per client")
+    func correctsSkew() async throws {
+        // The "service" lives one hour ahead and rejects signatures more than 5 minutes off.
+        let serverNow = Date().addingTimeInterval(3600)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        let server = try LoopbackHTTPServer { request in
+            let signed = request.headers["x-amz-date"].flatMap(SigV4Signer.date(fromAmzDate:)) ?? .distantPast
+            guard abs(signed.timeIntervalSince(serverNow)) < 300 else {
+                return .respond(status: 400, headers: ["Date": formatter.string(from: serverNow)], body: #"{"__type":"com.amazonaws.sqs#InvalidSignatureException","message":"Signature expired"}"#)
+            }
+            return .json(#"{"QueueUrl":"http://127.0.0.1/1/jobs.fifo"}"#)
+        }
+        defer { server.stop() }
+        let recorder = SleepRecorder()
+        let sqs = SQSClient(configuration: Emulator.configuration(endpoint: server.baseURL, retry: RetryPolicy(sleep: recorder.sleep)))
+        #expect(try await sqs.getQueueURL(name: "jobs.fifo") == "http://127.0.0.1/1/jobs.fifo")
+        #expect(server.requests.count == 2)
+        #expect(recorder.delays.isEmpty)
+        _ = try await sqs.getQueueURL(name: "jobs.fifo")
+        #expect(server.requests.count == 3)
+    }
+
+    @Test("a signature error without a usable Date header is not retried")
+    func noDateNoRetry() async throws {
+        let server = try LoopbackHTTPServer(replies: [.respond(status: 403, body: #"{"__type":"SignatureDoesNotMatch","message":"no"}"#)])
+        defer { server.stop() }
+        let sqs = SQSClient(configuration: Emulator.configuration(endpoint: server.baseURL))
+        await #expect(throws: AWSError.self) { try await sqs.getQueueURL(name: "jobs.fifo") }
+        #expect(server.requests.count == 1)
+    }
+}
