@@ -44,6 +44,7 @@ public struct ApplicationAutoScalingClient: Sendable {
     }
 }
 
+/// A resource Application Auto Scaling may scale, with its capacity bounds.
 public struct ScalableTarget: Codable, Sendable, Hashable {
     public var serviceNamespace: String?
     public var resourceID: String
@@ -58,6 +59,7 @@ public struct ScalableTarget: Codable, Sendable, Hashable {
     }
 }
 
+/// How a scalable target scales (target tracking on CPU, step scaling on an alarm, …).
 public struct ScalingPolicy: Codable, Sendable, Hashable {
     public var policyName: String
     public var policyARN: String?
@@ -73,6 +75,7 @@ public struct ScalingPolicy: Codable, Sendable, Hashable {
         case targetTracking = "TargetTrackingScalingPolicyConfiguration", alarms = "Alarms", creationTime = "CreationTime"
     }
 
+    /// The target-tracking settings: keep a metric near `targetValue`.
     public struct TargetTracking: Codable, Sendable, Hashable {
         public var targetValue: Double?
         public var predefinedMetricType: PredefinedMetric?
@@ -86,11 +89,13 @@ public struct ScalingPolicy: Codable, Sendable, Hashable {
         }
     }
 
+    /// A metric AWS defines (`ECSServiceAverageCPUUtilization`, …).
     public struct PredefinedMetric: Codable, Sendable, Hashable {
         public var predefinedMetricType: String?
         enum CodingKeys: String, CodingKey { case predefinedMetricType = "PredefinedMetricType" }
     }
 
+    /// A CloudWatch alarm the policy created or uses.
     public struct Alarm: Codable, Sendable, Hashable {
         public var alarmName: String?
         public var alarmARN: String?

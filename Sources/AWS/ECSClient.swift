@@ -112,6 +112,7 @@ public struct ECSFailure: Codable, Sendable, Hashable {
     public var detail: String?
 }
 
+/// A cluster and its task and service counts.
 public struct ECSCluster: Codable, Sendable, Hashable {
     public var clusterArn: String?
     public var clusterName: String?
@@ -121,6 +122,7 @@ public struct ECSCluster: Codable, Sendable, Hashable {
     public var activeServicesCount: Int?
 }
 
+/// A service: the counts, deployments and recent events the console shows. Dates are epoch seconds on the wire.
 public struct ECSService: Codable, Sendable, Hashable {
     public var serviceArn: String?
     public var serviceName: String?
@@ -137,6 +139,7 @@ public struct ECSService: Codable, Sendable, Hashable {
     public var events: [ECSServiceEvent]?
 }
 
+/// One deployment of a service (the PRIMARY one and any still draining).
 public struct ECSDeployment: Codable, Sendable, Hashable {
     public var id: String?
     public var status: String?
@@ -151,12 +154,14 @@ public struct ECSDeployment: Codable, Sendable, Hashable {
     public var updatedAt: Date?
 }
 
+/// A service event message ("has reached a steady state", placement failures, …).
 public struct ECSServiceEvent: Codable, Sendable, Hashable {
     public var id: String?
     public var createdAt: Date?
     public var message: String?
 }
 
+/// A task: its status, resources and, once stopped, why.
 public struct ECSTask: Codable, Sendable, Hashable {
     public var taskArn: String?
     public var lastStatus: String?
@@ -174,6 +179,7 @@ public struct ECSTask: Codable, Sendable, Hashable {
     public var containers: [ECSContainer]?
 }
 
+/// One container of a task.
 public struct ECSContainer: Codable, Sendable, Hashable {
     public var name: String?
     public var lastStatus: String?

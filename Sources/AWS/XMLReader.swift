@@ -70,6 +70,7 @@ public struct XMLReadError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String { "XML: \(message) at byte \(offset)" }
 }
 
+/// Entry points of the XML reader.
 public enum XMLReader {
     /// Parses `text` into its root element.
     public static func parse(_ text: String) throws(XMLReadError) -> XMLElement {
