@@ -112,8 +112,8 @@ public struct AWSClient: Sendable {
                 if response.isSuccess {
                     policy.quota.refund(spent > 0 ? spent : 1)
                     logger.debug("AWS call succeeded", metadata: [
-                        "service": "\(service.serviceID)", "operation": "\(operation)", "attempt": "\(attempt)",
-                        "request_id": "\(Self.requestID(response) ?? "-")",
+                        LogKey.service: "\(service.serviceID)", LogKey.operation: "\(operation)", LogKey.attempt: "\(attempt)",
+                        LogKey.requestID: "\(Self.requestID(response) ?? "-")",
                     ])
                     return response
                 }
@@ -121,7 +121,7 @@ public struct AWSClient: Sendable {
                 failure = .service(error)
                 if attempt < policy.maxAttempts, clockSkew.learn(from: response, error: error, signedAt: signingDate) {
                     // Our clock is off: sign again with the service's time, at once.
-                    logger.warning("Clock skew corrected", metadata: ["service": "\(service.serviceID)", "skew_s": "\(Int(clockSkew.offset))"])
+                    logger.warning("Clock skew corrected", metadata: [LogKey.service: "\(service.serviceID)", LogKey.skewSeconds: "\(Int(clockSkew.offset))"])
                     attempt += 1
                     continue
                 }
@@ -134,16 +134,16 @@ public struct AWSClient: Sendable {
 
             guard kind != .notRetryable, attempt < policy.maxAttempts, let cost = policy.quota.acquire(for: kind) else {
                 logger.debug("AWS call failed", metadata: [
-                    "service": "\(service.serviceID)", "operation": "\(operation)", "attempt": "\(attempt)", "error": "\(failure.summary)",
+                    LogKey.service: "\(service.serviceID)", LogKey.operation: "\(operation)", LogKey.attempt: "\(attempt)", LogKey.error: "\(failure.summary)",
                 ])
                 throw failure
             }
             spent += cost
             let delay = policy.delay(beforeRetry: attempt, kind: kind, retryAfter: retryAfter)
             logger.warning("AWS call will be retried", metadata: [
-                "service": "\(service.serviceID)", "operation": "\(operation)", "attempt": "\(attempt)",
-                "delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
-                "error": "\(failure.summary)",
+                LogKey.service: "\(service.serviceID)", LogKey.operation: "\(operation)", LogKey.attempt: "\(attempt)",
+                LogKey.delayMilliseconds: "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+                LogKey.error: "\(failure.summary)",
             ])
             do {
                 try await policy.sleep(delay)

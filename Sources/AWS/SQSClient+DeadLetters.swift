@@ -122,7 +122,7 @@ extension SQSClient {
                 return try await redriveWithMoveTask(deadLetterURL: deadLetterURL, sourceURL: sourceURL, waitForTask: waitForTask, pollInterval: pollInterval, sleep: sleep)
             } catch {
                 guard method == .auto, Self.isMoveTaskUnsupported(error) else { throw error }
-                client.logger.info("Message move tasks are not offered; copying instead", metadata: ["queue": "\(SQSQueueURL.name(of: deadLetterURL))"])
+                client.logger.info("Message move tasks are not offered; copying instead", metadata: [LogKey.queue: "\(SQSQueueURL.name(of: deadLetterURL))"])
             }
         }
         return try await redriveByCopying(deadLetterURL: deadLetterURL, sourceURL: sourceURL, receiveWait: receiveWait, visibilityTimeout: visibilityTimeout)
@@ -190,7 +190,7 @@ extension SQSClient {
             let sentIDs = Set(sent.successful.map(\.id))
             result.failed += sent.failed.count
             for failure in sent.failed {
-                client.logger.warning("Redrive send was refused", metadata: ["queue": "\(SQSQueueURL.name(of: sourceURL))", "error": "\(failure.code)"])
+                client.logger.warning("Redrive send was refused", metadata: [LogKey.queue: "\(SQSQueueURL.name(of: sourceURL))", LogKey.error: "\(failure.code)"])
             }
             let deletes = messages.enumerated().filter { sentIDs.contains("m\($0.offset)") }.map {
                 DeleteMessageEntry(id: "m\($0.offset)", receiptHandle: $0.element.receiptHandle)

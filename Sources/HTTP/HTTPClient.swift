@@ -81,14 +81,14 @@ public final class HTTPClient: Sendable {
         switch result {
         case .success(let response):
             logger.debug("HTTP request finished", metadata: [
-                "method": "\(request.method)", "host": "\(parts.hostAndPort)", "path": "\(parts.path)",
-                "status": "\(response.status)", "elapsed_ms": "\(elapsedMs)",
+                LogKey.method: "\(request.method)", LogKey.host: "\(parts.hostAndPort)", LogKey.path: "\(parts.path)",
+                LogKey.status: "\(response.status)", LogKey.elapsedMilliseconds: "\(elapsedMs)",
             ])
             return response
         case .failure(let error):
             logger.debug("HTTP request failed", metadata: [
-                "method": "\(request.method)", "host": "\(parts.hostAndPort)", "path": "\(parts.path)",
-                "error": "\(error)", "elapsed_ms": "\(elapsedMs)",
+                LogKey.method: "\(request.method)", LogKey.host: "\(parts.hostAndPort)", LogKey.path: "\(parts.path)",
+                LogKey.error: "\(error)", LogKey.elapsedMilliseconds: "\(elapsedMs)",
             ])
             throw error
         }
