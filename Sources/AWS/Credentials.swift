@@ -85,6 +85,12 @@ public struct ProfileCredentialProvider: AWSCredentialProvider {
     }
 
     public func credentials() async throws(AWSError) -> AWSCredentials? {
+        if files.profileName != "default" && files.credentialsProfile == nil && files.configProfile == nil {
+            // A profile asked for by name that does not exist is a mistake to report, not a
+            // reason to carry on with whatever identity the machine happens to have.
+            throw AWSError.credentialsUnavailable(
+                source: name, reason: "the profile is in neither the credentials nor the config file (AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE)")
+        }
         for section in [files.credentialsProfile, files.configProfile] {
             guard let section else { continue }
             if let key = section["aws_access_key_id"], let secret = section["aws_secret_access_key"], !key.isEmpty, !secret.isEmpty {

@@ -152,6 +152,19 @@ struct CredentialChainTests {
         #expect(found.accessKeyID == "ASIACONTAINER")
     }
 
+    @Test("shared files: a named profile that does not exist is reported, not skipped")
+    func missingProfile() async throws {
+        let dir = try TemporaryDirectory()
+        let stub = try MetadataStub()
+        let environment = [
+            "AWS_PROFILE": "typo", "AWS_SHARED_CREDENTIALS_FILE": try dir.write("credentials", Self.profiles),
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": stub.url + "/creds",
+        ]
+        let error = await #expect(throws: AWSError.self) { try await chain(environment).resolve() }
+        #expect(error?.summary.contains("profile typo") == true)
+        #expect(stub.server.requests.isEmpty)
+    }
+
     @Test("shared files: a profile that assumes a role is reported, not skipped")
     func unsupportedProfileKind() async throws {
         let dir = try TemporaryDirectory()
