@@ -33,7 +33,10 @@ public struct AWSClient: Sendable {
     /// How far the service's clock is ahead of ours, learnt from clock-skew rejections.
     let clockSkew = ClockSkew()
 
-    public init(service: AWSService, protocol serviceProtocol: AWSProtocol, configuration: AWSConfiguration, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        service: AWSService, protocol serviceProtocol: AWSProtocol, configuration: AWSConfiguration,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.service = service
         self.serviceProtocol = serviceProtocol
         self.configuration = configuration
@@ -76,7 +79,9 @@ public struct AWSClient: Sendable {
     // MARK: Query protocol
 
     /// Calls a Query-protocol operation and returns the reply's root XML element.
-    public func query(_ action: String, _ parameters: [(String, String)] = [], timeout: Duration? = nil) async throws(AWSError) -> XMLElement {
+    public func query(_ action: String, _ parameters: [(String, String)] = [], timeout: Duration? = nil) async throws(AWSError)
+        -> XMLElement
+    {
         guard case .query(let version) = serviceProtocol else {
             preconditionFailure("\(service.serviceID) does not speak the Query protocol")
         }
@@ -94,7 +99,9 @@ public struct AWSClient: Sendable {
     // MARK: Sending
 
     /// Sends one POST to the service root with retries; returns a 2xx response or throws.
-    public func send(_ operation: String, headers: HTTPHeaders, body: [UInt8], timeout: Duration? = nil) async throws(AWSError) -> HTTPResponse {
+    public func send(_ operation: String, headers: HTTPHeaders, body: [UInt8], timeout: Duration? = nil) async throws(AWSError)
+        -> HTTPResponse
+    {
         let policy = configuration.retry
         var attempt = 1
         var spent = 0
@@ -102,7 +109,8 @@ public struct AWSClient: Sendable {
             let credentials = try await resolveCredentials()
             var request = HTTPRequest(method: .post, url: endpoint + "/", headers: headers, body: body, timeout: timeout)
             let signingDate = now().addingTimeInterval(clockSkew.offset)
-            SigV4Signer(region: configuration.region, service: service.signingName).sign(&request, credentials: credentials, date: signingDate)
+            SigV4Signer(region: configuration.region, service: service.signingName).sign(
+                &request, credentials: credentials, date: signingDate)
 
             let failure: AWSError
             let kind: RetryPolicy.FailureKind
@@ -111,17 +119,21 @@ public struct AWSClient: Sendable {
                 let response = try await configuration.http.send(request)
                 if response.isSuccess {
                     policy.quota.refund(spent > 0 ? spent : 1)
-                    logger.debug("AWS call succeeded", metadata: [
-                        LogKey.service: "\(service.serviceID)", LogKey.operation: "\(operation)", LogKey.attempt: "\(attempt)",
-                        LogKey.requestID: "\(Self.requestID(response) ?? "-")",
-                    ])
+                    logger.debug(
+                        "AWS call succeeded",
+                        metadata: [
+                            LogKey.service: "\(service.serviceID)", LogKey.operation: "\(operation)", LogKey.attempt: "\(attempt)",
+                            LogKey.requestID: "\(Self.requestID(response) ?? "-")",
+                        ])
                     return response
                 }
                 let error = decodeError(response, operation: operation, credentials: credentials)
                 failure = .service(error)
                 if attempt < policy.maxAttempts, clockSkew.learn(from: response, error: error, signedAt: signingDate) {
                     // Our clock is off: sign again with the service's time, at once.
-                    logger.warning("Clock skew corrected", metadata: [LogKey.service: "\(service.serviceID)", LogKey.skewSeconds: "\(Int(clockSkew.offset))"])
+                    logger.warning(
+                        "Clock skew corrected",
+                        metadata: [LogKey.service: "\(service.serviceID)", LogKey.skewSeconds: "\(Int(clockSkew.offset))"])
                     attempt += 1
                     continue
                 }
@@ -133,18 +145,23 @@ public struct AWSClient: Sendable {
             }
 
             guard kind != .notRetryable, attempt < policy.maxAttempts, let cost = policy.quota.acquire(for: kind) else {
-                logger.debug("AWS call failed", metadata: [
-                    LogKey.service: "\(service.serviceID)", LogKey.operation: "\(operation)", LogKey.attempt: "\(attempt)", LogKey.error: "\(failure.summary)",
-                ])
+                logger.debug(
+                    "AWS call failed",
+                    metadata: [
+                        LogKey.service: "\(service.serviceID)", LogKey.operation: "\(operation)", LogKey.attempt: "\(attempt)",
+                        LogKey.error: "\(failure.summary)",
+                    ])
                 throw failure
             }
             spent += cost
             let delay = policy.delay(beforeRetry: attempt, kind: kind, retryAfter: retryAfter)
-            logger.warning("AWS call will be retried", metadata: [
-                LogKey.service: "\(service.serviceID)", LogKey.operation: "\(operation)", LogKey.attempt: "\(attempt)",
-                LogKey.delayMilliseconds: "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
-                LogKey.error: "\(failure.summary)",
-            ])
+            logger.warning(
+                "AWS call will be retried",
+                metadata: [
+                    LogKey.service: "\(service.serviceID)", LogKey.operation: "\(operation)", LogKey.attempt: "\(attempt)",
+                    LogKey.delayMilliseconds: "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+                    LogKey.error: "\(failure.summary)",
+                ])
             do {
                 try await policy.sleep(delay)
             } catch {
@@ -175,7 +192,9 @@ public struct AWSClient: Sendable {
         } else if let root = try? XMLReader.parse(response.body), let error = root.first(named: "Error") {
             code = error.string("Code")
             message = error.string("Message")
-            requestID = requestID ?? root.first(named: "RequestId")?.text.trimmingWhitespace() ?? root.first(named: "RequestID")?.text.trimmingWhitespace()
+            requestID =
+                requestID ?? root.first(named: "RequestId")?.text.trimmingWhitespace()
+                ?? root.first(named: "RequestID")?.text.trimmingWhitespace()
         }
         if code == nil || code?.isEmpty == true { code = response.headers["x-amzn-ErrorType"] }
         let cleaned = code.map(Self.cleanCode) ?? (legacy ?? "HTTP\(response.status)")
@@ -214,7 +233,8 @@ public struct AWSClient: Sendable {
         switch error {
         case DecodingError.keyNotFound(let key, let context):
             return "missing \(key.stringValue) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context), DecodingError.dataCorrupted(let context):
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+            DecodingError.dataCorrupted(let context):
             return "\(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
         default:
             return "\(error)"
@@ -241,7 +261,9 @@ final class ClockSkew: Sendable {
     /// than 4 minutes from the time the request was signed; true when the request should be
     /// signed again.
     func learn(from response: HTTPResponse, error: AWSError.ServiceError, signedAt: Date) -> Bool {
-        guard Self.codes.contains(error.code), let header = response.headers["Date"], let serverDate = Self.parseHTTPDate(header) else { return false }
+        guard Self.codes.contains(error.code), let header = response.headers["Date"], let serverDate = Self.parseHTTPDate(header) else {
+            return false
+        }
         let skew = serverDate.timeIntervalSince(signedAt)
         guard abs(skew) > 240 else { return false }
         seconds.withLock { $0 += skew }

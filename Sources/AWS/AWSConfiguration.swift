@@ -15,7 +15,10 @@ public struct AWSConfiguration: Sendable {
     /// Endpoint overrides by service ID, highest priority first already applied.
     public var endpoints: EndpointResolver
 
-    public init(region: String, credentials: any AWSCredentialProvider, http: any HTTPTransport, retry: RetryPolicy = RetryPolicy(), endpoints: EndpointResolver = EndpointResolver(), logger: Logger = Logger(label: "refarch.aws")) {
+    public init(
+        region: String, credentials: any AWSCredentialProvider, http: any HTTPTransport, retry: RetryPolicy = RetryPolicy(),
+        endpoints: EndpointResolver = EndpointResolver(), logger: Logger = Logger(label: "refarch.aws")
+    ) {
         self.region = region
         self.credentials = credentials
         self.http = http
@@ -78,7 +81,9 @@ public struct EndpointResolver: Sendable, Hashable {
         self.explicit = explicit
         self.perService = [:]
         self.global = nil
-        if environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() == "true" || files["ignore_configured_endpoint_urls"]?.lowercased() == "true" {
+        if environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"]?.lowercased() == "true"
+            || files["ignore_configured_endpoint_urls"]?.lowercased() == "true"
+        {
             return
         }
         let services: [AWSService] = [.sqs, .sns, .ecs, .rds, .cloudWatch, .applicationAutoScaling]
@@ -98,7 +103,8 @@ public struct EndpointResolver: Sendable, Hashable {
 
     /// The base URL (no trailing slash) for `service` in `region`.
     public func endpoint(for service: AWSService, region: String) -> String {
-        var url = explicit[service.serviceID] ?? perService[service.serviceID] ?? global
+        var url =
+            explicit[service.serviceID] ?? perService[service.serviceID] ?? global
             ?? "https://\(service.endpointPrefix).\(region).amazonaws.com\(region.hasPrefix("cn-") ? ".cn" : "")"
         while url.hasSuffix("/") { url.removeLast() }
         return url

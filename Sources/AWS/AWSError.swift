@@ -36,7 +36,10 @@ public enum AWSError: Error, Sendable, Hashable, CustomStringConvertible {
         /// Where the credentials came from, for the remedy of auth errors.
         public var credentialSource: String?
 
-        public init(service: String, operation: String, statusCode: Int, code: String, legacyCode: String? = nil, message: String, requestID: String? = nil, credentialSource: String? = nil) {
+        public init(
+            service: String, operation: String, statusCode: Int, code: String, legacyCode: String? = nil, message: String,
+            requestID: String? = nil, credentialSource: String? = nil
+        ) {
             self.service = service
             self.operation = operation
             self.statusCode = statusCode
@@ -106,7 +109,8 @@ public enum AWSError: Error, Sendable, Hashable, CustomStringConvertible {
                 return "The session token has expired: refresh the credentials\(Self.sourceNote(error))."
             }
             if isAccessDenied {
-                return "Check that the IAM identity is allowed \(error.service.lowercased()):\(error.operation) on this resource, and that AWS_PROFILE/AWS_REGION select the intended account\(Self.sourceNote(error))."
+                return
+                    "Check that the IAM identity is allowed \(error.service.lowercased()):\(error.operation) on this resource, and that AWS_PROFILE/AWS_REGION select the intended account\(Self.sourceNote(error))."
             }
             if error.hasCode("QueueDoesNotExist") || error.hasCode("AWS.SimpleQueueService.NonExistentQueue") {
                 return "Check SQS_QUEUE_URL (or SQS_DLQ_URL) and AWS_REGION."
@@ -122,11 +126,14 @@ public enum AWSError: Error, Sendable, Hashable, CustomStringConvertible {
             }
             return "Check the request's parameters\(error.requestID.map { "; the request id is \($0)" } ?? "")."
         case .noCredentials(let checked):
-            return "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with a profile in ~/.aws/credentials or ~/.aws/config, or run with an ECS task role or EC2 instance profile. Checked: \(checked.joined(separator: ", "))."
+            return
+                "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with a profile in ~/.aws/credentials or ~/.aws/config, or run with an ECS task role or EC2 instance profile. Checked: \(checked.joined(separator: ", "))."
         case .credentialsUnavailable:
-            return "Check the credential source's settings (AWS_CONTAINER_CREDENTIALS_*, AWS_PROFILE), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+            return
+                "Check the credential source's settings (AWS_CONTAINER_CREDENTIALS_*, AWS_PROFILE), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
         case .transport(let service, _, _, _):
-            return "Check the network and the endpoint (AWS_ENDPOINT_URL_\(service.uppercased().replacingOccurrences(of: " ", with: "_")) or AWS_ENDPOINT_URL override, AWS_REGION)."
+            return
+                "Check the network and the endpoint (AWS_ENDPOINT_URL_\(service.uppercased().replacingOccurrences(of: " ", with: "_")) or AWS_ENDPOINT_URL override, AWS_REGION)."
         case .invalidResponse:
             return "Check that the endpoint is an AWS API (or a compatible emulator) for this service."
         case .missingRegion:
@@ -167,7 +174,8 @@ public enum Redactor {
         for secret in secrets where secret.count >= 4 {
             out = out.replacingOccurrences(of: secret, with: mask)
         }
-        out = maskAfter(["Signature=", "X-Amz-Signature=", "X-Amz-Credential=", "X-Amz-Security-Token=", "Credential="], in: out, until: "&, \n\"'")
+        out = maskAfter(
+            ["Signature=", "X-Amz-Signature=", "X-Amz-Credential=", "X-Amz-Security-Token=", "Credential="], in: out, until: "&, \n\"'")
         out = maskAfter(["x-amz-security-token:", "X-Amz-Security-Token:", "Authorization:", "authorization:"], in: out, until: "\n\"")
         return out
     }

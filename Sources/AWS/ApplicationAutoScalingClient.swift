@@ -8,7 +8,9 @@ public struct ApplicationAutoScalingClient: Sendable {
     public let client: AWSClient
 
     public init(configuration: AWSConfiguration) {
-        client = AWSClient(service: .applicationAutoScaling, protocol: .json(version: "1.1", targetPrefix: "AnyScaleFrontendService"), configuration: configuration)
+        client = AWSClient(
+            service: .applicationAutoScaling, protocol: .json(version: "1.1", targetPrefix: "AnyScaleFrontendService"),
+            configuration: configuration)
     }
 
     public init(client: AWSClient) { self.client = client }
@@ -16,13 +18,26 @@ public struct ApplicationAutoScalingClient: Sendable {
     public static func ecsResourceID(cluster: String, service: String) -> String { "service/\(cluster)/\(service)" }
 
     /// Scalable targets of a namespace, optionally limited to resource ids; follows `NextToken`.
-    public func describeScalableTargets(namespace: String = "ecs", resourceIDs: [String]? = nil, dimension: String? = nil) async throws(AWSError) -> [ScalableTarget] {
-        struct Input: Encodable { var ServiceNamespace: String; var ResourceIds: [String]?; var ScalableDimension: String?; var NextToken: String? }
-        struct Output: Decodable { var ScalableTargets: [ScalableTarget]?; var NextToken: String? }
+    public func describeScalableTargets(namespace: String = "ecs", resourceIDs: [String]? = nil, dimension: String? = nil)
+        async throws(AWSError) -> [ScalableTarget]
+    {
+        struct Input: Encodable {
+            var ServiceNamespace: String
+            var ResourceIds: [String]?
+            var ScalableDimension: String?
+            var NextToken: String?
+        }
+        struct Output: Decodable {
+            var ScalableTargets: [ScalableTarget]?
+            var NextToken: String?
+        }
         var targets: [ScalableTarget] = []
         var token: String?
         repeat {
-            let output = try await client.json("DescribeScalableTargets", Input(ServiceNamespace: namespace, ResourceIds: resourceIDs, ScalableDimension: dimension, NextToken: token), as: Output.self)
+            let output = try await client.json(
+                "DescribeScalableTargets",
+                Input(ServiceNamespace: namespace, ResourceIds: resourceIDs, ScalableDimension: dimension, NextToken: token),
+                as: Output.self)
             targets += output.ScalableTargets ?? []
             token = output.NextToken
         } while token != nil
@@ -30,13 +45,25 @@ public struct ApplicationAutoScalingClient: Sendable {
     }
 
     /// Scaling policies of a namespace, optionally of one resource; follows `NextToken`.
-    public func describeScalingPolicies(namespace: String = "ecs", resourceID: String? = nil, dimension: String? = nil) async throws(AWSError) -> [ScalingPolicy] {
-        struct Input: Encodable { var ServiceNamespace: String; var ResourceId: String?; var ScalableDimension: String?; var NextToken: String? }
-        struct Output: Decodable { var ScalingPolicies: [ScalingPolicy]?; var NextToken: String? }
+    public func describeScalingPolicies(namespace: String = "ecs", resourceID: String? = nil, dimension: String? = nil)
+        async throws(AWSError) -> [ScalingPolicy]
+    {
+        struct Input: Encodable {
+            var ServiceNamespace: String
+            var ResourceId: String?
+            var ScalableDimension: String?
+            var NextToken: String?
+        }
+        struct Output: Decodable {
+            var ScalingPolicies: [ScalingPolicy]?
+            var NextToken: String?
+        }
         var policies: [ScalingPolicy] = []
         var token: String?
         repeat {
-            let output = try await client.json("DescribeScalingPolicies", Input(ServiceNamespace: namespace, ResourceId: resourceID, ScalableDimension: dimension, NextToken: token), as: Output.self)
+            let output = try await client.json(
+                "DescribeScalingPolicies",
+                Input(ServiceNamespace: namespace, ResourceId: resourceID, ScalableDimension: dimension, NextToken: token), as: Output.self)
             policies += output.ScalingPolicies ?? []
             token = output.NextToken
         } while token != nil
@@ -54,8 +81,12 @@ public struct ScalableTarget: Codable, Sendable, Hashable {
     public var creationTime: Date?
 
     enum CodingKeys: String, CodingKey {
-        case serviceNamespace = "ServiceNamespace", resourceID = "ResourceId", scalableDimension = "ScalableDimension"
-        case minCapacity = "MinCapacity", maxCapacity = "MaxCapacity", creationTime = "CreationTime"
+        case serviceNamespace = "ServiceNamespace"
+        case resourceID = "ResourceId"
+        case scalableDimension = "ScalableDimension"
+        case minCapacity = "MinCapacity"
+        case maxCapacity = "MaxCapacity"
+        case creationTime = "CreationTime"
     }
 }
 
@@ -71,8 +102,13 @@ public struct ScalingPolicy: Codable, Sendable, Hashable {
     public var creationTime: Date?
 
     enum CodingKeys: String, CodingKey {
-        case policyName = "PolicyName", policyARN = "PolicyARN", policyType = "PolicyType", resourceID = "ResourceId"
-        case targetTracking = "TargetTrackingScalingPolicyConfiguration", alarms = "Alarms", creationTime = "CreationTime"
+        case policyName = "PolicyName"
+        case policyARN = "PolicyARN"
+        case policyType = "PolicyType"
+        case resourceID = "ResourceId"
+        case targetTracking = "TargetTrackingScalingPolicyConfiguration"
+        case alarms = "Alarms"
+        case creationTime = "CreationTime"
     }
 
     /// The target-tracking settings: keep a metric near `targetValue`.
@@ -84,8 +120,11 @@ public struct ScalingPolicy: Codable, Sendable, Hashable {
         public var disableScaleIn: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case targetValue = "TargetValue", predefinedMetricType = "PredefinedMetricSpecification"
-            case scaleOutCooldown = "ScaleOutCooldown", scaleInCooldown = "ScaleInCooldown", disableScaleIn = "DisableScaleIn"
+            case targetValue = "TargetValue"
+            case predefinedMetricType = "PredefinedMetricSpecification"
+            case scaleOutCooldown = "ScaleOutCooldown"
+            case scaleInCooldown = "ScaleInCooldown"
+            case disableScaleIn = "DisableScaleIn"
         }
     }
 
@@ -99,6 +138,9 @@ public struct ScalingPolicy: Codable, Sendable, Hashable {
     public struct Alarm: Codable, Sendable, Hashable {
         public var alarmName: String?
         public var alarmARN: String?
-        enum CodingKeys: String, CodingKey { case alarmName = "AlarmName", alarmARN = "AlarmARN" }
+        enum CodingKeys: String, CodingKey {
+            case alarmName = "AlarmName"
+            case alarmARN = "AlarmARN"
+        }
     }
 }

@@ -5,7 +5,9 @@ public struct CloudWatchClient: Sendable {
     public let client: AWSClient
 
     public init(configuration: AWSConfiguration) {
-        client = AWSClient(service: .cloudWatch, protocol: .json(version: "1.0", targetPrefix: "GraniteServiceVersion20100801"), configuration: configuration)
+        client = AWSClient(
+            service: .cloudWatch, protocol: .json(version: "1.0", targetPrefix: "GraniteServiceVersion20100801"),
+            configuration: configuration)
     }
 
     public init(client: AWSClient) { self.client = client }
@@ -19,12 +21,16 @@ public struct CloudWatchClient: Sendable {
             var ScanBy = "TimestampAscending"
             var NextToken: String?
         }
-        struct Output: Decodable { var MetricDataResults: [MetricDataResult]?; var NextToken: String? }
+        struct Output: Decodable {
+            var MetricDataResults: [MetricDataResult]?
+            var NextToken: String?
+        }
         var merged: [String: MetricDataResult] = [:]
         var order: [String] = []
         var token: String?
         repeat {
-            let output = try await client.json("GetMetricData", Input(MetricDataQueries: queries, StartTime: start, EndTime: end, NextToken: token), as: Output.self)
+            let output = try await client.json(
+                "GetMetricData", Input(MetricDataQueries: queries, StartTime: start, EndTime: end, NextToken: token), as: Output.self)
             for result in output.MetricDataResults ?? [] {
                 if var existing = merged[result.id] {
                     existing.timestamps += result.timestamps
@@ -43,12 +49,22 @@ public struct CloudWatchClient: Sendable {
 
     /// Metric and composite alarms, optionally by name prefix or state; follows `NextToken`.
     public func describeAlarms(namePrefix: String? = nil, state: String? = nil) async throws(AWSError) -> [MetricAlarm] {
-        struct Input: Encodable { var AlarmNamePrefix: String?; var StateValue: String?; var NextToken: String?; var AlarmTypes = ["MetricAlarm", "CompositeAlarm"] }
-        struct Output: Decodable { var MetricAlarms: [MetricAlarm]?; var CompositeAlarms: [MetricAlarm]?; var NextToken: String? }
+        struct Input: Encodable {
+            var AlarmNamePrefix: String?
+            var StateValue: String?
+            var NextToken: String?
+            var AlarmTypes = ["MetricAlarm", "CompositeAlarm"]
+        }
+        struct Output: Decodable {
+            var MetricAlarms: [MetricAlarm]?
+            var CompositeAlarms: [MetricAlarm]?
+            var NextToken: String?
+        }
         var alarms: [MetricAlarm] = []
         var token: String?
         repeat {
-            let output = try await client.json("DescribeAlarms", Input(AlarmNamePrefix: namePrefix, StateValue: state, NextToken: token), as: Output.self)
+            let output = try await client.json(
+                "DescribeAlarms", Input(AlarmNamePrefix: namePrefix, StateValue: state, NextToken: token), as: Output.self)
             alarms += (output.MetricAlarms ?? []) + (output.CompositeAlarms ?? [])
             token = output.NextToken
         } while token != nil
@@ -56,8 +72,12 @@ public struct CloudWatchClient: Sendable {
     }
 
     /// The newest value of one metric statistic over the last `window`, or nil when none.
-    public func latestValue(namespace: String, metric: String, dimensions: [String: String], stat: String = "Maximum", period: Int = 60, window: Duration = .seconds(900), now: Date = Date()) async throws(AWSError) -> Double? {
-        let query = MetricDataQuery(id: "m0", metric: MetricStat(namespace: namespace, metricName: metric, dimensions: dimensions, period: period, stat: stat))
+    public func latestValue(
+        namespace: String, metric: String, dimensions: [String: String], stat: String = "Maximum", period: Int = 60,
+        window: Duration = .seconds(900), now: Date = Date()
+    ) async throws(AWSError) -> Double? {
+        let query = MetricDataQuery(
+            id: "m0", metric: MetricStat(namespace: namespace, metricName: metric, dimensions: dimensions, period: period, stat: stat))
         let start = now.addingTimeInterval(-Double(window.components.seconds))
         let results = try await getMetricData(queries: [query], start: start, end: now)
         return results.first?.values.last
@@ -87,7 +107,13 @@ public struct MetricDataQuery: Codable, Sendable, Hashable {
         self.returnData = returnData
     }
 
-    enum CodingKeys: String, CodingKey { case id = "Id", metricStat = "MetricStat", expression = "Expression", label = "Label", returnData = "ReturnData" }
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case metricStat = "MetricStat"
+        case expression = "Expression"
+        case label = "Label"
+        case returnData = "ReturnData"
+    }
 }
 
 /// A metric, its period (seconds) and statistic.
@@ -97,24 +123,37 @@ public struct MetricStat: Codable, Sendable, Hashable {
     public var stat: String
 
     public init(namespace: String, metricName: String, dimensions: [String: String], period: Int, stat: String) {
-        self.metric = Metric(namespace: namespace, metricName: metricName, dimensions: dimensions.keys.sorted().map { Dimension(name: $0, value: dimensions[$0]!) })
+        self.metric = Metric(
+            namespace: namespace, metricName: metricName,
+            dimensions: dimensions.keys.sorted().map { Dimension(name: $0, value: dimensions[$0]!) })
         self.period = period
         self.stat = stat
     }
 
-    enum CodingKeys: String, CodingKey { case metric = "Metric", period = "Period", stat = "Stat" }
+    enum CodingKeys: String, CodingKey {
+        case metric = "Metric"
+        case period = "Period"
+        case stat = "Stat"
+    }
 
     public struct Metric: Codable, Sendable, Hashable {
         public var namespace: String
         public var metricName: String
         public var dimensions: [Dimension]
-        enum CodingKeys: String, CodingKey { case namespace = "Namespace", metricName = "MetricName", dimensions = "Dimensions" }
+        enum CodingKeys: String, CodingKey {
+            case namespace = "Namespace"
+            case metricName = "MetricName"
+            case dimensions = "Dimensions"
+        }
     }
 
     public struct Dimension: Codable, Sendable, Hashable {
         public var name: String
         public var value: String
-        enum CodingKeys: String, CodingKey { case name = "Name", value = "Value" }
+        enum CodingKeys: String, CodingKey {
+            case name = "Name"
+            case value = "Value"
+        }
     }
 }
 
@@ -127,7 +166,13 @@ public struct MetricDataResult: Codable, Sendable, Hashable {
     /// Complete, PartialData, InternalError or Forbidden.
     public var statusCode: String?
 
-    enum CodingKeys: String, CodingKey { case id = "Id", label = "Label", timestamps = "Timestamps", values = "Values", statusCode = "StatusCode" }
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case label = "Label"
+        case timestamps = "Timestamps"
+        case values = "Values"
+        case statusCode = "StatusCode"
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -154,8 +199,15 @@ public struct MetricAlarm: Codable, Sendable, Hashable {
     public var actionsEnabled: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case alarmName = "AlarmName", alarmARN = "AlarmArn", stateValue = "StateValue", stateReason = "StateReason"
-        case stateUpdatedTimestamp = "StateUpdatedTimestamp", metricName = "MetricName", namespace = "Namespace"
-        case threshold = "Threshold", comparisonOperator = "ComparisonOperator", actionsEnabled = "ActionsEnabled"
+        case alarmName = "AlarmName"
+        case alarmARN = "AlarmArn"
+        case stateValue = "StateValue"
+        case stateReason = "StateReason"
+        case stateUpdatedTimestamp = "StateUpdatedTimestamp"
+        case metricName = "MetricName"
+        case namespace = "Namespace"
+        case threshold = "Threshold"
+        case comparisonOperator = "ComparisonOperator"
+        case actionsEnabled = "ActionsEnabled"
     }
 }

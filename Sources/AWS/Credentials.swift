@@ -65,9 +65,10 @@ public struct EnvironmentCredentialProvider: AWSCredentialProvider {
 
     public func credentials() async throws(AWSError) -> AWSCredentials? {
         guard let key = environment.nonEmpty("AWS_ACCESS_KEY_ID"),
-              let secret = environment.nonEmpty("AWS_SECRET_ACCESS_KEY")
+            let secret = environment.nonEmpty("AWS_SECRET_ACCESS_KEY")
         else { return nil }
-        return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: environment.nonEmpty("AWS_SESSION_TOKEN"), source: name)
+        return AWSCredentials(
+            accessKeyID: key, secretAccessKey: secret, sessionToken: environment.nonEmpty("AWS_SESSION_TOKEN"), source: name)
     }
 }
 
@@ -89,21 +90,30 @@ public struct ProfileCredentialProvider: AWSCredentialProvider {
             // A profile asked for by name that does not exist is a mistake to report, not a
             // reason to carry on with whatever identity the machine happens to have.
             throw AWSError.credentialsUnavailable(
-                source: name, reason: "the profile is in neither the credentials nor the config file (AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE)")
+                source: name,
+                reason:
+                    "the profile is in neither the credentials nor the config file (AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE)"
+            )
         }
         for section in [files.credentialsProfile, files.configProfile] {
             guard let section else { continue }
             if let key = section["aws_access_key_id"], let secret = section["aws_secret_access_key"], !key.isEmpty, !secret.isEmpty {
-                return AWSCredentials(accessKeyID: key, secretAccessKey: secret, sessionToken: section["aws_session_token"].flatMap { $0.isEmpty ? nil : $0 }, source: name)
+                return AWSCredentials(
+                    accessKeyID: key, secretAccessKey: secret, sessionToken: section["aws_session_token"].flatMap { $0.isEmpty ? nil : $0 },
+                    source: name)
             }
         }
         // A profile that gets its keys another way must not silently fall through to the
         // container or instance credentials of some other identity.
-        let unsupported = ["role_arn", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file"].filter { files[$0] != nil }
+        let unsupported = ["role_arn", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file"].filter {
+            files[$0] != nil
+        }
         if !unsupported.isEmpty {
             throw AWSError.credentialsUnavailable(
                 source: name,
-                reason: "the profile uses \(unsupported.joined(separator: ", ")), which refarch-tui does not support; put keys in the profile or the environment (e.g. `aws configure export-credentials --format env`)")
+                reason:
+                    "the profile uses \(unsupported.joined(separator: ", ")), which refarch-tui does not support; put keys in the profile or the environment (e.g. `aws configure export-credentials --format env`)"
+            )
         }
         return nil
     }
@@ -130,7 +140,8 @@ public struct CredentialChain: AWSCredentialProvider {
             CachingCredentialProvider(ContainerCredentialProvider(environment: environment, http: http), clock: clock),
         ]
         if environment["AWS_EC2_METADATA_DISABLED"]?.lowercased() != "true" {
-            providers.append(CachingCredentialProvider(InstanceMetadataCredentialProvider(environment: environment, http: http), clock: clock))
+            providers.append(
+                CachingCredentialProvider(InstanceMetadataCredentialProvider(environment: environment, http: http), clock: clock))
         }
         return CredentialChain(providers: providers)
     }
@@ -163,7 +174,9 @@ public actor CachingCredentialProvider: AWSCredentialProvider {
     private var cached: AWSCredentials?
     private var inFlight: Task<AWSCredentials?, any Error>?
 
-    public init(_ base: any AWSCredentialProvider, refreshBefore: Duration = .seconds(300), clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        _ base: any AWSCredentialProvider, refreshBefore: Duration = .seconds(300), clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.base = base
         self.name = base.name
         self.refreshBefore = refreshBefore

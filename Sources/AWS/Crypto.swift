@@ -18,8 +18,9 @@ enum Crypto {
         var length: UInt32 = 0
         key.withUnsafeBufferPointer { keyBuffer in
             message.withUnsafeBufferPointer { messageBuffer in
-                _ = HMAC(EVP_sha256(), keyBuffer.baseAddress, Int32(keyBuffer.count),
-                         messageBuffer.baseAddress, messageBuffer.count, &digest, &length)
+                _ = HMAC(
+                    EVP_sha256(), keyBuffer.baseAddress, Int32(keyBuffer.count),
+                    messageBuffer.baseAddress, messageBuffer.count, &digest, &length)
             }
         }
         return Array(digest.prefix(Int(length)))

@@ -7,7 +7,9 @@ public struct ECSClient: Sendable {
     public let client: AWSClient
 
     public init(configuration: AWSConfiguration) {
-        client = AWSClient(service: .ecs, protocol: .json(version: "1.1", targetPrefix: "AmazonEC2ContainerServiceV20141113"), configuration: configuration)
+        client = AWSClient(
+            service: .ecs, protocol: .json(version: "1.1", targetPrefix: "AmazonEC2ContainerServiceV20141113"), configuration: configuration
+        )
     }
 
     public init(client: AWSClient) { self.client = client }
@@ -15,7 +17,10 @@ public struct ECSClient: Sendable {
     /// Cluster ARNs; follows `nextToken`.
     public func listClusters() async throws(AWSError) -> [String] {
         struct Input: Encodable { var nextToken: String? }
-        struct Output: Decodable { var clusterArns: [String]?; var nextToken: String? }
+        struct Output: Decodable {
+            var clusterArns: [String]?
+            var nextToken: String?
+        }
         var arns: [String] = []
         var token: String?
         repeat {
@@ -29,15 +34,25 @@ public struct ECSClient: Sendable {
     /// Clusters by name or ARN (≤ 100); unknown ones come back in `failures`.
     public func describeClusters(_ clusters: [String]) async throws(AWSError) -> Described<ECSCluster> {
         struct Input: Encodable { var clusters: [String] }
-        struct Output: Decodable { var clusters: [ECSCluster]?; var failures: [ECSFailure]? }
+        struct Output: Decodable {
+            var clusters: [ECSCluster]?
+            var failures: [ECSFailure]?
+        }
         let output = try await client.json("DescribeClusters", Input(clusters: clusters), as: Output.self)
         return Described(items: output.clusters ?? [], failures: output.failures ?? [])
     }
 
     /// Service ARNs of a cluster; follows `nextToken`.
     public func listServices(cluster: String) async throws(AWSError) -> [String] {
-        struct Input: Encodable { var cluster: String; var nextToken: String?; var maxResults: Int }
-        struct Output: Decodable { var serviceArns: [String]?; var nextToken: String? }
+        struct Input: Encodable {
+            var cluster: String
+            var nextToken: String?
+            var maxResults: Int
+        }
+        struct Output: Decodable {
+            var serviceArns: [String]?
+            var nextToken: String?
+        }
         var arns: [String] = []
         var token: String?
         repeat {
@@ -50,8 +65,14 @@ public struct ECSClient: Sendable {
 
     /// Services by name or ARN, described 10 at a time (the API's limit).
     public func describeServices(cluster: String, services: [String]) async throws(AWSError) -> Described<ECSService> {
-        struct Input: Encodable { var cluster: String; var services: [String] }
-        struct Output: Decodable { var services: [ECSService]?; var failures: [ECSFailure]? }
+        struct Input: Encodable {
+            var cluster: String
+            var services: [String]
+        }
+        struct Output: Decodable {
+            var services: [ECSService]?
+            var failures: [ECSFailure]?
+        }
         var result = Described<ECSService>(items: [], failures: [])
         for start in stride(from: 0, to: services.count, by: 10) {
             let chunk = Array(services[start..<min(start + 10, services.count)])
@@ -64,12 +85,24 @@ public struct ECSClient: Sendable {
 
     /// Task ARNs of a cluster, optionally of one service; follows `nextToken`.
     public func listTasks(cluster: String, serviceName: String? = nil, desiredStatus: String? = nil) async throws(AWSError) -> [String] {
-        struct Input: Encodable { var cluster: String; var serviceName: String?; var desiredStatus: String?; var nextToken: String?; var maxResults: Int }
-        struct Output: Decodable { var taskArns: [String]?; var nextToken: String? }
+        struct Input: Encodable {
+            var cluster: String
+            var serviceName: String?
+            var desiredStatus: String?
+            var nextToken: String?
+            var maxResults: Int
+        }
+        struct Output: Decodable {
+            var taskArns: [String]?
+            var nextToken: String?
+        }
         var arns: [String] = []
         var token: String?
         repeat {
-            let output = try await client.json("ListTasks", Input(cluster: cluster, serviceName: serviceName, desiredStatus: desiredStatus, nextToken: token, maxResults: 100), as: Output.self)
+            let output = try await client.json(
+                "ListTasks",
+                Input(cluster: cluster, serviceName: serviceName, desiredStatus: desiredStatus, nextToken: token, maxResults: 100),
+                as: Output.self)
             arns += output.taskArns ?? []
             token = output.nextToken
         } while token != nil
@@ -78,8 +111,14 @@ public struct ECSClient: Sendable {
 
     /// Tasks by ARN or id, described 100 at a time.
     public func describeTasks(cluster: String, tasks: [String]) async throws(AWSError) -> Described<ECSTask> {
-        struct Input: Encodable { var cluster: String; var tasks: [String] }
-        struct Output: Decodable { var tasks: [ECSTask]?; var failures: [ECSFailure]? }
+        struct Input: Encodable {
+            var cluster: String
+            var tasks: [String]
+        }
+        struct Output: Decodable {
+            var tasks: [ECSTask]?
+            var failures: [ECSFailure]?
+        }
         var result = Described<ECSTask>(items: [], failures: [])
         for start in stride(from: 0, to: tasks.count, by: 100) {
             let chunk = Array(tasks[start..<min(start + 100, tasks.count)])
@@ -91,10 +130,18 @@ public struct ECSClient: Sendable {
     }
 
     /// Changes the desired count and/or starts a new deployment; returns the updated service.
-    public func updateService(cluster: String, service: String, desiredCount: Int? = nil, forceNewDeployment: Bool = false) async throws(AWSError) -> ECSService {
-        struct Input: Encodable { var cluster: String; var service: String; var desiredCount: Int?; var forceNewDeployment: Bool? }
+    public func updateService(cluster: String, service: String, desiredCount: Int? = nil, forceNewDeployment: Bool = false)
+        async throws(AWSError) -> ECSService
+    {
+        struct Input: Encodable {
+            var cluster: String
+            var service: String
+            var desiredCount: Int?
+            var forceNewDeployment: Bool?
+        }
         struct Output: Decodable { var service: ECSService }
-        let input = Input(cluster: cluster, service: service, desiredCount: desiredCount, forceNewDeployment: forceNewDeployment ? true : nil)
+        let input = Input(
+            cluster: cluster, service: service, desiredCount: desiredCount, forceNewDeployment: forceNewDeployment ? true : nil)
         return try await client.json("UpdateService", input, as: Output.self).service
     }
 }

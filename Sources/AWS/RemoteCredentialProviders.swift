@@ -22,7 +22,8 @@ struct RemoteCredentialsReply: Decodable {
     func credentials(source: String) throws(AWSError) -> AWSCredentials {
         guard let key = AccessKeyId, let secret = SecretAccessKey, !key.isEmpty, !secret.isEmpty else {
             let reason = [code ?? Code, message ?? Message].compactMap { $0 }.joined(separator: ": ")
-            throw AWSError.credentialsUnavailable(source: source, reason: reason.isEmpty ? "the reply had no AccessKeyId/SecretAccessKey" : reason)
+            throw AWSError.credentialsUnavailable(
+                source: source, reason: reason.isEmpty ? "the reply had no AccessKeyId/SecretAccessKey" : reason)
         }
         return AWSCredentials(
             accessKeyID: key, secretAccessKey: secret, sessionToken: Token,
@@ -45,7 +46,10 @@ public struct ContainerCredentialProvider: AWSCredentialProvider {
     let relativeBase: String
     let timeout: Duration
 
-    public init(environment: [String: String], http: any HTTPTransport, relativeBase: String = "http://169.254.170.2", timeout: Duration = .seconds(2)) {
+    public init(
+        environment: [String: String], http: any HTTPTransport, relativeBase: String = "http://169.254.170.2",
+        timeout: Duration = .seconds(2)
+    ) {
         self.environment = environment
         self.http = http
         self.relativeBase = relativeBase
@@ -68,7 +72,9 @@ public struct ContainerCredentialProvider: AWSCredentialProvider {
         guard parts.scheme == "http", host.hasPrefix("127.") || Self.allowedHTTPHosts.contains(host) else {
             throw AWSError.credentialsUnavailable(
                 source: name,
-                reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI must use https or a loopback, 169.254.170.2, 169.254.170.23 or fd00:ec2::23 address (got \(parts.scheme)://\(parts.hostAndPort))")
+                reason:
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI must use https or a loopback, 169.254.170.2, 169.254.170.23 or fd00:ec2::23 address (got \(parts.scheme)://\(parts.hostAndPort))"
+            )
         }
         return full
     }
@@ -92,7 +98,8 @@ public struct ContainerCredentialProvider: AWSCredentialProvider {
 
     public func credentials() async throws(AWSError) -> AWSCredentials? {
         guard let url = try endpoint() else { return nil }
-        var request = HTTPRequest(method: .get, url: url, headers: ["Accept": "application/json"], timeout: timeout, connectTimeout: .seconds(1))
+        var request = HTTPRequest(
+            method: .get, url: url, headers: ["Accept": "application/json"], timeout: timeout, connectTimeout: .seconds(1))
         if let token = try authorizationToken() { request.headers.add(name: "Authorization", value: token) }
         let response: HTTPResponse
         do {
@@ -103,7 +110,8 @@ public struct ContainerCredentialProvider: AWSCredentialProvider {
         let reply = try? JSONDecoder().decode(RemoteCredentialsReply.self, from: Data(response.body))
         guard response.isSuccess, let reply else {
             let detail = [reply?.code ?? reply?.Code, reply?.message ?? reply?.Message].compactMap { $0 }.joined(separator: ": ")
-            throw AWSError.credentialsUnavailable(source: name, reason: "the endpoint answered HTTP \(response.status)\(detail.isEmpty ? "" : " (\(detail))")")
+            throw AWSError.credentialsUnavailable(
+                source: name, reason: "the endpoint answered HTTP \(response.status)\(detail.isEmpty ? "" : " (\(detail))")")
         }
         return try reply.credentials(source: name)
     }
@@ -133,12 +141,16 @@ public struct InstanceMetadataCredentialProvider: AWSCredentialProvider {
         self.timeout = timeout
     }
 
-    private enum TokenOutcome { case token(String), noToken, unreachable }
+    private enum TokenOutcome {
+        case token(String)
+        case noToken, unreachable
+    }
 
     private func fetchToken() async throws(AWSError) -> TokenOutcome {
-        let request = HTTPRequest(method: .put, url: endpoint + "/latest/api/token",
-                                  headers: ["X-aws-ec2-metadata-token-ttl-seconds": "21600"],
-                                  timeout: timeout, connectTimeout: timeout)
+        let request = HTTPRequest(
+            method: .put, url: endpoint + "/latest/api/token",
+            headers: ["X-aws-ec2-metadata-token-ttl-seconds": "21600"],
+            timeout: timeout, connectTimeout: timeout)
         let response: HTTPResponse
         do {
             response = try await http.send(request)

@@ -30,11 +30,12 @@ public struct SNSClient: Sendable {
             if let token { parameters.append(("NextToken", token)) }
             let root = try await client.query("ListSubscriptionsByTopic", parameters)
             let result = root.first(named: "ListSubscriptionsByTopicResult")
-            subscriptions += result?.members("Subscriptions").map {
-                SNSSubscription(
-                    subscriptionARN: $0.string("SubscriptionArn") ?? "", topicARN: $0.string("TopicArn") ?? topicARN,
-                    protocolName: $0.string("Protocol") ?? "", endpoint: $0.string("Endpoint") ?? "", owner: $0.string("Owner"))
-            } ?? []
+            subscriptions +=
+                result?.members("Subscriptions").map {
+                    SNSSubscription(
+                        subscriptionARN: $0.string("SubscriptionArn") ?? "", topicARN: $0.string("TopicArn") ?? topicARN,
+                        protocolName: $0.string("Protocol") ?? "", endpoint: $0.string("Endpoint") ?? "", owner: $0.string("Owner"))
+                } ?? []
             token = result?.string("NextToken").flatMap { $0.isEmpty ? nil : $0 }
         } while token != nil
         return subscriptions
@@ -42,7 +43,9 @@ public struct SNSClient: Sendable {
 
     /// Subscribes an endpoint (`sqs` + queue ARN, `https` + URL, `email` + address…).
     /// `attributes` use the `Attributes.entry.N.key/value` shape on the wire.
-    public func subscribe(topicARN: String, protocolName: String, endpoint: String, attributes: [String: String] = [:]) async throws(AWSError) -> String {
+    public func subscribe(topicARN: String, protocolName: String, endpoint: String, attributes: [String: String] = [:])
+        async throws(AWSError) -> String
+    {
         var parameters = [("TopicArn", topicARN), ("Protocol", protocolName), ("Endpoint", endpoint), ("ReturnSubscriptionArn", "true")]
         for (index, key) in attributes.keys.sorted().enumerated() {
             parameters.append(("Attributes.entry.\(index + 1).key", key))

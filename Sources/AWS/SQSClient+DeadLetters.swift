@@ -13,7 +13,10 @@ public struct QueueStats: Codable, Sendable, Hashable {
     /// From the queue's redrive policy, when it has one.
     public var maxReceiveCount: Int?
 
-    public init(name: String, url: String, isFIFO: Bool, visible: Int, inFlight: Int, delayed: Int, oldestAgeSeconds: Int? = nil, maxReceiveCount: Int? = nil) {
+    public init(
+        name: String, url: String, isFIFO: Bool, visible: Int, inFlight: Int, delayed: Int, oldestAgeSeconds: Int? = nil,
+        maxReceiveCount: Int? = nil
+    ) {
         self.name = name
         self.url = url
         self.isFIFO = isFIFO
@@ -82,7 +85,8 @@ extension SQSClient {
         var seen: [SQSMessage] = []
         var ids: Set<String> = []
         while seen.count < count {
-            let batch = try await receiveMessages(url: url, maxMessages: min(10, count - seen.count), wait: wait, visibilityTimeout: .seconds(30))
+            let batch = try await receiveMessages(
+                url: url, maxMessages: min(10, count - seen.count), wait: wait, visibilityTimeout: .seconds(30))
             let fresh = batch.filter { ids.insert($0.messageID).inserted }
             if fresh.isEmpty { break }
             seen += fresh
@@ -119,13 +123,17 @@ extension SQSClient {
     ) async throws(AWSError) -> RedriveResult {
         if method != .copy {
             do {
-                return try await redriveWithMoveTask(deadLetterURL: deadLetterURL, sourceURL: sourceURL, waitForTask: waitForTask, pollInterval: pollInterval, sleep: sleep)
+                return try await redriveWithMoveTask(
+                    deadLetterURL: deadLetterURL, sourceURL: sourceURL, waitForTask: waitForTask, pollInterval: pollInterval, sleep: sleep)
             } catch {
                 guard method == .auto, Self.isMoveTaskUnsupported(error) else { throw error }
-                client.logger.info("Message move tasks are not offered; copying instead", metadata: [LogKey.queue: "\(SQSQueueURL.name(of: deadLetterURL))"])
+                client.logger.info(
+                    "Message move tasks are not offered; copying instead",
+                    metadata: [LogKey.queue: "\(SQSQueueURL.name(of: deadLetterURL))"])
             }
         }
-        return try await redriveByCopying(deadLetterURL: deadLetterURL, sourceURL: sourceURL, receiveWait: receiveWait, visibilityTimeout: visibilityTimeout)
+        return try await redriveByCopying(
+            deadLetterURL: deadLetterURL, sourceURL: sourceURL, receiveWait: receiveWait, visibilityTimeout: visibilityTimeout)
     }
 
     /// True when an error means "this endpoint has no message move tasks" rather than a
@@ -133,12 +141,18 @@ extension SQSClient {
     /// unknown-operation code).
     static func isMoveTaskUnsupported(_ error: AWSError) -> Bool {
         guard let service = error.serviceError else { return false }
-        let codes: Set<String> = ["UnsupportedOperation", "InvalidAction", "UnknownOperationException", "NotImplemented", "NotImplementedException", "AWS.SimpleQueueService.UnsupportedOperation"]
+        let codes: Set<String> = [
+            "UnsupportedOperation", "InvalidAction", "UnknownOperationException", "NotImplemented", "NotImplementedException",
+            "AWS.SimpleQueueService.UnsupportedOperation",
+        ]
         if codes.contains(service.code) || service.legacyCode.map(codes.contains) == true { return true }
         return (service.statusCode == 500 || service.statusCode == 501 || service.statusCode == 404) && service.code.hasPrefix("HTTP")
     }
 
-    private func redriveWithMoveTask(deadLetterURL: String, sourceURL: String, waitForTask: Bool, pollInterval: Duration, sleep: @Sendable (Duration) async throws -> Void) async throws(AWSError) -> RedriveResult {
+    private func redriveWithMoveTask(
+        deadLetterURL: String, sourceURL: String, waitForTask: Bool, pollInterval: Duration,
+        sleep: @Sendable (Duration) async throws -> Void
+    ) async throws(AWSError) -> RedriveResult {
         let dlqARN = try await queueARN(deadLetterURL)
         let sourceARN = try await queueARN(sourceURL)
         let handle = try await startMessageMoveTask(sourceARN: dlqARN, destinationARN: sourceARN)
@@ -152,27 +166,35 @@ extension SQSClient {
             do { try await sleep(pollInterval) } catch { break }
         } while true
         if let task, task.status == "FAILED" {
-            throw AWSError.service(.init(
-                service: client.service.serviceID, operation: "StartMessageMoveTask", statusCode: 200, code: "MessageMoveTaskFailed",
-                message: task.failureReason ?? "the move task failed after moving \(task.messagesMoved) messages"))
+            throw AWSError.service(
+                .init(
+                    service: client.service.serviceID, operation: "StartMessageMoveTask", statusCode: 200, code: "MessageMoveTaskFailed",
+                    message: task.failureReason ?? "the move task failed after moving \(task.messagesMoved) messages"))
         }
-        return RedriveResult(method: .moveTask, moved: task?.messagesMoved ?? 0, failed: 0, taskHandle: handle, taskStatus: task?.status ?? "RUNNING")
+        return RedriveResult(
+            method: .moveTask, moved: task?.messagesMoved ?? 0, failed: 0, taskHandle: handle, taskStatus: task?.status ?? "RUNNING")
     }
 
-    private func redriveByCopying(deadLetterURL: String, sourceURL: String, receiveWait: Duration, visibilityTimeout: Duration) async throws(AWSError) -> RedriveResult {
+    private func redriveByCopying(deadLetterURL: String, sourceURL: String, receiveWait: Duration, visibilityTimeout: Duration)
+        async throws(AWSError) -> RedriveResult
+    {
         let sourceIsFIFO = SQSQueueURL.name(of: sourceURL).hasSuffix(".fifo")
         let sourceARN = try await queueARN(sourceURL)
         var result = RedriveResult(method: .copy, moved: 0, failed: 0)
         var handled: Set<String> = []
         while true {
-            let received = try await receiveMessages(url: deadLetterURL, maxMessages: 10, wait: receiveWait, visibilityTimeout: visibilityTimeout)
-                .filter { handled.insert($0.messageID).inserted }
+            let received = try await receiveMessages(
+                url: deadLetterURL, maxMessages: 10, wait: receiveWait, visibilityTimeout: visibilityTimeout
+            )
+            .filter { handled.insert($0.messageID).inserted }
             if received.isEmpty { break }
 
             // Another queue's dead letters: give them back at once, untouched.
             let foreign = received.filter { $0.attributes["DeadLetterQueueSourceArn"].map { $0 != sourceARN } ?? false }
             if !foreign.isEmpty {
-                let entries = foreign.enumerated().map { VisibilityEntry(id: "f\($0.offset)", receiptHandle: $0.element.receiptHandle, visibilityTimeout: .zero) }
+                let entries = foreign.enumerated().map {
+                    VisibilityEntry(id: "f\($0.offset)", receiptHandle: $0.element.receiptHandle, visibilityTimeout: .zero)
+                }
                 _ = try await changeMessageVisibilityBatch(url: deadLetterURL, entries: entries)
                 result.skipped += foreign.count
             }
@@ -190,7 +212,9 @@ extension SQSClient {
             let sentIDs = Set(sent.successful.map(\.id))
             result.failed += sent.failed.count
             for failure in sent.failed {
-                client.logger.warning("Redrive send was refused", metadata: [LogKey.queue: "\(SQSQueueURL.name(of: sourceURL))", LogKey.error: "\(failure.code)"])
+                client.logger.warning(
+                    "Redrive send was refused",
+                    metadata: [LogKey.queue: "\(SQSQueueURL.name(of: sourceURL))", LogKey.error: "\(failure.code)"])
             }
             let deletes = messages.enumerated().filter { sentIDs.contains("m\($0.offset)") }.map {
                 DeleteMessageEntry(id: "m\($0.offset)", receiptHandle: $0.element.receiptHandle)
@@ -206,7 +230,8 @@ extension SQSClient {
 
     private func queueARN(_ url: String) async throws(AWSError) -> String {
         guard let arn = try await getQueueAttributes(url: url, names: ["QueueArn"]).queueARN else {
-            throw AWSError.invalidResponse(service: client.service.serviceID, operation: "GetQueueAttributes", detail: "no QueueArn for \(SQSQueueURL.name(of: url))")
+            throw AWSError.invalidResponse(
+                service: client.service.serviceID, operation: "GetQueueAttributes", detail: "no QueueArn for \(SQSQueueURL.name(of: url))")
         }
         return arn
     }

@@ -17,14 +17,19 @@ public struct SQSClient: Sendable {
     // MARK: Queues
 
     public func getQueueURL(name: String, ownerAccountID: String? = nil) async throws(AWSError) -> String {
-        struct Input: Encodable { var QueueName: String; var QueueOwnerAWSAccountId: String? }
+        struct Input: Encodable {
+            var QueueName: String
+            var QueueOwnerAWSAccountId: String?
+        }
         struct Output: Decodable { var QueueUrl: String }
-        return try await client.json("GetQueueUrl", Input(QueueName: name, QueueOwnerAWSAccountId: ownerAccountID), as: Output.self).QueueUrl
+        return try await client.json("GetQueueUrl", Input(QueueName: name, QueueOwnerAWSAccountId: ownerAccountID), as: Output.self)
+            .QueueUrl
     }
 
     /// Creates a queue (or returns the existing one with the same attributes).
     /// A FIFO queue's name ends in `.fifo` and needs `FifoQueue: "true"`.
-    public func createQueue(name: String, attributes: [String: String] = [:], tags: [String: String] = [:]) async throws(AWSError) -> String {
+    public func createQueue(name: String, attributes: [String: String] = [:], tags: [String: String] = [:]) async throws(AWSError) -> String
+    {
         struct Input: Encodable {
             var QueueName: String
             var Attributes: [String: String]?
@@ -42,25 +47,40 @@ public struct SQSClient: Sendable {
 
     /// Queue attributes; every value is a string on the wire. `names` defaults to all.
     public func getQueueAttributes(url: String, names: [String] = ["All"]) async throws(AWSError) -> QueueAttributes {
-        struct Input: Encodable { var QueueUrl: String; var AttributeNames: [String] }
+        struct Input: Encodable {
+            var QueueUrl: String
+            var AttributeNames: [String]
+        }
         struct Output: Decodable { var Attributes: [String: String]? }
         let output = try await client.json("GetQueueAttributes", Input(QueueUrl: url, AttributeNames: names), as: Output.self)
         return QueueAttributes(output.Attributes ?? [:])
     }
 
     public func setQueueAttributes(url: String, attributes: [String: String]) async throws(AWSError) {
-        struct Input: Encodable { var QueueUrl: String; var Attributes: [String: String] }
+        struct Input: Encodable {
+            var QueueUrl: String
+            var Attributes: [String: String]
+        }
         _ = try await client.json("SetQueueAttributes", Input(QueueUrl: url, Attributes: attributes), as: EmptyShape.self)
     }
 
     /// Queue URLs, optionally by name prefix; follows `NextToken` until done.
     public func listQueues(prefix: String? = nil) async throws(AWSError) -> [String] {
-        struct Input: Encodable { var QueueNamePrefix: String?; var NextToken: String?; var MaxResults: Int? }
-        struct Output: Decodable { var QueueUrls: [String]?; var NextToken: String? }
+        struct Input: Encodable {
+            var QueueNamePrefix: String?
+            var NextToken: String?
+            var MaxResults: Int?
+        }
+        struct Output: Decodable {
+            var QueueUrls: [String]?
+            var NextToken: String?
+        }
         var urls: [String] = []
         var token: String?
         repeat {
-            let output = try await client.json("ListQueues", Input(QueueNamePrefix: prefix, NextToken: token, MaxResults: token == nil && prefix == nil ? nil : 1000), as: Output.self)
+            let output = try await client.json(
+                "ListQueues", Input(QueueNamePrefix: prefix, NextToken: token, MaxResults: token == nil && prefix == nil ? nil : 1000),
+                as: Output.self)
             urls += output.QueueUrls ?? []
             token = output.NextToken
         } while token != nil
@@ -69,12 +89,21 @@ public struct SQSClient: Sendable {
 
     /// The queues whose redrive policy names this queue as their DLQ.
     public func listDeadLetterSourceQueues(url: String) async throws(AWSError) -> [String] {
-        struct Input: Encodable { var QueueUrl: String; var NextToken: String?; var MaxResults: Int? }
-        struct Output: Decodable { var queueUrls: [String]?; var NextToken: String? }
+        struct Input: Encodable {
+            var QueueUrl: String
+            var NextToken: String?
+            var MaxResults: Int?
+        }
+        struct Output: Decodable {
+            var queueUrls: [String]?
+            var NextToken: String?
+        }
         var urls: [String] = []
         var token: String?
         repeat {
-            let output = try await client.json("ListDeadLetterSourceQueues", Input(QueueUrl: url, NextToken: token, MaxResults: token == nil ? nil : 1000), as: Output.self)
+            let output = try await client.json(
+                "ListDeadLetterSourceQueues", Input(QueueUrl: url, NextToken: token, MaxResults: token == nil ? nil : 1000), as: Output.self
+            )
             urls += output.queueUrls ?? []
             token = output.NextToken
         } while token != nil
@@ -91,8 +120,14 @@ public struct SQSClient: Sendable {
 
     /// Sends up to 10 messages in one call. Read `failed`: a 200 can still reject entries.
     public func sendMessageBatch(url: String, entries: [SendMessageEntry]) async throws(AWSError) -> BatchResult<SentMessage> {
-        struct Input: Encodable { var QueueUrl: String; var Entries: [SendMessageEntry] }
-        struct Output: Decodable { var Successful: [SentMessage]?; var Failed: [BatchFailure]? }
+        struct Input: Encodable {
+            var QueueUrl: String
+            var Entries: [SendMessageEntry]
+        }
+        struct Output: Decodable {
+            var Successful: [SentMessage]?
+            var Failed: [BatchFailure]?
+        }
         let output = try await client.json("SendMessageBatch", Input(QueueUrl: url, Entries: entries), as: Output.self)
         return BatchResult(successful: output.Successful ?? [], failed: output.Failed ?? [])
     }
@@ -127,16 +162,28 @@ public struct SQSClient: Sendable {
 
     /// Deletes up to 10 received messages by receipt handle.
     public func deleteMessageBatch(url: String, entries: [DeleteMessageEntry]) async throws(AWSError) -> BatchResult<BatchSuccess> {
-        struct Input: Encodable { var QueueUrl: String; var Entries: [DeleteMessageEntry] }
-        struct Output: Decodable { var Successful: [BatchSuccess]?; var Failed: [BatchFailure]? }
+        struct Input: Encodable {
+            var QueueUrl: String
+            var Entries: [DeleteMessageEntry]
+        }
+        struct Output: Decodable {
+            var Successful: [BatchSuccess]?
+            var Failed: [BatchFailure]?
+        }
         let output = try await client.json("DeleteMessageBatch", Input(QueueUrl: url, Entries: entries), as: Output.self)
         return BatchResult(successful: output.Successful ?? [], failed: output.Failed ?? [])
     }
 
     /// Changes the visibility timeout of up to 10 received messages (0 makes them visible now).
     public func changeMessageVisibilityBatch(url: String, entries: [VisibilityEntry]) async throws(AWSError) -> BatchResult<BatchSuccess> {
-        struct Input: Encodable { var QueueUrl: String; var Entries: [VisibilityEntry] }
-        struct Output: Decodable { var Successful: [BatchSuccess]?; var Failed: [BatchFailure]? }
+        struct Input: Encodable {
+            var QueueUrl: String
+            var Entries: [VisibilityEntry]
+        }
+        struct Output: Decodable {
+            var Successful: [BatchSuccess]?
+            var Failed: [BatchFailure]?
+        }
         let output = try await client.json("ChangeMessageVisibilityBatch", Input(QueueUrl: url, Entries: entries), as: Output.self)
         return BatchResult(successful: output.Successful ?? [], failed: output.Failed ?? [])
     }
@@ -144,23 +191,38 @@ public struct SQSClient: Sendable {
     // MARK: Message move tasks (redrive)
 
     /// Starts moving messages out of a DLQ; `destinationARN` nil sends each back to its source.
-    public func startMessageMoveTask(sourceARN: String, destinationARN: String? = nil, maxMessagesPerSecond: Int? = nil) async throws(AWSError) -> String {
-        struct Input: Encodable { var SourceArn: String; var DestinationArn: String?; var MaxNumberOfMessagesPerSecond: Int? }
+    public func startMessageMoveTask(sourceARN: String, destinationARN: String? = nil, maxMessagesPerSecond: Int? = nil)
+        async throws(AWSError) -> String
+    {
+        struct Input: Encodable {
+            var SourceArn: String
+            var DestinationArn: String?
+            var MaxNumberOfMessagesPerSecond: Int?
+        }
         struct Output: Decodable { var TaskHandle: String }
-        return try await client.json("StartMessageMoveTask", Input(SourceArn: sourceARN, DestinationArn: destinationARN, MaxNumberOfMessagesPerSecond: maxMessagesPerSecond), as: Output.self).TaskHandle
+        return try await client.json(
+            "StartMessageMoveTask",
+            Input(SourceArn: sourceARN, DestinationArn: destinationARN, MaxNumberOfMessagesPerSecond: maxMessagesPerSecond), as: Output.self
+        ).TaskHandle
     }
 
     /// The most recent move tasks of a DLQ (`maxResults` 1–10; the service's default is 1).
     public func listMessageMoveTasks(sourceARN: String, maxResults: Int = 10) async throws(AWSError) -> [MessageMoveTask] {
-        struct Input: Encodable { var SourceArn: String; var MaxResults: Int }
+        struct Input: Encodable {
+            var SourceArn: String
+            var MaxResults: Int
+        }
         struct Output: Decodable { var Results: [MessageMoveTask]? }
-        return try await client.json("ListMessageMoveTasks", Input(SourceArn: sourceARN, MaxResults: min(max(maxResults, 1), 10)), as: Output.self).Results ?? []
+        return try await client.json(
+            "ListMessageMoveTasks", Input(SourceArn: sourceARN, MaxResults: min(max(maxResults, 1), 10)), as: Output.self
+        ).Results ?? []
     }
 
     /// Cancels a running move task; returns how many messages it had moved.
     public func cancelMessageMoveTask(taskHandle: String) async throws(AWSError) -> Int {
         struct Input: Encodable { var TaskHandle: String }
         struct Output: Decodable { var ApproximateNumberOfMessagesMoved: Int? }
-        return try await client.json("CancelMessageMoveTask", Input(TaskHandle: taskHandle), as: Output.self).ApproximateNumberOfMessagesMoved ?? 0
+        return try await client.json("CancelMessageMoveTask", Input(TaskHandle: taskHandle), as: Output.self)
+            .ApproximateNumberOfMessagesMoved ?? 0
     }
 }

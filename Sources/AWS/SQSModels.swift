@@ -30,7 +30,8 @@ public struct RedrivePolicy: Sendable, Hashable, Codable {
     /// Parses the attribute's JSON string; `maxReceiveCount` may be a string or a number.
     public init?(json: String) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-              let arn = object["deadLetterTargetArn"] as? String else { return nil }
+            let arn = object["deadLetterTargetArn"] as? String
+        else { return nil }
         let count = (object["maxReceiveCount"] as? Int) ?? Int(object["maxReceiveCount"] as? String ?? "") ?? 10
         self.init(deadLetterTargetArn: arn, maxReceiveCount: count)
     }
@@ -72,7 +73,10 @@ public struct SendMessageEntry: Encodable, Sendable, Hashable {
     public var messageGroupID: String?
     public var deduplicationID: String?
 
-    public init(id: String, body: String, delaySeconds: Int? = nil, attributes: [String: MessageAttributeValue] = [:], messageGroupID: String? = nil, deduplicationID: String? = nil) {
+    public init(
+        id: String, body: String, delaySeconds: Int? = nil, attributes: [String: MessageAttributeValue] = [:],
+        messageGroupID: String? = nil, deduplicationID: String? = nil
+    ) {
         self.id = id
         self.body = body
         self.delaySeconds = delaySeconds
@@ -82,8 +86,12 @@ public struct SendMessageEntry: Encodable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id = "Id", body = "MessageBody", delaySeconds = "DelaySeconds", attributes = "MessageAttributes"
-        case messageGroupID = "MessageGroupId", deduplicationID = "MessageDeduplicationId"
+        case id = "Id"
+        case body = "MessageBody"
+        case delaySeconds = "DelaySeconds"
+        case attributes = "MessageAttributes"
+        case messageGroupID = "MessageGroupId"
+        case deduplicationID = "MessageDeduplicationId"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -102,7 +110,11 @@ public struct SentMessage: Decodable, Sendable, Hashable {
     public var id: String
     public var messageID: String
     public var sequenceNumber: String?
-    enum CodingKeys: String, CodingKey { case id = "Id", messageID = "MessageId", sequenceNumber = "SequenceNumber" }
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case messageID = "MessageId"
+        case sequenceNumber = "SequenceNumber"
+    }
 }
 
 /// An accepted entry of a delete or visibility batch.
@@ -117,7 +129,12 @@ public struct BatchFailure: Decodable, Sendable, Hashable {
     public var senderFault: Bool
     public var code: String
     public var message: String?
-    enum CodingKeys: String, CodingKey { case id = "Id", senderFault = "SenderFault", code = "Code", message = "Message" }
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case senderFault = "SenderFault"
+        case code = "Code"
+        case message = "Message"
+    }
 }
 
 /// The two halves of a batch reply.
@@ -138,11 +155,18 @@ public struct SQSMessage: Codable, Sendable, Hashable {
     public var messageAttributes: [String: MessageAttributeValue]
 
     enum CodingKeys: String, CodingKey {
-        case messageID = "MessageId", receiptHandle = "ReceiptHandle", body = "Body", md5OfBody = "MD5OfBody"
-        case attributes = "Attributes", messageAttributes = "MessageAttributes"
+        case messageID = "MessageId"
+        case receiptHandle = "ReceiptHandle"
+        case body = "Body"
+        case md5OfBody = "MD5OfBody"
+        case attributes = "Attributes"
+        case messageAttributes = "MessageAttributes"
     }
 
-    public init(messageID: String, receiptHandle: String, body: String, md5OfBody: String? = nil, attributes: [String: String] = [:], messageAttributes: [String: MessageAttributeValue] = [:]) {
+    public init(
+        messageID: String, receiptHandle: String, body: String, md5OfBody: String? = nil, attributes: [String: String] = [:],
+        messageAttributes: [String: MessageAttributeValue] = [:]
+    ) {
         self.messageID = messageID
         self.receiptHandle = receiptHandle
         self.body = body
@@ -178,7 +202,10 @@ public struct DeleteMessageEntry: Encodable, Sendable, Hashable {
         self.id = id
         self.receiptHandle = receiptHandle
     }
-    enum CodingKeys: String, CodingKey { case id = "Id", receiptHandle = "ReceiptHandle" }
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case receiptHandle = "ReceiptHandle"
+    }
 }
 
 /// One entry of a visibility batch.
@@ -191,7 +218,11 @@ public struct VisibilityEntry: Encodable, Sendable, Hashable {
         self.receiptHandle = receiptHandle
         self.visibilityTimeout = Int(visibilityTimeout.components.seconds)
     }
-    enum CodingKeys: String, CodingKey { case id = "Id", receiptHandle = "ReceiptHandle", visibilityTimeout = "VisibilityTimeout" }
+    enum CodingKeys: String, CodingKey {
+        case id = "Id"
+        case receiptHandle = "ReceiptHandle"
+        case visibilityTimeout = "VisibilityTimeout"
+    }
 }
 
 /// A message move task as `ListMessageMoveTasks` reports it.
@@ -209,9 +240,15 @@ public struct MessageMoveTask: Codable, Sendable, Hashable {
     public var startedTimestamp: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case taskHandle = "TaskHandle", status = "Status", sourceARN = "SourceArn", destinationARN = "DestinationArn"
-        case maxMessagesPerSecond = "MaxNumberOfMessagesPerSecond", messagesMoved = "ApproximateNumberOfMessagesMoved"
-        case messagesToMove = "ApproximateNumberOfMessagesToMove", failureReason = "FailureReason", startedTimestamp = "StartedTimestamp"
+        case taskHandle = "TaskHandle"
+        case status = "Status"
+        case sourceARN = "SourceArn"
+        case destinationARN = "DestinationArn"
+        case maxMessagesPerSecond = "MaxNumberOfMessagesPerSecond"
+        case messagesMoved = "ApproximateNumberOfMessagesMoved"
+        case messagesToMove = "ApproximateNumberOfMessagesToMove"
+        case failureReason = "FailureReason"
+        case startedTimestamp = "StartedTimestamp"
     }
 
     public init(from decoder: any Decoder) throws {

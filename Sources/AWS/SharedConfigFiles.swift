@@ -15,7 +15,10 @@ public struct SharedConfigFiles: Sendable, Hashable {
     /// `[services name]` sections: service key (`sqs`) to its settings (`endpoint_url`).
     public var servicesSections: [String: [String: [String: String]]]
 
-    public init(profileName: String, credentialsProfile: [String: String]?, configProfile: [String: String]?, servicesSections: [String: [String: [String: String]]] = [:]) {
+    public init(
+        profileName: String, credentialsProfile: [String: String]?, configProfile: [String: String]?,
+        servicesSections: [String: [String: [String: String]]] = [:]
+    ) {
         self.profileName = profileName
         self.credentialsProfile = credentialsProfile
         self.configProfile = configProfile
@@ -93,7 +96,9 @@ enum INIParser {
             guard let section = current, let eq = trimmed.firstIndex(of: "=") else { continue }
             let key = trimmed[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
             var value = trimmed[trimmed.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            if let hash = value.range(of: " #") ?? value.range(of: " ;") { value = value[..<hash.lowerBound].trimmingCharacters(in: .whitespaces) }
+            if let hash = value.range(of: " #") ?? value.range(of: " ;") {
+                value = value[..<hash.lowerBound].trimmingCharacters(in: .whitespaces)
+            }
             let indented = line.first?.isWhitespace == true
             if indented, let parent = lastTopKey {
                 sections[section, default: []].append(Entry(key: key, value: value, parent: parent))

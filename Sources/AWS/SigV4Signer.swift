@@ -90,8 +90,11 @@ public struct SigV4Signer: Sendable {
         let serviceKey = Crypto.hmacSHA256(key: regionKey, message: service)
         let signingKey = Crypto.hmacSHA256(key: serviceKey, message: "aws4_request")
         let signature = Crypto.hex(Crypto.hmacSHA256(key: signingKey, message: stringToSign))
-        let authorization = "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
-        return Signature(canonicalRequest: canonicalRequest, stringToSign: stringToSign, signature: signature, authorization: authorization, signedHeaders: signedHeaders)
+        let authorization =
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
+        return Signature(
+            canonicalRequest: canonicalRequest, stringToSign: stringToSign, signature: signature, authorization: authorization,
+            signedHeaders: signedHeaders)
     }
 
     /// `YYYYMMDDTHHMMSSZ` in UTC.

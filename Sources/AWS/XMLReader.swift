@@ -99,7 +99,10 @@ public enum XMLReader {
         mutating func skip(past literal: String) throws(XMLReadError) {
             let l = Array(literal.utf8)
             while i + l.count <= bytes.count {
-                if Array(bytes[i..<i + l.count]) == l { i += l.count; return }
+                if Array(bytes[i..<i + l.count]) == l {
+                    i += l.count
+                    return
+                }
                 i += 1
             }
             throw fail("missing \(literal)")
@@ -112,10 +115,15 @@ public enum XMLReader {
         mutating func skipMisc() throws(XMLReadError) {
             while true {
                 skipSpace()
-                if starts(with: "<?") { try skip(past: "?>") }
-                else if starts(with: "<!--") { try skip(past: "-->") }
-                else if starts(with: "<!DOCTYPE") { try skip(past: ">") }
-                else { return }
+                if starts(with: "<?") {
+                    try skip(past: "?>")
+                } else if starts(with: "<!--") {
+                    try skip(past: "-->")
+                } else if starts(with: "<!DOCTYPE") {
+                    try skip(past: ">")
+                } else {
+                    return
+                }
             }
         }
 
@@ -149,13 +157,18 @@ public enum XMLReader {
                     i += 2
                     return node
                 }
-                if bytes[i] == UInt8(ascii: ">") { i += 1; break }
+                if bytes[i] == UInt8(ascii: ">") {
+                    i += 1
+                    break
+                }
                 let attribute = try name()
                 skipSpace()
                 guard i < bytes.count, bytes[i] == UInt8(ascii: "=") else { throw fail("expected =") }
                 i += 1
                 skipSpace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "'") else { throw fail("expected a quote") }
+                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "'") else {
+                    throw fail("expected a quote")
+                }
                 let quote = bytes[i]
                 i += 1
                 let start = i
@@ -214,7 +227,9 @@ public enum XMLReader {
                     case "quot": replacement = "\""
                     case "apos": replacement = "'"
                     default:
-                        if entity.hasPrefix("#x") || entity.hasPrefix("#X"), let v = UInt32(entity.dropFirst(2), radix: 16), let s = Unicode.Scalar(v) {
+                        if entity.hasPrefix("#x") || entity.hasPrefix("#X"), let v = UInt32(entity.dropFirst(2), radix: 16),
+                            let s = Unicode.Scalar(v)
+                        {
                             replacement = String(Character(s))
                         } else if entity.hasPrefix("#"), let v = UInt32(entity.dropFirst()), let s = Unicode.Scalar(v) {
                             replacement = String(Character(s))

@@ -40,7 +40,9 @@ final class CurlTransfer {
         if let ca = configuration.caBundlePath, !ca.isEmpty {
             set(refarch_curl_setopt_string(handle, CURLOPT_CAINFO, ca))
         }
-        set(refarch_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout ?? configuration.connectTimeout)))
+        set(
+            refarch_curl_setopt_long(
+                handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout ?? configuration.connectTimeout)))
         set(refarch_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout ?? configuration.timeout)))
 
         switch request.method {
@@ -80,34 +82,43 @@ final class CurlTransfer {
         set(refarch_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
 
         let opaque = UnsafeMutableRawPointer(sinkPointer.toOpaque())
-        set(refarch_curl_setopt_write(handle, CURLOPT_WRITEFUNCTION, { data, size, count, context in
-            let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
-            let total = size * count
-            if let data, total > 0 {
-                data.withMemoryRebound(to: UInt8.self, capacity: total) {
-                    sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: total))
-                }
-            }
-            return total
-        }))
+        set(
+            refarch_curl_setopt_write(
+                handle, CURLOPT_WRITEFUNCTION,
+                { data, size, count, context in
+                    let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+                    let total = size * count
+                    if let data, total > 0 {
+                        data.withMemoryRebound(to: UInt8.self, capacity: total) {
+                            sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: total))
+                        }
+                    }
+                    return total
+                }))
         set(refarch_curl_setopt_ptr(handle, CURLOPT_WRITEDATA, opaque))
-        set(refarch_curl_setopt_write(handle, CURLOPT_HEADERFUNCTION, { data, size, count, context in
-            let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
-            let total = size * count
-            if let data, total > 0 {
-                let line = data.withMemoryRebound(to: UInt8.self, capacity: total) {
-                    String(decoding: UnsafeBufferPointer(start: $0, count: total), as: UTF8.self)
-                }
-                sink.headerLine(line)
-            }
-            return total
-        }))
+        set(
+            refarch_curl_setopt_write(
+                handle, CURLOPT_HEADERFUNCTION,
+                { data, size, count, context in
+                    let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+                    let total = size * count
+                    if let data, total > 0 {
+                        let line = data.withMemoryRebound(to: UInt8.self, capacity: total) {
+                            String(decoding: UnsafeBufferPointer(start: $0, count: total), as: UTF8.self)
+                        }
+                        sink.headerLine(line)
+                    }
+                    return total
+                }))
         set(refarch_curl_setopt_ptr(handle, CURLOPT_HEADERDATA, opaque))
         set(refarch_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0))
-        set(refarch_curl_setopt_xferinfo(handle, CURLOPT_XFERINFOFUNCTION, { context, _, _, _, _ in
-            let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
-            return sink.flag.isCancelled ? 1 : 0
-        }))
+        set(
+            refarch_curl_setopt_xferinfo(
+                handle, CURLOPT_XFERINFOFUNCTION,
+                { context, _, _, _, _ in
+                    let sink = Unmanaged<ResponseSink>.fromOpaque(context!).takeUnretainedValue()
+                    return sink.flag.isCancelled ? 1 : 0
+                }))
         set(refarch_curl_setopt_ptr(handle, CURLOPT_XFERINFODATA, opaque))
 
         guard status == CURLE_OK else {

@@ -80,16 +80,20 @@ public final class HTTPClient: Sendable {
         let elapsedMs = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         switch result {
         case .success(let response):
-            logger.debug("HTTP request finished", metadata: [
-                LogKey.method: "\(request.method)", LogKey.host: "\(parts.hostAndPort)", LogKey.path: "\(parts.path)",
-                LogKey.status: "\(response.status)", LogKey.elapsedMilliseconds: "\(elapsedMs)",
-            ])
+            logger.debug(
+                "HTTP request finished",
+                metadata: [
+                    LogKey.method: "\(request.method)", LogKey.host: "\(parts.hostAndPort)", LogKey.path: "\(parts.path)",
+                    LogKey.status: "\(response.status)", LogKey.elapsedMilliseconds: "\(elapsedMs)",
+                ])
             return response
         case .failure(let error):
-            logger.debug("HTTP request failed", metadata: [
-                LogKey.method: "\(request.method)", LogKey.host: "\(parts.hostAndPort)", LogKey.path: "\(parts.path)",
-                LogKey.error: "\(error)", LogKey.elapsedMilliseconds: "\(elapsedMs)",
-            ])
+            logger.debug(
+                "HTTP request failed",
+                metadata: [
+                    LogKey.method: "\(request.method)", LogKey.host: "\(parts.hostAndPort)", LogKey.path: "\(parts.path)",
+                    LogKey.error: "\(error)", LogKey.elapsedMilliseconds: "\(elapsedMs)",
+                ])
             throw error
         }
     }

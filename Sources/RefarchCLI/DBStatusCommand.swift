@@ -25,11 +25,16 @@ struct DBStatusCommand: AsyncParsableCommand {
             } else if instances.isEmpty {
                 print("No RDS instances found.")
             } else {
-                printTable(["INSTANCE", "STATUS", "ENGINE", "CLASS", "ENDPOINT", "STORAGE", "MULTI-AZ"], instances.map { db in
-                    [db.identifier, db.status ?? "-", [db.engine, db.engineVersion].compactMap { $0 }.joined(separator: " "),
-                     db.instanceClass ?? "-", db.endpointAddress.map { "\($0):\(db.endpointPort.map(String.init) ?? "?")" } ?? "-",
-                     db.allocatedStorageGiB.map { "\($0) GiB \(db.storageType ?? "")" } ?? "-", db.multiAZ.map { $0 ? "yes" : "no" } ?? "-"]
-                })
+                printTable(
+                    ["INSTANCE", "STATUS", "ENGINE", "CLASS", "ENDPOINT", "STORAGE", "MULTI-AZ"],
+                    instances.map { db in
+                        [
+                            db.identifier, db.status ?? "-", [db.engine, db.engineVersion].compactMap { $0 }.joined(separator: " "),
+                            db.instanceClass ?? "-", db.endpointAddress.map { "\($0):\(db.endpointPort.map(String.init) ?? "?")" } ?? "-",
+                            db.allocatedStorageGiB.map { "\($0) GiB \(db.storageType ?? "")" } ?? "-",
+                            db.multiAZ.map { $0 ? "yes" : "no" } ?? "-",
+                        ]
+                    })
             }
         }
     }

@@ -67,7 +67,9 @@ func makeAWSConfiguration() throws -> AWSConfiguration {
 /// Refuses a state-changing action in read-only mode.
 func requireWritable(_ options: OpsOptions, action: String) throws {
     if options.isReadOnly {
-        throw OpsError.refused("Refusing to \(action): read-only mode is on.", remedy: "Run without --read-only and with REFARCH_READ_ONLY unset to make changes.")
+        throw OpsError.refused(
+            "Refusing to \(action): read-only mode is on.",
+            remedy: "Run without --read-only and with REFARCH_READ_ONLY unset to make changes.")
     }
 }
 

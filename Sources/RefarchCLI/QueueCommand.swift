@@ -27,14 +27,18 @@ struct QueueTargets {
     /// Reads `SQS_QUEUE_URL` and finds the DLQ (`SQS_DLQ_URL`, else the redrive policy).
     static func resolve(_ sqs: SQSClient, needDeadLetter: Bool) async throws -> QueueTargets {
         guard let source = OpsEnvironment.value("SQS_QUEUE_URL") else {
-            throw OpsError(summary: "SQS_QUEUE_URL is not set.", remedy: "Set SQS_QUEUE_URL to the jobs queue's URL (e.g. https://sqs.us-east-1.amazonaws.com/123456789012/jobs.fifo).")
+            throw OpsError(
+                summary: "SQS_QUEUE_URL is not set.",
+                remedy: "Set SQS_QUEUE_URL to the jobs queue's URL (e.g. https://sqs.us-east-1.amazonaws.com/123456789012/jobs.fifo).")
         }
         var deadLetter = OpsEnvironment.value("SQS_DLQ_URL")
         if deadLetter == nil {
             deadLetter = try await sqs.deadLetterQueueURL(forSource: source)
         }
         if needDeadLetter && deadLetter == nil {
-            throw OpsError(summary: "\(SQSQueueURL.name(of: source)) has no dead-letter queue.", remedy: "Give the queue a RedrivePolicy, or set SQS_DLQ_URL.")
+            throw OpsError(
+                summary: "\(SQSQueueURL.name(of: source)) has no dead-letter queue.",
+                remedy: "Give the queue a RedrivePolicy, or set SQS_DLQ_URL.")
         }
         return QueueTargets(source: source, deadLetter: deadLetter)
     }
@@ -60,7 +64,8 @@ struct QueueStatsCommand: AsyncParsableCommand {
             let targets = try await QueueTargets.resolve(sqs, needDeadLetter: false)
             let age: @Sendable (String) async -> Int? = { name in
                 // CloudWatch's one-minute metric; unknown (nil) when it has no data or is not allowed.
-                let value = try? await cloudWatch.latestValue(namespace: "AWS/SQS", metric: "ApproximateAgeOfOldestMessage", dimensions: ["QueueName": name])
+                let value = try? await cloudWatch.latestValue(
+                    namespace: "AWS/SQS", metric: "ApproximateAgeOfOldestMessage", dimensions: ["QueueName": name])
                 return (value ?? nil).map { Int($0) }
             }
             let output = Output(
@@ -70,7 +75,10 @@ struct QueueStatsCommand: AsyncParsableCommand {
                 try printJSON(output)
             } else {
                 let rows = [output.queue, output.deadLetterQueue].compactMap { $0 }.map { stats in
-                    [stats.name, String(stats.visible), String(stats.inFlight), String(stats.delayed), stats.oldestAgeSeconds.map { "\($0)s" } ?? "-"]
+                    [
+                        stats.name, String(stats.visible), String(stats.inFlight), String(stats.delayed),
+                        stats.oldestAgeSeconds.map { "\($0)s" } ?? "-",
+                    ]
                 }
                 printTable(["QUEUE", "VISIBLE", "IN FLIGHT", "DELAYED", "OLDEST"], rows)
             }
@@ -131,7 +139,9 @@ struct QueuePeekCommand: AsyncParsableCommand {
                 print("\(SQSQueueURL.name(of: url)): no messages.")
             }
             for message in messages {
-                print("message \(message.messageId)  group \(message.messageGroupId ?? "-")  dedup \(message.deduplicationId ?? "-")  received \(message.receiveCount)x")
+                print(
+                    "message \(message.messageId)  group \(message.messageGroupId ?? "-")  dedup \(message.deduplicationId ?? "-")  received \(message.receiveCount)x"
+                )
                 for (name, value) in message.messageAttributes.sorted(by: { $0.key < $1.key }) { print("  \(name): \(value)") }
                 print("  \(message.body)")
             }
@@ -169,7 +179,8 @@ struct QueueRedriveCommand: AsyncParsableCommand {
             try requireWritable(options, action: "redrive the dead-letter queue")
             let sqs = SQSClient(configuration: try makeAWSConfiguration())
             let targets = try await QueueTargets.resolve(sqs, needDeadLetter: true)
-            let result = try await sqs.redrive(deadLetterURL: targets.deadLetter!, sourceURL: targets.source, method: method, waitForTask: !noWait)
+            let result = try await sqs.redrive(
+                deadLetterURL: targets.deadLetter!, sourceURL: targets.source, method: method, waitForTask: !noWait)
             let output = Output(from: SQSQueueURL.name(of: targets.deadLetter!), to: SQSQueueURL.name(of: targets.source), result: result)
             if options.json {
                 try printJSON(output)
@@ -215,7 +226,9 @@ struct QueuePurgeCommand: AsyncParsableCommand {
             let url = dlq ? targets.deadLetter! : targets.source
             let name = SQSQueueURL.name(of: url)
             guard yes else {
-                throw OpsError.refused("Refusing to purge \(name) without --yes.", remedy: "Add --yes to delete every message in \(name); this cannot be undone.")
+                throw OpsError.refused(
+                    "Refusing to purge \(name) without --yes.",
+                    remedy: "Add --yes to delete every message in \(name); this cannot be undone.")
             }
             try await sqs.purgeQueue(url: url)
             if options.json {

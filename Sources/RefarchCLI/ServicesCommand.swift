@@ -25,7 +25,8 @@ struct ServiceRow: Encodable {
 }
 
 struct ServicesListCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "Services with desired, running and pending counts and their deployments.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "Services with desired, running and pending counts and their deployments.")
 
     @OptionGroup var options: OpsOptions
 
@@ -48,11 +49,12 @@ struct ServicesListCommand: AsyncParsableCommand {
                 let clusterName = cluster.split(separator: "/").last.map(String.init) ?? cluster
                 for service in try await ecs.describeServices(cluster: cluster, services: arns).items {
                     let latest = service.events?.max { ($0.createdAt ?? .distantPast) < ($1.createdAt ?? .distantPast) }
-                    rows.append(ServiceRow(
-                        cluster: clusterName, service: service.serviceName ?? service.serviceArn ?? "?", status: service.status,
-                        desired: service.desiredCount, running: service.runningCount, pending: service.pendingCount,
-                        taskDefinition: service.taskDefinition?.split(separator: "/").last.map(String.init),
-                        deployments: service.deployments ?? [], latestEvent: latest?.message))
+                    rows.append(
+                        ServiceRow(
+                            cluster: clusterName, service: service.serviceName ?? service.serviceArn ?? "?", status: service.status,
+                            desired: service.desiredCount, running: service.runningCount, pending: service.pendingCount,
+                            taskDefinition: service.taskDefinition?.split(separator: "/").last.map(String.init),
+                            deployments: service.deployments ?? [], latestEvent: latest?.message))
                 }
             }
             if options.json {
@@ -60,11 +62,17 @@ struct ServicesListCommand: AsyncParsableCommand {
             } else if rows.isEmpty {
                 print("No ECS services found\(clusters.isEmpty ? " (no clusters)" : " in \(clusters.joined(separator: ", "))").")
             } else {
-                printTable(["CLUSTER", "SERVICE", "STATUS", "DESIRED", "RUNNING", "PENDING", "DEPLOYMENTS", "TASK DEFINITION"], rows.map { row in
-                    [row.cluster, row.service, row.status ?? "-", row.desired.map(String.init) ?? "-", row.running.map(String.init) ?? "-",
-                     row.pending.map(String.init) ?? "-", row.deployments.map { $0.rolloutState ?? $0.status ?? "?" }.joined(separator: ","),
-                     row.taskDefinition ?? "-"]
-                })
+                printTable(
+                    ["CLUSTER", "SERVICE", "STATUS", "DESIRED", "RUNNING", "PENDING", "DEPLOYMENTS", "TASK DEFINITION"],
+                    rows.map { row in
+                        [
+                            row.cluster, row.service, row.status ?? "-", row.desired.map(String.init) ?? "-",
+                            row.running.map(String.init) ?? "-",
+                            row.pending.map(String.init) ?? "-",
+                            row.deployments.map { $0.rolloutState ?? $0.status ?? "?" }.joined(separator: ","),
+                            row.taskDefinition ?? "-",
+                        ]
+                    })
             }
         }
     }
@@ -102,11 +110,14 @@ struct ServicesScaleCommand: AsyncParsableCommand {
             let cluster = try await resolveCluster(ecs)
             let service = try await ecs.updateService(cluster: cluster, service: name, desiredCount: count)
             let clusterName = cluster.split(separator: "/").last.map(String.init) ?? cluster
-            let output = Output(cluster: clusterName, service: service.serviceName ?? name, desired: service.desiredCount, running: service.runningCount)
+            let output = Output(
+                cluster: clusterName, service: service.serviceName ?? name, desired: service.desiredCount, running: service.runningCount)
             if options.json {
                 try printJSON(output)
             } else {
-                print("\(output.service) in \(clusterName): desired \(output.desired.map(String.init) ?? "?"), running \(output.running.map(String.init) ?? "?").")
+                print(
+                    "\(output.service) in \(clusterName): desired \(output.desired.map(String.init) ?? "?"), running \(output.running.map(String.init) ?? "?")."
+                )
             }
         }
     }
@@ -116,7 +127,8 @@ struct ServicesScaleCommand: AsyncParsableCommand {
         let clusters = try await ecs.listClusters()
         guard clusters.count == 1 else {
             throw OpsError(
-                summary: clusters.isEmpty ? "There is no ECS cluster." : "There are \(clusters.count) ECS clusters; which one holds \(name)?",
+                summary: clusters.isEmpty
+                    ? "There is no ECS cluster." : "There are \(clusters.count) ECS clusters; which one holds \(name)?",
                 remedy: "Pass --cluster NAME or set ECS_CLUSTER.")
         }
         return clusters[0]

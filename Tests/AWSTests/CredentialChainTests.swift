@@ -1,8 +1,9 @@
 import Foundation
 import HTTP
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import AWS
 
 /// A folder of temporary files, removed when the value goes away.
@@ -23,7 +24,10 @@ final class TemporaryDirectory: Sendable {
 /// Serves ECS container credentials (any path) and IMDSv2 (token, role, credentials).
 final class MetadataStub: Sendable {
     let server: LoopbackHTTPServer
-    init(tokenStatus: Int = 200, expiration: String = "2099-01-01T00:00:00Z", imdsKey: String = "ASIAIMDS", containerKey: String = "ASIACONTAINER") throws {
+    init(
+        tokenStatus: Int = 200, expiration: String = "2099-01-01T00:00:00Z", imdsKey: String = "ASIAIMDS",
+        containerKey: String = "ASIACONTAINER"
+    ) throws {
         server = try LoopbackHTTPServer { request in
             switch (request.method, request.path) {
             case ("PUT", "/latest/api/token"):
@@ -34,9 +38,13 @@ final class MetadataStub: Sendable {
                 return .respond(status: 200, body: "refarch-role\n")
             case ("GET", "/latest/meta-data/iam/security-credentials/refarch-role"):
                 if tokenStatus == 200 && request.headers["x-aws-ec2-metadata-token"] != "imds-token-1" { return .respond(status: 401) }
-                return .json(#"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"\#(imdsKey)","SecretAccessKey":"imds-secret","Token":"imds-session","Expiration":"\#(expiration)"}"#)
+                return .json(
+                    #"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"\#(imdsKey)","SecretAccessKey":"imds-secret","Token":"imds-session","Expiration":"\#(expiration)"}"#
+                )
             default:
-                return .json(#"{"AccessKeyId":"\#(containerKey)","SecretAccessKey":"container-secret","Token":"container-session","Expiration":"\#(expiration)"}"#)
+                return .json(
+                    #"{"AccessKeyId":"\#(containerKey)","SecretAccessKey":"container-secret","Token":"container-session","Expiration":"\#(expiration)"}"#
+                )
             }
         }
     }
@@ -48,7 +56,9 @@ final class MetadataStub: Sendable {
 struct CredentialChainTests {
     let http = HTTPClient(configuration: .init(maxConcurrentRequests: 2))
 
-    func chain(_ environment: [String: String], home: String = "/nonexistent", relativeBase: String = "http://169.254.170.2") -> CredentialChain {
+    func chain(_ environment: [String: String], home: String = "/nonexistent", relativeBase: String = "http://169.254.170.2")
+        -> CredentialChain
+    {
         let files = SharedConfigFiles.load(environment: environment, homeDirectory: home)
         return CredentialChain(providers: [
             EnvironmentCredentialProvider(environment: environment),
@@ -168,7 +178,11 @@ struct CredentialChainTests {
     @Test("shared files: a profile that assumes a role is reported, not skipped")
     func unsupportedProfileKind() async throws {
         let dir = try TemporaryDirectory()
-        let environment = ["AWS_PROFILE": "admin", "AWS_CONFIG_FILE": try dir.write("config", "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = default\n")]
+        let environment = [
+            "AWS_PROFILE": "admin",
+            "AWS_CONFIG_FILE": try dir.write(
+                "config", "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = default\n"),
+        ]
         let error = await #expect(throws: AWSError.self) { try await chain(environment).resolve() }
         guard case .credentialsUnavailable(let source, let reason) = error else {
             Issue.record("expected credentialsUnavailable, got \(String(describing: error))")
@@ -201,17 +215,23 @@ struct CredentialChainTests {
     @Test("container credentials: RELATIVE_URI goes to the ECS agent address, token from the variable")
     func containerRelativeURI() async throws {
         let stub = try MetadataStub()
-        let environment = ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/task-role", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "env-token"]
+        let environment = [
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/task-role", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "env-token",
+        ]
         let found = try await chain(environment, relativeBase: stub.url).resolve()
         #expect(found.accessKeyID == "ASIACONTAINER")
         #expect(stub.server.requests.first?.target == "/v2/credentials/task-role")
         #expect(stub.server.requests.first?.headers["authorization"] == "env-token")
-        #expect(ContainerCredentialProvider(environment: environment, http: http).endpointForTest == "http://169.254.170.2/v2/credentials/task-role")
+        #expect(
+            ContainerCredentialProvider(environment: environment, http: http).endpointForTest
+                == "http://169.254.170.2/v2/credentials/task-role")
     }
 
-    @Test("container credentials: plain http to a host that is not loopback or the ECS agent is refused", arguments: [
-        "http://example.com/creds", "http://10.0.0.5/creds", "http://169.254.169.254/creds",
-    ])
+    @Test(
+        "container credentials: plain http to a host that is not loopback or the ECS agent is refused",
+        arguments: [
+            "http://example.com/creds", "http://10.0.0.5/creds", "http://169.254.169.254/creds",
+        ])
     func containerFullURIHostRule(_ url: String) async throws {
         let provider = ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url], http: http)
         let error = await #expect(throws: AWSError.self) { try await provider.credentials() }
@@ -223,9 +243,12 @@ struct CredentialChainTests {
         #expect(reason.contains("must use https"))
     }
 
-    @Test("container credentials: allowed hosts", arguments: [
-        "https://creds.example.com/x", "http://127.0.0.1:9/x", "http://169.254.170.2/x", "http://169.254.170.23/x", "http://[fd00:ec2::23]/x", "http://localhost:8080/x",
-    ])
+    @Test(
+        "container credentials: allowed hosts",
+        arguments: [
+            "https://creds.example.com/x", "http://127.0.0.1:9/x", "http://169.254.170.2/x", "http://169.254.170.23/x",
+            "http://[fd00:ec2::23]/x", "http://localhost:8080/x",
+        ])
     func containerAllowedHosts(_ url: String) throws {
         let provider = ContainerCredentialProvider(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url], http: http)
         #expect(try provider.endpoint() == url)
@@ -239,10 +262,11 @@ struct CredentialChainTests {
         #expect(found.sessionToken == "imds-session")
         #expect(found.source == "EC2 instance metadata")
         let requests = stub.server.requests
-        #expect(requests.map { "\($0.method) \($0.target)" } == [
-            "PUT /latest/api/token", "GET /latest/meta-data/iam/security-credentials/",
-            "GET /latest/meta-data/iam/security-credentials/refarch-role",
-        ])
+        #expect(
+            requests.map { "\($0.method) \($0.target)" } == [
+                "PUT /latest/api/token", "GET /latest/meta-data/iam/security-credentials/",
+                "GET /latest/meta-data/iam/security-credentials/refarch-role",
+            ])
         #expect(requests.dropFirst().allSatisfy { $0.headers["x-aws-ec2-metadata-token"] == "imds-token-1" })
     }
 
@@ -256,7 +280,11 @@ struct CredentialChainTests {
         let error = await #expect(throws: AWSError.self) {
             try await chain(["AWS_EC2_METADATA_SERVICE_ENDPOINT": stub.url, "AWS_EC2_METADATA_V1_DISABLED": "true"]).resolve()
         }
-        #expect(error == .noCredentials(checked: ["environment", "shared files (profile default)", "ECS container credentials", "EC2 instance metadata"]))
+        #expect(
+            error
+                == .noCredentials(checked: [
+                    "environment", "shared files (profile default)", "ECS container credentials", "EC2 instance metadata",
+                ]))
     }
 
     @Test("no credentials anywhere: the error lists what was checked and says what to set")
@@ -290,12 +318,14 @@ struct CredentialChainTests {
         #expect(stub.server.requests.count == 2)
     }
 
-    @Test("region comes from AWS_REGION, then AWS_DEFAULT_REGION, then the profile", arguments: [
-        (["AWS_REGION": "us-east-2", "AWS_DEFAULT_REGION": "eu-central-1"], "us-east-2"),
-        (["AWS_DEFAULT_REGION": "eu-central-1"], "eu-central-1"),
-        (["AWS_PROFILE": "dev"], "ap-southeast-2"),
-        ([:], "eu-west-1"),
-    ])
+    @Test(
+        "region comes from AWS_REGION, then AWS_DEFAULT_REGION, then the profile",
+        arguments: [
+            (["AWS_REGION": "us-east-2", "AWS_DEFAULT_REGION": "eu-central-1"], "us-east-2"),
+            (["AWS_DEFAULT_REGION": "eu-central-1"], "eu-central-1"),
+            (["AWS_PROFILE": "dev"], "ap-southeast-2"),
+            ([:], "eu-west-1"),
+        ])
     func regionOrder(_ environment: [String: String], _ expected: String) throws {
         let dir = try TemporaryDirectory()
         var environment = environment
@@ -310,32 +340,45 @@ struct CredentialChainTests {
         #expect(AWSError.missingRegion.remedy.contains("AWS_REGION"))
     }
 
-    @Test("endpoints: per-service variable, then AWS_ENDPOINT_URL, then the profile's services section, then the regional default", arguments: [
-        (["AWS_ENDPOINT_URL_SQS": "http://127.0.0.1:1111", "AWS_ENDPOINT_URL": "http://127.0.0.1:2222"], "SQS", "http://127.0.0.1:1111"),
-        (["AWS_ENDPOINT_URL_SQS": "http://127.0.0.1:1111", "AWS_ENDPOINT_URL": "http://127.0.0.1:2222"], "SNS", "http://127.0.0.1:2222"),
-        (["AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING": "http://127.0.0.1:3333/"], "Application Auto Scaling", "http://127.0.0.1:3333"),
-        (["AWS_ENDPOINT_URL_CLOUDWATCH": "http://127.0.0.1:4444"], "CloudWatch", "http://127.0.0.1:4444"),
-        (["AWS_PROFILE": "dev"], "SQS", "http://127.0.0.1:4566"),
-        (["AWS_PROFILE": "dev"], "CloudWatch", "http://127.0.0.1:4567"),
-        (["AWS_PROFILE": "dev"], "ECS", "https://ecs.ap-southeast-2.amazonaws.com"),
-        (["AWS_PROFILE": "dev", "AWS_ENDPOINT_URL": "http://127.0.0.1:2222"], "SQS", "http://127.0.0.1:2222"),
-        (["AWS_REGION": "us-east-1"], "CloudWatch", "https://monitoring.us-east-1.amazonaws.com"),
-        (["AWS_REGION": "us-east-1"], "Application Auto Scaling", "https://application-autoscaling.us-east-1.amazonaws.com"),
-        (["AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": "http://127.0.0.1:2222", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"], "SQS", "https://sqs.us-east-1.amazonaws.com"),
-    ])
+    @Test(
+        "endpoints: per-service variable, then AWS_ENDPOINT_URL, then the profile's services section, then the regional default",
+        arguments: [
+            (
+                ["AWS_ENDPOINT_URL_SQS": "http://127.0.0.1:1111", "AWS_ENDPOINT_URL": "http://127.0.0.1:2222"], "SQS",
+                "http://127.0.0.1:1111"
+            ),
+            (
+                ["AWS_ENDPOINT_URL_SQS": "http://127.0.0.1:1111", "AWS_ENDPOINT_URL": "http://127.0.0.1:2222"], "SNS",
+                "http://127.0.0.1:2222"
+            ),
+            (["AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING": "http://127.0.0.1:3333/"], "Application Auto Scaling", "http://127.0.0.1:3333"),
+            (["AWS_ENDPOINT_URL_CLOUDWATCH": "http://127.0.0.1:4444"], "CloudWatch", "http://127.0.0.1:4444"),
+            (["AWS_PROFILE": "dev"], "SQS", "http://127.0.0.1:4566"),
+            (["AWS_PROFILE": "dev"], "CloudWatch", "http://127.0.0.1:4567"),
+            (["AWS_PROFILE": "dev"], "ECS", "https://ecs.ap-southeast-2.amazonaws.com"),
+            (["AWS_PROFILE": "dev", "AWS_ENDPOINT_URL": "http://127.0.0.1:2222"], "SQS", "http://127.0.0.1:2222"),
+            (["AWS_REGION": "us-east-1"], "CloudWatch", "https://monitoring.us-east-1.amazonaws.com"),
+            (["AWS_REGION": "us-east-1"], "Application Auto Scaling", "https://application-autoscaling.us-east-1.amazonaws.com"),
+            (
+                ["AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": "http://127.0.0.1:2222", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"],
+                "SQS", "https://sqs.us-east-1.amazonaws.com"
+            ),
+        ])
     func endpointOrder(_ environment: [String: String], _ serviceID: String, _ expected: String) throws {
         let dir = try TemporaryDirectory()
         var environment = environment
         environment["AWS_CONFIG_FILE"] = try dir.write("config", Self.config)
         let configuration = try AWSConfiguration.fromEnvironment(environment, homeDirectory: dir.path, http: http)
-        let service = try #require([AWSService.sqs, .sns, .ecs, .rds, .cloudWatch, .applicationAutoScaling].first { $0.serviceID == serviceID })
+        let service = try #require(
+            [AWSService.sqs, .sns, .ecs, .rds, .cloudWatch, .applicationAutoScaling].first { $0.serviceID == serviceID })
         #expect(configuration.endpoints.endpoint(for: service, region: configuration.region) == expected)
     }
 
     @Test("a malformed endpoint override is a configuration error naming the variable")
     func badEndpoint() throws {
         let error = #expect(throws: AWSError.self) {
-            try AWSConfiguration.fromEnvironment(["AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_SQS": "localhost:4566"], homeDirectory: "/nonexistent", http: http)
+            try AWSConfiguration.fromEnvironment(
+                ["AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_SQS": "localhost:4566"], homeDirectory: "/nonexistent", http: http)
         }
         #expect(error?.summary.contains("AWS_ENDPOINT_URL_SQS") == true)
     }

@@ -2,25 +2,30 @@ import Foundation
 import HTTP
 import Logging
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import AWS
 
 /// Shared pieces for tests that talk to the AWS emulator or to loopback stubs.
 enum Emulator {
     /// The emulator's endpoint; fails the test (rather than skipping) when `make test` promised one.
     static func endpoint() throws -> String {
-        try #require(TestEnvironment.awsEndpoint, "REFARCH_TEST_AWS_ENDPOINT is not set: run `make test`, or `scripts/moto.sh start` and export it")
+        try #require(
+            TestEnvironment.awsEndpoint, "REFARCH_TEST_AWS_ENDPOINT is not set: run `make test`, or `scripts/moto.sh start` and export it")
     }
 
     static let http = HTTPClient(configuration: .init(maxConcurrentRequests: 4, timeout: .seconds(40)))
 
     /// A configuration aimed at `endpoint` for every service, with fixed test credentials
     /// and retries that do not wait.
-    static func configuration(endpoint: String, region: String = "us-east-1", http: any HTTPTransport = Emulator.http, retry: RetryPolicy? = nil) -> AWSConfiguration {
+    static func configuration(
+        endpoint: String, region: String = "us-east-1", http: any HTTPTransport = Emulator.http, retry: RetryPolicy? = nil
+    ) -> AWSConfiguration {
         AWSConfiguration(
             region: region,
-            credentials: StaticCredentialProvider(AWSCredentials(accessKeyID: "AKIDTESTING", secretAccessKey: "testing-secret-key", source: "test credentials")),
+            credentials: StaticCredentialProvider(
+                AWSCredentials(accessKeyID: "AKIDTESTING", secretAccessKey: "testing-secret-key", source: "test credentials")),
             http: http,
             retry: retry ?? RetryPolicy(sleep: { _ in }),
             endpoints: EndpointResolver(global: endpoint))
@@ -58,7 +63,8 @@ struct MemoryLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        store.append("\(event.level) \(event.message) \(merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+        store.append(
+            "\(event.level) \(event.message) \(merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
     }
 }
 

@@ -1,20 +1,25 @@
 import Foundation
 import HTTP
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @Suite("HTTP client on libcurl against a loopback server")
 struct HTTPClientTests {
     @Test("sends method, headers and body; returns status, headers and body")
     func roundTrip() async throws {
         let server = try LoopbackHTTPServer { request in
-            .respond(status: 201, headers: ["X-Echo-Method": request.method, "Content-Type": "text/plain"], body: "got \(request.bodyText) with \(request.headers["x-custom"] ?? "-")")
+            .respond(
+                status: 201, headers: ["X-Echo-Method": request.method, "Content-Type": "text/plain"],
+                body: "got \(request.bodyText) with \(request.headers["x-custom"] ?? "-")")
         }
         defer { server.stop() }
         let client = HTTPClient()
         for method in [HTTPMethod.post, .put, .patch, .delete] {
-            let response = try await client.send(HTTPRequest(method: method, url: server.baseURL + "/items/1?x=1", headers: ["X-Custom": "v  1", "Content-Type": "application/json"], body: Array("{\"a\":1}".utf8)))
+            let response = try await client.send(
+                HTTPRequest(
+                    method: method, url: server.baseURL + "/items/1?x=1",
+                    headers: ["X-Custom": "v  1", "Content-Type": "application/json"], body: Array("{\"a\":1}".utf8)))
             #expect(response.status == 201)
             #expect(response.headers["x-echo-method"] == method.rawValue)
             #expect(response.bodyText == "got {\"a\":1} with v  1")
@@ -90,7 +95,9 @@ struct HTTPClientTests {
         #expect(ContinuousClock.now - started < .seconds(3))
     }
 
-    @Test("a URL that is not http(s) is rejected before anything is sent", arguments: ["ftp://example.com/x", "not a url", "file:///etc/passwd"])
+    @Test(
+        "a URL that is not http(s) is rejected before anything is sent",
+        arguments: ["ftp://example.com/x", "not a url", "file:///etc/passwd"])
     func invalidURL(_ url: String) async throws {
         let error = await #expect(throws: HTTPError.self) { try await HTTPClient().send(HTTPRequest(url: url)) }
         guard case .invalidURL = error else {
@@ -102,10 +109,12 @@ struct HTTPClientTests {
     @Test("TLS peers are verified: a self-signed certificate fails unless its CA bundle is given")
     func tlsVerification() async throws {
         let dir = try TemporaryDirectory()
-        let generated = try await BuiltBinary.runProcess("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir.path + "/key.pem", "-out", dir.path + "/cert.pem",
-        ])
+        let generated = try await BuiltBinary.runProcess(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir.path + "/key.pem", "-out", dir.path + "/cert.pem",
+            ])
         try #require(generated.status == 0, "openssl req failed: \(generated.stderr)")
         // A free port: let the kernel pick one, then hand it to openssl's test server.
         let probe = try LoopbackHTTPServer(replies: [.respond(status: 200)])
@@ -113,7 +122,9 @@ struct HTTPClientTests {
         probe.stop()
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        server.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", dir.path + "/cert.pem", "-key", dir.path + "/key.pem", "-www", "-quiet"]
+        server.arguments = [
+            "s_server", "-accept", "127.0.0.1:\(port)", "-cert", dir.path + "/cert.pem", "-key", dir.path + "/key.pem", "-www", "-quiet",
+        ]
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()

@@ -1,7 +1,8 @@
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
+
 @testable import AWS
 
 /// A stand-in for SQS's message move task API (the emulator does not implement it).
@@ -28,7 +29,9 @@ final class MoveTaskStub: Sendable {
                 let index = listCalls.next()
                 let (status, moved) = statuses[min(index, statuses.count - 1)]
                 let failure = failureReason.map { #","FailureReason":"\#($0)""# } ?? ""
-                return .json(#"{"Results":[{"TaskHandle":"task-handle-1","Status":"\#(status)","SourceArn":"\#(MoveTaskStub.dlqARN)","DestinationArn":"\#(MoveTaskStub.sourceARN)","ApproximateNumberOfMessagesMoved":\#(moved),"ApproximateNumberOfMessagesToMove":5,"StartedTimestamp":1764050000000\#(failure)}]}"#)
+                return .json(
+                    #"{"Results":[{"TaskHandle":"task-handle-1","Status":"\#(status)","SourceArn":"\#(MoveTaskStub.dlqARN)","DestinationArn":"\#(MoveTaskStub.sourceARN)","ApproximateNumberOfMessagesMoved":\#(moved),"ApproximateNumberOfMessagesToMove":5,"StartedTimestamp":1764050000000\#(failure)}]}"#
+                )
             case "AmazonSQS.CancelMessageMoveTask":
                 return .json(#"{"ApproximateNumberOfMessagesMoved":3}"#)
             default:
@@ -67,8 +70,11 @@ struct MessageMoveTaskTests {
     func moveTaskCompletes() async throws {
         let stub = try MoveTaskStub(statuses: [("RUNNING", 2), ("RUNNING", 4), ("COMPLETED", 5)])
         let recorder = SleepRecorder()
-        let result = try await stub.sqs.redrive(deadLetterURL: dlq, sourceURL: source, method: .auto, pollInterval: .seconds(2), sleep: recorder.sleep)
-        #expect(result == RedriveResult(method: .moveTask, moved: 5, failed: 0, skipped: 0, taskHandle: "task-handle-1", taskStatus: "COMPLETED"))
+        let result = try await stub.sqs.redrive(
+            deadLetterURL: dlq, sourceURL: source, method: .auto, pollInterval: .seconds(2), sleep: recorder.sleep)
+        #expect(
+            result
+                == RedriveResult(method: .moveTask, moved: 5, failed: 0, skipped: 0, taskHandle: "task-handle-1", taskStatus: "COMPLETED"))
         #expect(recorder.delays == [.seconds(2), .seconds(2)])
         #expect(stub.body(of: "AmazonSQS.StartMessageMoveTask")["SourceArn"] as? String == MoveTaskStub.dlqARN)
         #expect(stub.body(of: "AmazonSQS.StartMessageMoveTask")["DestinationArn"] as? String == MoveTaskStub.sourceARN)
@@ -107,10 +113,12 @@ struct MessageMoveTaskTests {
         #expect(stub.body(of: "AmazonSQS.ListMessageMoveTasks")["MaxResults"] as? Int == 10)
     }
 
-    @Test("only 'not offered' errors fall back to copying", arguments: [
-        (500, "HTTP500", true), (501, "HTTP501", true), (400, "UnsupportedOperation", true), (400, "InvalidAction", true),
-        (400, "AccessDenied", false), (500, "InternalError", false), (400, "ResourceNotFoundException", false),
-    ])
+    @Test(
+        "only 'not offered' errors fall back to copying",
+        arguments: [
+            (500, "HTTP500", true), (501, "HTTP501", true), (400, "UnsupportedOperation", true), (400, "InvalidAction", true),
+            (400, "AccessDenied", false), (500, "InternalError", false), (400, "ResourceNotFoundException", false),
+        ])
     func fallbackRule(_ status: Int, _ code: String, _ fallsBack: Bool) {
         let error = AWSError.service(.init(service: "SQS", operation: "StartMessageMoveTask", statusCode: status, code: code, message: ""))
         #expect(SQSClient.isMoveTaskUnsupported(error) == fallsBack)

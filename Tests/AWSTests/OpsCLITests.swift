@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import AWS
 
 /// Runs the built `refarch-tui` binary with a given environment.
@@ -16,8 +17,9 @@ enum BuiltBinary {
         if let override = ProcessInfo.processInfo.environment["REFARCH_BIN"], !override.isEmpty { return override }
         let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appendingPathComponent("refarch-tui").path }
-        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) },
-                            "refarch-tui is not built next to the tests (\(candidates)): run `swift build --build-tests`")
+        return try #require(
+            candidates.first { FileManager.default.isExecutableFile(atPath: $0) },
+            "refarch-tui is not built next to the tests (\(candidates)): run `swift build --build-tests`")
     }
 
     /// Runs the binary and waits without blocking a cooperative thread (termination handler).
@@ -34,7 +36,8 @@ enum BuiltBinary {
         let directory = NSTemporaryDirectory() + "refarch-cli-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let outPath = directory + "/out", errPath = directory + "/err"
+        let outPath = directory + "/out"
+        let errPath = directory + "/err"
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
@@ -54,7 +57,8 @@ enum BuiltBinary {
     }
 }
 
-@Suite("Ops CLI end to end against the AWS emulator", .enabled(if: TestEnvironment.hasAWSEmulator, "needs the AWS emulator: run `make test`"))
+@Suite(
+    "Ops CLI end to end against the AWS emulator", .enabled(if: TestEnvironment.hasAWSEmulator, "needs the AWS emulator: run `make test`"))
 struct OpsCLITests {
     /// Environment for the binary: the emulator for every service, test keys, no real ~/.aws.
     static func environment(queue: String?) throws -> [String: String] {
@@ -69,7 +73,13 @@ struct OpsCLITests {
     }
 
     struct StatsOutput: Decodable {
-        struct Stats: Decodable { var name: String; var visible: Int; var inFlight: Int; var delayed: Int; var isFIFO: Bool }
+        struct Stats: Decodable {
+            var name: String
+            var visible: Int
+            var inFlight: Int
+            var delayed: Int
+            var isFIFO: Bool
+        }
         var queue: Stats
         var deadLetterQueue: Stats?
     }
@@ -83,7 +93,11 @@ struct OpsCLITests {
     }
 
     struct RedriveOutput: Decodable {
-        struct Result: Decodable { var method: String; var moved: Int; var failed: Int }
+        struct Result: Decodable {
+            var method: String
+            var moved: Int
+            var failed: Int
+        }
         var from: String
         var to: String
         var result: Result
@@ -143,7 +157,8 @@ struct OpsCLITests {
         #expect(moved.result.failed == 0)
         #expect(moved.to == SQSQueueURL.name(of: source))
 
-        let after = try JSONDecoder().decode(StatsOutput.self, from: Data(try await BuiltBinary.run(["queue", "stats", "--json"], environment: environment).stdout.utf8))
+        let after = try JSONDecoder().decode(
+            StatsOutput.self, from: Data(try await BuiltBinary.run(["queue", "stats", "--json"], environment: environment).stdout.utf8))
         #expect(after.queue.visible == 5)
         #expect(after.deadLetterQueue?.visible == 0)
 
@@ -164,12 +179,14 @@ struct OpsCLITests {
         #expect(decoded.deadLetterQueue?.name == SQSQueueURL.name(of: other))
     }
 
-    @Test("errors print a summary and a remedy and exit non-zero", arguments: [
-        (["queue", "stats"], [String: String](), "SQS_QUEUE_URL is not set", Int32(1)),
-        (["queue", "stats"], ["SQS_QUEUE_URL": "QUEUE/123456789012/does-not-exist.fifo"], "QueueDoesNotExist", Int32(1)),
-        (["queue", "peek", "-n", "0"], [:], "-n must be between 1 and 100", Int32(64)),
-        (["services", "scale", "emu", "2"], ["AWS_REGION": ""], "No AWS region configured", Int32(1)),
-    ])
+    @Test(
+        "errors print a summary and a remedy and exit non-zero",
+        arguments: [
+            (["queue", "stats"], [String: String](), "SQS_QUEUE_URL is not set", Int32(1)),
+            (["queue", "stats"], ["SQS_QUEUE_URL": "QUEUE/123456789012/does-not-exist.fifo"], "QueueDoesNotExist", Int32(1)),
+            (["queue", "peek", "-n", "0"], [:], "-n must be between 1 and 100", Int32(64)),
+            (["services", "scale", "emu", "2"], ["AWS_REGION": ""], "No AWS region configured", Int32(1)),
+        ])
     func errors(_ arguments: [String], _ overrides: [String: String], _ expected: String, _ status: Int32) async throws {
         var environment = try Self.environment(queue: nil)
         for (key, value) in overrides {
@@ -190,14 +207,19 @@ struct OpsCLITests {
 
         let list = try await BuiltBinary.run(["services", "list", "--cluster", cluster, "--json"], environment: environment)
         #expect(list.status == 0, "\(list.stderr)")
-        struct Row: Decodable { var cluster: String; var service: String; var desired: Int? }
+        struct Row: Decodable {
+            var cluster: String
+            var service: String
+            var desired: Int?
+        }
         let rows = try JSONDecoder().decode([Row].self, from: Data(list.stdout.utf8))
         #expect(rows.count == 1)
         #expect(rows.first?.cluster == cluster)
         #expect(rows.first?.service == "emu")
         #expect(rows.first?.desired == 1)
 
-        let readOnly = try await BuiltBinary.run(["services", "scale", "emu", "4", "--cluster", cluster, "--read-only"], environment: environment)
+        let readOnly = try await BuiltBinary.run(
+            ["services", "scale", "emu", "4", "--cluster", cluster, "--read-only"], environment: environment)
         #expect(readOnly.status == 3)
         let scale = try await BuiltBinary.run(["services", "scale", "emu", "4", "--cluster", cluster], environment: environment)
         #expect(scale.status == 0, "\(scale.stderr)")

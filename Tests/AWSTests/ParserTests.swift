@@ -1,11 +1,13 @@
 import Testing
+
 @testable import AWS
 
 @Suite("XML reader and shared-file parser")
 struct ParserTests {
     @Test("reads a Query reply: prolog, namespaces, entities, CDATA, comments, self-closing tags")
     func xmlReply() throws {
-        let root = try XMLReader.parse("""
+        let root = try XMLReader.parse(
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <!-- reply -->
             <PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
@@ -23,7 +25,9 @@ struct ParserTests {
 
     @Test("reads a Query error reply")
     func xmlError() throws {
-        let root = try XMLReader.parse("<ErrorResponse><Error><Type>Sender</Type><Code>DBInstanceNotFound</Code><Message>DBInstance x not found.</Message></Error><RequestId>r1</RequestId></ErrorResponse>")
+        let root = try XMLReader.parse(
+            "<ErrorResponse><Error><Type>Sender</Type><Code>DBInstanceNotFound</Code><Message>DBInstance x not found.</Message></Error><RequestId>r1</RequestId></ErrorResponse>"
+        )
         #expect(root.first(named: "Error")?.string("Code") == "DBInstanceNotFound")
         #expect(root.string("RequestId") == "r1")
     }
@@ -35,7 +39,8 @@ struct ParserTests {
 
     @Test("INI: sections, comments, nested service settings")
     func ini() {
-        let sections = INIParser.parse("""
+        let sections = INIParser.parse(
+            """
             # comment
             [profile dev]
             region = eu-west-1 ; trailing comment
@@ -55,11 +60,13 @@ struct ParserTests {
         #expect(INIParser.flat(sections["default"]!)["aws_access_key_id"] == "AKIA")
     }
 
-    @Test("JSON error codes: namespace and suffix dropped", arguments: [
-        ("com.amazonaws.sqs#QueueDoesNotExist", "QueueDoesNotExist"),
-        ("aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/", "FooError"),
-        ("ThrottlingException", "ThrottlingException"),
-    ])
+    @Test(
+        "JSON error codes: namespace and suffix dropped",
+        arguments: [
+            ("com.amazonaws.sqs#QueueDoesNotExist", "QueueDoesNotExist"),
+            ("aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/", "FooError"),
+            ("ThrottlingException", "ThrottlingException"),
+        ])
     func errorCodes(_ raw: String, _ expected: String) {
         #expect(AWSClient.cleanCode(raw) == expected)
     }
@@ -67,7 +74,8 @@ struct ParserTests {
     @Test("RedrivePolicy parses with a numeric or string maxReceiveCount")
     func redrivePolicy() {
         #expect(RedrivePolicy(json: #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:1:d.fifo","maxReceiveCount":3}"#)?.maxReceiveCount == 3)
-        #expect(RedrivePolicy(json: #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:1:d.fifo","maxReceiveCount":"5"}"#)?.maxReceiveCount == 5)
+        #expect(
+            RedrivePolicy(json: #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:1:d.fifo","maxReceiveCount":"5"}"#)?.maxReceiveCount == 5)
         #expect(RedrivePolicy(json: "nonsense") == nil)
     }
 }

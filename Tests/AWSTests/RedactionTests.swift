@@ -1,8 +1,9 @@
 import Foundation
 import HTTP
 import Logging
-import Testing
 import TestSupport
+import Testing
+
 @testable import AWS
 
 @Suite("Secrets stay out of errors and logs")
@@ -14,7 +15,8 @@ struct RedactionTests {
     static func configuration(_ server: LoopbackHTTPServer, logger: Logger) -> AWSConfiguration {
         AWSConfiguration(
             region: "us-east-1",
-            credentials: StaticCredentialProvider(AWSCredentials(accessKeyID: accessKey, secretAccessKey: secret, sessionToken: token, source: "ECS container credentials")),
+            credentials: StaticCredentialProvider(
+                AWSCredentials(accessKeyID: accessKey, secretAccessKey: secret, sessionToken: token, source: "ECS container credentials")),
             http: HTTPClient(logger: logger),
             retry: RetryPolicy(sleep: { _ in }),
             endpoints: EndpointResolver(global: server.baseURL),
@@ -24,8 +26,13 @@ struct RedactionTests {
     @Test("a SignatureDoesNotMatch reply that echoes the canonical request leaks no key, token or signature")
     func signatureMismatchIsRedacted() async throws {
         // What AWS sends back: the canonical request it computed, with the token header in it.
-        let echoed = "The request signature we calculated does not match the signature you provided. The Canonical String for this request should have been 'POST\\n/\\n\\nhost:127.0.0.1\\nx-amz-security-token:\(Self.token)\\n' Authorization: AWS4-HMAC-SHA256 Credential=\(Self.accessKey)/20261125/us-east-1/sqs/aws4_request, Signature=0123abcd secret \(Self.secret)"
-        let server = try LoopbackHTTPServer(replies: [.respond(status: 403, headers: ["x-amzn-RequestId": "req-sig"], body: #"{"__type":"com.amazon.coral.service#SignatureDoesNotMatch","message":"\#(echoed)"}"#)])
+        let echoed =
+            "The request signature we calculated does not match the signature you provided. The Canonical String for this request should have been 'POST\\n/\\n\\nhost:127.0.0.1\\nx-amz-security-token:\(Self.token)\\n' Authorization: AWS4-HMAC-SHA256 Credential=\(Self.accessKey)/20261125/us-east-1/sqs/aws4_request, Signature=0123abcd secret \(Self.secret)"
+        let server = try LoopbackHTTPServer(replies: [
+            .respond(
+                status: 403, headers: ["x-amzn-RequestId": "req-sig"],
+                body: #"{"__type":"com.amazon.coral.service#SignatureDoesNotMatch","message":"\#(echoed)"}"#)
+        ])
         defer { server.stop() }
         let logs = LogStore()
         var logger = logs.logger
@@ -52,10 +59,13 @@ struct RedactionTests {
 
     @Test("access denied says which permission and where the credentials came from")
     func accessDeniedRemedy() async throws {
-        let server = try LoopbackHTTPServer(replies: [.respond(status: 400, body: #"{"__type":"com.amazonaws.sqs#AccessDenied","message":"Access to the resource is denied."}"#)])
+        let server = try LoopbackHTTPServer(replies: [
+            .respond(status: 400, body: #"{"__type":"com.amazonaws.sqs#AccessDenied","message":"Access to the resource is denied."}"#)
+        ])
         defer { server.stop() }
         let sqs = SQSClient(configuration: Self.configuration(server, logger: Logger(label: "test")))
-        let error = try #require(await #expect(throws: AWSError.self) { try await sqs.purgeQueue(url: "http://127.0.0.1/123456789012/jobs.fifo") })
+        let error = try #require(
+            await #expect(throws: AWSError.self) { try await sqs.purgeQueue(url: "http://127.0.0.1/123456789012/jobs.fifo") })
         #expect(error.isAccessDenied)
         #expect(error.summary == "SQS denied PurgeQueue: AccessDenied (Access to the resource is denied).")
         #expect(error.remedy.contains("sqs:PurgeQueue"))
@@ -64,7 +74,8 @@ struct RedactionTests {
 
     @Test("credentials print masked")
     func credentialsDescription() {
-        let credentials = AWSCredentials(accessKeyID: Self.accessKey, secretAccessKey: Self.secret, sessionToken: Self.token, source: "environment")
+        let credentials = AWSCredentials(
+            accessKeyID: Self.accessKey, secretAccessKey: Self.secret, sessionToken: Self.token, source: "environment")
         for text in ["\(credentials)", String(reflecting: credentials)] {
             #expect(!text.contains(Self.secret))
             #expect(!text.contains(Self.token))
@@ -73,11 +84,16 @@ struct RedactionTests {
         }
     }
 
-    @Test("the redactor masks Authorization values, signatures and presigned-URL parameters", arguments: [
-        ("Authorization: AWS4-HMAC-SHA256 Credential=AKIA1/x, SignedHeaders=host, Signature=abc123", ["AKIA1", "abc123"]),
-        ("https://q.example/?X-Amz-Credential=AKIA2%2Fx&X-Amz-Signature=def456&X-Amz-Security-Token=tok789", ["AKIA2", "def456", "tok789"]),
-        ("x-amz-security-token:tok000\nhost:x", ["tok000"]),
-    ])
+    @Test(
+        "the redactor masks Authorization values, signatures and presigned-URL parameters",
+        arguments: [
+            ("Authorization: AWS4-HMAC-SHA256 Credential=AKIA1/x, SignedHeaders=host, Signature=abc123", ["AKIA1", "abc123"]),
+            (
+                "https://q.example/?X-Amz-Credential=AKIA2%2Fx&X-Amz-Signature=def456&X-Amz-Security-Token=tok789",
+                ["AKIA2", "def456", "tok789"]
+            ),
+            ("x-amz-security-token:tok000\nhost:x", ["tok000"]),
+        ])
     func redactorPatterns(_ text: String, _ hidden: [String]) {
         let redacted = Redactor.redact(text)
         for secret in hidden { #expect(!redacted.contains(secret), "\(secret) in \(redacted)") }

@@ -1,7 +1,8 @@
 import Foundation
 import HTTP
-import Testing
 import TestSupport
+import Testing
+
 @testable import AWS
 
 /// Forwards to a real transport but fails every call to one SQS operation, as if the
@@ -20,8 +21,9 @@ struct FailingOperationTransport: HTTPTransport {
 
 @Suite("Copy redrive never loses or doubles messages")
 struct RedriveSafetyTests {
-    @Test("stopped between send and delete, a second redrive finishes without duplicates",
-          .enabled(if: TestEnvironment.hasAWSEmulator, "needs the AWS emulator: run `make test`"))
+    @Test(
+        "stopped between send and delete, a second redrive finishes without duplicates",
+        .enabled(if: TestEnvironment.hasAWSEmulator, "needs the AWS emulator: run `make test`"))
     func interruptedRedriveResumes() async throws {
         let endpoint = try Emulator.endpoint()
         let sqs = SQSClient(configuration: Emulator.configuration(endpoint: endpoint))
@@ -31,13 +33,15 @@ struct RedriveSafetyTests {
         #expect(try await sqs.stats(url: dlq).visible == 3)
 
         // First run: the sends reach the jobs queue, the deletes never happen.
-        let broken = SQSClient(configuration: Emulator.configuration(endpoint: endpoint, http: FailingOperationTransport(base: Emulator.http, failing: "DeleteMessageBatch")))
+        let broken = SQSClient(
+            configuration: Emulator.configuration(
+                endpoint: endpoint, http: FailingOperationTransport(base: Emulator.http, failing: "DeleteMessageBatch")))
         let error = await #expect(throws: AWSError.self) {
             try await broken.redrive(deadLetterURL: dlq, sourceURL: source, method: .copy, visibilityTimeout: .seconds(1))
         }
         #expect(error?.summary.contains("DeleteMessageBatch") == true)
         #expect(try await sqs.stats(url: source).visible == 3)  // sent …
-        #expect(try await sqs.stats(url: dlq).inFlight == 3)    // … and still in the DLQ, hidden
+        #expect(try await sqs.stats(url: dlq).inFlight == 3)  // … and still in the DLQ, hidden
 
         // Second run, once they are visible again: same group and deduplication ids, so the
         // jobs queue drops the second copies; the DLQ is emptied.
@@ -52,7 +56,9 @@ struct RedriveSafetyTests {
             let batch = try await sqs.receiveMessages(url: source, wait: .seconds(1))
             if batch.isEmpty { break }
             bodies += batch.map(\.body)
-            _ = try await sqs.deleteMessageBatch(url: source, entries: batch.enumerated().map { DeleteMessageEntry(id: "d\($0.offset)", receiptHandle: $0.element.receiptHandle) })
+            _ = try await sqs.deleteMessageBatch(
+                url: source,
+                entries: batch.enumerated().map { DeleteMessageEntry(id: "d\($0.offset)", receiptHandle: $0.element.receiptHandle) })
         }
         #expect(bodies.sorted() == (1...3).map { "{\"v\":1,\"op\":\"upsert\",\"id\":\($0)}" })
     }
@@ -71,7 +77,8 @@ struct RedriveSafetyTests {
                 return .json(#"{"Attributes":{"QueueArn":"\#(ours)"}}"#)
             case "AmazonSQS.ReceiveMessage":
                 guard receives.next() == 0 else { return .json("{}") }
-                return .json(#"""
+                return .json(
+                    #"""
                     {"Messages":[
                       {"MessageId":"a","ReceiptHandle":"rh-a","Body":"ours","Attributes":{"MessageGroupId":"1","MessageDeduplicationId":"d-a","DeadLetterQueueSourceArn":"\#(ours)"}},
                       {"MessageId":"b","ReceiptHandle":"rh-b","Body":"theirs","Attributes":{"MessageGroupId":"2","MessageDeduplicationId":"d-b","DeadLetterQueueSourceArn":"\#(theirs)"}}]}
@@ -82,7 +89,8 @@ struct RedriveSafetyTests {
         }
         defer { server.stop() }
         let sqs = SQSClient(configuration: Emulator.configuration(endpoint: server.baseURL))
-        let result = try await sqs.redrive(deadLetterURL: server.baseURL + "/123456789012/dlq.fifo", sourceURL: server.baseURL + "/123456789012/jobs.fifo", method: .copy)
+        let result = try await sqs.redrive(
+            deadLetterURL: server.baseURL + "/123456789012/dlq.fifo", sourceURL: server.baseURL + "/123456789012/jobs.fifo", method: .copy)
         #expect(result.moved == 1)
         #expect(result.skipped == 1)
 

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import AWS
 
 @Suite("SQS against the AWS emulator", .enabled(if: TestEnvironment.hasAWSEmulator, "needs the AWS emulator: run `make test`"))
@@ -10,11 +11,13 @@ struct SQSEmulatorTests {
         let base = Emulator.unique(prefix)
         let dlq = try await sqs.createQueue(name: "\(base)-dlq.fifo", attributes: ["FifoQueue": "true"])
         let dlqARN = try #require(try await sqs.getQueueAttributes(url: dlq).queueARN)
-        let source = try await sqs.createQueue(name: "\(base).fifo", attributes: [
-            "FifoQueue": "true",
-            "VisibilityTimeout": "30",
-            "RedrivePolicy": RedrivePolicy(deadLetterTargetArn: dlqARN, maxReceiveCount: 3).jsonString,
-        ])
+        let source = try await sqs.createQueue(
+            name: "\(base).fifo",
+            attributes: [
+                "FifoQueue": "true",
+                "VisibilityTimeout": "30",
+                "RedrivePolicy": RedrivePolicy(deadLetterTargetArn: dlqARN, maxReceiveCount: 3).jsonString,
+            ])
         return (source, dlq)
     }
 
@@ -28,8 +31,9 @@ struct SQSEmulatorTests {
 
     static func send(_ sqs: SQSClient, to url: String, ids: ClosedRange<Int>) async throws {
         let entries = ids.map {
-            SendMessageEntry(id: "e\($0)", body: "{\"v\":1,\"op\":\"upsert\",\"id\":\($0)}", attributes: ["kind": MessageAttributeValue(string: "test")],
-                             messageGroupID: "product-\($0)", deduplicationID: "seq-\($0)")
+            SendMessageEntry(
+                id: "e\($0)", body: "{\"v\":1,\"op\":\"upsert\",\"id\":\($0)}", attributes: ["kind": MessageAttributeValue(string: "test")],
+                messageGroupID: "product-\($0)", deduplicationID: "seq-\($0)")
         }
         for chunk in stride(from: 0, to: entries.count, by: 10) {
             let result = try await sqs.sendMessageBatch(url: url, entries: Array(entries[chunk..<min(chunk + 10, entries.count)]))
@@ -87,10 +91,13 @@ struct SQSEmulatorTests {
         #expect(first.sentAt != nil)
 
         // Make one visible again, delete the other two.
-        let visibility = try await sqs.changeMessageVisibilityBatch(url: source, entries: [VisibilityEntry(id: "v", receiptHandle: first.receiptHandle, visibilityTimeout: .zero)])
+        let visibility = try await sqs.changeMessageVisibilityBatch(
+            url: source, entries: [VisibilityEntry(id: "v", receiptHandle: first.receiptHandle, visibilityTimeout: .zero)])
         #expect(visibility.successful.map(\.id) == ["v"])
         let others = received.filter { $0.messageID != first.messageID }
-        let deleted = try await sqs.deleteMessageBatch(url: source, entries: others.enumerated().map { DeleteMessageEntry(id: "d\($0.offset)", receiptHandle: $0.element.receiptHandle) })
+        let deleted = try await sqs.deleteMessageBatch(
+            url: source,
+            entries: others.enumerated().map { DeleteMessageEntry(id: "d\($0.offset)", receiptHandle: $0.element.receiptHandle) })
         #expect(deleted.successful.count == 2)
         #expect(deleted.failed.isEmpty)
 
@@ -131,7 +138,9 @@ struct SQSEmulatorTests {
             let batch = try await sqs.receiveMessages(url: source, wait: .seconds(1))
             if batch.isEmpty { break }
             bodies += batch.map(\.body)
-            _ = try await sqs.deleteMessageBatch(url: source, entries: batch.enumerated().map { DeleteMessageEntry(id: "d\($0.offset)", receiptHandle: $0.element.receiptHandle) })
+            _ = try await sqs.deleteMessageBatch(
+                url: source,
+                entries: batch.enumerated().map { DeleteMessageEntry(id: "d\($0.offset)", receiptHandle: $0.element.receiptHandle) })
         }
         #expect(bodies.count == 6)
         #expect(Set(bodies).count == 6)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import AWS
 
 /// Raw JSON calls for setting up emulator records the typed clients have no operation for.
@@ -10,8 +11,15 @@ struct RawJSON: Encodable {
     func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }
 
-enum JSONValue: Encodable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByFloatLiteral {
-    case string(String), int(Int), double(Double), bool(Bool), array([JSONValue]), object([String: JSONValue])
+enum JSONValue: Encodable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByDictionaryLiteral, ExpressibleByFloatLiteral
+{
+    case string(String)
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+    case array([JSONValue])
+    case object([String: JSONValue])
     init(stringLiteral value: String) { self = .string(value) }
     init(integerLiteral value: Int) { self = .int(value) }
     init(floatLiteral value: Double) { self = .double(value) }
@@ -31,7 +39,9 @@ enum JSONValue: Encodable, ExpressibleByStringLiteral, ExpressibleByIntegerLiter
     }
 }
 
-@Suite("SNS, ECS, RDS, CloudWatch and Application Auto Scaling against the AWS emulator", .enabled(if: TestEnvironment.hasAWSEmulator, "needs the AWS emulator: run `make test`"))
+@Suite(
+    "SNS, ECS, RDS, CloudWatch and Application Auto Scaling against the AWS emulator",
+    .enabled(if: TestEnvironment.hasAWSEmulator, "needs the AWS emulator: run `make test`"))
 struct ServicesEmulatorTests {
     @Test("SNS: list topics, subscribe a queue, list its subscriptions, publish")
     func sns() async throws {
@@ -45,7 +55,8 @@ struct ServicesEmulatorTests {
 
         let queue = try await sqs.createQueue(name: Emulator.unique("alerts-sub"))
         let queueARN = try #require(try await sqs.getQueueAttributes(url: queue).queueARN)
-        let subscriptionARN = try await sns.subscribe(topicARN: topicARN, protocolName: "sqs", endpoint: queueARN, attributes: ["RawMessageDelivery": "true"])
+        let subscriptionARN = try await sns.subscribe(
+            topicARN: topicARN, protocolName: "sqs", endpoint: queueARN, attributes: ["RawMessageDelivery": "true"])
         #expect(subscriptionARN.hasPrefix(topicARN))
 
         let subscriptions = try await sns.listSubscriptions(topicARN: topicARN)
@@ -54,7 +65,8 @@ struct ServicesEmulatorTests {
         #expect(subscriptions.first?.endpoint == queueARN)
         #expect(subscriptions.first?.subscriptionARN == subscriptionARN)
 
-        let messageID = try await sns.publish(topicARN: topicARN, message: "3 messages dead-lettered & <waiting>", subject: "DLQ", attributes: ["kind": "dlq"])
+        let messageID = try await sns.publish(
+            topicARN: topicARN, message: "3 messages dead-lettered & <waiting>", subject: "DLQ", attributes: ["kind": "dlq"])
         #expect(!messageID.isEmpty)
         let delivered = try await sqs.receiveMessages(url: queue, wait: .seconds(2))
         #expect(delivered.first?.body == "3 messages dead-lettered & <waiting>")
@@ -93,7 +105,9 @@ struct ServicesEmulatorTests {
         #expect(updated.desiredCount == 3)
         #expect(try await ecs.describeServices(cluster: cluster, services: ["emu"]).items.first?.desiredCount == 3)
 
-        let taskReply = try await ecs.client.json("RunTask", RawJSON(["cluster": .string(cluster), "taskDefinition": .string(family), "count": 1, "launchType": "FARGATE"]), as: RunTaskReply.self)
+        let taskReply = try await ecs.client.json(
+            "RunTask", RawJSON(["cluster": .string(cluster), "taskDefinition": .string(family), "count": 1, "launchType": "FARGATE"]),
+            as: RunTaskReply.self)
         let tasks = try await ecs.listTasks(cluster: cluster)
         #expect(!tasks.isEmpty)
         let describedTasks = try await ecs.describeTasks(cluster: cluster, tasks: tasks)
@@ -107,14 +121,19 @@ struct ServicesEmulatorTests {
         let cluster = Emulator.unique("refarch")
         _ = try await ecs.client.json("CreateCluster", RawJSON(["clusterName": .string(cluster)]), as: EmptyShape.self)
         let family = Emulator.unique("emu")
-        _ = try await ecs.client.json("RegisterTaskDefinition", RawJSON([
-            "family": .string(family),
-            "containerDefinitions": [["name": "emu", "image": "refarch-tui:latest", "memory": 512, "cpu": 256]],
-            "cpu": "256", "memory": "512",
-        ]), as: EmptyShape.self)
-        _ = try await ecs.client.json("CreateService", RawJSON([
-            "cluster": .string(cluster), "serviceName": "emu", "taskDefinition": .string(family), "desiredCount": 1, "launchType": "FARGATE",
-        ]), as: EmptyShape.self)
+        _ = try await ecs.client.json(
+            "RegisterTaskDefinition",
+            RawJSON([
+                "family": .string(family),
+                "containerDefinitions": [["name": "emu", "image": "refarch-tui:latest", "memory": 512, "cpu": 256]],
+                "cpu": "256", "memory": "512",
+            ]), as: EmptyShape.self)
+        _ = try await ecs.client.json(
+            "CreateService",
+            RawJSON([
+                "cluster": .string(cluster), "serviceName": "emu", "taskDefinition": .string(family), "desiredCount": 1,
+                "launchType": "FARGATE",
+            ]), as: EmptyShape.self)
         return (cluster, family)
     }
 
@@ -139,10 +158,13 @@ struct ServicesEmulatorTests {
     func rds() async throws {
         let rds = RDSClient(configuration: try Emulator.configuration())
         let identifier = Emulator.unique("refarch-db")
-        _ = try await rds.client.query("CreateDBInstance", [
-            ("DBInstanceIdentifier", identifier), ("DBInstanceClass", "db.t4g.micro"), ("Engine", "postgres"),
-            ("EngineVersion", "16.4"), ("AllocatedStorage", "20"), ("MasterUsername", "refarch"), ("MasterUserPassword", "not-a-secret-1"),
-        ])
+        _ = try await rds.client.query(
+            "CreateDBInstance",
+            [
+                ("DBInstanceIdentifier", identifier), ("DBInstanceClass", "db.t4g.micro"), ("Engine", "postgres"),
+                ("EngineVersion", "16.4"), ("AllocatedStorage", "20"), ("MasterUsername", "refarch"),
+                ("MasterUserPassword", "not-a-secret-1"),
+            ])
         let one = try await rds.describeDBInstances(identifier: identifier)
         #expect(one.count == 1)
         let instance = try #require(one.first)
@@ -169,30 +191,45 @@ struct ServicesEmulatorTests {
         let cloudWatch = CloudWatchClient(configuration: try Emulator.configuration())
         let queueName = Emulator.unique("jobs") + ".fifo"
         let now = Date()
-        _ = try await cloudWatch.client.json("PutMetricData", RawJSON([
-            "Namespace": "Refarch/Test",
-            "MetricData": [
-                ["MetricName": "ApproximateAgeOfOldestMessage", "Dimensions": [["Name": "QueueName", "Value": .string(queueName)]],
-                 "Timestamp": .double(now.addingTimeInterval(-120).timeIntervalSince1970), "Value": 17.0, "Unit": "Seconds"],
-                ["MetricName": "ApproximateAgeOfOldestMessage", "Dimensions": [["Name": "QueueName", "Value": .string(queueName)]],
-                 "Timestamp": .double(now.addingTimeInterval(-30).timeIntervalSince1970), "Value": 42.0, "Unit": "Seconds"],
-            ],
-        ]), as: EmptyShape.self)
+        _ = try await cloudWatch.client.json(
+            "PutMetricData",
+            RawJSON([
+                "Namespace": "Refarch/Test",
+                "MetricData": [
+                    [
+                        "MetricName": "ApproximateAgeOfOldestMessage", "Dimensions": [["Name": "QueueName", "Value": .string(queueName)]],
+                        "Timestamp": .double(now.addingTimeInterval(-120).timeIntervalSince1970), "Value": 17.0, "Unit": "Seconds",
+                    ],
+                    [
+                        "MetricName": "ApproximateAgeOfOldestMessage", "Dimensions": [["Name": "QueueName", "Value": .string(queueName)]],
+                        "Timestamp": .double(now.addingTimeInterval(-30).timeIntervalSince1970), "Value": 42.0, "Unit": "Seconds",
+                    ],
+                ],
+            ]), as: EmptyShape.self)
 
-        let query = MetricDataQuery(id: "age", metric: MetricStat(namespace: "Refarch/Test", metricName: "ApproximateAgeOfOldestMessage", dimensions: ["QueueName": queueName], period: 60, stat: "Maximum"))
-        let results = try await cloudWatch.getMetricData(queries: [query], start: now.addingTimeInterval(-600), end: now.addingTimeInterval(60))
+        let query = MetricDataQuery(
+            id: "age",
+            metric: MetricStat(
+                namespace: "Refarch/Test", metricName: "ApproximateAgeOfOldestMessage", dimensions: ["QueueName": queueName], period: 60,
+                stat: "Maximum"))
+        let results = try await cloudWatch.getMetricData(
+            queries: [query], start: now.addingTimeInterval(-600), end: now.addingTimeInterval(60))
         #expect(results.first?.id == "age")
         #expect(Set(results.first?.values ?? []) == [17, 42])
         #expect(results.first?.timestamps.count == 2)
-        let latest = try await cloudWatch.latestValue(namespace: "Refarch/Test", metric: "ApproximateAgeOfOldestMessage", dimensions: ["QueueName": queueName], window: .seconds(600), now: now.addingTimeInterval(60))
+        let latest = try await cloudWatch.latestValue(
+            namespace: "Refarch/Test", metric: "ApproximateAgeOfOldestMessage", dimensions: ["QueueName": queueName], window: .seconds(600),
+            now: now.addingTimeInterval(60))
         #expect(latest != nil)
 
         let alarmName = Emulator.unique("dlq-not-empty")
-        _ = try await cloudWatch.client.json("PutMetricAlarm", RawJSON([
-            "AlarmName": .string(alarmName), "Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
-            "Dimensions": [["Name": "QueueName", "Value": "jobs-dlq.fifo"]], "Statistic": "Maximum", "Period": 60,
-            "EvaluationPeriods": 1, "Threshold": 0.0, "ComparisonOperator": "GreaterThanThreshold",
-        ]), as: EmptyShape.self)
+        _ = try await cloudWatch.client.json(
+            "PutMetricAlarm",
+            RawJSON([
+                "AlarmName": .string(alarmName), "Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
+                "Dimensions": [["Name": "QueueName", "Value": "jobs-dlq.fifo"]], "Statistic": "Maximum", "Period": 60,
+                "EvaluationPeriods": 1, "Threshold": 0.0, "ComparisonOperator": "GreaterThanThreshold",
+            ]), as: EmptyShape.self)
         let alarms = try await cloudWatch.describeAlarms(namePrefix: alarmName)
         #expect(alarms.count == 1)
         #expect(alarms.first?.alarmName == alarmName)
@@ -207,18 +244,22 @@ struct ServicesEmulatorTests {
         let scaling = ApplicationAutoScalingClient(configuration: configuration)
         let (cluster, _) = try await Self.makeService(ECSClient(configuration: configuration))
         let resourceID = ApplicationAutoScalingClient.ecsResourceID(cluster: cluster, service: "emu")
-        _ = try await scaling.client.json("RegisterScalableTarget", RawJSON([
-            "ServiceNamespace": "ecs", "ResourceId": .string(resourceID), "ScalableDimension": "ecs:service:DesiredCount",
-            "MinCapacity": 1, "MaxCapacity": 8,
-        ]), as: EmptyShape.self)
-        _ = try await scaling.client.json("PutScalingPolicy", RawJSON([
-            "PolicyName": "cpu-target", "ServiceNamespace": "ecs", "ResourceId": .string(resourceID),
-            "ScalableDimension": "ecs:service:DesiredCount", "PolicyType": "TargetTrackingScaling",
-            "TargetTrackingScalingPolicyConfiguration": [
-                "TargetValue": 60.0, "PredefinedMetricSpecification": ["PredefinedMetricType": "ECSServiceAverageCPUUtilization"],
-                "ScaleOutCooldown": 60, "ScaleInCooldown": 120,
-            ],
-        ]), as: EmptyShape.self)
+        _ = try await scaling.client.json(
+            "RegisterScalableTarget",
+            RawJSON([
+                "ServiceNamespace": "ecs", "ResourceId": .string(resourceID), "ScalableDimension": "ecs:service:DesiredCount",
+                "MinCapacity": 1, "MaxCapacity": 8,
+            ]), as: EmptyShape.self)
+        _ = try await scaling.client.json(
+            "PutScalingPolicy",
+            RawJSON([
+                "PolicyName": "cpu-target", "ServiceNamespace": "ecs", "ResourceId": .string(resourceID),
+                "ScalableDimension": "ecs:service:DesiredCount", "PolicyType": "TargetTrackingScaling",
+                "TargetTrackingScalingPolicyConfiguration": [
+                    "TargetValue": 60.0, "PredefinedMetricSpecification": ["PredefinedMetricType": "ECSServiceAverageCPUUtilization"],
+                    "ScaleOutCooldown": 60, "ScaleInCooldown": 120,
+                ],
+            ]), as: EmptyShape.self)
 
         let targets = try await scaling.describeScalableTargets(resourceIDs: [resourceID])
         #expect(targets.count == 1)

@@ -1,7 +1,8 @@
 import Foundation
 import HTTP
-import Testing
 import TestSupport
+import Testing
+
 @testable import AWS
 
 /// One case of `shared/fixtures/sigv4/vectors.jsonl` (botocore's output).
@@ -44,7 +45,8 @@ struct SigV4SignerTests {
         var request = HTTPRequest(
             method: HTTPMethod(rawValue: vector.method), url: vector.url,
             headers: HTTPHeaders(vector.headers.map { ($0.key, $0.value) }), body: Array(vector.body.utf8))
-        let credentials = AWSCredentials(accessKeyID: vector.access_key, secretAccessKey: vector.secret_key, sessionToken: vector.session_token, source: "test")
+        let credentials = AWSCredentials(
+            accessKeyID: vector.access_key, secretAccessKey: vector.secret_key, sessionToken: vector.session_token, source: "test")
         let date = try #require(SigV4Signer.date(fromAmzDate: vector.amz_date))
         let signer = SigV4Signer(region: vector.region, service: vector.service)
         let result = signer.sign(&request, credentials: credentials, date: date)
@@ -60,7 +62,9 @@ struct SigV4SignerTests {
 
     @Test("signing twice replaces the earlier Authorization, date and token instead of adding more")
     func resigningReplacesHeaders() throws {
-        var request = HTTPRequest(method: .post, url: "https://sqs.us-east-1.amazonaws.com/", headers: ["Content-Type": "application/x-amz-json-1.0"], body: Array("{}".utf8))
+        var request = HTTPRequest(
+            method: .post, url: "https://sqs.us-east-1.amazonaws.com/", headers: ["Content-Type": "application/x-amz-json-1.0"],
+            body: Array("{}".utf8))
         let signer = SigV4Signer(region: "us-east-1", service: "sqs")
         let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: "token", source: "test")
         signer.sign(&request, credentials: credentials, date: Date(timeIntervalSince1970: 1_764_000_000))
