@@ -51,7 +51,8 @@ public struct AWSConfiguration: Sendable {
             retry.maxAttempts = value
         }
         let endpoints = try EndpointResolver(environment: environment, files: files)
-        let chain = CredentialChain.standard(environment: environment, homeDirectory: homeDirectory, http: transport)
+        let chain = CredentialChain.standard(
+            environment: environment, homeDirectory: homeDirectory, http: transport, region: region, endpoints: endpoints)
         return AWSConfiguration(region: region, credentials: chain, http: transport, retry: retry, endpoints: endpoints, logger: logger)
     }
 }
@@ -86,7 +87,7 @@ public struct EndpointResolver: Sendable, Hashable {
         {
             return
         }
-        let services: [AWSService] = [.sqs, .sns, .ecs, .rds, .cloudWatch, .applicationAutoScaling]
+        let services: [AWSService] = [.sqs, .sns, .ecs, .rds, .cloudWatch, .applicationAutoScaling, .sts]
         for service in services {
             if let url = environment.nonEmpty("AWS_ENDPOINT_URL_\(service.environmentSuffix)") {
                 perService[service.serviceID] = try Self.validated(url, variable: "AWS_ENDPOINT_URL_\(service.environmentSuffix)")

@@ -26,6 +26,8 @@ public struct AWSService: Sendable, Hashable {
     public static let ecs = AWSService(serviceID: "ECS", endpointPrefix: "ecs", signingName: "ecs")
     public static let rds = AWSService(serviceID: "RDS", endpointPrefix: "rds", signingName: "rds")
     public static let cloudWatch = AWSService(serviceID: "CloudWatch", endpointPrefix: "monitoring", signingName: "monitoring")
+    /// Only used to exchange a web identity token for credentials.
+    public static let sts = AWSService(serviceID: "STS", endpointPrefix: "sts", signingName: "sts")
     public static let applicationAutoScaling = AWSService(
         serviceID: "Application Auto Scaling", endpointPrefix: "application-autoscaling", signingName: "application-autoscaling")
 }

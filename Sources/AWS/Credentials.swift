@@ -126,16 +126,22 @@ public struct CredentialChain: AWSCredentialProvider {
 
     public init(providers: [any AWSCredentialProvider]) { self.providers = providers }
 
-    /// The SDKs' default order: environment, shared files, ECS container, EC2 instance metadata.
+    /// The SDKs' default order: environment, web identity, shared files, ECS container, EC2
+    /// instance metadata. `region` and `endpoints` locate STS for web identity.
     public static func standard(
         environment: [String: String],
         homeDirectory: String,
         http: any HTTPTransport,
+        region: String? = nil,
+        endpoints: EndpointResolver = EndpointResolver(),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) -> CredentialChain {
         let files = SharedConfigFiles.load(environment: environment, homeDirectory: homeDirectory)
+        let sts = region.map { endpoints.endpoint(for: .sts, region: $0) } ?? endpoints.explicit["STS"] ?? endpoints.perService["STS"]
+            ?? endpoints.global ?? "https://sts.amazonaws.com"
         var providers: [any AWSCredentialProvider] = [
             EnvironmentCredentialProvider(environment: environment),
+            CachingCredentialProvider(WebIdentityCredentialProvider(environment: environment, http: http, stsEndpoint: sts), clock: clock),
             ProfileCredentialProvider(files: files),
             CachingCredentialProvider(ContainerCredentialProvider(environment: environment, http: http), clock: clock),
         ]

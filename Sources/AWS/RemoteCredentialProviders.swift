@@ -206,6 +206,66 @@ public struct InstanceMetadataCredentialProvider: AWSCredentialProvider {
     }
 }
 
+/// A web identity token exchanged for role credentials (`AssumeRoleWithWebIdentity`).
+///
+/// Used when `AWS_WEB_IDENTITY_TOKEN_FILE` and `AWS_ROLE_ARN` are set (EKS service accounts,
+/// CI OIDC). The STS call is not signed: the token is the proof. The file is read on every
+/// fetch because the platform rotates it.
+public struct WebIdentityCredentialProvider: AWSCredentialProvider {
+    public let name = "web identity (AWS_WEB_IDENTITY_TOKEN_FILE)"
+    let environment: [String: String]
+    let http: any HTTPTransport
+    let stsEndpoint: String
+
+    public init(environment: [String: String], http: any HTTPTransport, stsEndpoint: String) {
+        self.environment = environment
+        self.http = http
+        var endpoint = stsEndpoint
+        while endpoint.hasSuffix("/") { endpoint.removeLast() }
+        self.stsEndpoint = endpoint
+    }
+
+    public func credentials() async throws(AWSError) -> AWSCredentials? {
+        guard let tokenFile = environment.nonEmpty("AWS_WEB_IDENTITY_TOKEN_FILE"), let roleARN = environment.nonEmpty("AWS_ROLE_ARN") else {
+            return nil
+        }
+        let token: String
+        do {
+            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        } catch {
+            throw AWSError.credentialsUnavailable(source: name, reason: "cannot read \(tokenFile)")
+        }
+        let session = environment.nonEmpty("AWS_ROLE_SESSION_NAME") ?? "refarch-tui-\(Int(Date().timeIntervalSince1970))"
+        let form = [
+            ("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"), ("RoleArn", roleARN),
+            ("RoleSessionName", session), ("WebIdentityToken", token),
+        ].map { SigV4Signer.percentEncode($0.0) + "=" + SigV4Signer.percentEncode($0.1) }.joined(separator: "&")
+        let request = HTTPRequest(
+            method: .post, url: stsEndpoint + "/", headers: ["Content-Type": "application/x-www-form-urlencoded; charset=utf-8"],
+            body: Array(form.utf8), timeout: .seconds(10), connectTimeout: .seconds(3))
+        let response: HTTPResponse
+        do {
+            response = try await http.send(request)
+        } catch {
+            throw AWSError.credentialsUnavailable(source: name, reason: "STS: \(error.description)")
+        }
+        let root = try? XMLReader.parse(response.body)
+        guard response.isSuccess, let credentials = root?.first(named: "Credentials") else {
+            let error = root?.first(named: "Error")
+            let detail = [error?.string("Code"), error?.string("Message")].compactMap { $0 }.joined(separator: ": ")
+            throw AWSError.credentialsUnavailable(
+                source: name,
+                reason: Redactor.redact("STS answered HTTP \(response.status)\(detail.isEmpty ? "" : " (\(detail))") for \(roleARN)", secrets: [token]))
+        }
+        guard let key = credentials.string("AccessKeyId"), let secret = credentials.string("SecretAccessKey") else {
+            throw AWSError.credentialsUnavailable(source: name, reason: "the STS reply had no AccessKeyId/SecretAccessKey")
+        }
+        return AWSCredentials(
+            accessKeyID: key, secretAccessKey: secret, sessionToken: credentials.string("SessionToken"),
+            expiration: credentials.string("Expiration").flatMap(ISO8601.parse), source: name)
+    }
+}
+
 /// ISO-8601 timestamps as AWS writes them (with or without fractional seconds).
 enum ISO8601 {
     static func parse(_ text: String) -> Date? {

@@ -119,6 +119,51 @@ struct CredentialChainTests {
         #expect(stub.server.requests.isEmpty)
     }
 
+    @Test("web identity: the token file is exchanged at STS for role credentials, after the environment and before the profile")
+    func webIdentity() async throws {
+        let dir = try TemporaryDirectory()
+        let sts = try LoopbackHTTPServer { request in
+            let form = request.bodyText
+            guard form.contains("Action=AssumeRoleWithWebIdentity"), form.contains("WebIdentityToken=oidc-token-123"),
+                form.contains("RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Femu"), form.contains("RoleSessionName=emu-1"),
+                request.headers["authorization"] == nil
+            else {
+                return .respond(status: 400, body: "<ErrorResponse><Error><Code>InvalidParameter</Code><Message>\(form)</Message></Error></ErrorResponse>")
+            }
+            return .respond(status: 200, body: """
+                <AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>
+                <Credentials><AccessKeyId>ASIAWEBIDENTITY</AccessKeyId><SecretAccessKey>web-secret</SecretAccessKey>
+                <SessionToken>web-session</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>
+                </AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>
+                """)
+        }
+        defer { sts.stop() }
+        var environment = [
+            "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_STS": sts.baseURL,
+            "AWS_WEB_IDENTITY_TOKEN_FILE": try dir.write("token", "oidc-token-123\n"),
+            "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/emu", "AWS_ROLE_SESSION_NAME": "emu-1",
+            "AWS_SHARED_CREDENTIALS_FILE": try dir.write("credentials", Self.profiles), "AWS_EC2_METADATA_DISABLED": "true",
+        ]
+        let configuration = try AWSConfiguration.fromEnvironment(environment, homeDirectory: dir.path, http: http)
+        let found = try #require(try await configuration.credentials.credentials())
+        #expect(found.accessKeyID == "ASIAWEBIDENTITY")
+        #expect(found.sessionToken == "web-session")
+        #expect(found.expiration == ISO8601.parse("2099-01-01T00:00:00Z"))
+
+        environment["AWS_ACCESS_KEY_ID"] = "AKIAENV"
+        environment["AWS_SECRET_ACCESS_KEY"] = "env-secret"
+        let envFirst = try AWSConfiguration.fromEnvironment(environment, homeDirectory: dir.path, http: http)
+        #expect(try await envFirst.credentials.credentials()?.accessKeyID == "AKIAENV")
+        #expect(sts.requests.count == 1)
+
+        environment["AWS_ACCESS_KEY_ID"] = nil
+        environment["AWS_ROLE_ARN"] = "arn:aws:iam::123456789012:role/other"
+        let refused = try AWSConfiguration.fromEnvironment(environment, homeDirectory: dir.path, http: http)
+        let error = await #expect(throws: AWSError.self) { try await refused.credentials.credentials() }
+        #expect(error?.summary.contains("InvalidParameter") == true)
+        #expect(error?.summary.contains("oidc-token-123") == false)
+    }
+
     @Test("shared files: the profile's credentials file section wins over its config section")
     func profileCredentialsFileFirst() async throws {
         let dir = try TemporaryDirectory()
