@@ -155,7 +155,7 @@ final class CurlWorkerPool: @unchecked Sendable {
             return
         }
         queue.append(job)
-        let startThread = idle == 0 && threads < configuration.maxConcurrentRequests
+        let startThread = Self.shouldStartThread(queued: queue.count, idle: idle, threads: threads, limit: configuration.maxConcurrentRequests)
         if startThread { threads += 1 }
         condition.signal()
         condition.unlock()
@@ -164,6 +164,13 @@ final class CurlWorkerPool: @unchecked Sendable {
             thread.name = "refarch.http"
             thread.start()
         }
+    }
+
+    /// Each idle worker takes one queued job; a thread is started for any job beyond those,
+    /// so a request never waits behind a long poll while the pool has room. (Counting only
+    /// "no idle worker" misses two requests that arrive before a woken worker runs.)
+    static func shouldStartThread(queued: Int, idle: Int, threads: Int, limit: Int) -> Bool {
+        queued > idle && threads < limit
     }
 
     func shutdown() {

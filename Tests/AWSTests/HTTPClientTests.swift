@@ -1,5 +1,5 @@
 import Foundation
-import HTTP
+@testable import HTTP
 import Synchronization
 import TestSupport
 import Testing
@@ -52,6 +52,33 @@ struct HTTPClientTests {
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(statuses == Array(repeating: 200, count: 8))
+    }
+
+    @Test("a request arriving with a long poll does not wait behind it while the pool has room")
+    func noHeadOfLineBlocking() async throws {
+        let server = try LoopbackHTTPServer { request in
+            request.path == "/slow" ? .delay(.milliseconds(1500), .respond(status: 200, body: "slow")) : .respond(status: 200, body: "fast")
+        }
+        defer { server.stop() }
+        let client = HTTPClient(configuration: .init(maxConcurrentRequests: 4))
+        _ = try await client.send(HTTPRequest(url: server.baseURL + "/warm"))  // one worker, now idle
+        for _ in 0..<2 {
+            async let slow = client.send(HTTPRequest(url: server.baseURL + "/slow"))
+            async let fast: Duration = {
+                let started = ContinuousClock.now
+                _ = try await client.send(HTTPRequest(url: server.baseURL + "/fast"))
+                return ContinuousClock.now - started
+            }()
+            #expect(try await fast < .seconds(1))
+            _ = try await slow
+        }
+    }
+
+    @Test("a worker thread is started for every queued request beyond the idle workers, up to the limit", arguments: [
+        (1, 1, 1, 4, false), (2, 1, 1, 4, true), (1, 0, 0, 4, true), (3, 0, 4, 4, false), (2, 2, 2, 4, false),
+    ])
+    func threadStartRule(_ queued: Int, _ idle: Int, _ threads: Int, _ limit: Int, _ expected: Bool) {
+        #expect(CurlWorkerPool.shouldStartThread(queued: queued, idle: idle, threads: threads, limit: limit) == expected)
     }
 
     @Test("the total timeout ends a request that gets no answer")
