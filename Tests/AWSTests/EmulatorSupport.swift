@@ -17,6 +17,9 @@ enum Emulator {
 
     static let http = HTTPClient(configuration: .init(maxConcurrentRequests: 4, timeout: .seconds(40)))
 
+    /// Retries and fallbacks that tests provoke on purpose would otherwise fill the test output.
+    static let quiet = Logger(label: "refarch.aws.test") { _ in SwiftLogNoOpLogHandler() }
+
     /// A configuration aimed at `endpoint` for every service, with fixed test credentials
     /// and retries that do not wait.
     static func configuration(
@@ -28,7 +31,8 @@ enum Emulator {
                 AWSCredentials(accessKeyID: "AKIDTESTING", secretAccessKey: "testing-secret-key", source: "test credentials")),
             http: http,
             retry: retry ?? RetryPolicy(sleep: { _ in }),
-            endpoints: EndpointResolver(global: endpoint))
+            endpoints: EndpointResolver(global: endpoint),
+            logger: quiet)
     }
 
     static func configuration() throws -> AWSConfiguration {

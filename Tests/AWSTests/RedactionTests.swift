@@ -63,7 +63,7 @@ struct RedactionTests {
             .respond(status: 400, body: #"{"__type":"com.amazonaws.sqs#AccessDenied","message":"Access to the resource is denied."}"#)
         ])
         defer { server.stop() }
-        let sqs = SQSClient(configuration: Self.configuration(server, logger: Logger(label: "test")))
+        let sqs = SQSClient(configuration: Self.configuration(server, logger: Emulator.quiet))
         let error = try #require(
             await #expect(throws: AWSError.self) { try await sqs.purgeQueue(url: "http://127.0.0.1/123456789012/jobs.fifo") })
         #expect(error.isAccessDenied)
