@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 
 /// An AWS key pair, with the session token and expiry of temporary credentials.
 ///

@@ -1,13 +1,6 @@
 import Foundation
 import HTTP
 
-/// How the AWS layer sends HTTP: ``HTTPClient`` in production, a stub in unit tests.
-public protocol HTTPTransport: Sendable {
-    func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse
-}
-
-extension HTTPClient: HTTPTransport {}
-
 /// The reply shape shared by the container endpoint and instance metadata.
 struct RemoteCredentialsReply: Decodable {
     var AccessKeyId: String?

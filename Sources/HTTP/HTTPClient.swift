@@ -3,6 +3,14 @@ import Foundation
 import Logging
 import Synchronization
 
+/// Something that sends HTTP requests: ``HTTPClient`` in production, a stub or a decorator
+/// (fault injection, recording) in tests. The AWS and Pinecone layers depend on this, not
+/// on libcurl.
+public protocol HTTPTransport: Sendable {
+    /// Sends `request`; throws ``HTTPError`` only when no HTTP response came back.
+    func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse
+}
+
 /// An HTTP/1.1 client on libcurl with connection reuse and an async API.
 ///
 /// Why threads of its own: `curl_easy_perform` blocks until the exchange is over (20 s for
@@ -11,7 +19,7 @@ import Synchronization
 /// start on demand up to ``Configuration/maxConcurrentRequests`` and end after a while idle.
 ///
 /// TLS peers are always verified. Cancelling the calling task aborts the transfer.
-public final class HTTPClient: Sendable {
+public final class HTTPClient: HTTPTransport {
     /// Limits and defaults for every request of this client.
     public struct Configuration: Sendable {
         /// Requests in flight at once (one thread and one connection cache each).
