@@ -83,7 +83,7 @@ public struct ContainerCredentialProvider: AWSCredentialProvider {
         } else {
             token = environment.nonEmpty("AWS_CONTAINER_AUTHORIZATION_TOKEN")
         }
-        if let token, token.contains(where: { $0 == "\r" || $0 == "\n" }) {
+        if let token, token.utf8.contains(where: { $0 == 13 || $0 == 10 }) {
             throw AWSError.credentialsUnavailable(source: name, reason: "the authorization token contains a line break")
         }
         return token

@@ -120,7 +120,9 @@ public struct SigV4Signer: Sendable {
 
     /// Trims and folds runs of whitespace into one space.
     static func fold(_ value: String) -> String {
-        value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}" })
+        // Character.isWhitespace also catches "\r\n" (one Character) and Unicode spaces, as
+        // Python's str.split() in botocore does.
+        value.split(whereSeparator: \.isWhitespace)
             .joined(separator: " ")
     }
 

@@ -75,6 +75,10 @@ public final class HTTPClient: HTTPTransport {
         guard let parts = URLComponentsLite(request.url), parts.scheme == "http" || parts.scheme == "https" else {
             throw HTTPError.invalidURL(Self.redact(request.url))
         }
+        // Bytes, not Characters: "\r\n" is one Character and would slip past a Character test.
+        if let bad = request.headers.first(where: { ($0.name + $0.value).utf8.contains { $0 == 13 || $0 == 10 } }) {
+            throw HTTPError.invalidHeader(name: String(decoding: bad.name.utf8.filter { $0 != 13 && $0 != 10 }, as: UTF8.self))
+        }
         let flag = CancellationFlag()
         let started = ContinuousClock.now
         let result: Result<HTTPResponse, HTTPError> = await withTaskCancellationHandler {

@@ -139,6 +139,8 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
     case timedOut(host: String, detail: String)
     /// The connection broke or the reply was not HTTP (reset, empty reply, TLS failure).
     case transferFailed(host: String, detail: String)
+    /// A header name or value holds a line break (it would inject headers); nothing was sent.
+    case invalidHeader(name: String)
     /// The calling task was cancelled; the transfer was aborted.
     case cancelled
     /// The client was shut down before the request ran.
@@ -148,7 +150,7 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
     public var isRetryable: Bool {
         switch self {
         case .couldNotConnect, .timedOut, .transferFailed: true
-        case .invalidURL, .cancelled, .shutDown: false
+        case .invalidURL, .invalidHeader, .cancelled, .shutDown: false
         }
     }
 
@@ -158,6 +160,7 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
         case .couldNotConnect(let host, let detail): "Cannot connect to \(host) (\(detail))."
         case .timedOut(let host, let detail): "Request to \(host) timed out (\(detail))."
         case .transferFailed(let host, let detail): "Request to \(host) failed (\(detail))."
+        case .invalidHeader(let name): "Header \(name) contains a line break."
         case .cancelled: "Request cancelled."
         case .shutDown: "The HTTP client was shut down."
         }

@@ -299,6 +299,15 @@ struct CredentialChainTests {
         #expect(try provider.endpoint() == url)
     }
 
+    @Test("container credentials: a token with a line break (CRLF included) is refused, not sent")
+    func containerTokenWithLineBreak() async throws {
+        let stub = try MetadataStub()
+        let environment = ["AWS_CONTAINER_CREDENTIALS_FULL_URI": stub.url + "/c", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "abc\r\nX-Evil: 1"]
+        let error = await #expect(throws: AWSError.self) { try await chain(environment).resolve() }
+        #expect(error?.summary.contains("line break") == true)
+        #expect(stub.server.requests.isEmpty)
+    }
+
     @Test("instance metadata: IMDSv2 token, role, then credentials, when nothing else is configured")
     func instanceMetadataV2() async throws {
         let stub = try MetadataStub()

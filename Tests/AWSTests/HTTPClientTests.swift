@@ -122,6 +122,15 @@ struct HTTPClientTests {
         #expect(ContinuousClock.now - started < .seconds(3))
     }
 
+    @Test("a header with a line break is rejected before anything is sent (no header injection)")
+    func headerInjection() async throws {
+        let server = try LoopbackHTTPServer(replies: [.respond(status: 200)])
+        defer { server.stop() }
+        let request = HTTPRequest(url: server.baseURL + "/", headers: ["Authorization": "token\r\nX-Injected: yes"])
+        await #expect(throws: HTTPError.invalidHeader(name: "Authorization")) { try await HTTPClient().send(request) }
+        #expect(server.requests.isEmpty)
+    }
+
     @Test(
         "a URL that is not http(s) is rejected before anything is sent",
         arguments: ["ftp://example.com/x", "not a url", "file:///etc/passwd"])
