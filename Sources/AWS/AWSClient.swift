@@ -144,7 +144,13 @@ public struct AWSClient: Sendable {
                 kind = RetryPolicy.classify(error)
             }
 
-            guard kind != .notRetryable, attempt < policy.maxAttempts, let cost = policy.quota.acquire(for: kind) else {
+            let cost = kind == .notRetryable || attempt >= policy.maxAttempts ? nil : policy.quota.acquire(for: kind)
+            guard let cost else {
+                if kind != .notRetryable, attempt < policy.maxAttempts, Self.longPollOperations.contains(operation) {
+                    // Out of retry tokens: a long poll still waits its backoff before failing, so a
+                    // worker that polls in a loop does not spin against a failing service.
+                    try? await policy.sleep(policy.delay(beforeRetry: attempt, kind: kind, retryAfter: retryAfter))
+                }
                 logger.debug(
                     "AWS call failed",
                     metadata: [
@@ -170,6 +176,9 @@ public struct AWSClient: Sendable {
             attempt += 1
         }
     }
+
+    /// Operations that wait on the server (SQS long polls); see the retry quota rule above.
+    static let longPollOperations: Set<String> = ["ReceiveMessage"]
 
     private func resolveCredentials() async throws(AWSError) -> AWSCredentials {
         if let chain = configuration.credentials as? CredentialChain { return try await chain.resolve() }

@@ -153,6 +153,19 @@ struct RetryTests {
         #expect(RetryPolicy(random: { 0 }).delay(beforeRetry: retry, kind: kind) == .zero)
     }
 
+    @Test("with the retry quota empty, a long poll still waits its backoff before failing; other calls fail at once")
+    func emptyQuotaLongPoll() async throws {
+        let server = try LoopbackHTTPServer(replies: [Self.jsonError(500, "InternalError")])
+        defer { server.stop() }
+        let recorder = SleepRecorder()
+        let sqs = Self.client(server, recorder: recorder, quota: RetryQuota(capacity: 0))
+        await #expect(throws: AWSError.self) { try await sqs.receiveMessages(url: server.baseURL + "/1/q", wait: .seconds(1)) }
+        #expect(recorder.delays == [.milliseconds(25)])
+        await #expect(throws: AWSError.self) { try await sqs.getQueueURL(name: "q") }
+        #expect(recorder.delays == [.milliseconds(25)])
+        #expect(server.requests.count == 2)
+    }
+
     @Test("AWS_MAX_ATTEMPTS sets the number of attempts; a bad value is a configuration error")
     func maxAttemptsFromEnvironment() throws {
         let http = HTTPClient()
