@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresCatalog", "Catalog", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "TestSupport", log], swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: settings),
     ]
 )
