@@ -121,6 +121,10 @@ struct QueuePeekCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runOps {
+            if !dlq {
+                // Receiving counts towards maxReceiveCount: peeking the jobs queue can dead-letter.
+                try requireWritable(options, action: "peek at the jobs queue (it raises receive counts; use --dlq)")
+            }
             let sqs = SQSClient(configuration: try makeAWSConfiguration())
             let targets = try await QueueTargets.resolve(sqs, needDeadLetter: dlq)
             let url = dlq ? targets.deadLetter! : targets.source

@@ -142,6 +142,10 @@ struct OpsCLITests {
         #expect(noYes.stderr.contains("hint: Add --yes"))
         let readOnlyFlag = try await BuiltBinary.run(["queue", "purge", "--dlq", "--yes", "--read-only"], environment: environment)
         #expect(readOnlyFlag.status == 3)
+        let readOnlyPeekSource = try await BuiltBinary.run(["queue", "peek", "--read-only"], environment: environment)
+        #expect(readOnlyPeekSource.status == 3)
+        let readOnlyPeekDLQ = try await BuiltBinary.run(["queue", "peek", "--dlq", "--read-only", "--json"], environment: environment)
+        #expect(readOnlyPeekDLQ.status == 0)
         var readOnlyEnvironment = environment
         readOnlyEnvironment["REFARCH_READ_ONLY"] = "1"
         let readOnlyRedrive = try await BuiltBinary.run(["queue", "redrive"], environment: readOnlyEnvironment)
