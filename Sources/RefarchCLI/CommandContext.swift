@@ -116,18 +116,11 @@ private func report(_ error: any Error) -> any Error {
     if error is ExitCode || error is CleanExit || error is ValidationError { return error }
     if let error = error as? any UserFacingError {
         FileHandle.standardError.write(Data("error: \(error.summary)\n".utf8))
-        if let remedy = error.remedy { FileHandle.standardError.write(Data("  \(remedy)\n".utf8)) }
+        if let remedy = error.remedy { FileHandle.standardError.write(Data("hint: \(remedy)\n".utf8)) }
     } else {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     }
     return ExitCode.failure
-}
-
-/// Prints a value as JSON (sorted keys, so scripts and tests can rely on the layout).
-func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
 extension Result where Failure == any Error {

@@ -9,7 +9,7 @@ struct DBCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Migrate the schema, seed a synthetic catalog, import the reference CSV.",
-        subcommands: [Migrate.self, Seed.self, Import.self])
+        subcommands: [Migrate.self, Seed.self, Import.self, DBStatusCommand.self])
 
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -134,19 +134,8 @@ struct ProductsCommand: AsyncParsableCommand {
         }
 
         func printTable(_ products: [Product]) {
-            let header = ["ID", "NAME", "SKU", "PRICE", "UPDATED"]
             let rows = products.map { [String($0.id.rawValue), $0.name, $0.sku, $0.price.description, $0.lastUpdated?.description ?? ""] }
-            var widths = header.map(\.count)
-            for row in rows { for (i, cell) in row.enumerated() { widths[i] = min(max(widths[i], cell.count), 48) } }
-            func line(_ cells: [String]) -> String {
-                cells.enumerated().map { i, cell in
-                    let clipped = cell.count > widths[i] ? String(cell.prefix(widths[i] - 1)) + "…" : cell
-                    return i == 3 ? String(repeating: " ", count: widths[i] - clipped.count) + clipped
-                                  : clipped + String(repeating: " ", count: widths[i] - clipped.count)
-                }.joined(separator: "  ")
-            }
-            print(line(header))
-            rows.forEach { print(line($0)) }
+            RefarchCLI.printTable(["ID", "NAME", "SKU", "PRICE", "UPDATED"], rows, rightAligned: [0, 3], maxWidth: 48)
         }
     }
 

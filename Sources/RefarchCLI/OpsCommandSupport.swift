@@ -1,0 +1,104 @@
+import AWS
+import ArgumentParser
+import Foundation
+import Logging
+
+/// Options every ops command takes: output format and the read-only guard.
+struct OpsOptions: ParsableArguments {
+    @Flag(help: "Print JSON (one document on stdout) instead of text.")
+    var json = false
+
+    @Flag(name: .customLong("read-only"), help: "Refuse anything that changes state (also REFARCH_READ_ONLY=1).")
+    var readOnly = false
+
+    /// True when either the flag or `REFARCH_READ_ONLY` asks for read-only mode.
+    var isReadOnly: Bool {
+        readOnly || ["1", "true", "yes"].contains(OpsEnvironment.value("REFARCH_READ_ONLY")?.lowercased() ?? "")
+    }
+}
+
+/// A failure of an ops command that a person reads: one summary line and the next step.
+struct OpsError: Error, CustomStringConvertible {
+    var summary: String
+    var remedy: String
+    /// 1 for failures, 3 for refused actions (read-only mode, missing `--yes`).
+    var exitCode: Int32 = 1
+
+    var description: String { summary }
+
+    static func refused(_ summary: String, remedy: String) -> OpsError {
+        OpsError(summary: summary, remedy: remedy, exitCode: 3)
+    }
+}
+
+/// Reads the process environment (one place, so the commands stay testable by variables).
+enum OpsEnvironment {
+    static func value(_ key: String) -> String? {
+        guard let value = ProcessInfo.processInfo.environment[key], !value.isEmpty else { return nil }
+        return value
+    }
+}
+
+/// Runs a command body and turns every error into "error: summary" + "hint: remedy" on
+/// stderr and a non-zero exit, so scripts can rely on the exit status.
+func runOps(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as AWSError {
+        printError(summary: error.summary, remedy: error.remedy)
+        throw ExitCode(1)
+    } catch let error as OpsError {
+        printError(summary: error.summary, remedy: error.remedy)
+        throw ExitCode(error.exitCode)
+    }
+}
+
+func printError(summary: String, remedy: String) {
+    FileHandle.standardError.write(Data("error: \(summary)\nhint: \(remedy)\n".utf8))
+}
+
+/// Builds the AWS configuration from the environment and shared files.
+func makeAWSConfiguration() throws -> AWSConfiguration {
+    var logger = Logger(label: "refarch.aws")
+    logger.logLevel = .error
+    return try AWSConfiguration.fromEnvironment(logger: logger)
+}
+
+/// Refuses a state-changing action in read-only mode.
+func requireWritable(_ options: OpsOptions, action: String) throws {
+    if options.isReadOnly {
+        throw OpsError.refused(
+            "Refusing to \(action): read-only mode is on.",
+            remedy: "Run without --read-only and with REFARCH_READ_ONLY unset to make changes.")
+    }
+}
+
+/// Prints `value` as sorted, pretty JSON on stdout.
+func printJSON<Value: Encodable>(_ value: Value) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    let data = try encoder.encode(value)
+    print(String(decoding: data, as: UTF8.self))
+}
+
+/// Text columns for terminal output: cells wider than `maxWidth` are cut with an ellipsis,
+/// columns in `rightAligned` (numbers, prices) are aligned right.
+func printTable(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = [], maxWidth: Int = 60) {
+    let all = [header] + rows
+    var widths = [Int](repeating: 0, count: header.count)
+    for row in all {
+        for (index, cell) in row.enumerated() where index < widths.count {
+            widths[index] = min(max(widths[index], cell.count), maxWidth)
+        }
+    }
+    for row in all {
+        let line = row.enumerated().map { index, cell -> String in
+            let clipped = cell.count > widths[index] ? String(cell.prefix(widths[index] - 1)) + "…" : cell
+            let pad = String(repeating: " ", count: widths[index] - clipped.count)
+            if rightAligned.contains(index) { return pad + clipped }
+            return index == row.count - 1 ? clipped : clipped + pad
+        }.joined(separator: "  ")
+        print(line)
+    }
+}
