@@ -17,8 +17,8 @@ struct DBStatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runOps {
-            let rds = RDSClient(configuration: try makeAWSConfiguration())
-            let identifier = instance ?? OpsEnvironment.value("RDS_INSTANCE_ID")
+            let rds = RDSClient(configuration: try makeAWSConfiguration(options))
+            let identifier = try instance ?? options.value("RDS_INSTANCE_ID")
             let instances = try await rds.describeDBInstances(identifier: identifier)
             if options.json {
                 try printJSON(instances)

@@ -1,19 +1,32 @@
 import AWS
 import ArgumentParser
+import Configuration
 import Foundation
 import Logging
 
-/// Options every ops command takes: output format and the read-only guard.
+/// Options every ops command takes: the global options and the output format.
 struct OpsOptions: ParsableArguments {
+    @OptionGroup var global: GlobalOptions
+
     @Flag(help: "Print JSON (one document on stdout) instead of text.")
     var json = false
 
-    @Flag(name: .customLong("read-only"), help: "Refuse anything that changes state (also REFARCH_READ_ONLY=1).")
-    var readOnly = false
+    /// The effective settings (flags > environment > refarch.toml > defaults).
+    func settings() throws -> Settings {
+        try CommandContext(global).settings
+    }
 
-    /// True when either the flag or `REFARCH_READ_ONLY` asks for read-only mode.
+    /// True when `--read-only`, `REFARCH_READ_ONLY` or `read_only` in refarch.toml asks for it.
     var isReadOnly: Bool {
-        readOnly || ["1", "true", "yes"].contains(OpsEnvironment.value("REFARCH_READ_ONLY")?.lowercased() ?? "")
+        (try? settings().boolean("read_only")) ?? global.readOnly
+    }
+
+    /// A setting by the name of its environment variable (`SQS_QUEUE_URL`), from wherever it was set.
+    func value(_ environmentName: String) throws -> String? {
+        guard let definition = Settings.definitions.first(where: { $0.environment.contains(environmentName) }) else {
+            return OpsEnvironment.value(environmentName)
+        }
+        return try settings().string(definition.key)
     }
 }
 
@@ -57,11 +70,17 @@ func printError(summary: String, remedy: String) {
     FileHandle.standardError.write(Data("error: \(summary)\nhint: \(remedy)\n".utf8))
 }
 
-/// Builds the AWS configuration from the environment and shared files.
-func makeAWSConfiguration() throws -> AWSConfiguration {
+/// Builds the AWS configuration from the environment and the shared files, with the
+/// region, profile and endpoint of refarch.toml (or flags) standing in for the variables.
+func makeAWSConfiguration(_ options: OpsOptions) throws -> AWSConfiguration {
     var logger = Logger(label: "refarch.aws")
     logger.logLevel = .error
-    return try AWSConfiguration.fromEnvironment(logger: logger)
+    var environment = ProcessInfo.processInfo.environment
+    let settings = try options.settings()
+    for (key, variable) in [("aws.region", "AWS_REGION"), ("aws.profile", "AWS_PROFILE"), ("aws.endpoint_url", "AWS_ENDPOINT_URL")] {
+        if let value = settings.string(key) { environment[variable] = value }
+    }
+    return try AWSConfiguration.fromEnvironment(environment, logger: logger)
 }
 
 /// Refuses a state-changing action in read-only mode.

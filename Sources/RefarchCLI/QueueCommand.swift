@@ -25,13 +25,13 @@ struct QueueTargets {
     var deadLetter: String?
 
     /// Reads `SQS_QUEUE_URL` and finds the DLQ (`SQS_DLQ_URL`, else the redrive policy).
-    static func resolve(_ sqs: SQSClient, needDeadLetter: Bool) async throws -> QueueTargets {
-        guard let source = OpsEnvironment.value("SQS_QUEUE_URL") else {
+    static func resolve(_ sqs: SQSClient, needDeadLetter: Bool, options: OpsOptions) async throws -> QueueTargets {
+        guard let source = try options.value("SQS_QUEUE_URL") else {
             throw OpsError(
                 summary: "SQS_QUEUE_URL is not set.",
                 remedy: "Set SQS_QUEUE_URL to the jobs queue's URL (e.g. https://sqs.us-east-1.amazonaws.com/123456789012/jobs.fifo).")
         }
-        var deadLetter = OpsEnvironment.value("SQS_DLQ_URL")
+        var deadLetter = try options.value("SQS_DLQ_URL")
         if deadLetter == nil {
             deadLetter = try await sqs.deadLetterQueueURL(forSource: source)
         }
@@ -58,10 +58,10 @@ struct QueueStatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runOps {
-            let configuration = try makeAWSConfiguration()
+            let configuration = try makeAWSConfiguration(options)
             let sqs = SQSClient(configuration: configuration)
             let cloudWatch = CloudWatchClient(configuration: configuration)
-            let targets = try await QueueTargets.resolve(sqs, needDeadLetter: false)
+            let targets = try await QueueTargets.resolve(sqs, needDeadLetter: false, options: options)
             let age: @Sendable (String) async -> Int? = { name in
                 // CloudWatch's one-minute metric; unknown (nil) when it has no data or is not allowed.
                 let value = try? await cloudWatch.latestValue(
@@ -125,8 +125,8 @@ struct QueuePeekCommand: AsyncParsableCommand {
                 // Receiving counts towards maxReceiveCount: peeking the jobs queue can dead-letter.
                 try requireWritable(options, action: "peek at the jobs queue (it raises receive counts; use --dlq)")
             }
-            let sqs = SQSClient(configuration: try makeAWSConfiguration())
-            let targets = try await QueueTargets.resolve(sqs, needDeadLetter: dlq)
+            let sqs = SQSClient(configuration: try makeAWSConfiguration(options))
+            let targets = try await QueueTargets.resolve(sqs, needDeadLetter: dlq, options: options)
             let url = dlq ? targets.deadLetter! : targets.source
             let messages = try await sqs.peek(url: url, count: count).map { message in
                 Message(
@@ -181,8 +181,8 @@ struct QueueRedriveCommand: AsyncParsableCommand {
     func run() async throws {
         try await runOps {
             try requireWritable(options, action: "redrive the dead-letter queue")
-            let sqs = SQSClient(configuration: try makeAWSConfiguration())
-            let targets = try await QueueTargets.resolve(sqs, needDeadLetter: true)
+            let sqs = SQSClient(configuration: try makeAWSConfiguration(options))
+            let targets = try await QueueTargets.resolve(sqs, needDeadLetter: true, options: options)
             let result = try await sqs.redrive(
                 deadLetterURL: targets.deadLetter!, sourceURL: targets.source, method: method, waitForTask: !noWait)
             let output = Output(from: SQSQueueURL.name(of: targets.deadLetter!), to: SQSQueueURL.name(of: targets.source), result: result)
@@ -225,8 +225,8 @@ struct QueuePurgeCommand: AsyncParsableCommand {
     func run() async throws {
         try await runOps {
             try requireWritable(options, action: "purge a queue")
-            let sqs = SQSClient(configuration: try makeAWSConfiguration())
-            let targets = try await QueueTargets.resolve(sqs, needDeadLetter: dlq)
+            let sqs = SQSClient(configuration: try makeAWSConfiguration(options))
+            let targets = try await QueueTargets.resolve(sqs, needDeadLetter: dlq, options: options)
             let url = dlq ? targets.deadLetter! : targets.source
             let name = SQSQueueURL.name(of: url)
             guard yes else {

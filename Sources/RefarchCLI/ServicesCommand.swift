@@ -35,9 +35,9 @@ struct ServicesListCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runOps {
-            let ecs = ECSClient(configuration: try makeAWSConfiguration())
+            let ecs = ECSClient(configuration: try makeAWSConfiguration(options))
             let clusters: [String]
-            if let cluster = cluster ?? OpsEnvironment.value("ECS_CLUSTER") {
+            if let cluster = try cluster ?? options.value("ECS_CLUSTER") {
                 clusters = [cluster]
             } else {
                 clusters = try await ecs.listClusters()
@@ -106,7 +106,7 @@ struct ServicesScaleCommand: AsyncParsableCommand {
     func run() async throws {
         try await runOps {
             try requireWritable(options, action: "scale \(name)")
-            let ecs = ECSClient(configuration: try makeAWSConfiguration())
+            let ecs = ECSClient(configuration: try makeAWSConfiguration(options))
             let cluster = try await resolveCluster(ecs)
             let service = try await ecs.updateService(cluster: cluster, service: name, desiredCount: count)
             let clusterName = cluster.split(separator: "/").last.map(String.init) ?? cluster
@@ -123,7 +123,7 @@ struct ServicesScaleCommand: AsyncParsableCommand {
     }
 
     private func resolveCluster(_ ecs: ECSClient) async throws -> String {
-        if let cluster = cluster ?? OpsEnvironment.value("ECS_CLUSTER") { return cluster }
+        if let cluster = try cluster ?? options.value("ECS_CLUSTER") { return cluster }
         let clusters = try await ecs.listClusters()
         guard clusters.count == 1 else {
             throw OpsError(

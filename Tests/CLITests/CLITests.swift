@@ -161,3 +161,26 @@ struct CLIProductsTests {
         }
     }
 }
+
+@Suite struct CLIConfigurationFileTests {
+    @Test func opsCommandsReadTheQueueFromRefarchToml() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-toml-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try """
+            [aws]
+            region = "eu-west-1"
+            endpoint_url = "http://127.0.0.1:1"
+            [sqs]
+            queue_url = "http://127.0.0.1:1/000000000000/from-toml.fifo"
+            """.write(to: dir.appendingPathComponent("refarch.toml"), atomically: true, encoding: .utf8)
+        let env = ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret-example", "AWS_EC2_METADATA_DISABLED": "true"]
+        let result = try await CLIRunner.run(["queue", "stats"], environment: env, currentDirectory: dir.path)
+        #expect(result.status == 1)
+        #expect(!result.stderr.contains("SQS_QUEUE_URL is not set"))
+        let shown = try await CLIRunner.run(["config"], environment: env, currentDirectory: dir.path)
+        #expect(shown.stdout.contains("sqs.queue_url"))
+        #expect(shown.stdout.contains("refarch.toml:5"))
+        let unset = try await CLIRunner.run(["queue", "stats"], environment: env.merging(["AWS_REGION": "eu-west-1"]) { a, _ in a })
+        #expect(unset.stderr.contains("SQS_QUEUE_URL is not set"))
+    }
+}
