@@ -49,6 +49,10 @@ let package = Package(
         ),
         .executableTarget(name: "refarch-tui", dependencies: ["RefarchCLI"], swiftSettings: settings),
 
+        // Benchmarks: separate executables, run by `make bench-*`, never by the tests.
+        .executableTarget(name: "IndexBench", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads"],
+                          path: "Benchmarks/IndexBench", swiftSettings: optimisedSettings),
+
         // Tests mirror the layers; TestSupport holds what several of them share.
         .target(name: "TestSupport", dependencies: ["Catalog", "Postgres"], path: "Tests/TestSupport", swiftSettings: settings),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "TestSupport"], swiftSettings: settings),
