@@ -207,6 +207,27 @@ public enum SchemaMigrator {
                 deleted_at timestamptz NOT NULL DEFAULT now()
             );
             """),
+        Migration(5, "reindex progress and worker heartbeats", sql: """
+            -- Where a reindex got to, so a stopped one resumes instead of starting over.
+            CREATE TABLE IF NOT EXISTS refarch_reindex (
+                selection text PRIMARY KEY,
+                last_id bigint NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now()
+            );
+            -- One row per worker process, refreshed every few seconds; the console shows them.
+            CREATE TABLE IF NOT EXISTS refarch_workers (
+                kind text NOT NULL,
+                id text NOT NULL,
+                host text NOT NULL,
+                pid integer NOT NULL,
+                started_at timestamptz NOT NULL,
+                last_seen timestamptz NOT NULL,
+                processed bigint NOT NULL DEFAULT 0,
+                errors bigint NOT NULL DEFAULT 0,
+                is_leader boolean NOT NULL DEFAULT false,
+                PRIMARY KEY (kind, id)
+            );
+            """),
     ]
 }
 
