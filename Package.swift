@@ -39,6 +39,7 @@ let package = Package(
         .target(name: "PostgresCatalog", dependencies: ["Catalog", "Postgres", log], swiftSettings: settings),
         .target(name: "LocalIndex", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads", log],
                 swiftSettings: optimisedSettings),
+        .target(name: "Sync", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "Telemetry", log], swiftSettings: settings),
         .target(name: "Telemetry", dependencies: [log], swiftSettings: settings),
         .target(name: "Search", dependencies: ["Catalog", log], swiftSettings: settings),
         .target(name: "HTTP", dependencies: ["CCurl", "DedicatedThreads", log], swiftSettings: settings),
@@ -46,7 +47,8 @@ let package = Package(
         .target(name: "Embeddings", dependencies: ["COpenBLAS", "Catalog", "DedicatedThreads"], swiftSettings: optimisedSettings),
         .target(
             name: "RefarchCLI",
-            dependencies: [argumentParser, log, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Embeddings"],
+            dependencies: [argumentParser, log, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Embeddings",
+                           "LocalIndex", "Search", "Sync", "Telemetry"],
             swiftSettings: settings
         ),
         .executableTarget(name: "refarch-tui", dependencies: ["RefarchCLI"], swiftSettings: settings),
@@ -61,6 +63,8 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresCatalog", "Catalog", "TestSupport", log], swiftSettings: settings),
         .testTarget(name: "LocalIndexTests", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "TestSupport", log],
+                    swiftSettings: settings),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "Catalog", "Postgres", "PostgresCatalog", "LocalIndex", "TestSupport", log],
                     swiftSettings: settings),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "HTTP", log], swiftSettings: settings),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog", "TestSupport"], swiftSettings: settings),
