@@ -207,7 +207,7 @@ public enum SchemaMigrator {
                 deleted_at timestamptz NOT NULL DEFAULT now()
             );
             """),
-        Migration(5, "reindex progress, worker heartbeats, product versions", sql: """
+        Migration(6, "reindex progress, worker heartbeats, product versions", sql: """
             -- Where a reindex got to, so a stopped one resumes instead of starting over.
             CREATE TABLE IF NOT EXISTS refarch_reindex (
                 selection text PRIMARY KEY,
