@@ -26,6 +26,10 @@ public enum SchemaMigrator {
     /// The channel the capture triggers NOTIFY (payload: the table's schema) once per statement.
     public static let outboxChannel = "refarch_outbox"
 
+    /// The channel the job queue's tables NOTIFY (payload: the schema) when messages are
+    /// added or removed, so long polls wake at once instead of sleeping.
+    public static let queueChannel = "refarch_queue"
+
     /// The newest schema version this build knows.
     public static var requiredVersion: Int { migrations.map(\.version).max() ?? 0 }
 
@@ -206,6 +210,72 @@ public enum SchemaMigrator {
                 id text NOT NULL,
                 deleted_at timestamptz NOT NULL DEFAULT now()
             );
+            """),
+        Migration(5, "embedded job queue", sql: """
+            -- The embedded default's job queue with SQS FIFO semantics (PostgresJobQueue).
+            -- One row per message; `id` is the send order, which is the order within a group.
+            -- A received message keeps its row: `visible_at` moves into the future (the
+            -- visibility timeout) and `receipt_handle` names this receive, so a consumer whose
+            -- timeout ran out cannot delete the copy that another consumer now holds.
+            CREATE TABLE IF NOT EXISTS refarch_queue_messages (
+                id bigserial PRIMARY KEY,
+                queue text NOT NULL,
+                group_id text NOT NULL,
+                dedup_id text NOT NULL,
+                body text NOT NULL,
+                attributes jsonb NOT NULL DEFAULT '{}',
+                sent_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                visible_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                receive_count integer NOT NULL DEFAULT 0,
+                receipt_handle uuid,
+                first_received_at timestamptz,
+                last_received_at timestamptz
+            );
+            -- Head of each group (the earliest message) and the group's next messages.
+            CREATE INDEX IF NOT EXISTS refarch_queue_messages_group ON refarch_queue_messages (queue, group_id, id);
+            CREATE UNIQUE INDEX IF NOT EXISTS refarch_queue_messages_receipt ON refarch_queue_messages (receipt_handle)
+                WHERE receipt_handle IS NOT NULL;
+
+            -- Deduplication ids seen in the last five minutes, kept apart from the messages so
+            -- a repeat is dropped even after the first copy was received and deleted.
+            CREATE TABLE IF NOT EXISTS refarch_queue_dedup (
+                queue text NOT NULL,
+                dedup_id text NOT NULL,
+                expires_at timestamptz NOT NULL,
+                PRIMARY KEY (queue, dedup_id)
+            );
+            CREATE INDEX IF NOT EXISTS refarch_queue_dedup_expiry ON refarch_queue_dedup (queue, expires_at);
+
+            -- Dead letters keep everything a person needs to decide: body, group, dedup id,
+            -- attributes (with the reason a worker gave), receive count and times.
+            -- `id` is the message's id in refarch_queue_messages.
+            CREATE TABLE IF NOT EXISTS refarch_queue_dead_letters (
+                id bigint PRIMARY KEY,
+                queue text NOT NULL,
+                group_id text NOT NULL,
+                dedup_id text NOT NULL,
+                body text NOT NULL,
+                attributes jsonb NOT NULL DEFAULT '{}',
+                sent_at timestamptz NOT NULL,
+                receive_count integer NOT NULL,
+                first_received_at timestamptz,
+                last_received_at timestamptz,
+                dead_lettered_at timestamptz NOT NULL DEFAULT clock_timestamp()
+            );
+            CREATE INDEX IF NOT EXISTS refarch_queue_dead_letters_queue ON refarch_queue_dead_letters (queue, id);
+
+            -- A wake-up for long polls (payload: the schema), once per statement that adds or
+            -- removes messages: a send, a redrive, or a delete that may unblock a group.
+            CREATE OR REPLACE FUNCTION refarch_notify_queue() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('refarch_queue', TG_TABLE_SCHEMA);
+                RETURN NULL;
+            END $$;
+            DROP TRIGGER IF EXISTS refarch_queue_notify ON refarch_queue_messages;
+            CREATE TRIGGER refarch_queue_notify
+                AFTER INSERT OR DELETE ON refarch_queue_messages
+                FOR EACH STATEMENT EXECUTE FUNCTION refarch_notify_queue();
             """),
         Migration(6, "reindex progress, worker heartbeats, product versions", sql: """
             -- Where a reindex got to, so a stopped one resumes instead of starting over.

@@ -1,0 +1,257 @@
+import AWS
+import Catalog
+import Foundation
+
+/// The job queue on SQS: a FIFO queue and its FIFO dead-letter queue (redrive policy).
+///
+/// SQS itself enforces the FIFO rules (group order, visibility, receive count, moving to
+/// the DLQ after `maxReceiveCount`, five-minute deduplication); this type maps the
+/// protocol onto its batch calls: at most 10 entries and 1 MiB per batch, and every batch
+/// reply's `Failed` list read, because a 200 can still refuse entries.
+public struct SQSJobQueue: JobQueue {
+    /// The largest message, body plus attributes (SQS's limit since August 2025).
+    public static let maxMessageBytes = 1_048_576
+    /// The most entries in one batch call.
+    public static let maxBatchEntries = 10
+
+    public let sqs: SQSClient
+    public let queueURL: String
+    public let deadLetterURL: String
+    /// How long a receive waits at most (SQS allows 20 s).
+    public let maxWait: Duration
+    /// How long messages looked at by a selective redrive or delete stay hidden meanwhile.
+    public let selectionVisibility: Duration
+
+    public var name: String { SQSQueueURL.name(of: queueURL) }
+    public var deadLetterName: String { SQSQueueURL.name(of: deadLetterURL) }
+    public var maxMessagesPerReceive: Int { 10 }
+
+    public init(sqs: SQSClient, queueURL: String, deadLetterURL: String, maxWait: Duration = .seconds(20),
+                selectionVisibility: Duration = .seconds(30)) {
+        self.sqs = sqs
+        self.queueURL = queueURL
+        self.deadLetterURL = deadLetterURL
+        self.maxWait = min(maxWait, .seconds(20))
+        self.selectionVisibility = selectionVisibility
+    }
+
+    /// The queue at `queueURL` with the DLQ named by its redrive policy (or `deadLetterURL`).
+    /// Throws ``JobQueueError/invalidArgument(_:)`` when the queue has no DLQ.
+    public static func open(sqs: SQSClient, queueURL: String, deadLetterURL: String? = nil) async throws -> SQSJobQueue {
+        var dlq = deadLetterURL
+        if dlq == nil { dlq = try await sqs.deadLetterQueueURL(forSource: queueURL) }
+        guard let dlq else {
+            throw JobQueueError.invalidArgument("\(SQSQueueURL.name(of: queueURL)) has no dead-letter queue: give it a RedrivePolicy.")
+        }
+        return SQSJobQueue(sqs: sqs, queueURL: queueURL, deadLetterURL: dlq)
+    }
+
+    // MARK: Sending
+
+    public func send(_ messages: [JobMessage]) async throws -> [SendFailure] {
+        try await send(messages, to: queueURL)
+    }
+
+    /// Sends in batches of ≤ 10 entries and ≤ 1 MiB; an entry over 1 MiB alone is refused
+    /// here (SQS would refuse its whole batch).
+    private func send(_ messages: [JobMessage], to url: String) async throws -> [SendFailure] {
+        var failures: [SendFailure] = []
+        var batch: [(index: Int, entry: SendMessageEntry)] = []
+        var batchBytes = 0
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            let result = try await sqs.sendMessageBatch(url: url, entries: batch.map(\.entry))
+            for failure in result.failed {
+                guard let index = Int(failure.id.dropFirst()) else { continue }
+                failures.append(SendFailure(index: index, code: failure.code, message: failure.message ?? failure.code,
+                                            senderFault: failure.senderFault))
+            }
+            batch.removeAll()
+            batchBytes = 0
+        }
+        for (index, message) in messages.enumerated() {
+            let size = Self.size(of: message)
+            if size > Self.maxMessageBytes {
+                failures.append(SendFailure(index: index, code: "MessageTooLong", message: "\(size) bytes is over SQS's 1 MiB",
+                                            senderFault: true))
+                continue
+            }
+            if batch.count == Self.maxBatchEntries || batchBytes + size > Self.maxMessageBytes { try await flush() }
+            let entry = SendMessageEntry(id: "e\(index)", body: message.body,
+                                         attributes: message.attributes.mapValues { MessageAttributeValue(string: $0) },
+                                         messageGroupID: message.groupID, deduplicationID: message.deduplicationID)
+            batch.append((index, entry))
+            batchBytes += size
+        }
+        try await flush()
+        return failures.sorted { $0.index < $1.index }
+    }
+
+    /// What SQS counts towards the size limit: the body, and each attribute's name, type and value.
+    static func size(of message: JobMessage) -> Int {
+        message.body.utf8.count + message.attributes.reduce(0) { $0 + $1.key.utf8.count + "String".utf8.count + $1.value.utf8.count }
+    }
+
+    // MARK: Receiving
+
+    public func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration?) async throws -> [ReceivedJob] {
+        let messages = try await sqs.receiveMessages(
+            url: queueURL, maxMessages: min(max(maxMessages, 1), 10), wait: min(max(wait, .zero), maxWait),
+            visibilityTimeout: visibilityTimeout)
+        return messages.map(Self.job)
+    }
+
+    static func job(_ message: SQSMessage) -> ReceivedJob {
+        ReceivedJob(
+            messageID: message.messageID, receiptHandle: message.receiptHandle, body: message.body,
+            groupID: message.messageGroupID ?? "", deduplicationID: message.deduplicationID,
+            attributes: attributes(message), receiveCount: message.receiveCount, sentAt: message.sentAt,
+            firstReceivedAt: milliseconds(message.attributes["ApproximateFirstReceiveTimestamp"]), lastReceivedAt: nil)
+    }
+
+    static func attributes(_ message: SQSMessage) -> [String: String] {
+        message.messageAttributes.compactMapValues { $0.StringValue ?? $0.BinaryValue }
+    }
+
+    static func milliseconds(_ text: String?) -> Date? {
+        text.flatMap(Double.init).map { Date(timeIntervalSince1970: $0 / 1000) }
+    }
+
+    public func delete(receiptHandles: [String]) async throws -> [ReceiptFailure] {
+        try await delete(receiptHandles, from: queueURL)
+    }
+
+    private func delete(_ handles: [String], from url: String) async throws -> [ReceiptFailure] {
+        var failures: [ReceiptFailure] = []
+        for start in stride(from: 0, to: handles.count, by: Self.maxBatchEntries) {
+            let chunk = Array(handles[start..<min(start + Self.maxBatchEntries, handles.count)])
+            let entries = chunk.enumerated().map { DeleteMessageEntry(id: "d\($0.offset)", receiptHandle: $0.element) }
+            let result = try await sqs.deleteMessageBatch(url: url, entries: entries)
+            failures += Self.receiptFailures(result.failed, handles: chunk)
+        }
+        return failures
+    }
+
+    public func changeVisibility(receiptHandles: [String], timeout: Duration) async throws -> [ReceiptFailure] {
+        try await changeVisibility(receiptHandles, timeout: timeout, on: queueURL)
+    }
+
+    private func changeVisibility(_ handles: [String], timeout: Duration, on url: String) async throws -> [ReceiptFailure] {
+        var failures: [ReceiptFailure] = []
+        for start in stride(from: 0, to: handles.count, by: Self.maxBatchEntries) {
+            let chunk = Array(handles[start..<min(start + Self.maxBatchEntries, handles.count)])
+            let entries = chunk.enumerated().map {
+                VisibilityEntry(id: "v\($0.offset)", receiptHandle: $0.element, visibilityTimeout: timeout)
+            }
+            let result = try await sqs.changeMessageVisibilityBatch(url: url, entries: entries)
+            failures += Self.receiptFailures(result.failed, handles: chunk)
+        }
+        return failures
+    }
+
+    static func receiptFailures(_ failed: [BatchFailure], handles: [String]) -> [ReceiptFailure] {
+        failed.compactMap { failure in
+            guard let index = Int(failure.id.dropFirst()), handles.indices.contains(index) else { return nil }
+            return ReceiptFailure(receiptHandle: handles[index], code: failure.code, message: failure.message ?? failure.code)
+        }
+    }
+
+    /// Sends the message to the DLQ (same group; dedup id = message id, as SQS's own move
+    /// does) with the reason attribute, then deletes it from the jobs queue. Send first,
+    /// delete after: a stop in between leaves the message in both, never in neither, and a
+    /// second dead-lettering within five minutes is deduplicated.
+    public func moveToDeadLetters(_ message: ReceivedJob, reason: String) async throws {
+        var attributes = message.attributes
+        attributes[JobQueueAttribute.deadLetterReason] = reason
+        let copy = JobMessage(body: message.body, groupID: message.groupID.isEmpty ? "dead-letter" : message.groupID,
+                              deduplicationID: message.messageID, attributes: attributes)
+        if let failure = try await send([copy], to: deadLetterURL).first {
+            throw JobQueueError.sendRefused(code: failure.code, message: failure.message)
+        }
+        if try await delete(receiptHandles: [message.receiptHandle]).first != nil {
+            throw JobQueueError.staleReceiptHandle(message.receiptHandle)
+        }
+    }
+
+    // MARK: Operations
+
+    public func stats() async throws -> JobQueueStats {
+        let attributes = try await sqs.getQueueAttributes(url: queueURL)
+        let dead = try await sqs.getQueueAttributes(url: deadLetterURL)
+        func depth(_ name: String, _ a: QueueAttributes) -> QueueDepth {
+            QueueDepth(name: name, visible: a.visible, inFlight: a.inFlight, delayed: a.delayed, oldestAge: nil)
+        }
+        return JobQueueStats(jobs: depth(name, attributes), deadLetters: depth(deadLetterName, dead),
+                             maxReceiveCount: attributes.redrivePolicy?.maxReceiveCount)
+    }
+
+    public func peek(_ role: QueueRole, limit: Int) async throws -> [QueuedMessage] {
+        let url = role == .jobs ? queueURL : deadLetterURL
+        return try await sqs.peek(url: url, count: max(0, limit)).map(Self.queued)
+    }
+
+    static func queued(_ message: SQSMessage) -> QueuedMessage {
+        QueuedMessage(
+            messageID: message.messageID, body: message.body, groupID: message.messageGroupID, deduplicationID: message.deduplicationID,
+            attributes: attributes(message), receiveCount: message.receiveCount, sentAt: message.sentAt,
+            firstReceivedAt: milliseconds(message.attributes["ApproximateFirstReceiveTimestamp"]))
+    }
+
+    /// All: SQS's redrive (a message move task where offered, else copy-then-delete).
+    /// Selected: the DLQ is read until the ids are found; those are sent back with their
+    /// group and dedup ids and then deleted from the DLQ, the others released untouched.
+    public func redriveDeadLetters(messageIDs: [String]?) async throws -> RedriveSummary {
+        guard let messageIDs else {
+            let result = try await sqs.redrive(deadLetterURL: deadLetterURL, sourceURL: queueURL, method: .auto)
+            return RedriveSummary(moved: result.moved, failed: result.failed)
+        }
+        let wanted = Set(messageIDs)
+        return try await withSelectedDeadLetters(wanted) { found in
+            let copies = found.map {
+                JobMessage(body: $0.body, groupID: $0.messageGroupID ?? "redrive", deduplicationID: $0.deduplicationID ?? $0.messageID,
+                           attributes: Self.attributes($0))
+            }
+            let refused = Set(try await send(copies, to: queueURL).map(\.index))
+            let sent = found.enumerated().filter { !refused.contains($0.offset) }.map(\.element.receiptHandle)
+            let notDeleted = try await delete(sent, from: deadLetterURL).count
+            return RedriveSummary(moved: sent.count - notDeleted, failed: refused.count, notFound: wanted.count - found.count)
+        }
+    }
+
+    public func deleteDeadLetters(messageIDs: [String]) async throws -> Int {
+        try await withSelectedDeadLetters(Set(messageIDs)) { found in
+            found.count - (try await delete(found.map(\.receiptHandle), from: deadLetterURL).count)
+        }
+    }
+
+    /// Receives from the DLQ until every wanted id is found or nothing new comes, calls
+    /// `body` with the wanted messages, and releases the rest (visibility 0) at the end.
+    /// Non-wanted messages stay hidden meanwhile so the receives move past them.
+    private func withSelectedDeadLetters<T: Sendable>(_ wanted: Set<String>, _ body: ([SQSMessage]) async throws -> T) async throws -> T {
+        var found: [SQSMessage] = []
+        var others: [SQSMessage] = []
+        var seen: Set<String> = []
+        while found.count < wanted.count {
+            let batch = try await sqs.receiveMessages(url: deadLetterURL, maxMessages: 10, wait: .seconds(1),
+                                                      visibilityTimeout: selectionVisibility)
+                .filter { seen.insert($0.messageID).inserted }
+            if batch.isEmpty { break }
+            for message in batch {
+                if wanted.contains(message.messageID) { found.append(message) } else { others.append(message) }
+            }
+        }
+        do {
+            let value = try await body(found)
+            _ = try await changeVisibility(others.map(\.receiptHandle), timeout: .zero, on: deadLetterURL)
+            return value
+        } catch {
+            _ = try? await changeVisibility((others + found).map(\.receiptHandle), timeout: .zero, on: deadLetterURL)
+            throw error
+        }
+    }
+
+    public func purge(_ role: QueueRole) async throws -> Int? {
+        try await sqs.purgeQueue(url: role == .jobs ? queueURL : deadLetterURL)
+        return nil
+    }
+}
