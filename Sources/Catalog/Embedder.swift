@@ -11,3 +11,21 @@ public protocol Embedder: Sendable {
     /// window are truncated; use the chunking API where every part must count.
     func embed(_ texts: [String]) async throws -> [[Float]]
 }
+
+/// A text to embed in windows: `body` is split to fit the model, and `prefix` (the product
+/// name) goes in front of every window, so each chunk still says what the product is.
+public struct EmbeddingDocument: Sendable, Hashable {
+    public var prefix: String
+    public var body: String
+
+    public init(prefix: String, body: String) {
+        self.prefix = prefix
+        self.body = body
+    }
+}
+
+/// An embedder that splits long texts into windows that each fit the model.
+public protocol ChunkingEmbedder: Embedder {
+    /// One vector per window of each document (at least one, at most `maxChunks`), in order.
+    func embedDocuments(_ documents: [EmbeddingDocument], maxChunks: Int) async throws -> [[[Float]]]
+}

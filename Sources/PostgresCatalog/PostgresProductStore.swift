@@ -12,9 +12,9 @@ public struct PostgresProductStore: ProductStore {
         self.pool = pool
     }
 
-    static let columns = "id, created_at::text, name, sku, description, price::numeric::text, last_updated::text, uuid::text"
+    package static let columns = "id, created_at::text, name, sku, description, price::numeric::text, last_updated::text, uuid::text"
 
-    static func decode(_ row: PostgresRow) throws -> Product {
+    package static func decode(_ row: PostgresRow) throws -> Product {
         let priceText: String? = try row.decode(at: 5)
         let price = try priceText.map { text throws -> Price in
             do { return try Price(parsing: text) } catch {

@@ -6,7 +6,8 @@ import Synchronization
 /// generation after that one, so a wake-up that lands between the look and the wait is not
 /// lost. Safe to share: all state is behind one mutex, and continuations are resumed
 /// outside it.
-final class QueueWakeups: Sendable {
+package final class QueueWakeups: Sendable {
+    package init() {}
     private struct Waiter {
         var continuation: CheckedContinuation<Void, Never>
     }
@@ -24,10 +25,10 @@ final class QueueWakeups: Sendable {
     private let state = Mutex(State())
 
     /// Bumped by every ``signal()``.
-    var generation: UInt64 { state.withLock { $0.generation } }
+    package var generation: UInt64 { state.withLock { $0.generation } }
 
     /// Wakes every current waiter.
-    func signal() {
+    package func signal() {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.generation &+= 1
             let list = state.waiters.values.map(\.continuation)
@@ -39,7 +40,7 @@ final class QueueWakeups: Sendable {
 
     /// Suspends until a signal after `generation`, until `timeout` has passed, or until the
     /// task is cancelled, whichever comes first.
-    func wait(after generation: UInt64, timeout: Duration) async {
+    package func wait(after generation: UInt64, timeout: Duration) async {
         guard timeout > .zero else { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(for: timeout) }

@@ -116,3 +116,27 @@ public final class InMemoryVectorIndex: VectorIndex {
         return IndexStats(dimension: dimension, metric: "cosine", totalVectorCount: n, namespaces: n > 0 ? ["products": n] : [:])
     }
 }
+
+extension FixedEmbedder: ChunkingEmbedder {
+    /// Windows of at most `wordsPerChunk` words, cut at sentence ends, each with the prefix in front.
+    public func embedDocuments(_ documents: [EmbeddingDocument], maxChunks: Int) async throws -> [[[Float]]] {
+        var out: [[[Float]]] = []
+        for document in documents {
+            var windows: [String] = []
+            var current: [Substring] = []
+            for sentence in document.body.split(separator: ".", omittingEmptySubsequences: true) {
+                let words = sentence.split(separator: " ")
+                if current.count + words.count > Self.wordsPerChunk, !current.isEmpty {
+                    windows.append(current.joined(separator: " "))
+                    current = []
+                }
+                current += words
+            }
+            if !current.isEmpty || windows.isEmpty { windows.append(current.joined(separator: " ")) }
+            out.append(try await embed(windows.prefix(maxChunks).map { document.prefix + $0 }))
+        }
+        return out
+    }
+
+    public static let wordsPerChunk = 40
+}

@@ -1,0 +1,229 @@
+import Catalog
+import Foundation
+import Logging
+import Telemetry
+
+/// `worker emu`: takes jobs off the queue, embeds the products and writes the index.
+///
+/// Each receiver takes whatever is there now (up to the batch size): when the queue is
+/// nearly idle a single change is embedded at once, never held back to fill a batch; under
+/// load several receivers keep batches full. A batch is coalesced per product (the highest
+/// seq wins), every upsert's text is split into windows that keep the name in front, all
+/// windows of the batch are embedded together, vectors `<id>#<chunk>` are upserted, chunks
+/// a product no longer has and all chunks of deleted products are removed — and only then
+/// are the messages deleted from the queue. Messages that can never succeed go straight to
+/// the dead-letter queue with the reason; transient failures are retried with backoff and
+/// then left for the queue to redeliver. Visibility is extended while a batch works.
+public final class EmuService: Sendable {
+    public struct Options: Sendable {
+        public var batchSize: Int
+        public var receivers: Int
+        public var wait: Duration
+        public var visibilityTimeout: Duration
+        public var maxChunks: Int
+        public var attempts: Int
+        public var backoff: Duration
+
+        public init(batchSize: Int = 64, receivers: Int = 2, wait: Duration = .seconds(20),
+                    visibilityTimeout: Duration = .seconds(60), maxChunks: Int = 32, attempts: Int = 3,
+                    backoff: Duration = .milliseconds(200)) {
+            self.batchSize = batchSize
+            self.receivers = receivers
+            self.wait = wait
+            self.visibilityTimeout = visibilityTimeout
+            self.maxChunks = maxChunks
+            self.attempts = attempts
+            self.backoff = backoff
+        }
+    }
+
+    let queue: any JobQueue
+    let index: any VectorIndex
+    let embedder: any ChunkingEmbedder
+    let template: EmbeddingTemplate
+    let options: Options
+    let counters: WorkerCounters
+    let metrics: MetricsRegistry
+    let logger: Logger
+
+    public init(queue: any JobQueue, index: any VectorIndex, embedder: any ChunkingEmbedder, template: EmbeddingTemplate = .standard,
+                options: Options = Options(), counters: WorkerCounters, metrics: MetricsRegistry, logger: Logger) {
+        self.queue = queue
+        self.index = index
+        self.embedder = embedder
+        self.template = template
+        self.options = options
+        self.counters = counters
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Runs the receivers until the task is cancelled; a batch in hand is finished first.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(1, options.receivers) {
+                group.addTask { await self.receiveLoop() }
+            }
+        }
+    }
+
+    func receiveLoop() async {
+        var backoff = options.backoff
+        while !Task.isCancelled {
+            do {
+                let jobs = try await queue.receive(maxMessages: min(options.batchSize, queue.maxMessagesPerReceive),
+                                                   wait: options.wait, visibilityTimeout: options.visibilityTimeout)
+                counters.recordAlive()
+                if jobs.isEmpty { continue }
+                // Finish the batch even if shutdown starts meanwhile: acking is what makes it count.
+                try await Task { try await self.process(jobs) }.value
+                backoff = options.backoff
+            } catch is CancellationError {
+                return
+            } catch {
+                counters.recordError()
+                metrics.increment("refarch_errors_total", labels: ["worker": "emu", "kind": "queue"], help: "Errors by kind.")
+                logger.warning("Receive failed; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(10))
+            }
+        }
+    }
+
+    /// Handles one received batch (public for tests and for `run-local`).
+    public func process(_ jobs: [ReceivedJob]) async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        metrics.increment("refarch_messages_total", by: Double(jobs.count), labels: ["worker": "emu", "direction": "in"],
+                          help: "Messages sent (pelican) or received (emu).")
+        metrics.observe("refarch_batch_size", Double(jobs.count), buckets: [1, 2, 4, 8, 16, 32, 64, 128], labels: ["worker": "emu"],
+                        help: "Items per batch.")
+        // Decode; what can never succeed goes to the DLQ with its reason.
+        var latest: [ProductID: (message: QueueMessage, order: Int)] = [:]
+        var handles: [String] = []
+        for (position, job) in jobs.enumerated() {
+            do {
+                let message = try QueueMessageCodec.decode(job.body)
+                handles.append(job.receiptHandle)
+                if let seen = latest[message.productID], (seen.message.seq ?? Int64.min, seen.order) > (message.seq ?? Int64.min, position) {
+                    continue
+                }
+                latest[message.productID] = (message, position)
+            } catch {
+                logger.error("Poison message dead-lettered", metadata: ["message_id": "\(job.messageID)", "reason": "\(error.reason)"])
+                metrics.increment("refarch_errors_total", labels: ["worker": "emu", "kind": "poison"], help: "Errors by kind.")
+                counters.recordError()
+                try await queue.moveToDeadLetters(job, reason: error.reason)
+            }
+        }
+        guard !latest.isEmpty else { return }
+
+        let extender = Task { [queue, options, handles] in
+            while !Task.isCancelled {
+                try await Task.sleep(for: options.visibilityTimeout / 2)
+                _ = try await queue.changeVisibility(receiptHandles: handles, timeout: options.visibilityTimeout)
+            }
+        }
+        defer { extender.cancel() }
+
+        let changes = latest.values.map(\.message).sorted { $0.productID < $1.productID }
+        try await withRetries { try await self.apply(changes) }
+        let stale = try await queue.delete(receiptHandles: handles)
+        if !stale.isEmpty {
+            logger.warning("Some messages were redelivered before they were deleted", metadata: ["count": "\(stale.count)"])
+        }
+        counters.recordProcessed(changes.count)
+        let elapsed = clock.now - start
+        logger.info("Batch indexed", metadata: ["messages": "\(jobs.count)", "products": "\(changes.count)",
+                                                "elapsed_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)"])
+    }
+
+    /// Embeds and writes one coalesced batch; idempotent, so retrying it is safe.
+    func apply(_ changes: [QueueMessage]) async throws {
+        var upserts: [(message: QueueMessage, row: ProductRow)] = []
+        var deletes: [ProductID] = []
+        for message in changes {
+            switch message.change {
+            case .upsert(let row): upserts.append((message, row))
+            case .delete: deletes.append(message.productID)
+            }
+        }
+        if !upserts.isEmpty {
+            let documents = upserts.map { document(for: $0.row) }
+            let clock = ContinuousClock()
+            let start = clock.now
+            let vectors = try await embedder.embedDocuments(documents, maxChunks: options.maxChunks)
+            metrics.observe("refarch_embed_seconds", (clock.now - start).seconds, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+                            labels: [:], help: "Time to embed one batch.")
+            var records: [VectorRecord] = []
+            for ((message, row), chunks) in zip(upserts, vectors) {
+                for (chunk, values) in chunks.enumerated() {
+                    records.append(VectorRecord(id: "\(message.productID.rawValue)#\(chunk)", values: values,
+                                                metadata: metadata(for: message, row: row, chunk: chunk)))
+                }
+            }
+            let writeStart = clock.now
+            try await index.upsert(records)
+            metrics.observe("refarch_upsert_seconds", (clock.now - writeStart).seconds, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+                            labels: [:], help: "Time to write one batch to the index.")
+            // Chunks a product had before and no longer has.
+            for ((message, _), chunks) in zip(upserts, vectors) {
+                let prefix = "\(message.productID.rawValue)#"
+                let keep = Set((0..<chunks.count).map { prefix + String($0) })
+                let extra = try await index.listIDs(prefix: prefix).filter { !keep.contains($0) }
+                if !extra.isEmpty { try await index.delete(ids: extra) }
+            }
+        }
+        for id in deletes {
+            try await index.delete(idPrefix: "\(id.rawValue)#")
+        }
+    }
+
+    /// The text to embed: the template's fixed part with the name stays in front of every window.
+    func document(for row: ProductRow) -> EmbeddingDocument {
+        let name = row.name ?? "", description = row.description ?? "", sku = row.sku ?? ""
+        if template.text.hasSuffix("{description}") {
+            return EmbeddingDocument(prefix: template.render(name: name, description: "", sku: sku), body: description)
+        }
+        return EmbeddingDocument(prefix: "", body: template.render(name: name, description: description, sku: sku))
+    }
+
+    func metadata(for message: QueueMessage, row: ProductRow, chunk: Int) -> Metadata {
+        var metadata: Metadata = [
+            "id": .number(Double(message.productID.rawValue)),
+            "chunk": .number(Double(chunk)),
+            "template": .string(template.fingerprint),
+        ]
+        if let name = row.name { metadata["name"] = .string(name) }
+        if let sku = row.sku { metadata["sku"] = .string(sku) }
+        if let price = row.price { metadata["price"] = .number(price.doubleValue) }
+        if let date = row.lastUpdated { metadata["last_updated"] = .string(date.description) }
+        if let seq = message.seq { metadata["seq"] = .number(Double(seq)) }
+        return metadata
+    }
+
+    /// Retries transient failures (index or embedder) with exponential backoff.
+    func withRetries(_ body: () async throws -> Void) async throws {
+        var delay = options.backoff
+        for attempt in 1...max(1, options.attempts) {
+            do {
+                try await body()
+                return
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                counters.recordError()
+                metrics.increment("refarch_errors_total", labels: ["worker": "emu", "kind": "index"], help: "Errors by kind.")
+                guard attempt < options.attempts else { throw error }
+                logger.warning("Batch failed; retrying", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+                try await Task.sleep(for: delay * Double.random(in: 0.5...1.0))
+                delay = min(delay * 2, .seconds(10))
+            }
+        }
+    }
+}
+
+extension Duration {
+    /// Seconds as a Double (for histograms).
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,202 @@
+import Synchronization
+import Catalog
+import Foundation
+import Logging
+import Postgres
+import PostgresCatalog
+import Queues
+import Telemetry
+
+/// `worker pelican`: moves product changes from the durable outbox to the job queue.
+///
+/// One pelican is active at a time: it holds a Postgres advisory lock on a connection of
+/// its own, and standbys poll for the lock, so one takes over within about a second when
+/// the active one dies (its session ends and the lock goes with it). The active pelican
+/// drains the outbox in `seq` order, a batch at a time: it coalesces the batch per product,
+/// reads the current rows, sends one message per product (upsert with the row, or delete
+/// when the row is gone; FIFO group = product id, dedup id = seq), and deletes the outbox
+/// rows it read in the same transaction that locked them, after the queue accepted the
+/// messages. A crash between send and commit re-sends: duplicates are dropped by the
+/// queue's deduplication or harmless to emu, and nothing is lost. It sleeps until the
+/// outbox NOTIFY wakes it, with a periodic poll as a safety net.
+public final class PelicanService: Sendable {
+    public struct Options: Sendable {
+        public var batchSize: Int
+        /// How long to sleep without a NOTIFY before looking anyway.
+        public var safetyPoll: Duration
+        /// How often a standby tries to take the lead.
+        public var standbyPoll: Duration
+        public var maxBackoff: Duration
+
+        public init(batchSize: Int = 500, safetyPoll: Duration = .seconds(5), standbyPoll: Duration = .milliseconds(500),
+                    maxBackoff: Duration = .seconds(10)) {
+            self.batchSize = batchSize
+            self.safetyPoll = safetyPoll
+            self.standbyPoll = standbyPoll
+            self.maxBackoff = maxBackoff
+        }
+    }
+
+    /// The advisory lock key of the active pelican.
+    static let leaderLock: Int64 = 724_003
+
+    let configuration: PostgresConfiguration
+    let pool: PostgresPool
+    let queue: any JobQueue
+    let options: Options
+    let counters: WorkerCounters
+    let metrics: MetricsRegistry
+    let logger: Logger
+    private let wakeups = QueueWakeups()
+    private let leader = LeaderFlag()
+
+    public init(configuration: PostgresConfiguration, pool: PostgresPool, queue: any JobQueue, options: Options = Options(),
+                counters: WorkerCounters, metrics: MetricsRegistry, logger: Logger) {
+        self.configuration = configuration
+        self.pool = pool
+        self.queue = queue
+        self.options = options
+        self.counters = counters
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// True while this process holds the leader lock.
+    public var isLeader: Bool { leader.value }
+
+    /// Runs until the task is cancelled (graceful shutdown cancels it between batches).
+    public func run() async {
+        let listener = Task { [wakeups, configuration, logger] in
+            let schema = configuration.searchPath.first
+            for await event in PostgresListener.events(configuration: configuration, channels: [SchemaMigrator.outboxChannel],
+                                                       logger: logger) {
+                switch event {
+                case .listening: wakeups.signal()
+                case .notification(_, let payload) where schema == nil || payload == schema: wakeups.signal()
+                default: break
+                }
+            }
+        }
+        defer { listener.cancel() }
+        var backoff = Duration.milliseconds(100)
+        while !Task.isCancelled {
+            do {
+                try await leadWhilePossible()
+                backoff = .milliseconds(100)
+            } catch is CancellationError {
+                break
+            } catch {
+                counters.recordError()
+                metrics.increment("refarch_errors_total", labels: ["worker": "pelican", "kind": Self.errorKind(error)], help: "Errors by kind.")
+                logger.warning("Pelican failed; retrying", metadata: ["error": "\(error)", "backoff_ms": "\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)"])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, options.maxBackoff)
+            }
+        }
+        leader.value = false
+    }
+
+    /// Waits for the leader lock, then drains until cancelled or the lock connection breaks.
+    func leadWhilePossible() async throws {
+        let lockConnection = try await PostgresConnection.connect(configuration, logger: logger)
+        defer { Task { await lockConnection.close() } }
+        while !Task.isCancelled {
+            let acquired = try await lockConnection.query("SELECT pg_try_advisory_lock($1)", [Self.leaderLock],
+                                                          operation: "take the pelican leader lock")[0].decode(Bool.self, at: 0)
+            if acquired { break }
+            counters.recordAlive()
+            try await Task.sleep(for: options.standbyPoll)
+        }
+        try Task.checkCancellation()
+        leader.value = true
+        logger.info("Pelican is the leader")
+        defer { leader.value = false }
+        while !Task.isCancelled {
+            let generation = wakeups.generation
+            let drained = try await drainOnce()
+            // Still leader? A broken lock connection means another pelican may have taken over.
+            guard await lockConnection.isUsable else { throw PostgresError.connectionLost(operation: "hold the leader lock", message: "the lock connection closed") }
+            counters.recordAlive()
+            if drained < options.batchSize {
+                await wakeups.wait(after: generation, timeout: options.safetyPoll)
+            }
+        }
+    }
+
+    /// Sends one batch of outbox rows to the queue; returns how many outbox rows it took.
+    @discardableResult
+    public func drainOnce() async throws -> Int {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let batchSize = options.batchSize
+        let queue = self.queue
+        let result: (rows: Int, sent: Int, lagSeconds: Double) = try await pool.withConnection { connection in
+            try await connection.transaction(operation: "drain the outbox") { conn in
+                let rows = try conn.query("""
+                    SELECT seq, product_id, extract(epoch FROM now() - changed_at)::float8 FROM refarch_outbox
+                    ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
+                    """, [batchSize], operation: "read the outbox")
+                guard !rows.isEmpty else { return (0, 0, 0) }
+                var latest: [Int64: Int64] = [:]   // product → highest seq in this batch
+                var seqsByProduct: [Int64: [Int64]] = [:]
+                var order: [Int64] = []
+                var oldest = 0.0
+                for row in rows {
+                    let seq = try row.decode(Int64.self, at: 0), product = try row.decode(Int64.self, at: 1)
+                    oldest = max(oldest, try row.decode(Double.self, at: 2))
+                    if latest[product] == nil { order.append(product) }
+                    latest[product] = max(latest[product] ?? seq, seq)
+                    seqsByProduct[product, default: []].append(seq)
+                }
+                let current = try conn.query("SELECT \(PostgresProductStore.columns) FROM products_with_increment WHERE id = ANY($1::bigint[])",
+                                             [PostgresArray(order)], operation: "read changed products")
+                var products: [Int64: Product] = [:]
+                for row in current {
+                    let product = try PostgresProductStore.decode(row)
+                    products[product.id.rawValue] = product
+                }
+                // Products in order of their latest change, so the queue sees them in commit order.
+                let ordered = order.sorted { latest[$0]! < latest[$1]! }
+                let messages = ordered.map { id -> JobMessage in
+                    let change: QueueMessage.Change = products[id].map { .upsert(ProductRow($0)) } ?? .delete
+                    return QueueMessageCodec.jobMessage(QueueMessage(productID: ProductID(id), change: change, seq: latest[id]))
+                }
+                var refused = Set<Int>()
+                for start in stride(from: 0, to: messages.count, by: 10) {
+                    let slice = Array(messages[start..<min(start + 10, messages.count)])
+                    for failure in try await queue.send(slice) { refused.insert(start + failure.index) }
+                }
+                // Only the rows of accepted products go; refused ones stay for the next round.
+                let done = ordered.enumerated().filter { !refused.contains($0.offset) }.flatMap { seqsByProduct[$0.element] ?? [] }
+                try conn.execute("DELETE FROM refarch_outbox WHERE seq = ANY($1::bigint[])", [PostgresArray(done)],
+                                 operation: "delete sent outbox rows")
+                return (rows.count, messages.count - refused.count, oldest)
+            }
+        }
+        if result.rows > 0 {
+            counters.recordProcessed(result.sent)
+            metrics.increment("refarch_messages_total", by: Double(result.sent), labels: ["worker": "pelican", "direction": "out"],
+                              help: "Messages sent (pelican) or received (emu).")
+            metrics.observe("refarch_batch_size", Double(result.rows), buckets: [1, 10, 50, 100, 250, 500, 1000],
+                            labels: ["worker": "pelican"], help: "Items per batch.")
+            metrics.set("refarch_outbox_lag_seconds", result.lagSeconds, help: "Age of the oldest outbox row in the last batch.")
+            logger.info("Outbox batch sent", metadata: ["outbox_rows": "\(result.rows)", "messages": "\(result.sent)",
+                                                        "elapsed_ms": "\((clock.now - start).components.attoseconds / 1_000_000_000_000_000 + (clock.now - start).components.seconds * 1000)"])
+        }
+        return result.rows
+    }
+
+    static func errorKind(_ error: any Error) -> String {
+        if let pg = error as? PostgresError { return pg.isConnectionProblem ? "database_connection" : "database" }
+        return "queue"
+    }
+}
+
+/// A flag other tasks read (heartbeat, health) while the service writes it.
+final class LeaderFlag: Sendable {
+    private let flag = Mutex(false)
+    var value: Bool {
+        get { flag.withLock { $0 } }
+        set { flag.withLock { $0 = newValue } }
+    }
+}
