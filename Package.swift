@@ -41,10 +41,12 @@ let package = Package(
                 swiftSettings: optimisedSettings),
         .target(name: "HTTP", dependencies: ["CCurl", "DedicatedThreads", log], swiftSettings: settings),
         .target(name: "AWS", dependencies: ["HTTP", "CCrypto", log], swiftSettings: settings),
+        .target(name: "Pinecone", dependencies: ["Catalog", "HTTP", log], swiftSettings: settings),
         .target(name: "Embeddings", dependencies: ["COpenBLAS", "Catalog", "DedicatedThreads"], swiftSettings: optimisedSettings),
         .target(
             name: "RefarchCLI",
-            dependencies: [argumentParser, log, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Embeddings"],
+            dependencies: [argumentParser, log, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Embeddings",
+                           "Pinecone", "LocalIndex"],
             swiftSettings: settings
         ),
         .executableTarget(name: "refarch-tui", dependencies: ["RefarchCLI"], swiftSettings: settings),
@@ -58,6 +60,7 @@ let package = Package(
                     swiftSettings: settings),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "TestSupport", log], swiftSettings: settings),
+        .testTarget(name: "PineconeTests", dependencies: ["Pinecone", "HTTP", "Catalog", "TestSupport", log], swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: settings),
     ]
 )
