@@ -61,6 +61,6 @@ let package = Package(
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "TestSupport", log], swiftSettings: settings),
         .testTarget(name: "PineconeTests", dependencies: ["Pinecone", "HTTP", "Catalog", "TestSupport", log], swiftSettings: settings),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: settings),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Catalog", "Postgres"], swiftSettings: settings),
     ]
 )
