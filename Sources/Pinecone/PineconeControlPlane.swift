@@ -2,12 +2,18 @@ import Foundation
 import HTTP
 
 /// An index as the control plane describes it (`IndexModel`).
+///
+/// Fields other than `name` are optional because the API version decides which appear
+/// (a document index of `2026-07` has no dimension or metric); callers check what they need.
 public struct PineconeIndexModel: Sendable, Hashable, Codable {
+    /// Readiness: write only after `ready` is true. `state` is Initializing … Ready,
+    /// Terminating or Disabled.
     public struct Status: Sendable, Hashable, Codable {
         public var ready: Bool
         public var state: String
     }
 
+    /// Where the index runs; only serverless indexes are created here.
     public struct Spec: Sendable, Hashable, Codable {
         public struct Serverless: Sendable, Hashable, Codable {
             public var cloud: String
@@ -17,7 +23,9 @@ public struct PineconeIndexModel: Sendable, Hashable, Codable {
     }
 
     public var name: String
+    /// Vector dimension (1–20,000).
     public var dimension: Int?
+    /// `cosine`, `euclidean` or `dotproduct`.
     public var metric: String?
     /// The data-plane host, bare (`idx-abc.svc.aped-1234.pinecone.io`).
     public var host: String?
@@ -55,10 +63,12 @@ public struct PineconeIndexSpec: Sendable, Hashable {
 
 /// What ``PineconeControlPlane/createIndex(_:)`` found.
 public enum PineconeIndexCreation: Sendable, Hashable {
+    /// A new index (201); it may not be ready yet.
     case created(PineconeIndexModel)
     /// The name was taken (409); the model is the existing index, which may differ in shape.
     case alreadyExisted(PineconeIndexModel)
 
+    /// The index as described, whichever way it came about.
     public var model: PineconeIndexModel {
         switch self {
         case .created(let m), .alreadyExisted(let m): m

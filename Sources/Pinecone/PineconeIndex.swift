@@ -70,7 +70,7 @@ public final class PineconeIndex: VectorIndex {
             _ = try await dataPlane(.post, path: "/vectors/upsert", body: body, operation: "upsert vectors")
         }
         configuration.logger.debug(
-            "Vectors upserted", metadata: [LogKey.batchSize: "\(records.count)", LogKey.operation: "\(bodies.count) requests"])
+            "Vectors upserted", metadata: [LogKey.batchSize: "\(records.count)", LogKey.requests: "\(bodies.count)"])
     }
 
     public func delete(ids: [String]) async throws {
@@ -94,6 +94,8 @@ public final class PineconeIndex: VectorIndex {
     ///
     /// Deleting by id works on every Pinecone deployment (a delete by metadata filter does
     /// not on all of them), and ids `<productId>#<chunk>` make a product's chunks one prefix.
+    /// Listing is eventually consistent: a record upserted a moment ago may not be listed yet,
+    /// so a caller replacing a product's chunks deletes the ids it knows as well.
     public func delete(idPrefix prefix: String) async throws {
         guard !prefix.isEmpty else {
             throw PineconeError.invalidRecord(id: "\"\"", reason: "deleting by an empty prefix would delete everything")

@@ -143,6 +143,7 @@ enum LogKey {
     static let host = "host"
     static let index = "index"
     static let operation = "operation"
+    static let requests = "requests"
     static let status = "status"
 }
 

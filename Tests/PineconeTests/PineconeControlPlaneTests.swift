@@ -110,6 +110,27 @@ struct PineconeControlPlaneTests {
         #expect(message.contains("exceeds the maximum"))
     }
 
+    @Test("the test server refuses more than 1,000 ids in one fetch or delete, and a missing API version")
+    func serverEnforcesIDLimits() async throws {
+        let server = try PineconeTestServer()
+        defer { server.stop() }
+        let host = try server.createIndex(name: "ids", dimension: 2)
+        let configuration = try PineconeConfiguration(apiKey: server.apiKey, dataPlaneHost: host, retry: PineconeRetryPolicy(sleep: { _ in }))
+        let transport = PineconeTransport(configuration: configuration)
+        let ids = (0..<1_001).map { "\($0)#0" }
+        let query = ids.map { "ids=" + PineconeTransport.percentEncode($0) }.joined(separator: "&") + "&namespace=products"
+        await #expect(throws: PineconeError.rejected(status: 400, operation: "fetch", message: "Fetch takes at most 1000 ids, got 1001")) {
+            _ = try await transport.send(.get, baseURL: host, path: "/vectors/fetch", query: query, operation: "fetch", index: nil)
+        }
+        let body = try transport.encode(["namespace": JSONValue.string("products"), "ids": .array(ids.map { .string($0) })], operation: "delete")
+        await #expect(throws: PineconeError.rejected(status: 400, operation: "delete", message: "Delete takes 1 to 1000 ids, got 1001")) {
+            _ = try await transport.send(.post, baseURL: host, path: "/vectors/delete", body: body, operation: "delete", index: nil)
+        }
+        let bare = try await HTTPClient().send(HTTPRequest(method: .post, url: host + "/describe_index_stats",
+                                                           headers: ["Api-Key": server.apiKey], body: Array("{}".utf8)))
+        #expect(bare.status == 400)
+    }
+
     @Test("upsert bodies stay within the byte budget and a single oversized record is refused")
     func upsertBodyBudget() throws {
         let records = (0..<10).map { VectorRecord(id: "\($0)#0", values: [0.5, 0.25]) }
