@@ -12,6 +12,9 @@ public enum PineconeError: UserFacingError, Equatable, Sendable {
     case unauthorized(operation: String)
     /// 404 from the control plane, or from the data plane after describing the index again.
     case indexNotFound(index: String?, operation: String)
+    /// 404 whose message names the namespace: the index is there, the namespace is not (yet).
+    /// Reads treat it as empty; nothing is retried.
+    case namespaceNotFound(namespace: String?, operation: String)
     /// 400 whose message is about the vector dimension.
     case dimensionMismatch(expected: Int?, found: Int?, message: String)
     /// 402, 403, or 429 after every retry: billing, plan quota or rate limit.
@@ -43,6 +46,9 @@ public enum PineconeError: UserFacingError, Equatable, Sendable {
             let name = index.map { " \"\($0)\"" } ?? ""
             return "Pinecone index\(name) not found (404) while trying to \(operation)."
 
+        case .namespaceNotFound(let namespace, let operation):
+            let name = namespace.map { " \"\($0)\"" } ?? ""
+            return "Pinecone namespace\(name) not found (404) while trying to \(operation)."
         case .dimensionMismatch(let expected, let found, let message):
             if let expected, let found {
                 return "Vector dimension mismatch: the Pinecone index holds \(expected)-dimensional vectors, this one has \(found)."
@@ -78,6 +84,8 @@ public enum PineconeError: UserFacingError, Equatable, Sendable {
             return "Check PINECONE_API_KEY (pinecone.api_key): copy the key again from the Pinecone console."
         case .indexNotFound:
             return "Check PINECONE_INDEX, or create the index with `refarch-tui index create`."
+        case .namespaceNotFound:
+            return "Check PINECONE_NAMESPACE (pinecone.namespace); a namespace appears with its first upsert."
         case .dimensionMismatch:
             return "Use the same embedding model for the index and the vectors (all-MiniLM-L6-v2: 384), or recreate the index."
         case .quotaExceeded(let status, _, _):
@@ -115,6 +123,8 @@ public enum PineconeError: UserFacingError, Equatable, Sendable {
         switch response.status {
         case 401:
             return .unauthorized(operation: operation)
+        case 404 where message.lowercased().contains("namespace"):
+            return .namespaceNotFound(namespace: nil, operation: operation)
         case 404:
             return .indexNotFound(index: index, operation: operation)
         case 400 where message.lowercased().contains("dimension"):

@@ -86,7 +86,8 @@ public final class PineconeIndex: VectorIndex {
         for start in stride(from: 0, to: ids.count, by: Self.maxIDsPerRequest) {
             let batch = Array(ids[start..<min(start + Self.maxIDsPerRequest, ids.count)])
             let body = try transport.encode(Body(namespace: configuration.namespace, ids: batch), operation: "delete vectors")
-            _ = try await dataPlane(.post, path: "/vectors/delete", body: body, operation: "delete vectors")
+            // A namespace that does not exist holds nothing to delete.
+            _ = try await dataPlaneRead(.post, path: "/vectors/delete", body: body, operation: "delete vectors")
         }
     }
 
@@ -116,7 +117,9 @@ public final class PineconeIndex: VectorIndex {
             let batch = ids[start..<min(start + Self.maxIDsPerRequest, ids.count)]
             let query = (batch.map { "ids=" + PineconeTransport.percentEncode($0) }
                 + ["namespace=" + PineconeTransport.percentEncode(configuration.namespace)]).joined(separator: "&")
-            let response = try await dataPlane(.get, path: "/vectors/fetch", query: query, operation: "fetch vectors")
+            guard let response = try await dataPlaneRead(.get, path: "/vectors/fetch", query: query, operation: "fetch vectors") else {
+                return []
+            }
             let reply = try transport.decode(Reply.self, from: response, operation: "fetch vectors")
             for (key, vector) in reply.vectors ?? [:] {
                 let id = vector.id ?? key
@@ -146,7 +149,10 @@ public final class PineconeIndex: VectorIndex {
             if !prefix.isEmpty { parts.append("prefix=" + PineconeTransport.percentEncode(prefix)) }
             parts.append("limit=\(configuration.listPageSize)")
             if let token { parts.append("paginationToken=" + PineconeTransport.percentEncode(token)) }
-            let response = try await dataPlane(.get, path: "/vectors/list", query: parts.joined(separator: "&"), operation: "list vector ids")
+            guard
+                let response = try await dataPlaneRead(
+                    .get, path: "/vectors/list", query: parts.joined(separator: "&"), operation: "list vector ids")
+            else { return ids }
             let reply = try transport.decode(Reply.self, from: response, operation: "list vector ids")
             ids.append(contentsOf: (reply.vectors ?? []).map(\.id))
             let next = reply.pagination?.next.flatMap { $0.isEmpty ? nil : $0 }
@@ -187,7 +193,9 @@ public final class PineconeIndex: VectorIndex {
             Body(namespace: configuration.namespace, vector: query.vector, topK: query.topK,
                  includeMetadata: query.includeMetadata, filter: query.filter?.jsonValue),
             operation: "query")
-        let response = try await dataPlane(.post, path: "/query", body: body, operation: "query the index")
+        guard let response = try await dataPlaneRead(.post, path: "/query", body: body, operation: "query the index") else {
+            return []
+        }
         let reply = try transport.decode(Reply.self, from: response, operation: "query the index")
         return (reply.matches ?? []).map { match in
             VectorMatch(id: match.id, score: match.score ?? 0, metadata: query.includeMetadata ? match.metadata ?? [:] : nil)
@@ -218,6 +226,21 @@ public final class PineconeIndex: VectorIndex {
 
     // MARK: - Data plane
 
+    /// A read whose namespace may not exist yet: nil (nothing there) for a namespace 404.
+    ///
+    /// Pinecone creates a namespace with its first upsert; some endpoints answer 404 for one
+    /// that has none yet, which for a read simply means "empty".
+    private func dataPlaneRead(
+        _ method: HTTPMethod, path: String, query: String? = nil, body: [UInt8]? = nil, operation: String
+    ) async throws(PineconeError) -> HTTPResponse? {
+        do {
+            return try await dataPlane(method, path: path, query: query, body: body, operation: operation)
+        } catch {
+            if case .namespaceNotFound = error { return nil }
+            throw error
+        }
+    }
+
     /// Sends a data-plane call; on a 404 from a described host, describes once more and retries.
     private func dataPlane(
         _ method: HTTPMethod, path: String, query: String? = nil, body: [UInt8]? = nil, operation: String
@@ -227,6 +250,9 @@ public final class PineconeIndex: VectorIndex {
             return try await transport.send(
                 method, baseURL: base, path: path, query: query, body: body, operation: operation, index: configuration.indexName)
         } catch {
+            if case .namespaceNotFound(nil, let operation) = error {
+                throw PineconeError.namespaceNotFound(namespace: configuration.namespace, operation: operation)
+            }
             guard case .indexNotFound = error, configuration.dataPlaneURL == nil else { throw error }
             configuration.logger.info(
                 "Pinecone data plane answered 404; describing the index again",

@@ -82,7 +82,8 @@ struct IndexCommand: AsyncParsableCommand {
                 guard let configuration = try makePineconeConfiguration(context: context) else {
                     throw CLIError(
                         summary: "`index create` is for Pinecone; this configuration uses the local index, which needs no creating.",
-                        remedy: "Set PINECONE_API_KEY and PINECONE_INDEX to use Pinecone; the local index's table comes with `refarch-tui db migrate`.")
+                        remedy: "Set PINECONE_API_KEY and PINECONE_INDEX to use Pinecone; "
+                            + "the local index's table comes with `refarch-tui db migrate`.")
                 }
                 guard let name = configuration.indexName else { throw PineconeError.missingIndexName }
                 try context.requireWritable("create the Pinecone index \(name)")
@@ -97,7 +98,9 @@ struct IndexCommand: AsyncParsableCommand {
                 if !json {
                     switch creation {
                     case .created: print("Created Pinecone index \(name) (\(dimension) dimensions, \(metric), \(cloud) \(region)).")
-                    case .alreadyExisted(let m): print("Pinecone index \(name) already exists (\(m.dimension.map(String.init) ?? "?") dimensions, \(m.metric ?? "?")).")
+                    case .alreadyExisted(let m):
+                        let shape = "\(m.dimension.map(String.init) ?? "?") dimensions, \(m.metric ?? "?")"
+                        print("Pinecone index \(name) already exists (\(shape)).")
                     }
                 }
                 let ready = creation.model.isReady ? creation.model : try await control.waitUntilReady(named: name)

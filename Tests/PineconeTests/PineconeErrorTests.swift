@@ -65,7 +65,8 @@ struct PineconeErrorTests {
         let queryError = try #require(await #expect(throws: PineconeError.self) {
             try await index.query(VectorQuery(vector: [1, 2, 3, 4]))
         })
-        #expect(queryError == .dimensionMismatch(expected: 8, found: 4, message: "Query vector dimension 4 does not match the dimension of the index 8"))
+        #expect(queryError == .dimensionMismatch(
+            expected: 8, found: 4, message: "Query vector dimension 4 does not match the dimension of the index 8"))
     }
 
     @Test("other 400s are rejected without retry, with Pinecone's message")
@@ -118,6 +119,26 @@ struct PineconeErrorTests {
         for text in [error.summary, "\(error)", String(reflecting: error)] + logs.all {
             #expect(!text.contains(key), "key in: \(text)")
         }
+    }
+
+    @Test("a 404 that names the namespace reads as empty and is not taken for a missing index")
+    func missingNamespaceIsEmpty() async throws {
+        let server = try LoopbackHTTPServer(replies: [.json(#"{"code":5,"message":"Namespace not found","details":[]}"#, status: 404)])
+        defer { server.stop() }
+        let sleeps = SleepRecorder()
+        let configuration = try PineconeConfiguration(
+            apiKey: "pk-x", namespace: "fresh", dataPlaneHost: server.baseURL, retry: PineconeRetryPolicy(sleep: sleeps.sleep))
+        let index = PineconeIndex(configuration: configuration, dimension: 2)
+        #expect(try await index.listIDs(prefix: "1#").isEmpty)
+        #expect(try await index.fetch(ids: ["1#0"]).isEmpty)
+        #expect(try await index.query(VectorQuery(vector: [1, 0])).isEmpty)
+        try await index.delete(ids: ["1#0"])
+        let error = try #require(await #expect(throws: PineconeError.self) {
+            try await index.upsert([VectorRecord(id: "1#0", values: [1, 0])])
+        })
+        #expect(error == .namespaceNotFound(namespace: "fresh", operation: "upsert vectors"))
+        #expect(server.requests.count == 5)
+        #expect(sleeps.delays.isEmpty)
     }
 
     @Test("a missing index is a 404 error that says how to create it")

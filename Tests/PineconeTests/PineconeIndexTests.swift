@@ -216,7 +216,8 @@ struct PineconeIndexTests {
     func stats() async throws {
         let fixture = try PineconeFixture(dimension: 3)
         defer { fixture.server.stop() }
-        fixture.server.seed(index: PineconeFixture.indexName, namespace: "products", (0..<7).map { VectorRecord(id: "\($0)#0", values: [1, 2, 3]) })
+        let seven = (0..<7).map { VectorRecord(id: "\($0)#0", values: [1, 2, 3]) }
+        fixture.server.seed(index: PineconeFixture.indexName, namespace: "products", seven)
         fixture.server.seed(index: PineconeFixture.indexName, namespace: "other", [VectorRecord(id: "x", values: [1, 2, 3])])
         let index = try await fixture.open()
         let stats = try await index.stats()

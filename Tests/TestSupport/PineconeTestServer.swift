@@ -190,7 +190,10 @@ public final class PineconeTestServer: Sendable {
             if let fault {
                 var headers: [String: String] = [:]
                 if let seconds = fault.retryAfter { headers["Retry-After"] = String(seconds) }
-                return dataError(fault.status, fault.status == 429 ? "Request failed. You've reached the max request rate for this namespace (test server)." : "Service unavailable (test server)", headers: headers)
+                let message = fault.status == 429
+                    ? "Request failed. You've reached the max request rate for this namespace (test server)."
+                    : "Service unavailable (test server)"
+                return dataError(fault.status, message, headers: headers)
             }
             guard request.headers["api-key"] == apiKey else {
                 // Pinecone's 401s are not always JSON: answer plain text, as the docs warn.
@@ -327,7 +330,8 @@ public final class PineconeTestServer: Sendable {
                 return dataError(400, "Request size \(request.body.count) bytes exceeds the maximum of \(Self.maxUpsertBytes) bytes")
             }
             guard let body = decode(UpsertBody.self, request.body) else {
-                return dataError(400, "Body must be {namespace, vectors: [{id, values, metadata}]} with metadata values of string, number, boolean or list of strings")
+                return dataError(
+                    400, "Body must be {namespace, vectors: [{id, values, metadata}]}; metadata values are strings, numbers, booleans or lists of strings")
             }
             guard (1...Self.maxUpsertRecords).contains(body.vectors.count) else {
                 return dataError(400, "Upsert takes 1 to \(Self.maxUpsertRecords) vectors, got \(body.vectors.count)")
