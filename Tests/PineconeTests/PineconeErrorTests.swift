@@ -237,3 +237,39 @@ struct PineconeHostTests {
         #expect(throws: PineconeError.self) { try PineconeConfiguration.baseURL(for: host) }
     }
 }
+
+@Suite("Retry policy arithmetic")
+struct PineconeRetryPolicyTests {
+    @Test("408, 429 and 5xx are retried; other statuses are not", arguments: [
+        (408, true), (429, true), (500, true), (502, true), (503, true), (504, true),
+        (400, false), (401, false), (402, false), (403, false), (404, false), (409, false), (412, false), (422, false),
+    ])
+    func retryableStatuses(_ status: Int, _ retryable: Bool) {
+        #expect(PineconeRetryPolicy.isRetryable(status: status) == retryable)
+    }
+
+    @Test("delays double from 200 ms, stay within ±12.5 %, and stop at 20 s")
+    func backoff() {
+        let low = PineconeRetryPolicy(random: { 0 })
+        let high = PineconeRetryPolicy(random: { 0.999_999 })
+        #expect(low.delay(beforeRetry: 1) == .milliseconds(175))
+        #expect(low.delay(beforeRetry: 3) == .milliseconds(700))
+        #expect(high.delay(beforeRetry: 2) <= .milliseconds(450))
+        #expect(high.delay(beforeRetry: 2) > .milliseconds(449))
+        #expect(low.delay(beforeRetry: 12) == .milliseconds(17_500))
+        #expect(high.delay(beforeRetry: 40) <= .milliseconds(22_500))
+    }
+
+    @Test("Retry-After wins when longer, is capped, and only the seconds form is read")
+    func retryAfter() {
+        let policy = PineconeRetryPolicy(random: { 0.5 })
+        #expect(policy.delay(beforeRetry: 1, retryAfter: .seconds(5)) == .seconds(5))
+        #expect(policy.delay(beforeRetry: 1, retryAfter: .seconds(0)) == .milliseconds(200))
+        #expect(policy.delay(beforeRetry: 1, retryAfter: .seconds(600)) == .seconds(60))
+        #expect(PineconeRetryPolicy.retryAfter("7") == .seconds(7))
+        #expect(PineconeRetryPolicy.retryAfter(" 1.5 ") == .milliseconds(1_500))
+        #expect(PineconeRetryPolicy.retryAfter("Wed, 21 Oct 2026 07:28:00 GMT") == nil)
+        #expect(PineconeRetryPolicy.retryAfter("-3") == nil)
+        #expect(PineconeRetryPolicy.retryAfter(nil) == nil)
+    }
+}
