@@ -45,11 +45,12 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl", "DedicatedThreads", log], swiftSettings: settings),
         .target(name: "AWS", dependencies: ["HTTP", "CCrypto", log], swiftSettings: settings),
         .target(name: "Queues", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "AWS", log], swiftSettings: settings),
+        .target(name: "Pinecone", dependencies: ["Catalog", "HTTP", log], swiftSettings: settings),
         .target(name: "Embeddings", dependencies: ["COpenBLAS", "Catalog", "DedicatedThreads"], swiftSettings: optimisedSettings),
         .target(
             name: "RefarchCLI",
-            dependencies: [argumentParser, log, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Queues", "Embeddings",
-                           "LocalIndex", "Search", "Sync", "Telemetry"],
+            dependencies: [argumentParser, log, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Queues", "Pinecone",
+                           "Embeddings", "LocalIndex", "Search", "Sync", "Telemetry"],
             swiftSettings: settings
         ),
         .executableTarget(name: "refarch-tui", dependencies: ["RefarchCLI"], swiftSettings: settings),
@@ -73,6 +74,7 @@ let package = Package(
         .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "TestSupport", log], swiftSettings: settings),
         .testTarget(name: "QueuesTests", dependencies: ["Queues", "Catalog", "Postgres", "PostgresCatalog", "AWS", "HTTP", "TestSupport", log],
                     swiftSettings: settings),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: settings),
+        .testTarget(name: "PineconeTests", dependencies: ["Pinecone", "HTTP", "Catalog", "TestSupport", log], swiftSettings: settings),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Catalog", "Postgres"], swiftSettings: settings),
     ]
 )
