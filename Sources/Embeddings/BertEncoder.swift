@@ -1,0 +1,201 @@
+import COpenBLAS
+
+/// Scratch memory for one thread's forward passes, grown on demand and reused.
+///
+/// Owned by exactly one worker thread (never shared), so the forward pass allocates
+/// nothing per token or per layer once it has seen its largest batch.
+final class EncoderWorkspace {
+    private(set) var tokenCapacity = 0
+    private(set) var lengthCapacity = 0
+    private var buffers: [UnsafeMutablePointer<Float>] = []
+
+    var hidden: UnsafeMutablePointer<Float> { buffers[0] }        // [T × H]
+    var qkv: UnsafeMutablePointer<Float> { buffers[1] }           // [T × 3H]
+    var context: UnsafeMutablePointer<Float> { buffers[2] }       // [T × H]
+    var projected: UnsafeMutablePointer<Float> { buffers[3] }     // [T × H]
+    var intermediate: UnsafeMutablePointer<Float> { buffers[4] }  // [T × I]
+    var scores: UnsafeMutablePointer<Float> { buffers[5] }        // [L × Lpad]
+    var keysT: UnsafeMutablePointer<Float> { buffers[6] }         // [dh × Lpad]
+
+    func reserve(tokens: Int, longest: Int, config: BertConfig) {
+        guard tokens > tokenCapacity || longest > lengthCapacity else { return }
+        release()
+        tokenCapacity = max(tokens, tokenCapacity, 64)
+        lengthCapacity = max(longest, lengthCapacity, 64)
+        let h = config.hiddenSize, t = tokenCapacity
+        let padded = (lengthCapacity + 7) & ~7
+        let counts = [t * h, t * 3 * h, t * h, t * h, t * config.intermediateSize,
+                      lengthCapacity * padded, config.headSize * padded]
+        buffers = counts.map {
+            UnsafeMutableRawPointer.allocate(byteCount: $0 * 4, alignment: 64).bindMemory(to: Float.self, capacity: $0)
+        }
+    }
+
+    private func release() {
+        for buffer in buffers { buffer.deallocate() }
+        buffers = []
+    }
+
+    deinit { release() }
+}
+
+/// The BERT forward pass over a packed batch: all sequences concatenated, no padding.
+///
+/// Why packed: the dense layers (QKV, attention output, the two feed-forward matrices) do
+/// not care where one sequence ends, so they run as single GEMMs over every token of the
+/// batch, with no work spent on padding; only attention and pooling look at boundaries.
+/// Runs synchronously on the calling thread (a worker thread, never the cooperative pool).
+struct BertEncoder: Sendable {
+    let weights: BertWeights
+
+    /// Sequences longer than this use OpenBLAS for attention; shorter ones a register kernel.
+    static let gemmAttentionThreshold = 64
+
+    /// Encodes `lengths.count` sequences whose ids (with `[CLS]`/`[SEP]`) are concatenated in
+    /// `ids`, writing one L2-normalised mean-pooled vector per sequence into `output`.
+    func encode(
+        ids: UnsafeBufferPointer<Int32>, lengths: UnsafeBufferPointer<Int>, workspace: EncoderWorkspace,
+        output: UnsafeMutablePointer<Float>
+    ) {
+        let config = weights.config
+        let h = config.hiddenSize, inter = config.intermediateSize
+        let total = ids.count
+        let longest = lengths.max() ?? 0
+        workspace.reserve(tokens: total, longest: longest, config: config)
+        let x = workspace.hidden
+
+        // Embeddings: word + position + token type 0, then LayerNorm.
+        var t = 0
+        for length in lengths {
+            for position in 0..<length {
+                let row = x + (t + position) * h
+                let word = weights.wordEmbeddings + Int(ids[t + position]) * h
+                let pos = weights.positionEmbeddings + position * h
+                let type = weights.tokenTypeEmbeddings
+                for c in 0..<h { row[c] = word[c] + pos[c] + type[c] }
+            }
+            t += length
+        }
+        VectorKernels.addLayerNorm(
+            residual: x, projected: nil, bias: nil, rows: total, columns: h,
+            gamma: weights.embeddingNormGamma, beta: weights.embeddingNormBeta, epsilon: config.layerNormEpsilon)
+
+        for layer in weights.layers {
+            // Q, K and V for every token in one GEMM.
+            gemm(x, layer.qkvWeight, workspace.qkv, rows: total, outputs: 3 * h, inputs: h)
+            VectorKernels.addBias(workspace.qkv, rows: total, columns: 3 * h, bias: layer.qkvBias)
+            attention(lengths: lengths, workspace: workspace)
+            gemm(workspace.context, layer.outputWeight, workspace.projected, rows: total, outputs: h, inputs: h)
+            VectorKernels.addLayerNorm(
+                residual: x, projected: workspace.projected, bias: layer.outputBias, rows: total, columns: h,
+                gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta, epsilon: config.layerNormEpsilon)
+            gemm(x, layer.intermediateWeight, workspace.intermediate, rows: total, outputs: inter, inputs: h)
+            VectorKernels.addBiasGELU(workspace.intermediate, rows: total, columns: inter, bias: layer.intermediateBias)
+            gemm(workspace.intermediate, layer.feedForwardWeight, workspace.projected, rows: total, outputs: h, inputs: inter)
+            VectorKernels.addLayerNorm(
+                residual: x, projected: workspace.projected, bias: layer.feedForwardBias, rows: total, columns: h,
+                gamma: layer.feedForwardNormGamma, beta: layer.feedForwardNormBeta, epsilon: config.layerNormEpsilon)
+        }
+
+        // Mean over each sequence's tokens (no padding exists to mask), then L2 normalisation.
+        t = 0
+        for (index, length) in lengths.enumerated() {
+            let out = output + index * h
+            for c in 0..<h { out[c] = 0 }
+            for position in 0..<length {
+                let row = x + (t + position) * h
+                for c in 0..<h { out[c] += row[c] }
+            }
+            var norm: Float = 0
+            let inv = 1 / Float(max(length, 1))
+            for c in 0..<h {
+                out[c] *= inv
+                norm += out[c] * out[c]
+            }
+            let scale = 1 / max(norm.squareRoot(), 1e-12)
+            for c in 0..<h { out[c] *= scale }
+            t += length
+        }
+    }
+
+    /// `c[rows × outputs] = a[rows × inputs] · w[outputs × inputs]ᵀ` (a PyTorch Linear without bias).
+    private func gemm(
+        _ a: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        rows: Int, outputs: Int, inputs: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs),
+            1, a, Int32(inputs), w, Int32(inputs), 0, c, Int32(outputs))
+    }
+
+    /// Multi-head self-attention of every sequence, from `qkv` into `context`.
+    private func attention(lengths: UnsafeBufferPointer<Int>, workspace: EncoderWorkspace) {
+        let config = weights.config
+        let h = config.hiddenSize, dh = config.headSize, stride = 3 * h
+        let scale = 1 / Float(dh).squareRoot()
+        let qkv = workspace.qkv, context = workspace.context, scores = workspace.scores
+        var offset = 0
+        for length in lengths {
+            let base = qkv + offset * stride
+            for head in 0..<config.headCount {
+                let q = base + head * dh, k = base + h + head * dh, v = base + 2 * h + head * dh
+                let out = context + offset * h + head * dh
+                if length > Self.gemmAttentionThreshold || dh % VectorKernels.width != 0 {
+                    let n = Int32(length)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, Int32(dh),
+                                scale, q, Int32(stride), k, Int32(stride), 0, scores, n)
+                    for i in 0..<length { VectorKernels.softmax(scores + i * length, count: length) }
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, Int32(dh), n,
+                                1, scores, n, v, Int32(stride), 0, out, Int32(h))
+                } else {
+                    smallAttention(q: q, k: k, v: v, out: out, length: length, stride: stride, outStride: h,
+                                   headSize: dh, scale: scale, workspace: workspace)
+                }
+            }
+            offset += length
+        }
+    }
+
+    /// One head of one short sequence without BLAS call overhead: K is transposed into a
+    /// small buffer so each score row is a run of 8-wide FMAs, with no horizontal sums.
+    @inline(__always)
+    private func smallAttention(
+        q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>,
+        length: Int, stride: Int, outStride: Int, headSize dh: Int, scale: Float, workspace: EncoderWorkspace
+    ) {
+        typealias V = VectorKernels.V
+        let padded = (length + 7) & ~7
+        let keysT = workspace.keysT, scores = workspace.scores
+        for j in 0..<length {
+            let key = k + j * stride
+            for d in 0..<dh { keysT[d * padded + j] = key[d] }
+        }
+        for j in length..<padded {
+            for d in 0..<dh { keysT[d * padded + j] = 0 }
+        }
+        for i in 0..<length {
+            let query = q + i * stride
+            let row = scores + i * padded
+            var jb = 0
+            while jb < padded {
+                var acc = V(repeating: 0)
+                for d in 0..<dh {
+                    acc += V(repeating: query[d]) * VectorKernels.load(keysT + d * padded + jb)
+                }
+                VectorKernels.store(acc * V(repeating: scale), row + jb)
+                jb += 8
+            }
+            VectorKernels.softmax(row, count: length)
+            let target = out + i * outStride
+            var db = 0
+            while db < dh {
+                var acc = V(repeating: 0)
+                for j in 0..<length {
+                    acc += V(repeating: row[j]) * VectorKernels.load(v + j * stride + db)
+                }
+                VectorKernels.store(acc, target + db)
+                db += 8
+            }
+        }
+    }
+}

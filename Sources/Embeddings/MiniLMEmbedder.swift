@@ -1,0 +1,252 @@
+import Catalog
+import COpenBLAS
+import DedicatedThreads
+import Foundation
+
+/// all-MiniLM-L6-v2 (or any BERT sentence model folder) as an ``Catalog/Embedder``, natively.
+///
+/// Threads: every call is a job that runs on the embedder's own coordinator thread, never on
+/// Swift's cooperative pool; callers only await. Jobs run one at a time (so calls from several
+/// tasks are safe and each job gets every core). A small job (a search query) runs as one
+/// forward pass with OpenBLAS using all threads; a large one is sorted by length, cut into
+/// packed mini-batches, and the coordinator and its helper threads each take mini-batches
+/// with single-threaded OpenBLAS, which keeps both GEMMs and elementwise passes parallel.
+public final class MiniLMEmbedder: Embedder {
+    /// One embedded window of a text.
+    public struct EmbeddedChunk: Sendable, Equatable {
+        /// The part of the text this vector covers.
+        public var range: Range<String.Index>
+        /// The same range as UTF-8 byte offsets (what JSON output carries).
+        public var utf8Range: Range<Int>
+        /// Ids fed to the model, `[CLS]` and `[SEP]` included.
+        public var tokenCount: Int
+        public var vector: [Float]
+    }
+
+    public let model: MiniLMModel
+    /// Threads used for encoding (OpenBLAS threads for small jobs, workers for large ones).
+    public let threadCount: Int
+    public var dimension: Int { model.config.hiddenSize }
+    public var tokenizer: BertTokenizer { model.tokenizer }
+
+    /// Jobs with at most this many tokens run as one forward pass with multi-threaded BLAS.
+    let smallJobTokens: Int
+    /// Upper bound on tokens per packed mini-batch (bounds scratch memory, ~16 MB per 1024 tokens).
+    let miniBatchTokens: Int
+    private let encoder: BertEncoder
+    private let coordinator: DedicatedThreadExecutor
+    private let helpers: [DedicatedThreadExecutor]
+    private let workspaces: [WorkspaceBox]
+
+    /// Loads the model folder and starts `threads` worker threads (default: the machine's cores).
+    /// Blocks while the weights load; throws ``EmbeddingError`` for a missing or broken folder.
+    public convenience init(modelFolder: URL, threads: Int? = nil) throws {
+        try self.init(model: MiniLMModel(folder: modelFolder), threads: threads)
+    }
+
+    /// Wraps an already loaded model.
+    public init(model: MiniLMModel, threads: Int? = nil, smallJobTokens: Int = 128, miniBatchTokens: Int = 2048) {
+        self.model = model
+        let count = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        threadCount = count
+        self.smallJobTokens = smallJobTokens
+        self.miniBatchTokens = max(miniBatchTokens, model.tokenizer.maxLength)
+        encoder = BertEncoder(weights: model.weights)
+        coordinator = DedicatedThreadExecutor(name: "minilm-0")
+        helpers = (1..<count).map { DedicatedThreadExecutor(name: "minilm-\($0)") }
+        workspaces = (0..<count).map { _ in WorkspaceBox() }
+    }
+
+    deinit {
+        coordinator.shutdown()
+        for helper in helpers { helper.shutdown() }
+    }
+
+    /// The kernel OpenBLAS picked for this CPU (e.g. "Haswell", "SkylakeX", "Cooperlake").
+    public static var blasCoreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// One unit vector per text, each text truncated to the model's window exactly as
+    /// sentence-transformers does. Suspends until the coordinator thread has run the job.
+    public func embed(_ texts: [String]) async throws -> [[Float]] {
+        if texts.isEmpty { return [] }
+        let tokenizer = model.tokenizer
+        return try await coordinator.run { [self] in
+            let ids = texts.map { tokenizer.encode($0) }
+            return self.encodeOnCoordinator(ids)
+        }
+    }
+
+    /// One unit vector per id sequence (each with `[CLS]`/`[SEP]`, at most the model's window).
+    public func embed(tokenIDs: [[Int32]]) async throws -> [[Float]] {
+        if tokenIDs.isEmpty { return [] }
+        let config = model.config
+        for ids in tokenIDs {
+            guard !ids.isEmpty, ids.count <= config.maxPositions else {
+                throw EmbeddingError.invalidInput(reason: "a sequence of \(ids.count) ids (1...\(config.maxPositions) allowed)")
+            }
+            guard ids.allSatisfy({ $0 >= 0 && Int($0) < config.vocabularySize }) else {
+                throw EmbeddingError.invalidInput(reason: "an id outside the vocabulary of \(config.vocabularySize)")
+            }
+        }
+        return try await coordinator.run { [self] in self.encodeOnCoordinator(tokenIDs) }
+    }
+
+    /// Embeds every text in windows (see ``TextChunker``): one vector per chunk with its text range,
+    /// so no part of a long text is lost (up to `maxChunks` windows).
+    public func embedChunks(_ texts: [String], maxChunks: Int = 32) async throws -> [[EmbeddedChunk]] {
+        if texts.isEmpty { return [] }
+        let tokenizer = model.tokenizer
+        let chunker = TextChunker(maxPieces: tokenizer.maxLength - 2, maxChunks: maxChunks)
+        return try await coordinator.run { [self] in
+            var ids: [[Int32]] = []
+            var layout: [[(Range<Int>, Int)]] = []
+            for text in texts {
+                let pieces = tokenizer.wordPieces(text)
+                var spans: [(Range<Int>, Int)] = []
+                for chunk in chunker.chunks(of: text, pieces: pieces) {
+                    var chunkIDs = [tokenizer.classifierID]
+                    chunkIDs.append(contentsOf: pieces[chunk.pieces].lazy.map(\.id))
+                    chunkIDs.append(tokenizer.separatorID)
+                    spans.append((chunk.utf8Range, chunkIDs.count))
+                    ids.append(chunkIDs)
+                }
+                layout.append(spans)
+            }
+            let vectors = self.encodeOnCoordinator(ids)
+            var next = 0
+            return zip(texts, layout).map { text, spans in
+                spans.map { range, count in
+                    defer { next += 1 }
+                    let utf8 = text.utf8
+                    let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+                    let upper = utf8.index(lower, offsetBy: range.count)
+                    return EmbeddedChunk(range: lower..<upper, utf8Range: range, tokenCount: count, vector: vectors[next])
+                }
+            }
+        }
+    }
+
+    // MARK: - Running a job (coordinator thread only)
+
+    private func encodeOnCoordinator(_ sequences: [[Int32]]) -> [[Float]] {
+        let h = model.config.hiddenSize
+        let output = OutputBuffer(count: sequences.count * h)
+        defer { output.pointer.deallocate() }
+        let total = sequences.reduce(0) { $0 + $1.count }
+
+        if total <= smallJobTokens || threadCount == 1 && total <= miniBatchTokens {
+            openblas_set_num_threads(Int32(threadCount))
+            run(batch: Array(sequences.indices), of: sequences, workspace: workspaces[0], output: output)
+        } else {
+            openblas_set_num_threads(1)
+            let batches = packedBatches(sequences, total: total)
+            let queue = BatchQueue(count: batches.count)
+            let done = DispatchSemaphore(value: 0)
+            let shared = SharedJob(sequences: sequences, batches: batches)
+            for (index, helper) in helpers.enumerated() {
+                let workspace = workspaces[index + 1]
+                helper.execute { [self] in
+                    while let next = queue.next() {
+                        self.run(batch: shared.batches[next], of: shared.sequences, workspace: workspace, output: output)
+                    }
+                    done.signal()
+                }
+            }
+            while let next = queue.next() {
+                run(batch: batches[next], of: sequences, workspace: workspaces[0], output: output)
+            }
+            for _ in helpers { done.wait() }
+        }
+        return (0..<sequences.count).map { i in Array(UnsafeBufferPointer(start: output.pointer + i * h, count: h)) }
+    }
+
+    /// Sequence indices grouped into mini-batches of similar length (longest first, so the
+    /// largest batches start first and the threads finish together).
+    private func packedBatches(_ sequences: [[Int32]], total: Int) -> [[Int]] {
+        let order = sequences.indices.sorted { sequences[$0].count > sequences[$1].count }
+        // Enough batches for every thread to get several, but each large enough for efficient GEMMs.
+        let budget = min(miniBatchTokens, max(256, total / (threadCount * 2)))
+        var batches: [[Int]] = []
+        var current: [Int] = []
+        var tokens = 0
+        for index in order {
+            let length = sequences[index].count
+            if tokens + length > budget && !current.isEmpty {
+                batches.append(current)
+                current = []
+                tokens = 0
+            }
+            current.append(index)
+            tokens += length
+        }
+        if !current.isEmpty { batches.append(current) }
+        return batches
+    }
+
+    private func run(batch: [Int], of sequences: [[Int32]], workspace: WorkspaceBox, output: OutputBuffer) {
+        let h = model.config.hiddenSize
+        var ids: [Int32] = []
+        ids.reserveCapacity(batch.reduce(0) { $0 + sequences[$1].count })
+        var lengths: [Int] = []
+        lengths.reserveCapacity(batch.count)
+        for index in batch {
+            ids.append(contentsOf: sequences[index])
+            lengths.append(sequences[index].count)
+        }
+        let vectors = UnsafeMutablePointer<Float>.allocate(capacity: batch.count * h)
+        defer { vectors.deallocate() }
+        ids.withUnsafeBufferPointer { ids in
+            lengths.withUnsafeBufferPointer { lengths in
+                encoder.encode(ids: ids, lengths: lengths, workspace: workspace.workspace, output: vectors)
+            }
+        }
+        for (row, index) in batch.enumerated() {
+            (output.pointer + index * h).update(from: vectors + row * h, count: h)
+        }
+    }
+}
+
+/// A workspace that one thread uses at a time.
+private final class WorkspaceBox: @unchecked Sendable {
+    // @unchecked Sendable: workspace k is only touched by worker thread k (index 0 is the
+    // coordinator), and jobs on the coordinator are serial, so no two threads share one.
+    let workspace = EncoderWorkspace()
+}
+
+/// The output rows of one job.
+private final class OutputBuffer: @unchecked Sendable {
+    // @unchecked Sendable: every sequence index belongs to exactly one mini-batch, so the
+    // threads write disjoint rows; the coordinator reads only after all helpers signalled.
+    let pointer: UnsafeMutablePointer<Float>
+    init(count: Int) { pointer = .allocate(capacity: max(count, 1)) }
+}
+
+/// The inputs of one job, read by every worker.
+private final class SharedJob: Sendable {
+    let sequences: [[Int32]]
+    let batches: [[Int]]
+    init(sequences: [[Int32]], batches: [[Int]]) {
+        self.sequences = sequences
+        self.batches = batches
+    }
+}
+
+/// Hands out mini-batch numbers to the threads of one job.
+private final class BatchQueue: @unchecked Sendable {
+    // @unchecked Sendable: `nextIndex` is only read and written while `lock` is held.
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private let count: Int
+    init(count: Int) { self.count = count }
+
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextIndex < count else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+}
