@@ -47,6 +47,10 @@ let package = Package(
         ),
         .executableTarget(name: "refarch-tui", dependencies: ["RefarchCLI"], swiftSettings: settings),
 
+        // Opt-in benchmarks (`make bench-embed`); never part of `make test`.
+        .executableTarget(
+            name: "EmbedBench", dependencies: ["Embeddings"], path: "Benchmarks/EmbedBench", swiftSettings: optimisedSettings),
+
         // Tests mirror the layers; TestSupport holds what several of them share.
         .target(name: "TestSupport", dependencies: ["Catalog"], path: "Tests/TestSupport", swiftSettings: settings),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "TestSupport"], swiftSettings: settings),

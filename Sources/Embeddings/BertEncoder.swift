@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 
 /// Scratch memory for one thread's forward passes, grown on demand and reused.
 ///
@@ -16,6 +17,9 @@ final class EncoderWorkspace {
     var intermediate: UnsafeMutablePointer<Float> { buffers[4] }  // [T × I]
     var scores: UnsafeMutablePointer<Float> { buffers[5] }        // [L × Lpad]
     var keysT: UnsafeMutablePointer<Float> { buffers[6] }         // [dh × Lpad]
+
+    /// Time spent in each phase by this thread, for the benchmark's breakdown (a few clock reads per layer).
+    var profile = EncoderProfile()
 
     func reserve(tokens: Int, longest: Int, config: BertConfig) {
         guard tokens > tokenCapacity || longest > lengthCapacity else { return }
@@ -63,6 +67,8 @@ struct BertEncoder: Sendable {
         let longest = lengths.max() ?? 0
         workspace.reserve(tokens: total, longest: longest, config: config)
         let x = workspace.hidden
+        var clock = PhaseClock()
+        defer { workspace.profile.tokens += total }
 
         // Embeddings: word + position + token type 0, then LayerNorm.
         var t = 0
@@ -79,22 +85,32 @@ struct BertEncoder: Sendable {
         VectorKernels.addLayerNorm(
             residual: x, projected: nil, bias: nil, rows: total, columns: h,
             gamma: weights.embeddingNormGamma, beta: weights.embeddingNormBeta, epsilon: config.layerNormEpsilon)
+        clock.lap(&workspace.profile.embeddings)
 
         for layer in weights.layers {
             // Q, K and V for every token in one GEMM.
             gemm(x, layer.qkvWeight, workspace.qkv, rows: total, outputs: 3 * h, inputs: h)
+            clock.lap(&workspace.profile.gemm)
             VectorKernels.addBias(workspace.qkv, rows: total, columns: 3 * h, bias: layer.qkvBias)
+            clock.lap(&workspace.profile.elementwise)
             attention(lengths: lengths, workspace: workspace)
+            clock.lap(&workspace.profile.attention)
             gemm(workspace.context, layer.outputWeight, workspace.projected, rows: total, outputs: h, inputs: h)
+            clock.lap(&workspace.profile.gemm)
             VectorKernels.addLayerNorm(
                 residual: x, projected: workspace.projected, bias: layer.outputBias, rows: total, columns: h,
                 gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta, epsilon: config.layerNormEpsilon)
+            clock.lap(&workspace.profile.elementwise)
             gemm(x, layer.intermediateWeight, workspace.intermediate, rows: total, outputs: inter, inputs: h)
+            clock.lap(&workspace.profile.gemm)
             VectorKernels.addBiasGELU(workspace.intermediate, rows: total, columns: inter, bias: layer.intermediateBias)
+            clock.lap(&workspace.profile.elementwise)
             gemm(workspace.intermediate, layer.feedForwardWeight, workspace.projected, rows: total, outputs: h, inputs: inter)
+            clock.lap(&workspace.profile.gemm)
             VectorKernels.addLayerNorm(
                 residual: x, projected: workspace.projected, bias: layer.feedForwardBias, rows: total, columns: h,
                 gamma: layer.feedForwardNormGamma, beta: layer.feedForwardNormBeta, epsilon: config.layerNormEpsilon)
+            clock.lap(&workspace.profile.elementwise)
         }
 
         // Mean over each sequence's tokens (no padding exists to mask), then L2 normalisation.
@@ -116,6 +132,7 @@ struct BertEncoder: Sendable {
             for c in 0..<h { out[c] *= scale }
             t += length
         }
+        clock.lap(&workspace.profile.pooling)
     }
 
     /// `c[rows × outputs] = a[rows × inputs] · w[outputs × inputs]ᵀ` (a PyTorch Linear without bias).
@@ -197,5 +214,51 @@ struct BertEncoder: Sendable {
                 db += 8
             }
         }
+    }
+}
+
+/// Seconds one thread spent in each phase of the forward pass, and the tokens it encoded.
+public struct EncoderProfile: Sendable, Equatable {
+    public var embeddings = 0.0
+    public var gemm = 0.0
+    public var attention = 0.0
+    public var elementwise = 0.0
+    public var pooling = 0.0
+    public var tokens = 0
+
+    public init() {}
+
+    init(embeddings: Double, gemm: Double, attention: Double, elementwise: Double, pooling: Double, tokens: Int) {
+        self.embeddings = embeddings
+        self.gemm = gemm
+        self.attention = attention
+        self.elementwise = elementwise
+        self.pooling = pooling
+        self.tokens = tokens
+    }
+
+    public var total: Double { embeddings + gemm + attention + elementwise + pooling }
+
+    static func + (a: EncoderProfile, b: EncoderProfile) -> EncoderProfile {
+        EncoderProfile(
+            embeddings: a.embeddings + b.embeddings, gemm: a.gemm + b.gemm, attention: a.attention + b.attention,
+            elementwise: a.elementwise + b.elementwise, pooling: a.pooling + b.pooling, tokens: a.tokens + b.tokens)
+    }
+}
+
+/// Monotonic lap timer for ``EncoderProfile``.
+struct PhaseClock {
+    private var last = PhaseClock.now()
+
+    static func now() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+    }
+
+    mutating func lap(_ bucket: inout Double) {
+        let now = PhaseClock.now()
+        bucket += Double(now - last) * 1e-9
+        last = now
     }
 }

@@ -19,6 +19,12 @@ public struct BertTokenizer: Sendable {
         public var utf8Range: Range<Int>
         /// False for `##` continuations, which must not be separated from the piece before.
         public var startsWord: Bool
+
+        public init(id: Int32, utf8Range: Range<Int>, startsWord: Bool) {
+            self.id = id
+            self.utf8Range = utf8Range
+            self.startsWord = startsWord
+        }
     }
 
     public let classifierID: Int32

@@ -21,8 +21,10 @@ public enum EmbeddingError: Error, Equatable, Sendable, CustomStringConvertible 
     public var summary: String {
         switch self {
         case .modelFolderInvalid(let folder, let missing):
-            let expected = (Self.requiredFiles + Self.optionalFiles).joined(separator: ", ")
-            return "The model folder \(folder) is missing \(missing.joined(separator: ", ")) (expected \(expected))."
+            let expected = Self.requiredFiles.joined(separator: ", ")
+            let optional = Self.optionalFiles.joined(separator: " and ")
+            return "The model folder \(folder) is missing \(missing.joined(separator: ", ")) "
+                + "(expected \(expected); \(optional) are read when present)."
         case .invalidModelFile(let path, let reason):
             return "Cannot use the model file \(path): \(reason)."
         case .truncatedWeights(let path, let expected, let actual):

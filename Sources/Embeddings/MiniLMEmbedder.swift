@@ -129,6 +129,17 @@ public final class MiniLMEmbedder: Embedder {
         }
     }
 
+    /// Time per encoder phase, summed over all threads since the last reset (for the benchmark).
+    public func profile(reset: Bool = false) async throws -> EncoderProfile {
+        try await coordinator.run { [self] in
+            // Safe to read every workspace here: helpers only touch theirs inside a job,
+            // and jobs run on this thread, which is now running this closure instead.
+            let sum = self.workspaces.reduce(EncoderProfile()) { $0 + $1.workspace.profile }
+            if reset { for box in self.workspaces { box.workspace.profile = EncoderProfile() } }
+            return sum
+        }
+    }
+
     // MARK: - Running a job (coordinator thread only)
 
     private func encodeOnCoordinator(_ sequences: [[Int32]]) -> [[Float]] {

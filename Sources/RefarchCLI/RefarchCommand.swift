@@ -6,7 +6,7 @@ public struct RefarchCommand: AsyncParsableCommand {
         commandName: "refarch-tui",
         abstract: "Operator console and workers for semantic search over a Postgres product catalog.",
         version: "0.1.0",
-        subcommands: []
+        subcommands: [EmbedCommand.self]
     )
 
     public init() {}
