@@ -31,6 +31,9 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
 
+        // Small-row matrix kernel for query latency (AVX2+FMA chosen at run time); imported only by Embeddings.
+        .target(name: "CMiniLMKernels", cSettings: [.unsafeFlags(["-O2"])]),
+
         // Layers, lowest first.
         .target(name: "DedicatedThreads", swiftSettings: settings),
         .target(name: "Catalog", swiftSettings: settings),
@@ -39,7 +42,7 @@ let package = Package(
         .target(name: "PostgresCatalog", dependencies: ["Catalog", "Postgres", log], swiftSettings: settings),
         .target(name: "HTTP", dependencies: ["CCurl", "DedicatedThreads", log], swiftSettings: settings),
         .target(name: "AWS", dependencies: ["HTTP", "CCrypto", log], swiftSettings: settings),
-        .target(name: "Embeddings", dependencies: ["COpenBLAS", "Catalog", "DedicatedThreads"], swiftSettings: optimisedSettings),
+        .target(name: "Embeddings", dependencies: ["COpenBLAS", "CMiniLMKernels", "Catalog", "DedicatedThreads"], swiftSettings: optimisedSettings),
         .target(
             name: "RefarchCLI",
             dependencies: [argumentParser, log, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Embeddings"],

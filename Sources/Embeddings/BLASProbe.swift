@@ -1,3 +1,4 @@
+import CMiniLMKernels
 import COpenBLAS
 import Foundation
 
@@ -30,5 +31,23 @@ public enum BLASProbe {
     public static func denseFlops(config: BertConfig, tokens: Int) -> Double {
         let h = Double(config.hiddenSize), i = Double(config.intermediateSize)
         return 2 * Double(tokens) * Double(config.layerCount) * (4 * h * h + 2 * h * i)
+    }
+}
+
+extension BLASProbe {
+    /// GFLOP/s of the small-row kernel (no packing) on one thread, and whether it runs AVX2+FMA.
+    public static func smallProductRate(rows: Int, outputs: Int, inputs: Int, minimumSeconds: Double = 0.3) -> (rate: Double, vectorised: Bool) {
+        let a = [Float](repeating: 0.01, count: rows * inputs)
+        let w = [Float](repeating: 0.02, count: outputs * inputs)
+        var c = [Float](repeating: 0, count: rows * outputs)
+        var runs = 0
+        let start = PhaseClock.now()
+        var elapsed = 0.0
+        repeat {
+            minilm_small_gemm(a, Int32(rows), Int32(inputs), w, 0, Int32(outputs), &c, Int32(outputs))
+            runs += 1
+            elapsed = Double(PhaseClock.now() - start) * 1e-9
+        } while elapsed < minimumSeconds
+        return (2 * Double(rows * outputs * inputs) * Double(runs) / elapsed / 1e9, minilm_small_gemm_is_vectorised() != 0)
     }
 }

@@ -1,3 +1,4 @@
+import CMiniLMKernels
 import COpenBLAS
 import Foundation
 
@@ -54,12 +55,16 @@ struct BertEncoder: Sendable {
 
     /// Sequences longer than this use OpenBLAS for attention; shorter ones a register kernel.
     static let gemmAttentionThreshold = 64
+    /// Products with at most this many rows skip OpenBLAS (whose packing of the weights
+    /// dominates at a few rows) for a kernel that streams each weight row once.
+    static let smallProductRows = 32
 
     /// Encodes `lengths.count` sequences whose ids (with `[CLS]`/`[SEP]`) are concatenated in
     /// `ids`, writing one L2-normalised mean-pooled vector per sequence into `output`.
+    /// With a `team`, small products are split over its threads.
     func encode(
         ids: UnsafeBufferPointer<Int32>, lengths: UnsafeBufferPointer<Int>, workspace: EncoderWorkspace,
-        output: UnsafeMutablePointer<Float>
+        output: UnsafeMutablePointer<Float>, team: SpinTeam? = nil
     ) {
         let config = weights.config
         let h = config.hiddenSize, inter = config.intermediateSize
@@ -89,23 +94,24 @@ struct BertEncoder: Sendable {
 
         for layer in weights.layers {
             // Q, K and V for every token in one GEMM.
-            gemm(x, layer.qkvWeight, workspace.qkv, rows: total, outputs: 3 * h, inputs: h)
+            gemm(x, layer.qkvWeight, workspace.qkv, rows: total, outputs: 3 * h, inputs: h, packed: layer.qkvPacked, team: team)
             clock.lap(&workspace.profile.gemm)
             VectorKernels.addBias(workspace.qkv, rows: total, columns: 3 * h, bias: layer.qkvBias)
             clock.lap(&workspace.profile.elementwise)
             attention(lengths: lengths, workspace: workspace)
             clock.lap(&workspace.profile.attention)
-            gemm(workspace.context, layer.outputWeight, workspace.projected, rows: total, outputs: h, inputs: h)
+            gemm(workspace.context, layer.outputWeight, workspace.projected, rows: total, outputs: h, inputs: h, packed: layer.outputPacked, team: team)
             clock.lap(&workspace.profile.gemm)
             VectorKernels.addLayerNorm(
                 residual: x, projected: workspace.projected, bias: layer.outputBias, rows: total, columns: h,
                 gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta, epsilon: config.layerNormEpsilon)
             clock.lap(&workspace.profile.elementwise)
-            gemm(x, layer.intermediateWeight, workspace.intermediate, rows: total, outputs: inter, inputs: h)
+            gemm(x, layer.intermediateWeight, workspace.intermediate, rows: total, outputs: inter, inputs: h, packed: layer.intermediatePacked, team: team)
             clock.lap(&workspace.profile.gemm)
             VectorKernels.addBiasGELU(workspace.intermediate, rows: total, columns: inter, bias: layer.intermediateBias)
             clock.lap(&workspace.profile.elementwise)
-            gemm(workspace.intermediate, layer.feedForwardWeight, workspace.projected, rows: total, outputs: h, inputs: inter)
+            gemm(workspace.intermediate, layer.feedForwardWeight, workspace.projected, rows: total, outputs: h, inputs: inter,
+                 packed: layer.feedForwardPacked, team: team)
             clock.lap(&workspace.profile.gemm)
             VectorKernels.addLayerNorm(
                 residual: x, projected: workspace.projected, bias: layer.feedForwardBias, rows: total, columns: h,
@@ -138,8 +144,34 @@ struct BertEncoder: Sendable {
     /// `c[rows × outputs] = a[rows × inputs] · w[outputs × inputs]ᵀ` (a PyTorch Linear without bias).
     private func gemm(
         _ a: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-        rows: Int, outputs: Int, inputs: Int
+        rows: Int, outputs: Int, inputs: Int, packed: UnsafePointer<Float>?, team: SpinTeam?
     ) {
+        if rows <= Self.smallProductRows, let packed {
+            let panels = outputs / 3
+            guard let team, team.size > 1 else {
+                minilm_packed_gemm(a, Int32(rows), Int32(inputs), packed, 0, Int32(panels), c, Int32(outputs))
+                return
+            }
+            team.parallel { part, parts in
+                let first = panels * part / parts, end = panels * (part + 1) / parts
+                minilm_packed_gemm(a, Int32(rows), Int32(inputs), packed, Int32(first), Int32(end), c, Int32(outputs))
+            }
+            return
+        }
+        if rows <= Self.smallProductRows {
+            guard let team, team.size > 1 else {
+                minilm_small_gemm(a, Int32(rows), Int32(inputs), w, 0, Int32(outputs), c, Int32(outputs))
+                return
+            }
+            team.parallel { part, parts in
+                // Split the outputs in multiples of 3, the kernel's block width.
+                let blocks = (outputs + 2) / 3
+                let first = min(outputs, 3 * (blocks * part / parts))
+                let end = min(outputs, 3 * (blocks * (part + 1) / parts))
+                minilm_small_gemm(a, Int32(rows), Int32(inputs), w, Int32(first), Int32(end), c, Int32(outputs))
+            }
+            return
+        }
         cblas_sgemm(
             CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs),
             1, a, Int32(inputs), w, Int32(inputs), 0, c, Int32(outputs))

@@ -148,7 +148,16 @@ public final class MiniLMEmbedder: Embedder {
         defer { output.pointer.deallocate() }
         let total = sequences.reduce(0) { $0 + $1.count }
 
-        if total <= smallJobTokens || threadCount == 1 && total <= miniBatchTokens {
+        if total <= BertEncoder.smallProductRows {
+            // A query: products split over spinning helpers, no OpenBLAS threads involved.
+            openblas_set_num_threads(1)
+            let team = SpinTeam(size: threadCount)
+            for (index, helper) in helpers.enumerated() {
+                helper.execute { team.helperLoop(index: index + 1) }
+            }
+            run(batch: Array(sequences.indices), of: sequences, workspace: workspaces[0], output: output, team: team)
+            team.stop()
+        } else if total <= smallJobTokens || threadCount == 1 && total <= miniBatchTokens {
             openblas_set_num_threads(Int32(threadCount))
             run(batch: Array(sequences.indices), of: sequences, workspace: workspaces[0], output: output)
         } else {
@@ -174,30 +183,31 @@ public final class MiniLMEmbedder: Embedder {
         return (0..<sequences.count).map { i in Array(UnsafeBufferPointer(start: output.pointer + i * h, count: h)) }
     }
 
-    /// Sequence indices grouped into mini-batches of similar length (longest first, so the
-    /// largest batches start first and the threads finish together).
+    /// Sequence indices split into mini-batches of equal token counts, a multiple of the thread
+    /// count of them, each at most `miniBatchTokens` (unless one sequence is longer).
+    ///
+    /// Packing concatenates sequences, so mixing lengths in one mini-batch costs nothing; what
+    /// matters is that every thread gets the same work and each GEMM sees enough rows (OpenBLAS
+    /// runs near its peak from ~128 rows). Longest sequence first into the lightest batch.
     private func packedBatches(_ sequences: [[Int32]], total: Int) -> [[Int]] {
+        let perThread = (total + threadCount - 1) / threadCount
+        let rounds = max(1, (perThread + miniBatchTokens - 1) / miniBatchTokens)
+        let count = min(sequences.count, threadCount * rounds)
         let order = sequences.indices.sorted { sequences[$0].count > sequences[$1].count }
-        // Enough batches for every thread to get several, but each large enough for efficient GEMMs.
-        let budget = min(miniBatchTokens, max(256, total / (threadCount * 2)))
-        var batches: [[Int]] = []
-        var current: [Int] = []
-        var tokens = 0
+        var batches = [[Int]](repeating: [], count: count)
+        var load = [Int](repeating: 0, count: count)
         for index in order {
-            let length = sequences[index].count
-            if tokens + length > budget && !current.isEmpty {
-                batches.append(current)
-                current = []
-                tokens = 0
-            }
-            current.append(index)
-            tokens += length
+            var lightest = 0
+            for b in 1..<count where load[b] < load[lightest] { lightest = b }
+            batches[lightest].append(index)
+            load[lightest] += sequences[index].count
         }
-        if !current.isEmpty { batches.append(current) }
         return batches
     }
 
-    private func run(batch: [Int], of sequences: [[Int32]], workspace: WorkspaceBox, output: OutputBuffer) {
+    private func run(
+        batch: [Int], of sequences: [[Int32]], workspace: WorkspaceBox, output: OutputBuffer, team: SpinTeam? = nil
+    ) {
         let h = model.config.hiddenSize
         var ids: [Int32] = []
         ids.reserveCapacity(batch.reduce(0) { $0 + sequences[$1].count })
@@ -211,7 +221,7 @@ public final class MiniLMEmbedder: Embedder {
         defer { vectors.deallocate() }
         ids.withUnsafeBufferPointer { ids in
             lengths.withUnsafeBufferPointer { lengths in
-                encoder.encode(ids: ids, lengths: lengths, workspace: workspace.workspace, output: vectors)
+                encoder.encode(ids: ids, lengths: lengths, workspace: workspace.workspace, output: vectors, team: team)
             }
         }
         for (row, index) in batch.enumerated() {
