@@ -23,7 +23,7 @@ struct EmbedBench {
             options[String(key.dropFirst(2))] = value
         }
         if options["probe-small"] != nil {
-            for m in [1, 4, 8, 16, 32] {
+            for m in [1, 4, 8, 16, 32, 64, 128] {
                 let rates = [(1152, 384), (384, 384), (1536, 384), (384, 1536)].map {
                     BLASProbe.smallProductRate(rows: m, outputs: $0.0, inputs: $0.1, minimumSeconds: 0.2)
                 }

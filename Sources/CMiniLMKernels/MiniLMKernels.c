@@ -1,5 +1,8 @@
 #include "MiniLMKernels.h"
 
+#include <math.h>
+#include <stddef.h>
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -123,6 +126,163 @@ __attribute__((target("avx2,fma"))) static void packed_avx2(const float *x, int 
     }
 }
 
+/* ---- elementwise and attention, AVX2+FMA ---- */
+
+__attribute__((target("avx2,fma"))) static inline __m256 exp256(__m256 input) {
+    __m256 x0 = _mm256_min_ps(_mm256_max_ps(input, _mm256_set1_ps(-87.3f)), _mm256_set1_ps(88.7f));
+    __m256 magic = _mm256_set1_ps(12582912.0f);
+    __m256 shifted = _mm256_fmadd_ps(x0, _mm256_set1_ps(1.4426950408889634f), magic);
+    __m256 n = _mm256_sub_ps(shifted, magic);
+    __m256 x = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x0);
+    x = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), x);
+    __m256 z = _mm256_mul_ps(x, x);
+    __m256 y = _mm256_set1_ps(1.9875691500e-4f);
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507e-3f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073e-3f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894e-2f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459e-1f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201e-1f));
+    y = _mm256_add_ps(_mm256_fmadd_ps(y, z, x), _mm256_set1_ps(1.0f));
+    __m256i bits = _mm256_sub_epi32(_mm256_castps_si256(shifted), _mm256_castps_si256(magic));
+    __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(bits, _mm256_set1_epi32(127)), 23));
+    return _mm256_mul_ps(y, scale);
+}
+
+__attribute__((target("avx2,fma"))) static inline __m256 erf256(__m256 input) {
+    __m256 x = _mm256_min_ps(_mm256_max_ps(input, _mm256_set1_ps(-4.0f)), _mm256_set1_ps(4.0f));
+    __m256 x2 = _mm256_mul_ps(x, x);
+    __m256 p = _mm256_fmadd_ps(x2, _mm256_set1_ps(-2.72614225801306e-10f), _mm256_set1_ps(2.77068142495902e-08f));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-2.10102402082508e-06f));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-5.69250639462346e-05f));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-7.34990630326855e-04f));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-2.95459980854025e-03f));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-1.60960333262415e-02f));
+    p = _mm256_mul_ps(x, p);
+    __m256 q = _mm256_fmadd_ps(x2, _mm256_set1_ps(-1.45660718464996e-05f), _mm256_set1_ps(-2.13374055278905e-04f));
+    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-1.68282697438203e-03f));
+    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-7.37332916720468e-03f));
+    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-1.42647390514189e-02f));
+    return _mm256_div_ps(p, q);
+}
+
+__attribute__((target("avx2,fma"))) static void bias_gelu_avx2(float *data, int rows, int columns, const float *bias) {
+    const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f), r2 = _mm256_set1_ps(0.70710678118654752f);
+    for (int r = 0; r < rows; r++) {
+        float *row = data + (long)r * columns;
+        int c = 0;
+        for (; c + 8 <= columns; c += 8) {
+            __m256 x = _mm256_add_ps(_mm256_loadu_ps(row + c), _mm256_loadu_ps(bias + c));
+            __m256 g = _mm256_mul_ps(_mm256_mul_ps(half, x), _mm256_add_ps(one, erf256(_mm256_mul_ps(x, r2))));
+            _mm256_storeu_ps(row + c, g);
+        }
+        for (; c < columns; c++) {
+            float x = row[c] + bias[c];
+            row[c] = 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
+        }
+    }
+}
+
+__attribute__((target("avx2,fma"))) static void add_bias_avx2(float *data, int rows, int columns, const float *bias) {
+    for (int r = 0; r < rows; r++) {
+        float *row = data + (long)r * columns;
+        int c = 0;
+        for (; c + 8 <= columns; c += 8)
+            _mm256_storeu_ps(row + c, _mm256_add_ps(_mm256_loadu_ps(row + c), _mm256_loadu_ps(bias + c)));
+        for (; c < columns; c++) row[c] += bias[c];
+    }
+}
+
+__attribute__((target("avx2,fma"))) static void add_layer_norm_avx2(float *residual, const float *projected,
+                                                                    const float *bias, int rows, int columns,
+                                                                    const float *gamma, const float *beta,
+                                                                    float epsilon) {
+    for (int r = 0; r < rows; r++) {
+        float *row = residual + (long)r * columns;
+        int c;
+        if (projected && bias) {
+            const float *source = projected + (long)r * columns;
+            for (c = 0; c + 8 <= columns; c += 8) {
+                __m256 v = _mm256_add_ps(_mm256_add_ps(_mm256_loadu_ps(row + c), _mm256_loadu_ps(source + c)),
+                                         _mm256_loadu_ps(bias + c));
+                _mm256_storeu_ps(row + c, v);
+            }
+            for (; c < columns; c++) row[c] = row[c] + source[c] + bias[c];
+        }
+        __m256 sum = _mm256_setzero_ps();
+        for (c = 0; c + 8 <= columns; c += 8) sum = _mm256_add_ps(sum, _mm256_loadu_ps(row + c));
+        float total = hsum(sum);
+        for (; c < columns; c++) total += row[c];
+        float mean = total / (float)columns;
+        __m256 meanv = _mm256_set1_ps(mean), squares = _mm256_setzero_ps();
+        for (c = 0; c + 8 <= columns; c += 8) {
+            __m256 d = _mm256_sub_ps(_mm256_loadu_ps(row + c), meanv);
+            squares = _mm256_fmadd_ps(d, d, squares);
+        }
+        float variance = hsum(squares);
+        for (; c < columns; c++) variance += (row[c] - mean) * (row[c] - mean);
+        variance /= (float)columns;
+        float inv = 1.0f / sqrtf(variance + epsilon);
+        __m256 invv = _mm256_set1_ps(inv);
+        for (c = 0; c + 8 <= columns; c += 8) {
+            __m256 n = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(row + c), meanv), invv);
+            _mm256_storeu_ps(row + c, _mm256_fmadd_ps(n, _mm256_loadu_ps(gamma + c), _mm256_loadu_ps(beta + c)));
+        }
+        for (; c < columns; c++) row[c] = (row[c] - mean) * inv * gamma[c] + beta[c];
+    }
+}
+
+__attribute__((target("avx2,fma"))) static void attention_avx2(const float *q, const float *k, const float *v,
+                                                               float *out, int length, int stride, int out_stride,
+                                                               int dh, float scale, float *keys_t, float *scores) {
+    int padded = (length + 7) & ~7;
+    for (int j = 0; j < length; j++)
+        for (int d = 0; d < dh; d++) keys_t[d * padded + j] = k[(long)j * stride + d];
+    for (int j = length; j < padded; j++)
+        for (int d = 0; d < dh; d++) keys_t[d * padded + j] = 0;
+    __m256 scalev = _mm256_set1_ps(scale);
+    for (int i = 0; i < length; i++) {
+        const float *query = q + (long)i * stride;
+        float *row = scores + (long)i * padded;
+        __m256 maxv = _mm256_set1_ps(-INFINITY);
+        for (int jb = 0; jb < padded; jb += 8) {
+            __m256 acc = _mm256_setzero_ps();
+            for (int d = 0; d < dh; d++)
+                acc = _mm256_fmadd_ps(_mm256_set1_ps(query[d]), _mm256_loadu_ps(keys_t + d * padded + jb), acc);
+            acc = _mm256_mul_ps(acc, scalev);
+            _mm256_storeu_ps(row + jb, acc);
+        }
+        float maximum = -INFINITY;
+        for (int j = 0; j < length; j++) maximum = row[j] > maximum ? row[j] : maximum;
+        (void)maxv;
+        __m256 m = _mm256_set1_ps(maximum), sumv = _mm256_setzero_ps();
+        int j = 0;
+        for (; j + 8 <= length; j += 8) {
+            __m256 e = exp256(_mm256_sub_ps(_mm256_loadu_ps(row + j), m));
+            _mm256_storeu_ps(row + j, e);
+            sumv = _mm256_add_ps(sumv, e);
+        }
+        float total = hsum(sumv);
+        if (j < length) {
+            /* The tail through the same lanes: padding lanes hold finite scores and are ignored. */
+            __m256 e = exp256(_mm256_sub_ps(_mm256_loadu_ps(row + j), m));
+            float lanes[8];
+            _mm256_storeu_ps(lanes, e);
+            for (int l = 0; j + l < length; l++) {
+                row[j + l] = lanes[l];
+                total += lanes[l];
+            }
+        }
+        float inv = 1.0f / total;
+        float *target = out + (long)i * out_stride;
+        for (int db = 0; db < dh; db += 8) {
+            __m256 acc = _mm256_setzero_ps();
+            for (int jj = 0; jj < length; jj++)
+                acc = _mm256_fmadd_ps(_mm256_set1_ps(row[jj]), _mm256_loadu_ps(v + (long)jj * stride + db), acc);
+            _mm256_storeu_ps(target + db, _mm256_mul_ps(acc, _mm256_set1_ps(inv)));
+        }
+    }
+}
+
 static int has_avx2_fma(void) {
     static int cached = -1;
     if (cached < 0) {
@@ -199,6 +359,85 @@ void minilm_packed_gemm(const float *x, int rows, int inputs, const float *packe
     }
 #endif
     packed_portable(x, rows, inputs, packed, first_panel, end_panel, c, ldc);
+}
+
+/* ---- elementwise and attention, portable ---- */
+
+void minilm_bias_gelu(float *data, int rows, int columns, const float *bias) {
+#if defined(__x86_64__)
+    if (has_avx2_fma()) {
+        bias_gelu_avx2(data, rows, columns, bias);
+        return;
+    }
+#endif
+    for (long i = 0; i < (long)rows * columns; i++) {
+        float x = data[i] + bias[i % columns];
+        data[i] = 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
+    }
+}
+
+void minilm_add_bias(float *data, int rows, int columns, const float *bias) {
+#if defined(__x86_64__)
+    if (has_avx2_fma()) {
+        add_bias_avx2(data, rows, columns, bias);
+        return;
+    }
+#endif
+    for (long i = 0; i < (long)rows * columns; i++) data[i] += bias[i % columns];
+}
+
+void minilm_add_layer_norm(float *residual, const float *projected, const float *bias, int rows, int columns,
+                           const float *gamma, const float *beta, float epsilon) {
+#if defined(__x86_64__)
+    if (has_avx2_fma()) {
+        add_layer_norm_avx2(residual, projected, bias, rows, columns, gamma, beta, epsilon);
+        return;
+    }
+#endif
+    for (int r = 0; r < rows; r++) {
+        float *row = residual + (long)r * columns;
+        if (projected && bias)
+            for (int c = 0; c < columns; c++) row[c] += projected[(long)r * columns + c] + bias[c];
+        float mean = 0, variance = 0;
+        for (int c = 0; c < columns; c++) mean += row[c];
+        mean /= (float)columns;
+        for (int c = 0; c < columns; c++) variance += (row[c] - mean) * (row[c] - mean);
+        variance /= (float)columns;
+        float inv = 1.0f / sqrtf(variance + epsilon);
+        for (int c = 0; c < columns; c++) row[c] = (row[c] - mean) * inv * gamma[c] + beta[c];
+    }
+}
+
+int minilm_attention_head(const float *q, const float *k, const float *v, float *out, int length, int stride,
+                          int out_stride, int head_size, float scale, float *keys_t, float *scores) {
+    if (head_size % 8 != 0) return 0;
+#if defined(__x86_64__)
+    if (has_avx2_fma()) {
+        attention_avx2(q, k, v, out, length, stride, out_stride, head_size, scale, keys_t, scores);
+        return 1;
+    }
+#endif
+    (void)keys_t;
+    for (int i = 0; i < length; i++) {
+        float *row = scores + (long)i * length;
+        float maximum = -INFINITY, total = 0;
+        for (int j = 0; j < length; j++) {
+            float s = 0;
+            for (int d = 0; d < head_size; d++) s += q[(long)i * stride + d] * k[(long)j * stride + d];
+            row[j] = s * scale;
+            if (row[j] > maximum) maximum = row[j];
+        }
+        for (int j = 0; j < length; j++) {
+            row[j] = expf(row[j] - maximum);
+            total += row[j];
+        }
+        for (int d = 0; d < head_size; d++) {
+            float acc = 0;
+            for (int j = 0; j < length; j++) acc += row[j] * v[(long)j * stride + d];
+            out[(long)i * out_stride + d] = acc / total;
+        }
+    }
+    return 1;
 }
 
 int minilm_small_gemm_is_vectorised(void) {

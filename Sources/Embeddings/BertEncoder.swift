@@ -56,7 +56,8 @@ struct BertEncoder: Sendable {
     /// Sequences longer than this use OpenBLAS for attention; shorter ones a register kernel.
     static let gemmAttentionThreshold = 64
     /// Products with at most this many rows skip OpenBLAS (whose packing of the weights
-    /// dominates at a few rows) for a kernel that streams each weight row once.
+    /// dominates at a few rows) for a kernel that streams each weight row once; with a
+    /// `team` (a small job split over threads) that kernel is used at any row count.
     static let smallProductRows = 32
 
     /// Encodes `lengths.count` sequences whose ids (with `[CLS]`/`[SEP]`) are concatenated in
@@ -87,35 +88,35 @@ struct BertEncoder: Sendable {
             }
             t += length
         }
-        VectorKernels.addLayerNorm(
-            residual: x, projected: nil, bias: nil, rows: total, columns: h,
-            gamma: weights.embeddingNormGamma, beta: weights.embeddingNormBeta, epsilon: config.layerNormEpsilon)
+        minilm_add_layer_norm(
+            x, nil, nil, Int32(total), Int32(h), weights.embeddingNormGamma, weights.embeddingNormBeta,
+            config.layerNormEpsilon)
         clock.lap(&workspace.profile.embeddings)
 
         for layer in weights.layers {
             // Q, K and V for every token in one GEMM.
             gemm(x, layer.qkvWeight, workspace.qkv, rows: total, outputs: 3 * h, inputs: h, packed: layer.qkvPacked, team: team)
             clock.lap(&workspace.profile.gemm)
-            VectorKernels.addBias(workspace.qkv, rows: total, columns: 3 * h, bias: layer.qkvBias)
+            minilm_add_bias(workspace.qkv, Int32(total), Int32(3 * h), layer.qkvBias)
             clock.lap(&workspace.profile.elementwise)
             attention(lengths: lengths, workspace: workspace)
             clock.lap(&workspace.profile.attention)
             gemm(workspace.context, layer.outputWeight, workspace.projected, rows: total, outputs: h, inputs: h, packed: layer.outputPacked, team: team)
             clock.lap(&workspace.profile.gemm)
-            VectorKernels.addLayerNorm(
-                residual: x, projected: workspace.projected, bias: layer.outputBias, rows: total, columns: h,
-                gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta, epsilon: config.layerNormEpsilon)
+            minilm_add_layer_norm(
+                x, workspace.projected, layer.outputBias, Int32(total), Int32(h), layer.attentionNormGamma,
+                layer.attentionNormBeta, config.layerNormEpsilon)
             clock.lap(&workspace.profile.elementwise)
             gemm(x, layer.intermediateWeight, workspace.intermediate, rows: total, outputs: inter, inputs: h, packed: layer.intermediatePacked, team: team)
             clock.lap(&workspace.profile.gemm)
-            VectorKernels.addBiasGELU(workspace.intermediate, rows: total, columns: inter, bias: layer.intermediateBias)
+            minilm_bias_gelu(workspace.intermediate, Int32(total), Int32(inter), layer.intermediateBias)
             clock.lap(&workspace.profile.elementwise)
             gemm(workspace.intermediate, layer.feedForwardWeight, workspace.projected, rows: total, outputs: h, inputs: inter,
                  packed: layer.feedForwardPacked, team: team)
             clock.lap(&workspace.profile.gemm)
-            VectorKernels.addLayerNorm(
-                residual: x, projected: workspace.projected, bias: layer.feedForwardBias, rows: total, columns: h,
-                gamma: layer.feedForwardNormGamma, beta: layer.feedForwardNormBeta, epsilon: config.layerNormEpsilon)
+            minilm_add_layer_norm(
+                x, workspace.projected, layer.feedForwardBias, Int32(total), Int32(h), layer.feedForwardNormGamma,
+                layer.feedForwardNormBeta, config.layerNormEpsilon)
             clock.lap(&workspace.profile.elementwise)
         }
 
@@ -146,7 +147,7 @@ struct BertEncoder: Sendable {
         _ a: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
         rows: Int, outputs: Int, inputs: Int, packed: UnsafePointer<Float>?, team: SpinTeam?
     ) {
-        if rows <= Self.smallProductRows, let packed {
+        if let packed, team != nil || rows <= Self.smallProductRows {
             let panels = outputs / 3
             guard let team, team.size > 1 else {
                 minilm_packed_gemm(a, Int32(rows), Int32(inputs), packed, 0, Int32(panels), c, Int32(outputs))
@@ -189,62 +190,20 @@ struct BertEncoder: Sendable {
             for head in 0..<config.headCount {
                 let q = base + head * dh, k = base + h + head * dh, v = base + 2 * h + head * dh
                 let out = context + offset * h + head * dh
-                if length > Self.gemmAttentionThreshold || dh % VectorKernels.width != 0 {
+                if length > Self.gemmAttentionThreshold
+                    || minilm_attention_head(
+                        q, k, v, out, Int32(length), Int32(stride), Int32(h), Int32(dh), scale, workspace.keysT,
+                        scores) == 0
+                {
                     let n = Int32(length)
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, Int32(dh),
                                 scale, q, Int32(stride), k, Int32(stride), 0, scores, n)
                     for i in 0..<length { VectorKernels.softmax(scores + i * length, count: length) }
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, Int32(dh), n,
                                 1, scores, n, v, Int32(stride), 0, out, Int32(h))
-                } else {
-                    smallAttention(q: q, k: k, v: v, out: out, length: length, stride: stride, outStride: h,
-                                   headSize: dh, scale: scale, workspace: workspace)
                 }
             }
             offset += length
-        }
-    }
-
-    /// One head of one short sequence without BLAS call overhead: K is transposed into a
-    /// small buffer so each score row is a run of 8-wide FMAs, with no horizontal sums.
-    @inline(__always)
-    private func smallAttention(
-        q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>,
-        length: Int, stride: Int, outStride: Int, headSize dh: Int, scale: Float, workspace: EncoderWorkspace
-    ) {
-        typealias V = VectorKernels.V
-        let padded = (length + 7) & ~7
-        let keysT = workspace.keysT, scores = workspace.scores
-        for j in 0..<length {
-            let key = k + j * stride
-            for d in 0..<dh { keysT[d * padded + j] = key[d] }
-        }
-        for j in length..<padded {
-            for d in 0..<dh { keysT[d * padded + j] = 0 }
-        }
-        for i in 0..<length {
-            let query = q + i * stride
-            let row = scores + i * padded
-            var jb = 0
-            while jb < padded {
-                var acc = V(repeating: 0)
-                for d in 0..<dh {
-                    acc += V(repeating: query[d]) * VectorKernels.load(keysT + d * padded + jb)
-                }
-                VectorKernels.store(acc * V(repeating: scale), row + jb)
-                jb += 8
-            }
-            VectorKernels.softmax(row, count: length)
-            let target = out + i * outStride
-            var db = 0
-            while db < dh {
-                var acc = V(repeating: 0)
-                for j in 0..<length {
-                    acc += V(repeating: row[j]) * VectorKernels.load(v + j * stride + db)
-                }
-                VectorKernels.store(acc, target + db)
-                db += 8
-            }
         }
     }
 }

@@ -7,10 +7,12 @@ import Foundation
 ///
 /// Threads: every call is a job that runs on the embedder's own coordinator thread, never on
 /// Swift's cooperative pool; callers only await. Jobs run one at a time (so calls from several
-/// tasks are safe and each job gets every core). A small job (a search query) runs as one
-/// forward pass with OpenBLAS using all threads; a large one is sorted by length, cut into
-/// packed mini-batches, and the coordinator and its helper threads each take mini-batches
-/// with single-threaded OpenBLAS, which keeps both GEMMs and elementwise passes parallel.
+/// tasks are safe and each job gets every core). A small job (a search query, up to
+/// `smallJobTokens` ids) runs as one forward pass whose matrix products are split over the
+/// threads; a large one is cut into equal packed mini-batches that the coordinator and its
+/// helpers take in turn, each with single-threaded OpenBLAS, so GEMMs, attention and the
+/// elementwise passes all run in parallel. Creating an embedder sets OpenBLAS to one thread
+/// for the whole process.
 public final class MiniLMEmbedder: Embedder {
     /// One embedded window of a text.
     public struct EmbeddedChunk: Sendable, Equatable {
@@ -29,7 +31,7 @@ public final class MiniLMEmbedder: Embedder {
     public var dimension: Int { model.config.hiddenSize }
     public var tokenizer: BertTokenizer { model.tokenizer }
 
-    /// Jobs with at most this many tokens run as one forward pass with multi-threaded BLAS.
+    /// Jobs with at most this many ids run as one forward pass with products split over the threads.
     let smallJobTokens: Int
     /// Upper bound on tokens per packed mini-batch (bounds scratch memory, ~16 MB per 1024 tokens).
     let miniBatchTokens: Int
@@ -55,6 +57,9 @@ public final class MiniLMEmbedder: Embedder {
         coordinator = DedicatedThreadExecutor(name: "minilm-0")
         helpers = (1..<count).map { DedicatedThreadExecutor(name: "minilm-\($0)") }
         workspaces = (0..<count).map { _ in WorkspaceBox() }
+        // Parallelism comes from the embedder's own threads; OpenBLAS threads would compete
+        // with them, and changing the count per call is not safe while another call runs.
+        openblas_set_num_threads(1)
     }
 
     deinit {
@@ -148,20 +153,15 @@ public final class MiniLMEmbedder: Embedder {
         defer { output.pointer.deallocate() }
         let total = sequences.reduce(0) { $0 + $1.count }
 
-        if total <= BertEncoder.smallProductRows {
-            // A query: products split over spinning helpers, no OpenBLAS threads involved.
-            openblas_set_num_threads(1)
+        if total <= smallJobTokens && threadCount > 1 {
+            // A query: one forward pass whose products are split over spinning helpers.
             let team = SpinTeam(size: threadCount)
             for (index, helper) in helpers.enumerated() {
                 helper.execute { team.helperLoop(index: index + 1) }
             }
             run(batch: Array(sequences.indices), of: sequences, workspace: workspaces[0], output: output, team: team)
             team.stop()
-        } else if total <= smallJobTokens || threadCount == 1 && total <= miniBatchTokens {
-            openblas_set_num_threads(Int32(threadCount))
-            run(batch: Array(sequences.indices), of: sequences, workspace: workspaces[0], output: output)
         } else {
-            openblas_set_num_threads(1)
             let batches = packedBatches(sequences, total: total)
             let queue = BatchQueue(count: batches.count)
             let done = DispatchSemaphore(value: 0)

@@ -1,10 +1,11 @@
-/// Elementwise passes of the encoder, eight lanes at a time.
+import CMiniLMKernels
+
+/// Softmax for long-sequence attention, eight lanes at a time, in Swift.
 ///
-/// Why hand-written: the GEMMs are OpenBLAS's, but GELU, LayerNorm, softmax and the bias and
-/// residual adds touch every activation once per layer; done scalar-by-scalar through libm
-/// they would cost as much as the matrix products. `exp` and `erf` are polynomial/rational
-/// approximations accurate to a few float ulps (tests compare them against libm in Double),
-/// which keeps the whole encoder within ~1e-6 of PyTorch's fp32 output.
+/// The hot elementwise passes (bias, GELU, LayerNorm) and short-sequence attention live in
+/// `CMiniLMKernels`, where AVX2+FMA can be chosen at run time (Swift here targets baseline
+/// x86-64). `exp` is the Cephes polynomial after reduction by ln 2, accurate to ~1 ulp; the C
+/// kernels use the same forms, which keeps the encoder within ~1e-6 of PyTorch's fp32 output.
 enum VectorKernels {
     typealias V = SIMD8<Float>
     static let width = 8
@@ -43,129 +44,16 @@ enum VectorKernels {
         return y * scale
     }
 
-    /// erf(x) per lane: odd/even rational approximation on [-4, 4] (the form Eigen and XLA
-    /// use for float), clamped outside, where erf is ±1 in float.
-    @inline(__always)
-    static func erf(_ input: V) -> V {
-        let x = pointwiseMin(pointwiseMax(input, V(repeating: -4)), V(repeating: 4))
-        let x2 = x * x
-        var p = x2 * V(repeating: -2.726_142_258_013_06e-10) + V(repeating: 2.770_681_424_959_02e-08)
-        p = x2 * p + V(repeating: -2.101_024_020_825_08e-06)
-        p = x2 * p + V(repeating: -5.692_506_394_623_46e-05)
-        p = x2 * p + V(repeating: -7.349_906_303_268_55e-04)
-        p = x2 * p + V(repeating: -2.954_599_808_540_25e-03)
-        p = x2 * p + V(repeating: -1.609_603_332_624_15e-02)
-        p = x * p
-        var q = x2 * V(repeating: -1.456_607_184_649_96e-05) + V(repeating: -2.133_740_552_789_05e-04)
-        q = x2 * q + V(repeating: -1.682_826_974_382_03e-03)
-        q = x2 * q + V(repeating: -7.373_329_167_204_68e-03)
-        q = x2 * q + V(repeating: -1.426_473_905_141_89e-02)
-        return p / q
-    }
-
-    /// Scalar versions for tails, computed through the same lane code.
+    /// Scalar exp through the same lanes (for tests).
     @inline(__always)
     static func exp(_ x: Float) -> Float { exp(V(repeating: x))[0] }
-    @inline(__always)
-    static func erf(_ x: Float) -> Float { erf(V(repeating: x))[0] }
 
-    /// `data[r][c] = gelu(data[r][c] + bias[c])`, GELU in its exact erf form.
-    static func addBiasGELU(_ data: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias: UnsafePointer<Float>) {
-        let half = V(repeating: 0.5), one = V(repeating: 1), invSqrt2 = V(repeating: 0.707_106_781_186_547_5)
-        let vectorColumns = columns - columns % width
-        for r in 0..<rows {
-            let row = data + r * columns
-            var c = 0
-            while c < vectorColumns {
-                let x = load(row + c) + load(bias + c)
-                store(half * x * (one + erf(x * invSqrt2)), row + c)
-                c += width
-            }
-            while c < columns {
-                let x = row[c] + bias[c]
-                row[c] = 0.5 * x * (1 + erf(x * 0.707_106_781_186_547_5))
-                c += 1
-            }
-        }
-    }
-
-    /// `data[r][c] += bias[c]`.
-    static func addBias(_ data: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias: UnsafePointer<Float>) {
-        let vectorColumns = columns - columns % width
-        for r in 0..<rows {
-            let row = data + r * columns
-            var c = 0
-            while c < vectorColumns {
-                store(load(row + c) + load(bias + c), row + c)
-                c += width
-            }
-            while c < columns {
-                row[c] += bias[c]
-                c += 1
-            }
-        }
-    }
-
-    /// `residual = LayerNorm(projected + bias + residual)` row by row (the post-norm residual of BERT).
-    /// Pass `projected == nil` (and any bias) to normalise `residual` in place.
-    static func addLayerNorm(
-        residual: UnsafeMutablePointer<Float>, projected: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
-        rows: Int, columns: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float
-    ) {
-        let vectorColumns = columns - columns % width
-        for r in 0..<rows {
-            let row = residual + r * columns
-            if let projected, let bias {
-                let source = projected + r * columns
-                var c = 0
-                while c < vectorColumns {
-                    store(load(row + c) + load(source + c) + load(bias + c), row + c)
-                    c += width
-                }
-                while c < columns {
-                    row[c] += source[c] + bias[c]
-                    c += 1
-                }
-            }
-            var sum = V(repeating: 0)
-            var c = 0
-            while c < vectorColumns {
-                sum += load(row + c)
-                c += width
-            }
-            var total = sum.sum()
-            while c < columns {
-                total += row[c]
-                c += 1
-            }
-            let mean = total / Float(columns)
-            let meanV = V(repeating: mean)
-            var squares = V(repeating: 0)
-            c = 0
-            while c < vectorColumns {
-                let d = load(row + c) - meanV
-                squares += d * d
-                c += width
-            }
-            var variance = squares.sum()
-            while c < columns {
-                let d = row[c] - mean
-                variance += d * d
-                c += 1
-            }
-            variance /= Float(columns)
-            let inv = 1 / (variance + epsilon).squareRoot()
-            let invV = V(repeating: inv)
-            c = 0
-            while c < vectorColumns {
-                store((load(row + c) - meanV) * invV * load(gamma + c) + load(beta + c), row + c)
-                c += width
-            }
-            while c < columns {
-                row[c] = (row[c] - mean) * inv * gamma[c] + beta[c]
-                c += 1
-            }
-        }
+    /// GELU of each value through the encoder's C kernel (the path `BertEncoder` runs), for tests.
+    static func gelu(_ values: [Float]) -> [Float] {
+        var data = values
+        let zeros = [Float](repeating: 0, count: values.count)
+        data.withUnsafeMutableBufferPointer { minilm_bias_gelu($0.baseAddress!, 1, Int32(values.count), zeros) }
+        return data
     }
 
     /// Softmax of `count` values in place. `count` may include padding lanes set to -inf.
