@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 # Both install what is missing first (scripts/install-deps.sh).
-.PHONY: deps build test demo bench-seed bench-index format lint clean
+.PHONY: deps build test demo bench-seed bench-index bench-embed format lint clean
 
 deps:
 	@scripts/install-deps.sh
@@ -13,6 +13,10 @@ test: deps
 
 demo: deps
 	@scripts/demo.sh
+
+# Opt-in: native MiniLM vs sentence-transformers and ONNX Runtime (creates .refarch/bench-venv).
+bench-embed: deps
+	@Benchmarks/bench-embed.sh
 
 format:
 	swift format --in-place --recursive Sources Tests Package.swift

@@ -31,6 +31,9 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
 
+        // Small-row matrix kernel for query latency (AVX2+FMA chosen at run time); imported only by Embeddings.
+        .target(name: "CMiniLMKernels", cSettings: [.unsafeFlags(["-O2"])]),
+
         // Layers, lowest first.
         .target(name: "DedicatedThreads", swiftSettings: settings),
         .target(name: "Catalog", swiftSettings: settings),
@@ -46,7 +49,7 @@ let package = Package(
         .target(name: "AWS", dependencies: ["HTTP", "CCrypto", log], swiftSettings: settings),
         .target(name: "Queues", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "AWS", log], swiftSettings: settings),
         .target(name: "Pinecone", dependencies: ["Catalog", "HTTP", log], swiftSettings: settings),
-        .target(name: "Embeddings", dependencies: ["COpenBLAS", "Catalog", "DedicatedThreads"], swiftSettings: optimisedSettings),
+        .target(name: "Embeddings", dependencies: ["COpenBLAS", "CMiniLMKernels", "Catalog", "DedicatedThreads"], swiftSettings: optimisedSettings),
         .target(
             name: "RefarchCLI",
             dependencies: [argumentParser, log, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Queues", "Pinecone",
@@ -58,6 +61,8 @@ let package = Package(
         // Benchmarks: separate executables, run by `make bench-*`, never by the tests.
         .executableTarget(name: "IndexBench", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads"],
                           path: "Benchmarks/IndexBench", swiftSettings: optimisedSettings),
+        .executableTarget(
+            name: "EmbedBench", dependencies: ["Embeddings"], path: "Benchmarks/EmbedBench", swiftSettings: optimisedSettings),
 
         // Tests mirror the layers; TestSupport holds what several of them share.
         .target(name: "TestSupport", dependencies: ["Catalog", "Postgres"], path: "Tests/TestSupport", swiftSettings: settings),

@@ -1,0 +1,209 @@
+import Embeddings
+import Foundation
+
+/// Throughput and latency of the native MiniLM embedder on the reference corpus.
+///
+/// Usage: EmbedBench [--csv FILE] [--model-dir DIR] [--parity FILE] [--anchor-json FILE]
+///                   [--write-texts FILE] [--limit N] [--passes N] [--batch1-limit N]
+/// Prints the OpenBLAS kernel, the CPU, sentences/s and tokens/s at batch sizes 1/32/128 with
+/// 1 and 2 threads, short-query latency p50/p99, where the time goes, the share of OpenBLAS's
+/// own sgemm rate reached, a parity check, and ratios against the anchor script's JSON.
+@main
+struct EmbedBench {
+    static let query = "waterproof hiking boots for winter"
+
+    static func main() async throws {
+        var options: [String: String] = [:]
+        var args = CommandLine.arguments.dropFirst()
+        while let key = args.popFirst() {
+            guard key.hasPrefix("--"), let value = args.popFirst() else {
+                print("usage: EmbedBench [--csv FILE] [--model-dir DIR] [--parity FILE] [--anchor-json FILE] [--write-texts FILE] [--limit N] [--passes N]")
+                exit(2)
+            }
+            options[String(key.dropFirst(2))] = value
+        }
+        if options["probe-small"] != nil {
+            for m in [1, 4, 8, 16, 32, 64, 128] {
+                let rates = [(1152, 384), (384, 384), (1536, 384), (384, 1536)].map {
+                    BLASProbe.smallProductRate(rows: m, outputs: $0.0, inputs: $0.1, minimumSeconds: 0.2)
+                }
+                print("small kernel M=\(m) (vectorised: \(rates[0].vectorised)): " + rates.map { String(format: "%.0f", $0.rate) }.joined(separator: " "))
+            }
+            return
+        }
+        if options["probe"] != nil {
+            // sgemm rates per shape and M, to choose mini-batch sizes.
+            for threads in [1, 2] {
+                for m in [8, 16, 64, 128, 256, 336, 512, 672, 1024, 2048] {
+                    let rates = [(1152, 384), (384, 384), (1536, 384), (384, 1536)].map {
+                        BLASProbe.sgemmRate(rows: m, outputs: $0.0, inputs: $0.1, threads: threads, minimumSeconds: 0.2)
+                    }
+                    print("threads \(threads) M=\(m): " + rates.map { String(format: "%.0f", $0) }.joined(separator: " "))
+                }
+            }
+            return
+        }
+        let csvPath = options["csv"] ?? "../shared/data/refarch_products_10k.csv"
+        guard let csv = try? String(contentsOfFile: csvPath, encoding: .utf8),
+            var texts = CSVReader.column("description", of: csv)
+        else {
+            print("Cannot read the description column of \(csvPath).")
+            exit(1)
+        }
+        if let limit = options["limit"].flatMap(Int.init) { texts = Array(texts.prefix(limit)) }
+        if let out = options["write-texts"] {
+            // One text per line for the anchor script; descriptions hold no line breaks.
+            let lines = texts.map { $0.replacingOccurrences(of: "\n", with: " ") }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8)
+            print("wrote \(lines.count) texts to \(out)")
+            return
+        }
+        let passes = options["passes"].flatMap(Int.init) ?? 2
+        let batchOneLimit = options["batch1-limit"].flatMap(Int.init) ?? 2_000
+        let folder = MiniLMModel.resolveFolder(explicit: options["model-dir"])
+        let model = try MiniLMModel(folder: folder)
+        let tokenCount = texts.reduce(0) { $0 + model.tokenizer.encode($1).count }
+
+        print("# MiniLM embedder benchmark")
+        print("cpu: \(cpuModel()), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print("OpenBLAS core: \(MiniLMEmbedder.blasCoreName)"
+              + "  (OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"))")
+        print("corpus: \(texts.count) texts from \(csvPath), \(tokenCount) ids (\(String(format: "%.1f", Double(tokenCount) / Double(texts.count))) per text incl. [CLS]/[SEP])")
+
+        var results: [String: Double] = [:]
+        var latency: [Int: (Double, Double)] = [:]
+        var profile = EncoderProfile()
+        var profiledSeconds = 1.0
+        for threads in [1, 2] {
+            let embedder = MiniLMEmbedder(model: model, threads: threads)
+            _ = try await embedder.embed(Array(texts.prefix(256)))
+            for batch in [1, 32, 128] {
+                let runs = batch == 1 ? 1 : passes
+                // Batch 1 is a loop of queries: a 2,000-text prefix keeps the run short.
+                let corpus = batch == 1 ? Array(texts.prefix(batchOneLimit)) : texts
+                var best = 0.0
+                var elapsed = 0.0
+                _ = try await embedder.profile(reset: true)
+                for _ in 0..<runs {
+                    let start = Date()
+                    defer { elapsed += Date().timeIntervalSince(start) }
+                    var index = 0
+                    while index < corpus.count {
+                        _ = try await embedder.embed(Array(corpus[index..<min(index + batch, corpus.count)]))
+                        index += batch
+                    }
+                    best = max(best, Double(corpus.count) / Date().timeIntervalSince(start))
+                }
+                if threads == 2 && batch == 32 {
+                    profile = try await embedder.profile()
+                    profiledSeconds = elapsed
+                }
+                results["\(threads)x\(batch)"] = best
+                print(String(format: "threads %d  batch %3d: %7.1f sentences/s  %8.0f tokens/s%@",
+                             threads, batch, best, best * Double(tokenCount) / Double(texts.count),
+                             batch == 1 ? " (first \(corpus.count) texts)" : ""))
+                fflush(nil)
+            }
+            var samples: [Double] = []
+            for _ in 0..<20 { _ = try await embedder.embed([query]) }
+            _ = try await embedder.profile(reset: true)
+            for _ in 0..<200 {
+                let start = Date()
+                _ = try await embedder.embed([query])
+                samples.append(Date().timeIntervalSince(start) * 1000)
+            }
+            samples.sort()
+            let q = try await embedder.profile()
+            print(String(format: "threads %d  query breakdown (ms per query, coordinator): gemm %.2f, attention %.3f, elementwise %.3f, embeddings+pooling %.3f; total %.2f",
+                         threads, q.gemm * 5, q.attention * 5, q.elementwise * 5, (q.embeddings + q.pooling) * 5, q.total * 5))
+            latency[threads] = (samples[100], samples[198])
+            print(String(format: "threads %d  short query: p50 %.2f ms  p99 %.2f ms", threads, samples[100], samples[198]))
+            fflush(nil)
+        }
+
+        // Where the time goes (2 threads, batch 32), and the share of OpenBLAS's own sgemm rate.
+        let config = model.config
+        let wall = Double(texts.count) / results["2x32"]!
+        let encoderRate = BLASProbe.denseFlops(config: config, tokens: tokenCount) / wall / 1e9
+        let rows = 336   // a packed mini-batch at batch 32: ~672 tokens split over two threads
+        let shapes = [(3 * config.hiddenSize, config.hiddenSize), (config.hiddenSize, config.hiddenSize),
+                      (config.intermediateSize, config.hiddenSize), (config.hiddenSize, config.intermediateSize)]
+        let weights = [1.0 * Double(shapes[0].0 * shapes[0].1), Double(shapes[1].0 * shapes[1].1),
+                       Double(shapes[2].0 * shapes[2].1), Double(shapes[3].0 * shapes[3].1)]
+        func mixRate(threads: Int, rows: Int) -> Double {
+            // Flop-weighted harmonic mean over the four dense shapes of a layer.
+            var seconds = 0.0
+            for (shape, weight) in zip(shapes, weights) {
+                seconds += weight / BLASProbe.sgemmRate(rows: rows, outputs: shape.0, inputs: shape.1, threads: threads, minimumSeconds: 0.3)
+            }
+            return weights.reduce(0, +) / seconds
+        }
+        let oneThread = mixRate(threads: 1, rows: rows)
+        let twoThreads = mixRate(threads: 2, rows: 2 * rows)
+        print(String(format: "sgemm on the encoder's shapes: 1 thread %.0f GFLOP/s (M=%d), 2 threads %.0f GFLOP/s (M=%d)",
+                     oneThread, rows, twoThreads, 2 * rows))
+        print(String(format: "encoder, 2 threads batch 32: %.0f GFLOP/s of dense work = %.0f%% of 2x the 1-thread sgemm rate, %.0f%% of the 2-thread rate",
+                     encoderRate, 100 * encoderRate / (2 * oneThread), 100 * encoderRate / twoThreads))
+        let total = profile.total
+        print(String(format: "thread time (2 threads, batch 32): gemm %.0f%%, attention %.0f%%, elementwise (bias, GELU, LayerNorm) %.0f%%, embeddings %.0f%%, pooling %.0f%%; encoder busy %.0f%% of 2 x wall",
+                     100 * profile.gemm / total, 100 * profile.attention / total, 100 * profile.elementwise / total,
+                     100 * profile.embeddings / total, 100 * profile.pooling / total,
+                     100 * total / (2 * profiledSeconds)))
+
+        // One parity check next to the figures.
+        let parityPath = options["parity"] ?? "../shared/fixtures/minilm/parity.jsonl"
+        if let parity = try? String(contentsOfFile: parityPath, encoding: .utf8) {
+            var parityTexts: [String] = []
+            var expected: [[Double]] = []
+            for line in parity.split(separator: "\n") {
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                    let text = object["text"] as? String, let vector = object["embedding"] as? [Double]
+                else { continue }
+                parityTexts.append(text)
+                expected.append(vector)
+            }
+            let embedder = MiniLMEmbedder(model: model, threads: 2)
+            let vectors = try await embedder.embed(parityTexts)
+            var worst = 0.0, minCosine = 1.0
+            for (got, want) in zip(vectors, expected) {
+                var dot = 0.0, ng = 0.0, nw = 0.0
+                for (g, w) in zip(got, want) {
+                    let g = Double(g), w = Double(Float(w))
+                    worst = max(worst, abs(g - w))
+                    dot += g * w
+                    ng += g * g
+                    nw += w * w
+                }
+                minCosine = min(minCosine, dot / (ng * nw).squareRoot())
+            }
+            let pass = worst <= 1e-4 && minCosine >= 0.99999
+            print(String(format: "parity (%d fixture texts): max abs diff %.2e, min cosine %.9f -> %@",
+                         parityTexts.count, worst, minCosine, pass ? "PASS" : "FAIL"))
+        } else {
+            print("parity: \(parityPath) not found, skipped")
+        }
+
+        // Ratios against the anchors measured in the same run.
+        if let anchorPath = options["anchor-json"], let data = FileManager.default.contents(atPath: anchorPath),
+            let anchor = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        {
+            let st = (anchor["sentence_transformers"] as? NSNumber)?.doubleValue ?? .nan
+            let ort = (anchor["onnxruntime"] as? NSNumber)?.doubleValue ?? .nan
+            let stQuery = ((anchor["sentence_transformers_query_ms"] as? [String: Any])?["p50"] as? NSNumber)?.doubleValue ?? .nan
+            let ortQuery = ((anchor["onnxruntime_query_ms"] as? [String: Any])?["p50"] as? NSNumber)?.doubleValue ?? .nan
+            let ours = results["2x32"]!, oursBest = max(results["2x32"]!, results["2x128"]!)
+            print(String(format: "anchors (2 threads, batch 32): sentence-transformers %.1f/s, ONNX Runtime %.1f/s; query p50 %.2f ms / %.2f ms", st, ort, stQuery, ortQuery))
+            print(String(format: "ratio vs sentence-transformers: %.2fx at batch 32 (%.2fx best batch)  [target >= 2]", ours / st, oursBest / st))
+            print(String(format: "ratio vs ONNX Runtime:          %.2fx at batch 32 (%.2fx best batch)  [target >= 1.0]", ours / ort, oursBest / ort))
+            print(String(format: "short query p50: %.2f ms (sentence-transformers %.2f ms, ONNX Runtime %.2f ms)  [target <= 1.5 ms]", latency[2]!.0, stQuery, ortQuery))
+        }
+    }
+
+    static func cpuModel() -> String {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+            let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+            let value = line.split(separator: ":", maxSplits: 1).last
+        else { return "unknown" }
+        return value.trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,449 @@
+#include "MiniLMKernels.h"
+
+#include <math.h>
+#include <stddef.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+__attribute__((target("avx2,fma"))) static inline float hsum(__m256 v) {
+    __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
+    lo = _mm_add_ps(lo, hi);
+    __m128 shuf = _mm_movehdup_ps(lo);
+    __m128 sums = _mm_add_ps(lo, shuf);
+    shuf = _mm_movehl_ps(shuf, sums);
+    sums = _mm_add_ss(sums, shuf);
+    return _mm_cvtss_f32(sums);
+}
+
+/* 4 rows x 3 outputs: 12 accumulators, 3 weight vectors, 1 input vector = 16 registers. */
+__attribute__((target("avx2,fma"))) static void block_4x3(const float *x, int inputs, const float *w, float *c,
+                                                          int ldc) {
+    __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
+    __m256 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
+    const float *w0 = w, *w1 = w + inputs, *w2 = w + 2 * inputs;
+    const float *x0 = x, *x1 = x + inputs, *x2 = x + 2 * inputs, *x3 = x + 3 * inputs;
+    int k = 0;
+    for (; k + 8 <= inputs; k += 8) {
+        __m256 v0 = _mm256_loadu_ps(w0 + k), v1 = _mm256_loadu_ps(w1 + k), v2 = _mm256_loadu_ps(w2 + k);
+        __m256 u = _mm256_loadu_ps(x0 + k);
+        a00 = _mm256_fmadd_ps(u, v0, a00); a01 = _mm256_fmadd_ps(u, v1, a01); a02 = _mm256_fmadd_ps(u, v2, a02);
+        u = _mm256_loadu_ps(x1 + k);
+        a10 = _mm256_fmadd_ps(u, v0, a10); a11 = _mm256_fmadd_ps(u, v1, a11); a12 = _mm256_fmadd_ps(u, v2, a12);
+        u = _mm256_loadu_ps(x2 + k);
+        a20 = _mm256_fmadd_ps(u, v0, a20); a21 = _mm256_fmadd_ps(u, v1, a21); a22 = _mm256_fmadd_ps(u, v2, a22);
+        u = _mm256_loadu_ps(x3 + k);
+        a30 = _mm256_fmadd_ps(u, v0, a30); a31 = _mm256_fmadd_ps(u, v1, a31); a32 = _mm256_fmadd_ps(u, v2, a32);
+    }
+    float r[4][3] = {{hsum(a00), hsum(a01), hsum(a02)}, {hsum(a10), hsum(a11), hsum(a12)},
+                     {hsum(a20), hsum(a21), hsum(a22)}, {hsum(a30), hsum(a31), hsum(a32)}};
+    for (; k < inputs; k++) {
+        for (int m = 0; m < 4; m++) {
+            r[m][0] += x[m * inputs + k] * w0[k];
+            r[m][1] += x[m * inputs + k] * w1[k];
+            r[m][2] += x[m * inputs + k] * w2[k];
+        }
+    }
+    for (int m = 0; m < 4; m++) {
+        c[m * ldc + 0] = r[m][0];
+        c[m * ldc + 1] = r[m][1];
+        c[m * ldc + 2] = r[m][2];
+    }
+}
+
+/* One row x one output. */
+__attribute__((target("avx2,fma"))) static float dot_avx2(const float *x, const float *w, int inputs) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+    int k = 0;
+    for (; k + 16 <= inputs; k += 16) {
+        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + k), _mm256_loadu_ps(w + k), a0);
+        a1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + k + 8), _mm256_loadu_ps(w + k + 8), a1);
+    }
+    for (; k + 8 <= inputs; k += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + k), _mm256_loadu_ps(w + k), a0);
+    float s = hsum(_mm256_add_ps(a0, a1));
+    for (; k < inputs; k++) s += x[k] * w[k];
+    return s;
+}
+
+__attribute__((target("avx2,fma"))) static void gemm_avx2(const float *x, int rows, int inputs, const float *w,
+                                                          int first, int end, float *c, int ldc) {
+    int n = first;
+    for (; n + 3 <= end; n += 3) {
+        int m = 0;
+        for (; m + 4 <= rows; m += 4) block_4x3(x + m * inputs, inputs, w + n * inputs, c + m * ldc + n, ldc);
+        for (; m < rows; m++)
+            for (int j = 0; j < 3; j++) c[m * ldc + n + j] = dot_avx2(x + m * inputs, w + (n + j) * inputs, inputs);
+    }
+    for (; n < end; n++)
+        for (int m = 0; m < rows; m++) c[m * ldc + n] = dot_avx2(x + m * inputs, w + n * inputs, inputs);
+}
+
+/* Packed: panel p holds outputs 3p..3p+2; for each run of 8 inputs, 8 floats of each of the 3 rows. */
+__attribute__((target("avx2,fma"))) static void packed_4x3(const float *x, int inputs, const float *panel,
+                                                           float *c, int ldc) {
+    __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
+    __m256 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
+    const float *x0 = x, *x1 = x + inputs, *x2 = x + 2 * inputs, *x3 = x + 3 * inputs;
+    for (int k = 0; k < inputs; k += 8, panel += 24) {
+        _mm_prefetch((const char *)(panel + 2048), _MM_HINT_T0);
+        _mm_prefetch((const char *)(panel + 2048 + 16), _MM_HINT_T0);
+        __m256 v0 = _mm256_loadu_ps(panel), v1 = _mm256_loadu_ps(panel + 8), v2 = _mm256_loadu_ps(panel + 16);
+        __m256 u = _mm256_loadu_ps(x0 + k);
+        a00 = _mm256_fmadd_ps(u, v0, a00); a01 = _mm256_fmadd_ps(u, v1, a01); a02 = _mm256_fmadd_ps(u, v2, a02);
+        u = _mm256_loadu_ps(x1 + k);
+        a10 = _mm256_fmadd_ps(u, v0, a10); a11 = _mm256_fmadd_ps(u, v1, a11); a12 = _mm256_fmadd_ps(u, v2, a12);
+        u = _mm256_loadu_ps(x2 + k);
+        a20 = _mm256_fmadd_ps(u, v0, a20); a21 = _mm256_fmadd_ps(u, v1, a21); a22 = _mm256_fmadd_ps(u, v2, a22);
+        u = _mm256_loadu_ps(x3 + k);
+        a30 = _mm256_fmadd_ps(u, v0, a30); a31 = _mm256_fmadd_ps(u, v1, a31); a32 = _mm256_fmadd_ps(u, v2, a32);
+    }
+    c[0] = hsum(a00); c[1] = hsum(a01); c[2] = hsum(a02);
+    c[ldc] = hsum(a10); c[ldc + 1] = hsum(a11); c[ldc + 2] = hsum(a12);
+    c[2 * ldc] = hsum(a20); c[2 * ldc + 1] = hsum(a21); c[2 * ldc + 2] = hsum(a22);
+    c[3 * ldc] = hsum(a30); c[3 * ldc + 1] = hsum(a31); c[3 * ldc + 2] = hsum(a32);
+}
+
+__attribute__((target("avx2,fma"))) static void packed_1x3(const float *x, int inputs, const float *panel,
+                                                           float *c) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0;
+    for (int k = 0; k < inputs; k += 8, panel += 24) {
+        __m256 u = _mm256_loadu_ps(x + k);
+        a0 = _mm256_fmadd_ps(u, _mm256_loadu_ps(panel), a0);
+        a1 = _mm256_fmadd_ps(u, _mm256_loadu_ps(panel + 8), a1);
+        a2 = _mm256_fmadd_ps(u, _mm256_loadu_ps(panel + 16), a2);
+    }
+    c[0] = hsum(a0); c[1] = hsum(a1); c[2] = hsum(a2);
+}
+
+__attribute__((target("avx2,fma"))) static void packed_avx2(const float *x, int rows, int inputs,
+                                                            const float *packed, int first, int end, float *c,
+                                                            int ldc) {
+    for (int p = first; p < end; p++) {
+        const float *panel = packed + (long)p * 3 * inputs;
+        int m = 0;
+        for (; m + 4 <= rows; m += 4) packed_4x3(x + (long)m * inputs, inputs, panel, c + (long)m * ldc + 3 * p, ldc);
+        for (; m < rows; m++) packed_1x3(x + (long)m * inputs, inputs, panel, c + (long)m * ldc + 3 * p);
+    }
+}
+
+/* ---- elementwise and attention, AVX2+FMA ---- */
+
+__attribute__((target("avx2,fma"))) static inline __m256 exp256(__m256 input) {
+    __m256 x0 = _mm256_min_ps(_mm256_max_ps(input, _mm256_set1_ps(-87.3f)), _mm256_set1_ps(88.7f));
+    __m256 magic = _mm256_set1_ps(12582912.0f);
+    __m256 shifted = _mm256_fmadd_ps(x0, _mm256_set1_ps(1.4426950408889634f), magic);
+    __m256 n = _mm256_sub_ps(shifted, magic);
+    __m256 x = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x0);
+    x = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), x);
+    __m256 z = _mm256_mul_ps(x, x);
+    __m256 y = _mm256_set1_ps(1.9875691500e-4f);
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.3981999507e-3f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(8.3334519073e-3f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(4.1665795894e-2f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(1.6666665459e-1f));
+    y = _mm256_fmadd_ps(y, x, _mm256_set1_ps(5.0000001201e-1f));
+    y = _mm256_add_ps(_mm256_fmadd_ps(y, z, x), _mm256_set1_ps(1.0f));
+    __m256i bits = _mm256_sub_epi32(_mm256_castps_si256(shifted), _mm256_castps_si256(magic));
+    __m256 scale = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(bits, _mm256_set1_epi32(127)), 23));
+    return _mm256_mul_ps(y, scale);
+}
+
+__attribute__((target("avx2,fma"))) static inline __m256 erf256(__m256 input) {
+    __m256 x = _mm256_min_ps(_mm256_max_ps(input, _mm256_set1_ps(-4.0f)), _mm256_set1_ps(4.0f));
+    __m256 x2 = _mm256_mul_ps(x, x);
+    __m256 p = _mm256_fmadd_ps(x2, _mm256_set1_ps(-2.72614225801306e-10f), _mm256_set1_ps(2.77068142495902e-08f));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-2.10102402082508e-06f));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-5.69250639462346e-05f));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-7.34990630326855e-04f));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-2.95459980854025e-03f));
+    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-1.60960333262415e-02f));
+    p = _mm256_mul_ps(x, p);
+    __m256 q = _mm256_fmadd_ps(x2, _mm256_set1_ps(-1.45660718464996e-05f), _mm256_set1_ps(-2.13374055278905e-04f));
+    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-1.68282697438203e-03f));
+    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-7.37332916720468e-03f));
+    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-1.42647390514189e-02f));
+    return _mm256_div_ps(p, q);
+}
+
+__attribute__((target("avx2,fma"))) static void bias_gelu_avx2(float *data, int rows, int columns, const float *bias) {
+    const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f), r2 = _mm256_set1_ps(0.70710678118654752f);
+    for (int r = 0; r < rows; r++) {
+        float *row = data + (long)r * columns;
+        int c = 0;
+        for (; c + 8 <= columns; c += 8) {
+            __m256 x = _mm256_add_ps(_mm256_loadu_ps(row + c), _mm256_loadu_ps(bias + c));
+            __m256 g = _mm256_mul_ps(_mm256_mul_ps(half, x), _mm256_add_ps(one, erf256(_mm256_mul_ps(x, r2))));
+            _mm256_storeu_ps(row + c, g);
+        }
+        for (; c < columns; c++) {
+            float x = row[c] + bias[c];
+            row[c] = 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
+        }
+    }
+}
+
+__attribute__((target("avx2,fma"))) static void add_bias_avx2(float *data, int rows, int columns, const float *bias) {
+    for (int r = 0; r < rows; r++) {
+        float *row = data + (long)r * columns;
+        int c = 0;
+        for (; c + 8 <= columns; c += 8)
+            _mm256_storeu_ps(row + c, _mm256_add_ps(_mm256_loadu_ps(row + c), _mm256_loadu_ps(bias + c)));
+        for (; c < columns; c++) row[c] += bias[c];
+    }
+}
+
+__attribute__((target("avx2,fma"))) static void add_layer_norm_avx2(float *residual, const float *projected,
+                                                                    const float *bias, int rows, int columns,
+                                                                    const float *gamma, const float *beta,
+                                                                    float epsilon) {
+    for (int r = 0; r < rows; r++) {
+        float *row = residual + (long)r * columns;
+        int c;
+        if (projected && bias) {
+            const float *source = projected + (long)r * columns;
+            for (c = 0; c + 8 <= columns; c += 8) {
+                __m256 v = _mm256_add_ps(_mm256_add_ps(_mm256_loadu_ps(row + c), _mm256_loadu_ps(source + c)),
+                                         _mm256_loadu_ps(bias + c));
+                _mm256_storeu_ps(row + c, v);
+            }
+            for (; c < columns; c++) row[c] = row[c] + source[c] + bias[c];
+        }
+        __m256 sum = _mm256_setzero_ps();
+        for (c = 0; c + 8 <= columns; c += 8) sum = _mm256_add_ps(sum, _mm256_loadu_ps(row + c));
+        float total = hsum(sum);
+        for (; c < columns; c++) total += row[c];
+        float mean = total / (float)columns;
+        __m256 meanv = _mm256_set1_ps(mean), squares = _mm256_setzero_ps();
+        for (c = 0; c + 8 <= columns; c += 8) {
+            __m256 d = _mm256_sub_ps(_mm256_loadu_ps(row + c), meanv);
+            squares = _mm256_fmadd_ps(d, d, squares);
+        }
+        float variance = hsum(squares);
+        for (; c < columns; c++) variance += (row[c] - mean) * (row[c] - mean);
+        variance /= (float)columns;
+        float inv = 1.0f / sqrtf(variance + epsilon);
+        __m256 invv = _mm256_set1_ps(inv);
+        for (c = 0; c + 8 <= columns; c += 8) {
+            __m256 n = _mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(row + c), meanv), invv);
+            _mm256_storeu_ps(row + c, _mm256_fmadd_ps(n, _mm256_loadu_ps(gamma + c), _mm256_loadu_ps(beta + c)));
+        }
+        for (; c < columns; c++) row[c] = (row[c] - mean) * inv * gamma[c] + beta[c];
+    }
+}
+
+__attribute__((target("avx2,fma"))) static void attention_avx2(const float *q, const float *k, const float *v,
+                                                               float *out, int length, int stride, int out_stride,
+                                                               int dh, float scale, float *keys_t, float *scores) {
+    int padded = (length + 7) & ~7;
+    for (int j = 0; j < length; j++)
+        for (int d = 0; d < dh; d++) keys_t[d * padded + j] = k[(long)j * stride + d];
+    for (int j = length; j < padded; j++)
+        for (int d = 0; d < dh; d++) keys_t[d * padded + j] = 0;
+    __m256 scalev = _mm256_set1_ps(scale);
+    for (int i = 0; i < length; i++) {
+        const float *query = q + (long)i * stride;
+        float *row = scores + (long)i * padded;
+        __m256 maxv = _mm256_set1_ps(-INFINITY);
+        for (int jb = 0; jb < padded; jb += 8) {
+            __m256 acc = _mm256_setzero_ps();
+            for (int d = 0; d < dh; d++)
+                acc = _mm256_fmadd_ps(_mm256_set1_ps(query[d]), _mm256_loadu_ps(keys_t + d * padded + jb), acc);
+            acc = _mm256_mul_ps(acc, scalev);
+            _mm256_storeu_ps(row + jb, acc);
+        }
+        float maximum = -INFINITY;
+        for (int j = 0; j < length; j++) maximum = row[j] > maximum ? row[j] : maximum;
+        (void)maxv;
+        __m256 m = _mm256_set1_ps(maximum), sumv = _mm256_setzero_ps();
+        int j = 0;
+        for (; j + 8 <= length; j += 8) {
+            __m256 e = exp256(_mm256_sub_ps(_mm256_loadu_ps(row + j), m));
+            _mm256_storeu_ps(row + j, e);
+            sumv = _mm256_add_ps(sumv, e);
+        }
+        float total = hsum(sumv);
+        if (j < length) {
+            /* The tail through the same lanes: padding lanes hold finite scores and are ignored. */
+            __m256 e = exp256(_mm256_sub_ps(_mm256_loadu_ps(row + j), m));
+            float lanes[8];
+            _mm256_storeu_ps(lanes, e);
+            for (int l = 0; j + l < length; l++) {
+                row[j + l] = lanes[l];
+                total += lanes[l];
+            }
+        }
+        float inv = 1.0f / total;
+        float *target = out + (long)i * out_stride;
+        for (int db = 0; db < dh; db += 8) {
+            __m256 acc = _mm256_setzero_ps();
+            for (int jj = 0; jj < length; jj++)
+                acc = _mm256_fmadd_ps(_mm256_set1_ps(row[jj]), _mm256_loadu_ps(v + (long)jj * stride + db), acc);
+            _mm256_storeu_ps(target + db, _mm256_mul_ps(acc, _mm256_set1_ps(inv)));
+        }
+    }
+}
+
+static int has_avx2_fma(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }
+    return cached;
+}
+#endif
+
+static void gemm_portable(const float *x, int rows, int inputs, const float *w, int first, int end, float *c,
+                          int ldc) {
+    for (int n = first; n < end; n++) {
+        const float *wr = w + n * inputs;
+        for (int m = 0; m < rows; m++) {
+            const float *xr = x + m * inputs;
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int k = 0;
+            for (; k + 4 <= inputs; k += 4) {
+                s0 += xr[k] * wr[k];
+                s1 += xr[k + 1] * wr[k + 1];
+                s2 += xr[k + 2] * wr[k + 2];
+                s3 += xr[k + 3] * wr[k + 3];
+            }
+            for (; k < inputs; k++) s0 += xr[k] * wr[k];
+            c[m * ldc + n] = (s0 + s1) + (s2 + s3);
+        }
+    }
+}
+
+void minilm_small_gemm(const float *x, int rows, int inputs, const float *w, int first_output, int end_output,
+                       float *c, int ldc) {
+#if defined(__x86_64__)
+    if (has_avx2_fma()) {
+        gemm_avx2(x, rows, inputs, w, first_output, end_output, c, ldc);
+        return;
+    }
+#endif
+    gemm_portable(x, rows, inputs, w, first_output, end_output, c, ldc);
+}
+
+int minilm_can_pack(int outputs, int inputs) { return outputs % 3 == 0 && inputs % 8 == 0; }
+
+void minilm_pack(const float *w, int outputs, int inputs, float *packed) {
+    for (int p = 0; p < outputs / 3; p++)
+        for (int k = 0; k < inputs; k += 8)
+            for (int j = 0; j < 3; j++)
+                for (int l = 0; l < 8; l++)
+                    packed[(long)p * 3 * inputs + (long)k * 3 + j * 8 + l] = w[(long)(3 * p + j) * inputs + k + l];
+}
+
+static void packed_portable(const float *x, int rows, int inputs, const float *packed, int first, int end,
+                            float *c, int ldc) {
+    for (int p = first; p < end; p++) {
+        const float *panel = packed + (long)p * 3 * inputs;
+        for (int m = 0; m < rows; m++) {
+            const float *xr = x + (long)m * inputs;
+            for (int j = 0; j < 3; j++) {
+                float s = 0;
+                for (int k = 0; k < inputs; k += 8)
+                    for (int l = 0; l < 8; l++) s += xr[k + l] * panel[(long)k * 3 + j * 8 + l];
+                c[(long)m * ldc + 3 * p + j] = s;
+            }
+        }
+    }
+}
+
+void minilm_packed_gemm(const float *x, int rows, int inputs, const float *packed, int first_panel, int end_panel,
+                        float *c, int ldc) {
+#if defined(__x86_64__)
+    if (has_avx2_fma()) {
+        packed_avx2(x, rows, inputs, packed, first_panel, end_panel, c, ldc);
+        return;
+    }
+#endif
+    packed_portable(x, rows, inputs, packed, first_panel, end_panel, c, ldc);
+}
+
+/* ---- elementwise and attention, portable ---- */
+
+void minilm_bias_gelu(float *data, int rows, int columns, const float *bias) {
+#if defined(__x86_64__)
+    if (has_avx2_fma()) {
+        bias_gelu_avx2(data, rows, columns, bias);
+        return;
+    }
+#endif
+    for (long i = 0; i < (long)rows * columns; i++) {
+        float x = data[i] + bias[i % columns];
+        data[i] = 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
+    }
+}
+
+void minilm_add_bias(float *data, int rows, int columns, const float *bias) {
+#if defined(__x86_64__)
+    if (has_avx2_fma()) {
+        add_bias_avx2(data, rows, columns, bias);
+        return;
+    }
+#endif
+    for (long i = 0; i < (long)rows * columns; i++) data[i] += bias[i % columns];
+}
+
+void minilm_add_layer_norm(float *residual, const float *projected, const float *bias, int rows, int columns,
+                           const float *gamma, const float *beta, float epsilon) {
+#if defined(__x86_64__)
+    if (has_avx2_fma()) {
+        add_layer_norm_avx2(residual, projected, bias, rows, columns, gamma, beta, epsilon);
+        return;
+    }
+#endif
+    for (int r = 0; r < rows; r++) {
+        float *row = residual + (long)r * columns;
+        if (projected && bias)
+            for (int c = 0; c < columns; c++) row[c] += projected[(long)r * columns + c] + bias[c];
+        float mean = 0, variance = 0;
+        for (int c = 0; c < columns; c++) mean += row[c];
+        mean /= (float)columns;
+        for (int c = 0; c < columns; c++) variance += (row[c] - mean) * (row[c] - mean);
+        variance /= (float)columns;
+        float inv = 1.0f / sqrtf(variance + epsilon);
+        for (int c = 0; c < columns; c++) row[c] = (row[c] - mean) * inv * gamma[c] + beta[c];
+    }
+}
+
+int minilm_attention_head(const float *q, const float *k, const float *v, float *out, int length, int stride,
+                          int out_stride, int head_size, float scale, float *keys_t, float *scores) {
+    if (head_size % 8 != 0) return 0;
+#if defined(__x86_64__)
+    if (has_avx2_fma()) {
+        attention_avx2(q, k, v, out, length, stride, out_stride, head_size, scale, keys_t, scores);
+        return 1;
+    }
+#endif
+    (void)keys_t;
+    for (int i = 0; i < length; i++) {
+        float *row = scores + (long)i * length;
+        float maximum = -INFINITY, total = 0;
+        for (int j = 0; j < length; j++) {
+            float s = 0;
+            for (int d = 0; d < head_size; d++) s += q[(long)i * stride + d] * k[(long)j * stride + d];
+            row[j] = s * scale;
+            if (row[j] > maximum) maximum = row[j];
+        }
+        for (int j = 0; j < length; j++) {
+            row[j] = expf(row[j] - maximum);
+            total += row[j];
+        }
+        for (int d = 0; d < head_size; d++) {
+            float acc = 0;
+            for (int j = 0; j < length; j++) acc += row[j] * v[(long)j * stride + d];
+            out[(long)i * out_stride + d] = acc / total;
+        }
+    }
+    return 1;
+}
+
+int minilm_small_gemm_is_vectorised(void) {
+#if defined(__x86_64__)
+    return has_avx2_fma();
+#else
+    return 0;
+#endif
+}

@@ -1,0 +1,52 @@
+#ifndef REFARCH_MINILM_KERNELS_H
+#define REFARCH_MINILM_KERNELS_H
+
+/* Matrix product for a handful of rows (a search query), without packing the weights.
+ *
+ * c[m * ldc + n] = sum_k x[m * inputs + k] * w[n * inputs + k]
+ * for m in [0, rows) and n in [first_output, end_output).
+ *
+ * Why: OpenBLAS packs the whole weight matrix on every call; for 8 rows that copy costs more
+ * than the arithmetic. This kernel streams each weight row once. AVX2+FMA when the CPU has
+ * them (checked at run time), portable C otherwise. Safe to call from several threads on
+ * disjoint output ranges. */
+void minilm_small_gemm(const float *x, int rows, int inputs, const float *w, int first_output,
+                       int end_output, float *c, int ldc);
+
+/* The same product with the weights pre-packed by minilm_pack: panels of 3 output rows,
+ * interleaved in runs of 8 inputs, so the kernel reads one contiguous stream (what the
+ * hardware prefetcher serves best when the weights come from memory, as they do for a
+ * query). Requires outputs % 3 == 0 and inputs % 8 == 0 (minilm_can_pack). Panels
+ * [first_panel, end_panel) give outputs [3 * first_panel, 3 * end_panel). */
+int minilm_can_pack(int outputs, int inputs);
+void minilm_pack(const float *w, int outputs, int inputs, float *packed);
+void minilm_packed_gemm(const float *x, int rows, int inputs, const float *packed, int first_panel,
+                        int end_panel, float *c, int ldc);
+
+/* The encoder's elementwise passes and short-sequence attention, AVX2+FMA when available
+ * (8 lanes with fused multiply-add; Swift code here is built for baseline x86-64, SSE only),
+ * portable C with libm otherwise. exp and erf are the same polynomial/rational forms as
+ * VectorKernels.swift, accurate to a few float ulps. */
+
+/* data[r][c] = gelu(data[r][c] + bias[c]), GELU in its exact erf form. */
+void minilm_bias_gelu(float *data, int rows, int columns, const float *bias);
+
+/* data[r][c] += bias[c]. */
+void minilm_add_bias(float *data, int rows, int columns, const float *bias);
+
+/* residual = LayerNorm(projected + bias + residual) per row; projected and bias may be NULL
+ * (then residual is normalised in place). */
+void minilm_add_layer_norm(float *residual, const float *projected, const float *bias, int rows, int columns,
+                           const float *gamma, const float *beta, float epsilon);
+
+/* One attention head of one sequence: out = softmax(q kᵀ · scale) v. q, k, v rows are
+ * `stride` floats apart, out rows `out_stride`. head_size must be a multiple of 8.
+ * keys_t needs head_size * padded floats and scores length * padded, padded = length
+ * rounded up to 8. Returns 0 (and does nothing) when head_size is not a multiple of 8. */
+int minilm_attention_head(const float *q, const float *k, const float *v, float *out, int length, int stride,
+                          int out_stride, int head_size, float scale, float *keys_t, float *scores);
+
+/* 1 when the AVX2+FMA path is in use (for the benchmark's report). */
+int minilm_small_gemm_is_vectorised(void);
+
+#endif
