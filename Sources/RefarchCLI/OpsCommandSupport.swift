@@ -73,10 +73,13 @@ func printError(summary: String, remedy: String) {
 /// Builds the AWS configuration from the environment and the shared files, with the
 /// region, profile and endpoint of refarch.toml (or flags) standing in for the variables.
 func makeAWSConfiguration(_ options: OpsOptions) throws -> AWSConfiguration {
+    try makeAWSConfiguration(settings: options.settings())
+}
+
+func makeAWSConfiguration(settings: Settings) throws -> AWSConfiguration {
     var logger = Logger(label: "refarch.aws")
     logger.logLevel = .error
     var environment = ProcessInfo.processInfo.environment
-    let settings = try options.settings()
     for (key, variable) in [("aws.region", "AWS_REGION"), ("aws.profile", "AWS_PROFILE"), ("aws.endpoint_url", "AWS_ENDPOINT_URL")] {
         if let value = settings.string(key) { environment[variable] = value }
     }

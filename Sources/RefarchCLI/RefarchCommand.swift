@@ -7,7 +7,8 @@ public struct RefarchCommand: AsyncParsableCommand {
         abstract: "Operator console and workers for semantic search over a Postgres product catalog.",
         version: "0.1.0",
         subcommands: [ProductsCommand.self, DBCommand.self, ReindexCommand.self, QueueCommand.self, ServicesCommand.self, IndexCommand.self,
-                      EmbedCommand.self, ConfigCommand.self]
+                      EmbedCommand.self, SearchCommand.self, VerifyCommand.self, WorkerCommand.self, RunLocalCommand.self,
+                      ConfigCommand.self]
     )
 
     public init() {}

@@ -1,0 +1,62 @@
+import AWS
+import Catalog
+import Configuration
+import Embeddings
+import Foundation
+import Logging
+import Postgres
+import PostgresCatalog
+import Queues
+
+/// The job queue the configuration selects: SQS when `sqs.queue_url` is set, else the
+/// embedded Postgres queue. `close` releases its connections.
+struct OpenedJobQueue: Sendable {
+    let queue: any JobQueue
+    let location: String
+    let close: @Sendable () async -> Void
+}
+
+func makeJobQueue(context: CommandContext) async throws -> OpenedJobQueue {
+    if let url = context.settings.string("sqs.queue_url") {
+        let sqs = SQSClient(configuration: try makeAWSConfiguration(settings: context.settings))
+        let queue = try await SQSJobQueue.open(sqs: sqs, queueURL: url, deadLetterURL: context.settings.string("sqs.dlq_url"))
+        return OpenedJobQueue(queue: queue, location: "SQS \(queue.name)", close: {})
+    }
+    let pool = context.makePool(maxConnections: 4)
+    try await pool.withConnection { try await SchemaMigrator.requireCurrent($0) }
+    let queue = PostgresJobQueue(pool: pool, logger: Logger(label: "refarch.queue.postgres"))
+    return OpenedJobQueue(queue: queue, location: "Postgres queue \(queue.name)", close: { queue.close(); await pool.close() })
+}
+
+/// The native MiniLM embedder from `model.dir` (flag `--model-dir`, `REFARCH_MODEL_DIR`).
+func makeEmbedder(context: CommandContext) throws -> MiniLMEmbedder {
+    let folder = context.settings.string("model.dir") ?? MiniLMModel.defaultRelativeFolder
+    return try MiniLMEmbedder(modelFolder: URL(fileURLWithPath: folder))
+}
+
+/// Runs `body` until it returns or SIGTERM/SIGINT arrives; a signal cancels it, so loops
+/// finish the batch in hand and return. A second signal exits at once.
+func runUntilSignalled(_ body: @escaping @Sendable () async -> Void) async {
+    signal(SIGTERM, SIG_IGN)
+    signal(SIGINT, SIG_IGN)
+    let task = Task { await body() }
+    let received = SignalCount()
+    let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler {
+            if received.increment() > 1 { exit(130) }
+            task.cancel()
+        }
+        source.resume()
+        return source
+    }
+    await task.value
+    sources.forEach { $0.cancel() }
+}
+
+final class SignalCount: @unchecked Sendable {
+    // @unchecked Sendable: the count is only touched under its lock.
+    private let lock = NSLock()
+    private var count = 0
+    func increment() -> Int { lock.withLock { count += 1; return count } }
+}
