@@ -56,3 +56,59 @@ public enum CLIRunner {
                       stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
     }
 }
+
+/// A `refarch-tui` process running in the background (a worker), for tests that signal or kill it.
+public final class RunningCLI: @unchecked Sendable {
+    // @unchecked Sendable: `process` is only started once; Process itself is thread-safe for
+    // the calls used here (signals, pid, waiting through its termination handler).
+    let process: Process
+    private let exited = AsyncStream<Int32>.makeStream()
+    public let logURL: URL
+
+    /// Starts the binary with `arguments`; its stdout and stderr go to a temporary log file.
+    public init(_ arguments: [String], environment: [String: String]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: CLIRunner.binaryPath)
+        process.arguments = arguments
+        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C.UTF-8"]
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        process.currentDirectoryURL = FileManager.default.temporaryDirectory
+        logURL = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logURL)
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        let continuation = exited.continuation
+        process.terminationHandler = { continuation.yield($0.terminationStatus); continuation.finish() }
+        try process.run()
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Sends a signal (SIGTERM, SIGINT, SIGKILL).
+    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for the exit status, or nil after `timeout`.
+    public func waitForExit(timeout: Duration) async -> Int32? {
+        await withTaskGroup(of: Int32?.self) { group in
+            group.addTask { [exited] in
+                for await status in exited.stream { return status }
+                return nil
+            }
+            group.addTask { try? await Task.sleep(for: timeout); return nil }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// What the process wrote so far.
+    public var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(at: logURL)
+    }
+}

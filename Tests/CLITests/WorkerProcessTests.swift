@@ -1,0 +1,101 @@
+import Catalog
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The workers as processes: signals, crashes, failover, against the embedded default.
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"))
+struct WorkerProcessTests {
+    func environment(_ cli: CLISession) -> [String: String] {
+        var env = ["DATABASE_URL": cli.url]
+        if let model = TestEnvironment.modelDirectory { env["REFARCH_MODEL_DIR"] = model }
+        else { env["REFARCH_MODEL_DIR"] = Fixtures.repositoryRoot.appendingPathComponent(".refarch/models/all-MiniLM-L6-v2").path }
+        return env
+    }
+
+    /// Polls `refarch-tui verify --json` until it reports no differences (or the time is up).
+    func waitUntilVerified(_ cli: CLISession, timeout: Duration) async throws -> String {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var last = ""
+        while clock.now < deadline {
+            let result = try await cli.run(["verify", "--json"])
+            last = result.stdout + result.stderr
+            if result.status == 0, last.contains("\"missing\" : 0"), last.contains("\"stale\" : 0"), last.contains("\"extra\" : 0") {
+                return last
+            }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        return last
+    }
+
+    @Test func sigtermStopsCleanlyAndNothingIsLostAcrossCrashes() async throws {
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            #expect(try await cli.run(["db", "seed", "--count", "400"]).status == 0)
+            let env = environment(cli)
+            // First run: SIGTERM while it works; it must exit 0 within 10 s.
+            let first = try RunningCLI(["run-local"], environment: env)
+            try await Task.sleep(for: .milliseconds(1500))
+            first.signal(SIGTERM)
+            let status = await first.waitForExit(timeout: .seconds(10))
+            #expect(status == 0, "log: \(first.log.suffix(2000))")
+            // Second run: killed outright in the middle.
+            let second = try RunningCLI(["run-local"], environment: env)
+            try await Task.sleep(for: .milliseconds(800))
+            second.signal(SIGKILL)
+            _ = await second.waitForExit(timeout: .seconds(5))
+            // Third run finishes the job: the index must equal the catalog.
+            let third = try RunningCLI(["run-local"], environment: env)
+            let report = try await waitUntilVerified(cli, timeout: .seconds(90))
+            #expect(report.contains("\"missing\" : 0") && report.contains("\"stale\" : 0"), "verify: \(report)")
+            third.signal(SIGTERM)
+            #expect(await third.waitForExit(timeout: .seconds(10)) == 0)
+        }
+    }
+
+    @Test func aStandbyPelicanTakesOverWhenTheLeaderDies() async throws {
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            let env = environment(cli)
+            let a = try RunningCLI(["worker", "pelican", "--heartbeat-seconds", "1"], environment: env)
+            let b = try RunningCLI(["worker", "pelican", "--heartbeat-seconds", "1"], environment: env)
+            let pool = PostgresPool(configuration: PostgresConfiguration(url: cli.url), maxConnections: 1)
+            func leaders() async throws -> [Int32] {
+                try await pool.query("SELECT pid FROM refarch_workers WHERE kind = 'pelican' AND is_leader AND last_seen > now() - interval '2 seconds'")
+                    .map { try $0.decode(Int32.self, at: 0) }
+            }
+            var current: [Int32] = []
+            for _ in 0..<50 where current.count != 1 {
+                try await Task.sleep(for: .milliseconds(200))
+                current = try await leaders()
+            }
+            #expect(current.count == 1)
+            let leader = current.first == a.pid ? a : b
+            let standby = leader === a ? b : a
+            leader.signal(SIGKILL)
+            var takeover: [Int32] = []
+            for _ in 0..<50 where takeover != [standby.pid] {
+                try await Task.sleep(for: .milliseconds(200))
+                takeover = try await leaders()
+            }
+            #expect(takeover == [standby.pid])
+            // The new leader does the work.
+            #expect(try await cli.run(["products", "add", "--name", "After failover", "--sku", "AF-1", "--price", "1"]).status == 0)
+            var left = -1
+            for _ in 0..<50 where left != 0 {
+                try await Task.sleep(for: .milliseconds(100))
+                left = try await pool.query("SELECT count(*) FROM refarch_outbox")[0].decode(Int.self, at: 0)
+            }
+            #expect(left == 0)
+            standby.signal(SIGTERM)
+            #expect(await standby.waitForExit(timeout: .seconds(10)) == 0)
+            await pool.close()
+        }
+    }
+}
