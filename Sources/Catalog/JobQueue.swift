@@ -170,9 +170,11 @@ public struct ReceivedJob: Sendable, Hashable {
     /// This receive's time where the backend reports it (Postgres); SQS does not.
     public var lastReceivedAt: Date?
 
-    public init(messageID: String, receiptHandle: String, body: String, groupID: String, deduplicationID: String?,
-                attributes: [String: String] = [:], receiveCount: Int, sentAt: Date? = nil, firstReceivedAt: Date? = nil,
-                lastReceivedAt: Date? = nil) {
+    public init(
+        messageID: String, receiptHandle: String, body: String, groupID: String, deduplicationID: String?,
+        attributes: [String: String] = [:], receiveCount: Int, sentAt: Date? = nil, firstReceivedAt: Date? = nil,
+        lastReceivedAt: Date? = nil
+    ) {
         self.messageID = messageID
         self.receiptHandle = receiptHandle
         self.body = body
@@ -202,9 +204,11 @@ public struct QueuedMessage: Sendable, Hashable, Codable {
     /// When it moved to the DLQ (Postgres only; SQS does not record it).
     public var deadLetteredAt: Date?
 
-    public init(messageID: String, body: String, groupID: String?, deduplicationID: String?, attributes: [String: String] = [:],
-                receiveCount: Int, sentAt: Date? = nil, firstReceivedAt: Date? = nil, lastReceivedAt: Date? = nil,
-                deadLetteredAt: Date? = nil) {
+    public init(
+        messageID: String, body: String, groupID: String?, deduplicationID: String?, attributes: [String: String] = [:],
+        receiveCount: Int, sentAt: Date? = nil, firstReceivedAt: Date? = nil, lastReceivedAt: Date? = nil,
+        deadLetteredAt: Date? = nil
+    ) {
         self.messageID = messageID
         self.body = body
         self.groupID = groupID

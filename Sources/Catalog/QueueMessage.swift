@@ -206,7 +206,8 @@ public enum QueueMessageCodec {
         if depth == 0, let payload = object["payload"], object["action"] == nil {
             switch payload {
             case .string(let text):
-                guard let inner = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), let innerObject = inner.objectValue else {
+                guard let inner = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), let innerObject = inner.objectValue
+                else {
                     throw .wrongShape("\"payload\" is a string but not a JSON object")
                 }
                 return try decodeReference(innerObject, depth: 1)
@@ -252,7 +253,13 @@ public enum QueueMessageCodec {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let n):
-            if n.isFinite, n.rounded() == n, abs(n) < 1e15 { out += String(Int64(n)) } else if n.isFinite { out += "\(n)" } else { out += "null" }
+            if n.isFinite, n.rounded() == n, abs(n) < 1e15 {
+                out += String(Int64(n))
+            } else if n.isFinite {
+                out += "\(n)"
+            } else {
+                out += "null"
+            }
         case .string(let s): writeString(s, to: &out)
         case .array(let items):
             out += "["

@@ -101,9 +101,10 @@ struct QueueStatsCommand: AsyncParsableCommand {
             let embedded = try await EmbeddedQueue.run(options) { queue, location in
                 let stats = try await queue.stats()
                 let dlqLocation = location.replacingOccurrences(of: "#\(queue.name)", with: "#\(queue.deadLetterName)")
-                try show(Output(
-                    queue: EmbeddedQueue.stats(stats.jobs, location: location, maxReceiveCount: stats.maxReceiveCount),
-                    deadLetterQueue: EmbeddedQueue.stats(stats.deadLetters, location: dlqLocation, maxReceiveCount: nil)))
+                try show(
+                    Output(
+                        queue: EmbeddedQueue.stats(stats.jobs, location: location, maxReceiveCount: stats.maxReceiveCount),
+                        deadLetterQueue: EmbeddedQueue.stats(stats.deadLetters, location: dlqLocation, maxReceiveCount: nil)))
             }
             if embedded { return }
             let configuration = try makeAWSConfiguration(options)
@@ -221,9 +222,9 @@ struct QueuePeekCommand: AsyncParsableCommand {
             print("\(queueName): no messages.")
         }
         for message in messages {
-                print(
-                    "message \(message.messageId)  group \(message.messageGroupId ?? "-")  dedup \(message.deduplicationId ?? "-")  received \(message.receiveCount)x"
-                )
+            print(
+                "message \(message.messageId)  group \(message.messageGroupId ?? "-")  dedup \(message.deduplicationId ?? "-")  received \(message.receiveCount)x"
+            )
             for (name, value) in message.messageAttributes.sorted(by: { $0.key < $1.key }) { print("  \(name): \(value)") }
             print("  \(message.body)")
         }

@@ -6,8 +6,9 @@ import Testing
 struct QueueMessageCodecTests {
     @Test("a v1 upsert is written in the documented shape and read back")
     func v1Upsert() throws {
-        let product = Product(id: ProductID(123), name: "Trail \"Jacket\"", sku: "TJ-1", description: "Keeps rain out.\nWarm.",
-                              price: try Price(cents: 123_450), lastUpdated: LocalDate(year: 2026, month: 1, day: 2))
+        let product = Product(
+            id: ProductID(123), name: "Trail \"Jacket\"", sku: "TJ-1", description: "Keeps rain out.\nWarm.",
+            price: try Price(cents: 123_450), lastUpdated: LocalDate(year: 2026, month: 1, day: 2))
         let message = QueueMessage(productID: product.id, change: .upsert(ProductRow(product)), seq: 456)
         let body = QueueMessageCodec.encode(message)
         #expect(body.hasPrefix("{\"v\":1,\"op\":\"upsert\",\"id\":123,\"seq\":456,\"row\":{"))
@@ -15,7 +16,10 @@ struct QueueMessageCodecTests {
         #expect(body.contains("\"price\":1234.5"))
         let decoded = try QueueMessageCodec.decode(body)
         #expect(decoded == message)
-        guard case .upsert(let row) = decoded.change else { Issue.record("not an upsert"); return }
+        guard case .upsert(let row) = decoded.change else {
+            Issue.record("not an upsert")
+            return
+        }
         #expect(row.name == "Trail \"Jacket\"")
         #expect(row.sku == "TJ-1")
         #expect(row.price == (try Price(cents: 123_450)))
@@ -46,7 +50,10 @@ struct QueueMessageCodecTests {
             ("{\"table\":\"products_with_increment\",\"action\":\"UPDATE\",\"old\":\(referenceRow),\"new\":\(referenceRow)}", false),
             ("{\"table\":\"products_with_increment\",\"action\":\"DELETE\",\"old\":\(referenceRow),\"new\":null}", true),
             // What the reference listener forwarded: node-pg's notification, the payload a JSON string.
-            ("{\"channel\":\"table_change\",\"processId\":77,\"payload\":\(jsonString("{\"table\":\"products_with_increment\",\"action\":\"UPDATE\",\"old\":\(referenceRow),\"new\":\(referenceRow)}"))}", false),
+            (
+                "{\"channel\":\"table_change\",\"processId\":77,\"payload\":\(jsonString("{\"table\":\"products_with_increment\",\"action\":\"UPDATE\",\"old\":\(referenceRow),\"new\":\(referenceRow)}"))}",
+                false
+            ),
             // The reference backfill's envelope.
             ("{\"payload\":{\"new\":\(referenceRow)}}", false),
         ])

@@ -86,8 +86,10 @@ struct PostgresJobQueueTests {
     @Test("messages of a group come in send order, and a group waits while one of its messages is in flight")
     func groupOrderAndBlocking() async throws {
         try await QueueFixture.withQueue { queue, _ in
-            _ = try await queue.send([QueueFixture.message("a", 1), QueueFixture.message("a", 2), QueueFixture.message("b", 1),
-                                      QueueFixture.message("a", 3)])
+            _ = try await queue.send([
+                QueueFixture.message("a", 1), QueueFixture.message("a", 2), QueueFixture.message("b", 1),
+                QueueFixture.message("a", 3),
+            ])
             let head = try await queue.receive(maxMessages: 1, wait: .zero)
             #expect(head.map(\.deduplicationID) == ["a-1"])
             // a-2 and a-3 wait behind a-1; b flows.
@@ -196,7 +198,8 @@ struct PostgresJobQueueTests {
     @Test("concurrent consumers never receive the same message and keep each group's order (600 messages, 30 groups)")
     func concurrentConsumers() async throws {
         try await QueueFixture.withQueue { queue, _ in
-            let groups = 30, perGroup = 20
+            let groups = 30
+            let perGroup = 20
             var messages: [JobMessage] = []
             for n in 1...perGroup { for g in 1...groups { messages.append(QueueFixture.message("g\(g)", n)) } }
             #expect(try await queue.send(messages).isEmpty)
@@ -208,7 +211,10 @@ struct PostgresJobQueueTests {
                         var idle = 0
                         while idle < 3 {
                             let got = try await queue.receive(maxMessages: 7, wait: .milliseconds(200))
-                            if got.isEmpty { idle += 1; continue }
+                            if got.isEmpty {
+                                idle += 1
+                                continue
+                            }
                             idle = 0
                             log.append(got.map { (consumer, $0.messageID, $0.deduplicationID ?? "") })
                             #expect(try await queue.delete(receiptHandles: got.map(\.receiptHandle)).isEmpty)
@@ -224,7 +230,8 @@ struct PostgresJobQueueTests {
             var last: [String: Int] = [:]
             for entry in entries {
                 let parts = entry.dedup.split(separator: "-")
-                let group = String(parts[0]), n = Int(parts[1])!
+                let group = String(parts[0])
+                let n = Int(parts[1])!
                 #expect(n == (last[group] ?? 0) + 1, "group \(group) out of order")
                 last[group] = n
             }

@@ -14,12 +14,13 @@ enum SQSFixture {
     static func client() throws -> SQSClient {
         let endpoint = try #require(
             TestEnvironment.awsEndpoint, "REFARCH_TEST_AWS_ENDPOINT is not set: run `make test`, or `scripts/moto.sh start` and export it")
-        return SQSClient(configuration: AWSConfiguration(
-            region: "us-east-1",
-            credentials: StaticCredentialProvider(
-                AWSCredentials(accessKeyID: "AKIDTESTING", secretAccessKey: "testing-secret-key", source: "test credentials")),
-            http: http, retry: RetryPolicy(sleep: { _ in }), endpoints: EndpointResolver(global: endpoint),
-            logger: Logger(label: "refarch.queue.test") { _ in SwiftLogNoOpLogHandler() }))
+        return SQSClient(
+            configuration: AWSConfiguration(
+                region: "us-east-1",
+                credentials: StaticCredentialProvider(
+                    AWSCredentials(accessKeyID: "AKIDTESTING", secretAccessKey: "testing-secret-key", source: "test credentials")),
+                http: http, retry: RetryPolicy(sleep: { _ in }), endpoints: EndpointResolver(global: endpoint),
+                logger: Logger(label: "refarch.queue.test") { _ in SwiftLogNoOpLogHandler() }))
     }
 
     /// A FIFO queue with a FIFO DLQ after `maxReceiveCount` receives, named with a random suffix.

@@ -50,8 +50,10 @@ public final class InMemoryJobQueue: JobQueue {
     private let clock: @Sendable () -> Date
     private let state = Mutex(State())
 
-    public init(name: String = "jobs", visibilityTimeout: Duration = .seconds(30), maxReceiveCount: Int = 5,
-                deduplicationWindow: Duration = .seconds(300), now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        name: String = "jobs", visibilityTimeout: Duration = .seconds(30), maxReceiveCount: Int = 5,
+        deduplicationWindow: Duration = .seconds(300), now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.name = name
         self.visibilityTimeout = visibilityTimeout
         self.maxReceiveCount = maxReceiveCount
@@ -60,8 +62,10 @@ public final class InMemoryJobQueue: JobQueue {
     }
 
     /// A queue whose time is `clock`'s.
-    public convenience init(name: String = "jobs", visibilityTimeout: Duration = .seconds(30), maxReceiveCount: Int = 5,
-                            clock: ManualClock) {
+    public convenience init(
+        name: String = "jobs", visibilityTimeout: Duration = .seconds(30), maxReceiveCount: Int = 5,
+        clock: ManualClock
+    ) {
         self.init(name: name, visibilityTimeout: visibilityTimeout, maxReceiveCount: maxReceiveCount, now: { clock.now })
     }
 
@@ -75,8 +79,10 @@ public final class InMemoryJobQueue: JobQueue {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             for (index, message) in messages.enumerated() {
                 if message.groupID.isEmpty || message.deduplicationID.isEmpty {
-                    failures.append(SendFailure(index: index, code: "MissingParameter", message: "group and dedup ids are required",
-                                                senderFault: true))
+                    failures.append(
+                        SendFailure(
+                            index: index, code: "MissingParameter", message: "group and dedup ids are required",
+                            senderFault: true))
                     continue
                 }
                 if let expiry = state.dedup[message.deduplicationID], expiry > now { continue }
@@ -87,7 +93,7 @@ public final class InMemoryJobQueue: JobQueue {
             defer { state.waiters.removeAll() }
             return state.waiters
         }
-        waiters.forEach { $0.resume() }
+        for waiter in waiters { waiter.resume() }
         return failures
     }
 
@@ -104,7 +110,7 @@ public final class InMemoryJobQueue: JobQueue {
                 defer { state.waiters.removeAll() }
                 return state.waiters
             }
-            left.forEach { $0.resume() }
+            for waiter in left { waiter.resume() }
         }
         return receiveNow(maxMessages: maxMessages, visibility: visibilityTimeout ?? self.visibilityTimeout)
     }
@@ -146,9 +152,10 @@ public final class InMemoryJobQueue: JobQueue {
                 state.messages[i].firstReceivedAt = state.messages[i].firstReceivedAt ?? now
                 state.messages[i].lastReceivedAt = now
                 let s = state.messages[i]
-                return ReceivedJob(messageID: String(s.id), receiptHandle: s.receiptHandle!, body: s.message.body, groupID: s.message.groupID,
-                                   deduplicationID: s.message.deduplicationID, attributes: s.message.attributes, receiveCount: s.receiveCount,
-                                   sentAt: s.sentAt, firstReceivedAt: s.firstReceivedAt, lastReceivedAt: s.lastReceivedAt)
+                return ReceivedJob(
+                    messageID: String(s.id), receiptHandle: s.receiptHandle!, body: s.message.body, groupID: s.message.groupID,
+                    deduplicationID: s.message.deduplicationID, attributes: s.message.attributes, receiveCount: s.receiveCount,
+                    sentAt: s.sentAt, firstReceivedAt: s.firstReceivedAt, lastReceivedAt: s.lastReceivedAt)
             }
         }
     }
@@ -198,9 +205,11 @@ public final class InMemoryJobQueue: JobQueue {
             let inFlight = state.messages.filter { $0.visibleAt > now && $0.receiptHandle != nil }.count
             func age(_ date: Date?) -> Duration? { date.map { .milliseconds(Int64(now.timeIntervalSince($0) * 1000)) } }
             return JobQueueStats(
-                jobs: QueueDepth(name: name, visible: visible, inFlight: inFlight, delayed: 0, oldestAge: age(state.messages.map(\.sentAt).min())),
-                deadLetters: QueueDepth(name: deadLetterName, visible: state.deadLetters.count, inFlight: 0, delayed: 0,
-                                        oldestAge: age(state.deadLetters.compactMap(\.deadLetteredAt).min())),
+                jobs: QueueDepth(
+                    name: name, visible: visible, inFlight: inFlight, delayed: 0, oldestAge: age(state.messages.map(\.sentAt).min())),
+                deadLetters: QueueDepth(
+                    name: deadLetterName, visible: state.deadLetters.count, inFlight: 0, delayed: 0,
+                    oldestAge: age(state.deadLetters.compactMap(\.deadLetteredAt).min())),
                 maxReceiveCount: maxReceiveCount)
         }
     }
@@ -208,10 +217,11 @@ public final class InMemoryJobQueue: JobQueue {
     public func peek(_ queue: QueueRole, limit: Int) async throws -> [QueuedMessage] {
         state.withLock { state in
             (queue == .jobs ? state.messages : state.deadLetters).prefix(max(0, limit)).map { s in
-                QueuedMessage(messageID: String(s.id), body: s.message.body, groupID: s.message.groupID,
-                              deduplicationID: s.message.deduplicationID, attributes: s.message.attributes, receiveCount: s.receiveCount,
-                              sentAt: s.sentAt, firstReceivedAt: s.firstReceivedAt, lastReceivedAt: s.lastReceivedAt,
-                              deadLetteredAt: s.deadLetteredAt)
+                QueuedMessage(
+                    messageID: String(s.id), body: s.message.body, groupID: s.message.groupID,
+                    deduplicationID: s.message.deduplicationID, attributes: s.message.attributes, receiveCount: s.receiveCount,
+                    sentAt: s.sentAt, firstReceivedAt: s.firstReceivedAt, lastReceivedAt: s.lastReceivedAt,
+                    deadLetteredAt: s.deadLetteredAt)
             }
         }
     }
