@@ -187,6 +187,31 @@ struct PostgresJobQueueTests {
         }
     }
 
+    @Test("a long poll wakes when another consumer releases a message (visibility zero) and when a visibility timeout runs out")
+    func longPollWokenByReleaseAndExpiry() async throws {
+        try await QueueFixture.withQueue { queue, _ in
+            try await queue.send(QueueFixture.message("p1", 1))
+            let clock = ContinuousClock()
+
+            let held = try #require(try await queue.receive(maxMessages: 1, wait: .zero).first)
+            var start = clock.now
+            async let released = queue.receive(maxMessages: 1, wait: .seconds(20))
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await queue.changeVisibility(receiptHandles: [held.receiptHandle], timeout: .zero).isEmpty)
+            let afterRelease = try await released
+            #expect(afterRelease.map(\.messageID) == [held.messageID])
+            #expect(clock.now - start < .seconds(4))
+
+            // No NOTIFY when a timeout runs out: the poll sleeps until that moment, not the 5 s safety poll.
+            _ = try await queue.changeVisibility(receiptHandles: afterRelease.map(\.receiptHandle), timeout: .milliseconds(700))
+            start = clock.now
+            let expired = try await queue.receive(maxMessages: 1, wait: .seconds(20))
+            #expect(expired.map(\.messageID) == [held.messageID])
+            #expect(expired.first?.receiveCount == 3)
+            #expect(clock.now - start < .seconds(4))
+        }
+    }
+
     @Test("an empty long poll returns nothing when its wait is over")
     func longPollTimesOut() async throws {
         try await QueueFixture.withQueue { queue, _ in
