@@ -36,8 +36,10 @@ public protocol JobQueue: Sendable {
 
     /// Receives up to `maxMessages`, waiting up to `wait` for the first one (long poll).
     ///
-    /// Suspends, never blocks a thread. Returns early as soon as messages are there and an
-    /// empty array when `wait` passes without any. `visibilityTimeout` nil uses the queue's.
+    /// Suspends, never blocks a thread. Returns as soon as messages are there (whatever is
+    /// there then, never held back to fill the batch) and an empty array when `wait` passes
+    /// without any. `maxMessages` is clamped to
+    /// 1…``maxMessagesPerReceive``; `visibilityTimeout` nil uses the queue's.
     func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration?) async throws -> [ReceivedJob]
 
     /// Deletes received messages. Returns the handles that no longer name a message this

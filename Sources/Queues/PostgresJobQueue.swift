@@ -175,10 +175,10 @@ public final class PostgresJobQueue: JobQueue {
 
     // MARK: Receiving
 
+    /// Long-polls as the protocol says; a cancelled task gets what is there (often nothing)
+    /// at once, so a worker's graceful shutdown does not wait out the poll.
     public func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration?) async throws -> [ReceivedJob] {
-        guard (1...options.maxMessagesPerReceive).contains(maxMessages) else {
-            throw JobQueueError.invalidArgument("maxMessages must be between 1 and \(options.maxMessagesPerReceive); it is \(maxMessages).")
-        }
+        let limit = min(max(maxMessages, 1), options.maxMessagesPerReceive)
         let visibility = visibilityTimeout ?? options.visibilityTimeout
         try Self.checkVisibility(visibility)
         let clock = ContinuousClock()
@@ -186,7 +186,7 @@ public final class PostgresJobQueue: JobQueue {
         if wait > .zero { startListening() }
         while true {
             let generation = wakeups.generation
-            let (messages, nextVisible) = try await receiveOnce(limit: maxMessages, visibility: visibility)
+            let (messages, nextVisible) = try await receiveOnce(limit: limit, visibility: visibility)
             let left = deadline - clock.now
             if !messages.isEmpty || left <= .zero || Task.isCancelled { return messages }
             // Sleep until something may have changed: a NOTIFY (or LISTEN coming back), the

@@ -44,4 +44,16 @@ struct InMemoryJobQueueTests {
         #expect(try await queue.redriveDeadLetters(messageIDs: nil).moved == 1)
         #expect(try await queue.stats().deadLetters.visible == 0)
     }
+
+    @Test("a long poll is woken by a send and otherwise returns nothing when its wait is over")
+    func longPoll() async throws {
+        let queue = InMemoryJobQueue()
+        let clock = ContinuousClock()
+        let start = clock.now
+        async let polled = queue.receive(maxMessages: 10, wait: .seconds(30))
+        try await queue.send(Self.message("a", 1))
+        #expect(try await polled.map(\.body) == ["a-1"])
+        #expect(clock.now - start < .seconds(10))
+        #expect(try await queue.receive(maxMessages: 10, wait: .milliseconds(20)).isEmpty)
+    }
 }

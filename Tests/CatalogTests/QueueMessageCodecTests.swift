@@ -25,10 +25,11 @@ struct QueueMessageCodecTests {
         #expect(row.price == (try Price(cents: 123_450)))
         #expect(row.lastUpdated == LocalDate(year: 2026, month: 1, day: 2))
 
-        let job = QueueMessageCodec.jobMessage(message)
+        let job = try #require(QueueMessageCodec.jobMessage(message))
         #expect(job.groupID == "123")
         #expect(job.deduplicationID == "456")
         #expect(job.body == body)
+        #expect(QueueMessageCodec.jobMessage(QueueMessage(productID: ProductID(1), change: .delete, seq: nil)) == nil)
     }
 
     @Test("a v1 delete has no row")

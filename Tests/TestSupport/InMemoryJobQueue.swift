@@ -38,7 +38,13 @@ public final class InMemoryJobQueue: JobQueue {
         var messages: [Stored] = []
         var deadLetters: [Stored] = []
         var dedup: [String: Date] = [:]
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
+        /// Polls whose waiter has not registered yet, and those of them whose timeout already won.
+        var starting: Set<Int> = []
+        var abandoned: Set<Int> = []
+        /// Bumped by every send, so a poll that looked just before a send does not sleep through it.
+        var sends = 0
     }
 
     public let name: String
@@ -90,27 +96,48 @@ public final class InMemoryJobQueue: JobQueue {
                 state.messages.append(Stored(id: state.nextID, message: message, sentAt: now, visibleAt: now))
                 state.nextID += 1
             }
+            state.sends += 1
             defer { state.waiters.removeAll() }
-            return state.waiters
+            return Array(state.waiters.values)
         }
         for waiter in waiters { waiter.resume() }
         return failures
     }
 
     public func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration?) async throws -> [ReceivedJob] {
+        let (sendsBefore, waiterID) = state.withLock { state in
+            state.nextWaiter += 1
+            state.starting.insert(state.nextWaiter)
+            return (state.sends, state.nextWaiter)
+        }
         let received = receiveNow(maxMessages: maxMessages, visibility: visibilityTimeout ?? self.visibilityTimeout)
-        if !received.isEmpty || wait <= .zero { return received }
+        if !received.isEmpty || wait <= .zero {
+            state.withLock { _ = $0.starting.remove(waiterID) }
+            return received
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(for: wait) }
-            group.addTask { await withCheckedContinuation { continuation in self.state.withLock { $0.waiters.append(continuation) } } }
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let sentMeanwhile = self.state.withLock { state -> Bool in
+                        state.starting.remove(waiterID)
+                        if state.abandoned.remove(waiterID) != nil || state.sends != sendsBefore { return true }
+                        state.waiters[waiterID] = continuation
+                        return false
+                    }
+                    if sentMeanwhile { continuation.resume() }
+                }
+            }
             await group.next()
             group.cancelAll()
-            // Let a waiter still registered go: a send resumes it, or this does.
-            let left = self.state.withLock { state in
-                defer { state.waiters.removeAll() }
-                return state.waiters
+            // The timeout won: let this poll's waiter go (a send would have removed it), or tell
+            // it not to wait if it has not registered yet.
+            let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
+                if let waiter = state.waiters.removeValue(forKey: waiterID) { return waiter }
+                if state.starting.contains(waiterID) { state.abandoned.insert(waiterID) }
+                return nil
             }
-            for waiter in left { waiter.resume() }
+            waiter?.resume()
         }
         return receiveNow(maxMessages: maxMessages, visibility: visibilityTimeout ?? self.visibilityTimeout)
     }
