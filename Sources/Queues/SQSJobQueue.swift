@@ -101,6 +101,8 @@ public struct SQSJobQueue: JobQueue {
 
     // MARK: Receiving
 
+    /// One long poll (at most ``maxWait``, 20 s) for up to 10 messages. SQS counts
+    /// visibility in whole seconds, so a fraction of a second is dropped.
     public func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration?) async throws -> [ReceivedJob] {
         let messages = try await sqs.receiveMessages(
             url: queueURL, maxMessages: min(max(maxMessages, 1), 10), wait: min(max(wait, .zero), maxWait),

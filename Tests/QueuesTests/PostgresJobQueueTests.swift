@@ -44,7 +44,7 @@ struct PostgresJobQueueTests {
     func visibilityAndRedelivery() async throws {
         try await QueueFixture.withQueue { queue, _ in
             #expect(try await queue.send([QueueFixture.message("p1", 1, attributes: ["kind": "test"])]).isEmpty)
-            let first = try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .milliseconds(400))
+            let first = try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .seconds(1))
             #expect(first.count == 1)
             let message = try #require(first.first)
             #expect(message.receiveCount == 1)
@@ -55,7 +55,7 @@ struct PostgresJobQueueTests {
             #expect(message.firstReceivedAt != nil)
 
             #expect(try await queue.receive(maxMessages: 10, wait: .zero).isEmpty)
-            try await Task.sleep(for: .milliseconds(500))
+            try await Task.sleep(for: .milliseconds(1100))
             let again = try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .seconds(30))
             #expect(again.map(\.messageID) == [message.messageID])
             #expect(again.first?.receiveCount == 2)
@@ -153,7 +153,7 @@ struct PostgresJobQueueTests {
 
     @Test("a repeated deduplication id is accepted but not delivered again within the window, even after the first was deleted")
     func deduplication() async throws {
-        try await QueueFixture.withQueue(PostgresJobQueue.Options(deduplicationWindow: .milliseconds(600))) { queue, _ in
+        try await QueueFixture.withQueue(PostgresJobQueue.Options(deduplicationWindow: .milliseconds(1500))) { queue, _ in
             let m = QueueFixture.message("p1", 1)
             #expect(try await queue.send([m, m]).isEmpty)
             let got = try await queue.receive(maxMessages: 10, wait: .zero)
@@ -162,7 +162,7 @@ struct PostgresJobQueueTests {
             #expect(try await queue.send([m]).isEmpty)
             #expect(try await queue.receive(maxMessages: 10, wait: .zero).isEmpty)
 
-            try await Task.sleep(for: .milliseconds(700))
+            try await Task.sleep(for: .milliseconds(1600))
             #expect(try await queue.send([m]).isEmpty)
             #expect(try await queue.receive(maxMessages: 10, wait: .zero).count == 1)
         }
