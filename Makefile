@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 # Both install what is missing first (scripts/install-deps.sh).
-.PHONY: deps build test demo bench-seed format lint clean
+.PHONY: deps build test demo bench-seed bench-index format lint clean
 
 deps:
 	@scripts/install-deps.sh
@@ -26,3 +26,6 @@ clean:
 
 bench-seed: deps
 	@scripts/bench-seed.sh
+
+bench-index: deps
+	@scripts/bench-index.sh

@@ -39,16 +39,24 @@ let package = Package(
         .target(name: "PostgresCatalog", dependencies: ["Catalog", "Postgres", log], swiftSettings: settings),
         .target(name: "LocalIndex", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads", log],
                 swiftSettings: optimisedSettings),
+        .target(name: "Sync", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "Telemetry", log], swiftSettings: settings),
+        .target(name: "Telemetry", dependencies: [log], swiftSettings: settings),
+        .target(name: "Search", dependencies: ["Catalog", log], swiftSettings: settings),
         .target(name: "HTTP", dependencies: ["CCurl", "DedicatedThreads", log], swiftSettings: settings),
         .target(name: "AWS", dependencies: ["HTTP", "CCrypto", log], swiftSettings: settings),
         .target(name: "Queues", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "AWS", log], swiftSettings: settings),
         .target(name: "Embeddings", dependencies: ["COpenBLAS", "Catalog", "DedicatedThreads"], swiftSettings: optimisedSettings),
         .target(
             name: "RefarchCLI",
-            dependencies: [argumentParser, log, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Queues", "Embeddings"],
+            dependencies: [argumentParser, log, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Queues", "Embeddings",
+                           "LocalIndex", "Search", "Sync", "Telemetry"],
             swiftSettings: settings
         ),
         .executableTarget(name: "refarch-tui", dependencies: ["RefarchCLI"], swiftSettings: settings),
+
+        // Benchmarks: separate executables, run by `make bench-*`, never by the tests.
+        .executableTarget(name: "IndexBench", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads"],
+                          path: "Benchmarks/IndexBench", swiftSettings: optimisedSettings),
 
         // Tests mirror the layers; TestSupport holds what several of them share.
         .target(name: "TestSupport", dependencies: ["Catalog", "Postgres"], path: "Tests/TestSupport", swiftSettings: settings),
@@ -57,6 +65,10 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresCatalog", "Catalog", "TestSupport", log], swiftSettings: settings),
         .testTarget(name: "LocalIndexTests", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "TestSupport", log],
                     swiftSettings: settings),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "Catalog", "Postgres", "PostgresCatalog", "LocalIndex", "TestSupport", log],
+                    swiftSettings: settings),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "HTTP", log], swiftSettings: settings),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "TestSupport", log], swiftSettings: settings),
         .testTarget(name: "QueuesTests", dependencies: ["Queues", "Catalog", "Postgres", "PostgresCatalog", "AWS", "HTTP", "TestSupport", log],

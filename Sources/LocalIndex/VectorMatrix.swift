@@ -11,18 +11,18 @@ import DedicatedThreads
 /// (ties aside) while reading about a quarter of the bytes.
 ///
 /// Not thread-safe: ``LocalVectorIndex`` confines it to one thread.
-final class VectorMatrix {
-    let dimension: Int
-    private(set) var count = 0
+package final class VectorMatrix {
+    package let dimension: Int
+    package private(set) var count = 0
     private var capacity = 0
     private var values: UnsafeMutablePointer<Float>
     private var compact: UnsafeMutablePointer<Int8>
     private var scales: [Float] = []
-    private(set) var ids: [String] = []
+    package private(set) var ids: [String] = []
     private var rowOf: [String: Int] = [:]
     private var columns: [String: MetadataColumn] = [:]
 
-    init(dimension: Int, capacity: Int = 1024) {
+    package init(dimension: Int, capacity: Int = 1024) {
         self.dimension = dimension
         self.capacity = max(capacity, 16)
         values = .allocate(capacity: self.capacity * dimension)
@@ -37,10 +37,10 @@ final class VectorMatrix {
     }
 
     /// Bytes held by the vectors (float32 rows plus the int8 copy and scales).
-    var vectorBytes: Int { count * dimension * 5 + count * 4 }
+    package var vectorBytes: Int { count * dimension * 5 + count * 4 }
 
     /// Makes room for `total` rows without reallocating on the way.
-    func reserve(_ total: Int) {
+    package func reserve(_ total: Int) {
         guard total > capacity else { return }
         let newValues = UnsafeMutablePointer<Float>.allocate(capacity: total * dimension)
         newValues.update(from: values, count: count * dimension)
@@ -59,7 +59,7 @@ final class VectorMatrix {
     func contains(_ id: String) -> Bool { rowOf[id] != nil }
 
     /// Inserts or replaces a row. `vector` must have `dimension` values, not all zero.
-    func upsert(id: String, vector: UnsafeBufferPointer<Float>, metadata: Metadata) {
+    package func upsert(id: String, vector: UnsafeBufferPointer<Float>, metadata: Metadata) {
         precondition(vector.count == dimension)
         let row: Int
         if let existing = rowOf[id] {
@@ -141,7 +141,7 @@ final class VectorMatrix {
     // MARK: - Search
 
     /// Exact top-k by cosine similarity among the rows that pass `filter`, best first.
-    func search(_ query: [Float], topK: Int, filter: MetadataFilter?, workers: ParallelWorkers) -> [(row: Int, score: Float)] {
+    package func search(_ query: [Float], topK: Int, filter: MetadataFilter?, workers: ParallelWorkers) -> [(row: Int, score: Float)] {
         guard count > 0, topK > 0 else { return [] }
         var norm: Float = 0
         for v in query { norm += v * v }

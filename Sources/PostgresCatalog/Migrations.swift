@@ -277,6 +277,53 @@ public enum SchemaMigrator {
                 AFTER INSERT OR DELETE ON refarch_queue_messages
                 FOR EACH STATEMENT EXECUTE FUNCTION refarch_notify_queue();
             """),
+        Migration(6, "reindex progress, worker heartbeats, product versions", sql: """
+            -- Where a reindex got to, so a stopped one resumes instead of starting over.
+            CREATE TABLE IF NOT EXISTS refarch_reindex (
+                selection text PRIMARY KEY,
+                last_id bigint NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now()
+            );
+            -- One row per worker process, refreshed every few seconds; the console shows them.
+            CREATE TABLE IF NOT EXISTS refarch_workers (
+                kind text NOT NULL,
+                id text NOT NULL,
+                host text NOT NULL,
+                pid integer NOT NULL,
+                started_at timestamptz NOT NULL,
+                last_seen timestamptz NOT NULL,
+                processed bigint NOT NULL DEFAULT 0,
+                errors bigint NOT NULL DEFAULT 0,
+                is_leader boolean NOT NULL DEFAULT false,
+                PRIMARY KEY (kind, id)
+            );
+
+            -- The latest change seq of every product, kept after pelican deletes the outbox rows:
+            -- `verify` and the console's sync progress compare it with the seq in the index.
+            CREATE TABLE IF NOT EXISTS refarch_product_versions (
+                product_id bigint PRIMARY KEY,
+                seq bigint NOT NULL,
+                deleted boolean NOT NULL DEFAULT false
+            );
+            INSERT INTO refarch_product_versions (product_id, seq)
+                SELECT id, 0 FROM products_with_increment ON CONFLICT DO NOTHING;
+
+            CREATE OR REPLACE FUNCTION refarch_capture_product_change() RETURNS trigger
+            LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+            DECLARE s bigint;
+            BEGIN
+                IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.id IS DISTINCT FROM NEW.id) THEN
+                    INSERT INTO refarch_outbox (product_id, op) VALUES (OLD.id, 'delete') RETURNING seq INTO s;
+                    INSERT INTO refarch_product_versions (product_id, seq, deleted) VALUES (OLD.id, s, true)
+                        ON CONFLICT (product_id) DO UPDATE SET seq = EXCLUDED.seq, deleted = true;
+                    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                END IF;
+                INSERT INTO refarch_outbox (product_id, op) VALUES (NEW.id, lower(TG_OP)) RETURNING seq INTO s;
+                INSERT INTO refarch_product_versions (product_id, seq, deleted) VALUES (NEW.id, s, false)
+                    ON CONFLICT (product_id) DO UPDATE SET seq = EXCLUDED.seq, deleted = false;
+                RETURN NEW;
+            END $$;
+            """),
     ]
 }
 

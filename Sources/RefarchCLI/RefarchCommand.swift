@@ -6,7 +6,7 @@ public struct RefarchCommand: AsyncParsableCommand {
         commandName: "refarch-tui",
         abstract: "Operator console and workers for semantic search over a Postgres product catalog.",
         version: "0.1.0",
-        subcommands: [ProductsCommand.self, DBCommand.self, QueueCommand.self, ServicesCommand.self, ConfigCommand.self]
+        subcommands: [ProductsCommand.self, DBCommand.self, ReindexCommand.self, QueueCommand.self, ServicesCommand.self, ConfigCommand.self]
     )
 
     public init() {}

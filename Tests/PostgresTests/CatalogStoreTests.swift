@@ -343,3 +343,36 @@ struct ImportAndSeedTests {
         }
     }
 }
+
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"))
+struct ReindexTests {
+    @Test func reindexEnqueuesEveryProductOnceAndResumes() async throws {
+        try await withMigratedStore { store, _ in
+            _ = try await ProductLoader.insert(SeedCatalog(seed: 1).products(count: 120), into: store.pool)
+            try await store.pool.query("DELETE FROM refarch_outbox")
+            // A previous run stopped after product 50.
+            try await store.pool.query("INSERT INTO refarch_reindex (selection, last_id) VALUES ('all', 50)")
+            let reports = ProgressLog()
+            let enqueued = try await Reindexer(pool: store.pool, batchSize: 25).run(.all) { done, total in reports.add(done, total) }
+            #expect(enqueued == 70)
+            let ids = try await outbox(store.pool).map(\.productID)
+            #expect(ids == Array(51...120))
+            #expect(reports.values.last.map { $0 == (120, 120) } == true)
+            #expect(reports.values.first.map { $0 == (50, 120) } == true)
+            // Finished: the progress row is gone, so the next run starts from the beginning.
+            #expect(try await store.pool.query("SELECT count(*) FROM refarch_reindex")[0].decode(Int.self, at: 0) == 0)
+            let again = try await Reindexer(pool: store.pool).run(.ids([ProductID(3), ProductID(7)]))
+            #expect(again == 2)
+            let since = try await Reindexer(pool: store.pool).run(.since(LocalDate(year: 2099, month: 1, day: 1)!))
+            #expect(since == 0)
+        }
+    }
+}
+
+final class ProgressLog: @unchecked Sendable {
+    // @unchecked Sendable: test helper, guarded by its lock.
+    private let lock = NSLock()
+    private var stored: [(Int, Int)] = []
+    func add(_ done: Int, _ total: Int) { lock.withLock { stored.append((done, total)) } }
+    var values: [(Int, Int)] { lock.withLock { stored } }
+}

@@ -1,0 +1,127 @@
+import Catalog
+import Logging
+
+/// A semantic search request, as the console and `refarch-tui search` make it.
+public struct SearchRequest: Sendable, Hashable {
+    public var query: String
+    /// Results per page.
+    public var topK: Int
+    /// 1-based page of results.
+    public var page: Int
+    public var minPrice: Price?
+    public var maxPrice: Price?
+
+    public init(query: String, topK: Int = 10, page: Int = 1, minPrice: Price? = nil, maxPrice: Price? = nil) {
+        self.query = query
+        self.topK = topK
+        self.page = page
+        self.minPrice = minPrice
+        self.maxPrice = maxPrice
+    }
+
+    /// The metadata filter for the price range, if any (prices are numbers in the index).
+    public var priceFilter: MetadataFilter? {
+        var parts: [MetadataFilter] = []
+        if let minPrice { parts.append(.field("price", .gte(minPrice.doubleValue))) }
+        if let maxPrice { parts.append(.field("price", .lte(maxPrice.doubleValue))) }
+        switch parts.count {
+        case 0: return nil
+        case 1: return parts[0]
+        default: return .and(parts)
+        }
+    }
+}
+
+/// One product found, with its rank and best chunk score.
+public struct SearchHit: Sendable, Hashable {
+    public var rank: Int
+    public var score: Float
+    public var product: Product
+    /// True when the query was this product's exact SKU (shown first whatever its score).
+    public var isSKUMatch: Bool
+}
+
+/// What a search found and how long it took.
+public struct SearchResult: Sendable, Hashable {
+    public var request: SearchRequest
+    public var hits: [SearchHit]
+    /// Products matched before paging (at most what the index returned).
+    public var totalMatched: Int
+    public var elapsed: Duration
+}
+
+/// Semantic search over the catalog: embed the query, take the nearest vectors, group the
+/// chunks by product, read the products back from Postgres, return them in score order.
+///
+/// Products the index still has but the store no longer has are dropped, not shown; a
+/// query that is exactly a SKU puts that product first. Works on any `VectorIndex`.
+public struct SearchService: Sendable {
+    let embedder: any Embedder
+    let index: any VectorIndex
+    let store: any ProductStore
+    let logger: Logger
+    /// Vectors fetched per product wanted: a long description has several chunks.
+    let chunkOverfetch: Int
+
+    public init(embedder: any Embedder, index: any VectorIndex, store: any ProductStore,
+                chunkOverfetch: Int = 3, logger: Logger = Logger(label: "refarch.search")) {
+        self.embedder = embedder
+        self.index = index
+        self.store = store
+        self.chunkOverfetch = max(1, chunkOverfetch)
+        self.logger = logger
+    }
+
+    public func search(_ request: SearchRequest) async throws -> SearchResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let text = request.query.trimmingSpaces()
+        guard !text.isEmpty, request.topK > 0, request.page > 0 else {
+            return SearchResult(request: request, hits: [], totalMatched: 0, elapsed: clock.now - start)
+        }
+        let wanted = request.topK * request.page
+        async let skuMatch = store.product(sku: text)
+        guard let vector = try await embedder.embed([text]).first else {
+            return SearchResult(request: request, hits: [], totalMatched: 0, elapsed: clock.now - start)
+        }
+        let matches = try await index.query(VectorQuery(vector: vector, topK: min(10_000, wanted * chunkOverfetch),
+                                                        filter: request.priceFilter, includeMetadata: true))
+        // Group chunks by product: the best chunk's score is the product's.
+        var best: [ProductID: Float] = [:]
+        var order: [ProductID] = []
+        for match in matches {
+            guard let id = Self.productID(of: match) else { continue }
+            if let seen = best[id] {
+                best[id] = max(seen, match.score)
+            } else {
+                best[id] = match.score
+                order.append(id)
+            }
+        }
+        var ranked = order.sorted { (best[$0]!, $1.rawValue) > (best[$1]!, $0.rawValue) }
+        let sku = try await skuMatch
+        if let sku, request.priceFilter.map({ $0.matches(["price": .number(sku.price.doubleValue)]) }) ?? true {
+            ranked.removeAll { $0 == sku.id }
+            ranked.insert(sku.id, at: 0)
+        }
+        let pageIDs = Array(ranked.dropFirst((request.page - 1) * request.topK).prefix(request.topK))
+        let products = Dictionary(try await store.products(ids: pageIDs).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var hits: [SearchHit] = []
+        for id in pageIDs {
+            guard let product = products[id] else { continue }  // deleted since it was indexed
+            hits.append(SearchHit(rank: (request.page - 1) * request.topK + hits.count + 1, score: best[id] ?? 1,
+                                  product: product, isSKUMatch: id == sku?.id))
+        }
+        let elapsed = clock.now - start
+        logger.debug("Search answered", metadata: ["results": "\(hits.count)", "elapsed_ms": "\(elapsed)"])
+        return SearchResult(request: request, hits: hits, totalMatched: ranked.count, elapsed: elapsed)
+    }
+
+    /// The product a vector belongs to: metadata `id`, else the id's `<productId>#` prefix.
+    static func productID(of match: VectorMatch) -> ProductID? {
+        if case .number(let n)? = match.metadata?["id"] { return ProductID(Int64(n)) }
+        if case .string(let s)? = match.metadata?["id"], let n = Int64(s) { return ProductID(n) }
+        let prefix = match.id.split(separator: "#", maxSplits: 1).first.map(String.init) ?? match.id
+        return Int64(prefix).map { ProductID($0) }
+    }
+}

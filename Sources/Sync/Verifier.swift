@@ -1,0 +1,99 @@
+import Catalog
+import Logging
+import Postgres
+
+/// Compares the catalog in Postgres with the vector index: products with no vectors
+/// (missing), vectors of products that are gone (extra), and vectors older than the
+/// product's latest change or made with another embedding template (stale).
+public struct Verifier: Sendable {
+    /// What `verify` found, with a few example product ids of each kind.
+    public struct Report: Sendable, Hashable, Codable {
+        public var products: Int
+        public var indexedProducts: Int
+        public var missing: Int
+        public var extra: Int
+        public var stale: Int
+        public var missingExamples: [Int64]
+        public var extraExamples: [Int64]
+        public var staleExamples: [Int64]
+        /// Products enqueued by `--repair` (0 without it).
+        public var repaired: Int
+
+        public var isClean: Bool { missing == 0 && extra == 0 && stale == 0 }
+
+        enum CodingKeys: String, CodingKey {
+            case products, missing, extra, stale, repaired
+            case indexedProducts = "indexed_products"
+            case missingExamples = "missing_examples"
+            case extraExamples = "extra_examples"
+            case staleExamples = "stale_examples"
+        }
+    }
+
+    let pool: PostgresPool
+    let index: any VectorIndex
+    let template: EmbeddingTemplate
+    let exampleCount = 5
+
+    public init(pool: PostgresPool, index: any VectorIndex, template: EmbeddingTemplate = .standard) {
+        self.pool = pool
+        self.index = index
+        self.template = template
+    }
+
+    /// Runs the comparison; with `repair`, enqueues the fixes through the outbox (upserts
+    /// for missing and stale products, deletes for extra ones) for the workers to apply.
+    public func run(repair: Bool = false) async throws -> Report {
+        let rows = try await pool.query("""
+            SELECT p.id, coalesce(v.seq, 0) FROM products_with_increment p
+            LEFT JOIN refarch_product_versions v ON v.product_id = p.id
+            """, operation: "read product versions")
+        var expected: [Int64: Int64] = [:]
+        for row in rows { expected[try row.decode(Int64.self, at: 0)] = try row.decode(Int64.self, at: 1) }
+
+        // Every vector id, grouped by product; chunk 0's metadata carries the seq and template.
+        var indexed = Set<Int64>()
+        for id in try await index.listIDs(prefix: "") {
+            if let product = Int64(id.split(separator: "#", maxSplits: 1).first ?? "") { indexed.insert(product) }
+        }
+        var missing: [Int64] = [], extra: [Int64] = [], stale: [Int64] = []
+        for product in expected.keys.sorted() where !indexed.contains(product) { missing.append(product) }
+        for product in indexed.sorted() where expected[product] == nil { extra.append(product) }
+        let present = indexed.filter { expected[$0] != nil }.sorted()
+        for start in stride(from: 0, to: present.count, by: 1000) {
+            let batch = Array(present[start..<min(start + 1000, present.count)])
+            let records = try await index.fetch(ids: batch.map { "\($0)#0" })
+            var seen = Set<Int64>()
+            for record in records {
+                guard let product = Int64(record.id.split(separator: "#").first ?? "") else { continue }
+                seen.insert(product)
+                let seq = record.metadata["seq"]?.numberValue.map { Int64($0) } ?? -1
+                let fingerprint = record.metadata["template"]?.stringValue
+                if seq < (expected[product] ?? 0) || fingerprint != template.fingerprint { stale.append(product) }
+            }
+            // A product with chunks but no chunk 0 is damaged: treat it as stale.
+            stale.append(contentsOf: batch.filter { !seen.contains($0) })
+        }
+        stale.sort()
+        var repaired = 0
+        if repair, !(missing.isEmpty && stale.isEmpty && extra.isEmpty) {
+            let toUpsert = PostgresArray(missing + stale), toDelete = PostgresArray(extra)
+            repaired = try await pool.withConnection { connection in
+                try await connection.transaction(operation: "enqueue repairs") { conn in
+                    let upserts = try conn.execute("""
+                        INSERT INTO refarch_outbox (product_id, op) SELECT unnest($1::bigint[]), 'update'
+                        """, [toUpsert], operation: "enqueue repairs")
+                    let deletes = try conn.execute("""
+                        INSERT INTO refarch_outbox (product_id, op) SELECT unnest($1::bigint[]), 'delete'
+                        """, [toDelete], operation: "enqueue repairs")
+                    try conn.execute("SELECT pg_notify('refarch_outbox', current_schema())", operation: "wake pelican")
+                    return upserts + deletes
+                }
+            }
+        }
+        return Report(products: expected.count, indexedProducts: indexed.count, missing: missing.count, extra: extra.count,
+                      stale: stale.count, missingExamples: Array(missing.prefix(exampleCount)),
+                      extraExamples: Array(extra.prefix(exampleCount)), staleExamples: Array(stale.prefix(exampleCount)),
+                      repaired: repaired)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Log lines as JSON objects on stderr, one per event, for a container's log driver.
+///
+/// Every line carries `ts`, `level`, `msg`, the logger label, and the fixed fields given at
+/// bootstrap (worker kind and id); metadata keys are merged in. Secrets never reach a
+/// logger in this project, so nothing is filtered here.
+public struct JSONLogHandler: LogHandler {
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    let label: String
+    let fields: [String: String]
+    let sink: LogSink
+
+    public init(label: String, level: Logger.Level = .info, fields: [String: String] = [:], sink: LogSink = .standardError) {
+        self.label = label
+        self.logLevel = level
+        self.fields = fields
+        self.sink = sink
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var object: [String: Any] = fields
+        object["ts"] = Self.timestamp()
+        object["level"] = event.level.rawValue
+        object["msg"] = event.message.description
+        object["logger"] = label
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, new in new }) {
+            object[key] = Self.jsonValue(value)
+        }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+        sink.write(data + Data("\n".utf8))
+    }
+
+    static func jsonValue(_ value: Logger.MetadataValue) -> Any {
+        switch value {
+        case .string(let s):
+            if let i = Int(s) { return i }
+            if let d = Double(s), s.contains(".") { return d }
+            return s
+        case .stringConvertible(let c): return c.description
+        case .array(let a): return a.map(jsonValue)
+        case .dictionary(let d): return d.mapValues(jsonValue)
+        }
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+}
+
+/// Where log lines go: stderr in production, memory in tests.
+public final class LogSink: Sendable {
+    private let lines = Mutex<[String]>([])
+    private let toStandardError: Bool
+
+    public static let standardError = LogSink(standardError: true)
+    public static func memory() -> LogSink { LogSink(standardError: false) }
+
+    init(standardError: Bool) { toStandardError = standardError }
+
+    func write(_ data: Data) {
+        if toStandardError {
+            lines.withLock { _ in FileHandle.standardError.write(data) }  // the lock keeps lines whole
+        } else {
+            lines.withLock { $0.append(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)) }
+        }
+    }
+
+    /// Lines written so far (memory sinks only).
+    public var recorded: [String] { lines.withLock { $0 } }
+}

@@ -1,0 +1,78 @@
+import Catalog
+import Testing
+import TestSupport
+@testable import Search
+
+@Suite struct SearchServiceTests {
+    let embedder = FixedEmbedder()
+
+    func product(_ id: Int64, _ name: String, _ description: String, price: Int64 = 1000, sku: String? = nil) throws -> Product {
+        Product(id: ProductID(id), name: name, sku: sku ?? "SKU-\(id)", description: description, price: try Price(cents: price))
+    }
+
+    /// Indexes each product as one vector per sentence (chunks), as emu does.
+    func setUp(_ products: [Product]) async throws -> (SearchService, InMemoryProductStore, InMemoryVectorIndex) {
+        let store = InMemoryProductStore(products)
+        let index = InMemoryVectorIndex(dimension: embedder.dimension)
+        for p in products {
+            let chunks = p.description.split(separator: ".").map { p.name + ". " + $0 }
+            let vectors = try await embedder.embed(chunks)
+            try await index.upsert(vectors.enumerated().map { i, v in
+                VectorRecord(id: "\(p.id)#\(i)", values: v, metadata: ["id": .number(Double(p.id.rawValue)), "price": .number(p.price.doubleValue)])
+            })
+        }
+        return (SearchService(embedder: embedder, index: index, store: store), store, index)
+    }
+
+    @Test func resultsComeInScoreOrderOnePerProduct() async throws {
+        let (service, _, _) = try await setUp([
+            try product(1, "Travel mug", "Keeps coffee hot. Fits cup holders. Leak proof lid"),
+            try product(2, "Rain jacket", "Keeps you dry on a hike. Breathable"),
+            try product(3, "Coffee grinder", "Grinds coffee beans. Burr mill"),
+        ])
+        let result = try await service.search(SearchRequest(query: "coffee hot", topK: 10))
+        #expect(result.hits.map(\.product.id.rawValue) == [1, 3, 2])
+        #expect(result.hits.map(\.rank) == [1, 2, 3])
+        #expect(zip(result.hits, result.hits.dropFirst()).allSatisfy { $0.score >= $1.score })
+    }
+
+    @Test func productsGoneFromTheStoreAreDropped() async throws {
+        let (service, store, _) = try await setUp([
+            try product(1, "Travel mug", "Keeps coffee hot"),
+            try product(2, "Coffee maker", "Brews coffee"),
+        ])
+        _ = try await store.delete(id: ProductID(1))
+        let result = try await service.search(SearchRequest(query: "coffee"))
+        #expect(result.hits.map(\.product.id.rawValue) == [2])
+    }
+
+    @Test func anExactSKUComesFirst() async throws {
+        let (service, _, _) = try await setUp([
+            try product(1, "Travel mug", "Keeps coffee hot"),
+            try product(2, "Garden hose", "Waters plants", sku: "HOSE-9"),
+        ])
+        let result = try await service.search(SearchRequest(query: "HOSE-9"))
+        #expect(result.hits.first?.product.id.rawValue == 2)
+        #expect(result.hits.first?.isSKUMatch == true)
+    }
+
+    @Test func emptyOrBlankQueriesDoNothing() async throws {
+        let (service, _, _) = try await setUp([try product(1, "Mug", "Coffee")])
+        #expect(try await service.search(SearchRequest(query: "")).hits.isEmpty)
+        #expect(try await service.search(SearchRequest(query: "   \t")).hits.isEmpty)
+    }
+
+    @Test func pagesAndPriceRange() async throws {
+        let products = try (1...9).map { try product(Int64($0), "Coffee mug \($0)", "Coffee mug number \($0)", price: Int64($0) * 1000) }
+        let (service, _, _) = try await setUp(products)
+        let first = try await service.search(SearchRequest(query: "coffee mug", topK: 4, page: 1))
+        let second = try await service.search(SearchRequest(query: "coffee mug", topK: 4, page: 2))
+        #expect(first.hits.count == 4)
+        #expect(second.hits.count == 4)
+        #expect(Set(first.hits.map(\.product.id)).isDisjoint(with: second.hits.map(\.product.id)))
+        #expect(second.hits.first?.rank == 5)
+        let ranged = try await service.search(SearchRequest(query: "coffee mug", topK: 10,
+                                                            minPrice: try Price(cents: 3000), maxPrice: try Price(cents: 5000)))
+        #expect(Set(ranged.hits.map(\.product.id.rawValue)) == [3, 4, 5])
+    }
+}

@@ -1,0 +1,118 @@
+import Catalog
+import Foundation
+import Synchronization
+
+/// An embedder for unit tests: a bag of hashed words, so texts that share words are close
+/// and the result never depends on a model file.
+public struct FixedEmbedder: Embedder {
+    public let dimension: Int
+    public init(dimension: Int = 64) { self.dimension = dimension }
+
+    public func embed(_ texts: [String]) async throws -> [[Float]] {
+        texts.map { text in
+            var v = [Float](repeating: 0, count: dimension)
+            for word in text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+                var h: UInt64 = 1469598103934665603
+                for b in word.utf8 { h = (h ^ UInt64(b)) &* 1099511628211 }
+                v[Int(h % UInt64(dimension))] += 1
+            }
+            if v.allSatisfy({ $0 == 0 }) { v[0] = 1 }
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return v.map { $0 / norm }
+        }
+    }
+}
+
+/// The product store in memory, with the same validation results as Postgres's.
+public final class InMemoryProductStore: ProductStore {
+    private let state = Mutex<(products: [ProductID: Product], nextID: Int64)>(([:], 1))
+
+    public init(_ products: [Product] = []) {
+        state.withLock { s in
+            for p in products { s.products[p.id] = p; s.nextID = max(s.nextID, p.id.rawValue + 1) }
+        }
+    }
+
+    public func list(_ query: ProductQuery) async throws -> ProductPage {
+        let all = state.withLock { Array($0.products.values) }
+        var filtered = all
+        if let f = query.filter?.lowercased(), !f.isEmpty {
+            filtered = all.filter { ($0.name + " " + $0.sku + " " + $0.description).lowercased().contains(f) }
+        }
+        filtered.sort { a, b in
+            let less: Bool
+            switch query.sort {
+            case .id: less = a.id < b.id
+            case .name: less = (a.name, a.id) < (b.name, b.id)
+            case .price: less = (a.price, a.id) < (b.price, b.id)
+            case .updated: less = (a.lastUpdated?.description ?? "", a.id) < (b.lastUpdated?.description ?? "", b.id)
+            }
+            return query.descending ? !less : less
+        }
+        return ProductPage(products: Array(filtered.dropFirst(query.offset).prefix(query.limit)), totalCount: filtered.count)
+    }
+
+    public func product(id: ProductID) async throws -> Product? { state.withLock { $0.products[id] } }
+    public func product(sku: String) async throws -> Product? { state.withLock { s in s.products.values.first { $0.sku == sku } } }
+    public func products(ids: [ProductID]) async throws -> [Product] { state.withLock { s in ids.compactMap { s.products[$0] } } }
+
+    public func create(_ product: NewProduct) async throws -> Product {
+        try state.withLock { s in
+            if s.products.values.contains(where: { $0.sku == product.sku }) {
+                throw ProductValidationErrors([.init(field: .sku, problem: .duplicateSKU(product.sku))])
+            }
+            let p = Product(id: ProductID(s.nextID), name: product.name, sku: product.sku, description: product.description,
+                            price: product.price, lastUpdated: product.lastUpdated)
+            s.products[p.id] = p
+            s.nextID += 1
+            return p
+        }
+    }
+
+    public func update(id: ProductID, _ changes: ProductChanges) async throws -> Product? {
+        state.withLock { s in
+            guard var p = s.products[id] else { return nil }
+            if let v = changes.name { p.name = v }
+            if let v = changes.sku { p.sku = v }
+            if let v = changes.description { p.description = v }
+            if let v = changes.price { p.price = v }
+            if let v = changes.lastUpdated { p.lastUpdated = v }
+            s.products[id] = p
+            return p
+        }
+    }
+
+    public func delete(id: ProductID) async throws -> Bool { state.withLock { $0.products.removeValue(forKey: id) != nil } }
+    public func count() async throws -> Int { state.withLock { $0.products.count } }
+}
+
+/// A vector index in memory with exact brute-force search: the reference for the real ones.
+public final class InMemoryVectorIndex: VectorIndex {
+    public let dimension: Int
+    private let records = Mutex<[String: VectorRecord]>([:])
+
+    public init(dimension: Int) { self.dimension = dimension }
+
+    public func upsert(_ new: [VectorRecord]) async throws { records.withLock { r in for v in new { r[v.id] = v } } }
+    public func delete(ids: [String]) async throws { records.withLock { r in for id in ids { r[id] = nil } } }
+    public func delete(idPrefix prefix: String) async throws { records.withLock { r in r = r.filter { !$0.key.hasPrefix(prefix) } } }
+    public func fetch(ids: [String]) async throws -> [VectorRecord] { records.withLock { r in ids.compactMap { r[$0] } } }
+    public func listIDs(prefix: String) async throws -> [String] {
+        records.withLock { r in r.keys.filter { $0.hasPrefix(prefix) }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
+    }
+
+    public func query(_ query: VectorQuery) async throws -> [VectorMatch] {
+        let all = records.withLock { Array($0.values) }
+        func norm(_ v: [Float]) -> Float { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        let qn = norm(query.vector)
+        return all.filter { query.filter?.matches($0.metadata) ?? true }.map { r in
+            VectorMatch(id: r.id, score: zip(r.values, query.vector).reduce(0) { $0 + $1.0 * $1.1 } / (qn * norm(r.values)),
+                        metadata: query.includeMetadata ? r.metadata : nil)
+        }.sorted { ($0.score, $1.id) > ($1.score, $0.id) }.prefix(query.topK).map { $0 }
+    }
+
+    public func stats() async throws -> IndexStats {
+        let n = records.withLock { $0.count }
+        return IndexStats(dimension: dimension, metric: "cosine", totalVectorCount: n, namespaces: n > 0 ? ["products": n] : [:])
+    }
+}
