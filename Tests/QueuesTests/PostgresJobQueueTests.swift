@@ -361,3 +361,28 @@ final class ReceiveLog: Sendable {
     func append(_ items: [(consumer: Int, id: String, dedup: String)]) { storage.withLock { $0 += items } }
     var entries: [(consumer: Int, id: String, dedup: String)] { storage.withLock { $0 } }
 }
+
+@Suite("Schema version with the queue migration", .enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"))
+struct QueueMigrationTests {
+    @Test("a database migrated past 5 by a build without the queue tables must run db migrate, which adds them")
+    func missingQueueMigration() async throws {
+        try await TestDatabase.withSchema { configuration in
+            let connection = try await PostgresConnection.connect(configuration, logger: QueueFixture.quiet)
+            _ = try await SchemaMigrator.migrate(connection, logger: QueueFixture.quiet)
+            try await connection.executeScript(
+                """
+                DELETE FROM refarch_schema_migrations WHERE version = 5;
+                DROP TABLE refarch_queue_messages, refarch_queue_dedup, refarch_queue_dead_letters;
+                """, operation: "simulate a database migrated without the queue tables")
+            #expect(try await SchemaMigrator.currentVersion(connection) == 4)
+            await #expect(throws: PostgresError.schemaNotMigrated(current: 4, required: SchemaMigrator.requiredVersion)) {
+                try await SchemaMigrator.requireCurrent(connection)
+            }
+            let report = try await SchemaMigrator.migrate(connection, logger: QueueFixture.quiet)
+            #expect(report.appliedVersions == [5])
+            try await SchemaMigrator.requireCurrent(connection)
+            #expect(try await SchemaMigrator.currentVersion(connection) == SchemaMigrator.requiredVersion)
+            await connection.close()
+        }
+    }
+}
