@@ -68,7 +68,9 @@ enum EmbeddedQueue {
         }
         let pool = try await context.migratedPool()
         let queue = PostgresJobQueue(pool: pool, logger: context.logger)
-        let location = "postgres://\(pool.configuration.redactedDescription)#\(queue.name)"
+        // host:port/database, never the password (and not the user either, to keep it a URL).
+        let server = pool.configuration.redactedDescription.components(separatedBy: " as ").first ?? ""
+        let location = "postgres://\(server)#\(queue.name)"
         let result = await Result { try await body(queue, location) }
         queue.close()
         await pool.close()

@@ -11,6 +11,7 @@ struct EmbeddedQueueCLITests {
     struct Stats: Decodable {
         struct Depth: Decodable {
             var name: String
+            var url: String
             var visible: Int
             var inFlight: Int
             var delayed: Int
@@ -62,6 +63,9 @@ struct EmbeddedQueueCLITests {
             #expect(stats.status == 0, "\(stats.stderr)")
             let decoded = try JSONDecoder().decode(Stats.self, from: Data(stats.stdout.utf8))
             #expect(decoded.queue.name == "jobs")
+            #expect(decoded.queue.url.hasPrefix("postgres://127.0.0.1:"))
+            #expect(decoded.queue.url.hasSuffix("#jobs"))
+            #expect(decoded.deadLetterQueue?.url.hasSuffix("#jobs-dlq") == true)
             #expect(decoded.queue.visible == 2)
             #expect(decoded.queue.inFlight == 0)
             #expect(decoded.queue.isFIFO)
