@@ -225,7 +225,8 @@ public final class PostgresJobQueue: JobQueue {
                     SELECT * FROM moved
                     """, [queue, maxReceiveCount], operation: "move exhausted messages of the \(queue) queue to its DLQ")
                 if dead > 0 {
-                    self.logger.info("Messages moved to the dead-letter queue", metadata: ["queue": "\(queue)", "count": "\(dead)"])
+                    self.logger.info(
+                        "Messages moved to the dead-letter queue", metadata: [LogKey.queue: "\(queue)", LogKey.count: "\(dead)"])
                 }
                 // Heads only: a later message of a group is never claimed while an earlier one
                 // exists, and SKIP LOCKED keeps concurrent receives off each other's heads.
@@ -392,7 +393,11 @@ public final class PostgresJobQueue: JobQueue {
                 operation: "move a message of the \(queue) queue to its DLQ")
         }
         guard moved == 1 else { throw JobQueueError.staleReceiptHandle(message.receiptHandle) }
-        logger.info("Message dead-lettered", metadata: ["queue": "\(queue)", "message_id": "\(message.messageID)", "reason": "\(reason)"])
+        logger.info(
+            "Message dead-lettered",
+            metadata: [
+                LogKey.queue: "\(queue)", LogKey.messageID: "\(message.messageID)", LogKey.reason: "\(reason)",
+            ])
     }
 
     // MARK: Operations
@@ -461,7 +466,7 @@ public final class PostgresJobQueue: JobQueue {
             """, [queue, ids.map { PostgresArray($0) }], operation: "redrive the \(deadLetterName) queue"
         ).affectedRows
         let requested = messageIDs.map { Set($0).count } ?? moved
-        logger.info("Dead letters redriven", metadata: ["queue": "\(queue)", "count": "\(moved)"])
+        logger.info("Dead letters redriven", metadata: [LogKey.queue: "\(queue)", LogKey.count: "\(moved)"])
         return RedriveSummary(moved: moved, failed: 0, notFound: max(0, requested - moved))
     }
 
