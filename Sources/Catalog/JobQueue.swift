@@ -36,8 +36,10 @@ public protocol JobQueue: Sendable {
 
     /// Receives up to `maxMessages`, waiting up to `wait` for the first one (long poll).
     ///
-    /// Suspends, never blocks a thread. Returns early as soon as messages are there and an
-    /// empty array when `wait` passes without any. `visibilityTimeout` nil uses the queue's.
+    /// Suspends, never blocks a thread. Returns as soon as messages are there (whatever is
+    /// there then, never held back to fill the batch) and an empty array when `wait` passes
+    /// without any. `maxMessages` is clamped to
+    /// 1…``maxMessagesPerReceive``; `visibilityTimeout` nil uses the queue's.
     func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration?) async throws -> [ReceivedJob]
 
     /// Deletes received messages. Returns the handles that no longer name a message this
@@ -170,9 +172,11 @@ public struct ReceivedJob: Sendable, Hashable {
     /// This receive's time where the backend reports it (Postgres); SQS does not.
     public var lastReceivedAt: Date?
 
-    public init(messageID: String, receiptHandle: String, body: String, groupID: String, deduplicationID: String?,
-                attributes: [String: String] = [:], receiveCount: Int, sentAt: Date? = nil, firstReceivedAt: Date? = nil,
-                lastReceivedAt: Date? = nil) {
+    public init(
+        messageID: String, receiptHandle: String, body: String, groupID: String, deduplicationID: String?,
+        attributes: [String: String] = [:], receiveCount: Int, sentAt: Date? = nil, firstReceivedAt: Date? = nil,
+        lastReceivedAt: Date? = nil
+    ) {
         self.messageID = messageID
         self.receiptHandle = receiptHandle
         self.body = body
@@ -202,9 +206,11 @@ public struct QueuedMessage: Sendable, Hashable, Codable {
     /// When it moved to the DLQ (Postgres only; SQS does not record it).
     public var deadLetteredAt: Date?
 
-    public init(messageID: String, body: String, groupID: String?, deduplicationID: String?, attributes: [String: String] = [:],
-                receiveCount: Int, sentAt: Date? = nil, firstReceivedAt: Date? = nil, lastReceivedAt: Date? = nil,
-                deadLetteredAt: Date? = nil) {
+    public init(
+        messageID: String, body: String, groupID: String?, deduplicationID: String?, attributes: [String: String] = [:],
+        receiveCount: Int, sentAt: Date? = nil, firstReceivedAt: Date? = nil, lastReceivedAt: Date? = nil,
+        deadLetteredAt: Date? = nil
+    ) {
         self.messageID = messageID
         self.body = body
         self.groupID = groupID

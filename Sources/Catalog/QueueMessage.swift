@@ -132,7 +132,7 @@ public enum QueueMessageCodec {
     public static let currentVersion: Int64 = 1
 
     /// The v1 JSON body. Keys in the documented order; row columns sorted, so equal rows
-    /// make equal bodies.
+    /// make equal bodies. A message must carry its seq to be read back (v1 requires it).
     public static func encode(_ message: QueueMessage) -> String {
         var out = "{\"v\":\(currentVersion),\"op\":"
         switch message.change {
@@ -149,11 +149,12 @@ public enum QueueMessageCodec {
         return out
     }
 
-    /// A job message for the queue: group = product id, deduplication id = seq (`id-op` when
-    /// there is no seq, which only reference messages lack).
-    public static func jobMessage(_ message: QueueMessage) -> JobMessage {
-        let dedup = message.seq.map(String.init) ?? "\(message.productID.rawValue)-\(message.change == .delete ? "delete" : "upsert")"
-        return JobMessage(body: encode(message), groupID: message.groupID, deduplicationID: dedup)
+    /// The job message pelican sends: group = product id, deduplication id = seq. Nil for a
+    /// message without a seq (only reference messages lack one, and we never send those):
+    /// without a seq there is no safe deduplication id, and v1 readers require it.
+    public static func jobMessage(_ message: QueueMessage) -> JobMessage? {
+        guard let seq = message.seq else { return nil }
+        return JobMessage(body: encode(message), groupID: message.groupID, deduplicationID: String(seq))
     }
 
     /// A JSON number that is a whole number (not a string of digits).
@@ -206,7 +207,8 @@ public enum QueueMessageCodec {
         if depth == 0, let payload = object["payload"], object["action"] == nil {
             switch payload {
             case .string(let text):
-                guard let inner = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), let innerObject = inner.objectValue else {
+                guard let inner = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), let innerObject = inner.objectValue
+                else {
                     throw .wrongShape("\"payload\" is a string but not a JSON object")
                 }
                 return try decodeReference(innerObject, depth: 1)
@@ -252,7 +254,13 @@ public enum QueueMessageCodec {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let n):
-            if n.isFinite, n.rounded() == n, abs(n) < 1e15 { out += String(Int64(n)) } else if n.isFinite { out += "\(n)" } else { out += "null" }
+            if n.isFinite, n.rounded() == n, abs(n) < 1e15 {
+                out += String(Int64(n))
+            } else if n.isFinite {
+                out += "\(n)"
+            } else {
+                out += "null"
+            }
         case .string(let s): writeString(s, to: &out)
         case .array(let items):
             out += "["

@@ -70,13 +70,24 @@ public enum SchemaMigrator {
         }
     }
 
-    /// The schema version the database is at (0 when it has none of ours).
+    /// The schema version the database is at (0 when it has none of ours): the newest
+    /// version up to which every migration this build knows has been applied.
+    ///
+    /// Not simply the highest applied version: migrations from parallel branches can land
+    /// out of order (a database migrated to 6 by a build that had no 5), and such a database
+    /// must still be told to run `db migrate`, which applies the missing step.
     public static func currentVersion(_ connection: PostgresConnection) async throws -> Int {
         let exists = try await connection.query("SELECT to_regclass('refarch_schema_migrations') IS NOT NULL",
                                                 operation: "read the schema version")
         guard try exists[0].decode(Bool.self, at: 0) else { return 0 }
-        return try await connection.query("SELECT coalesce(max(version), 0) FROM refarch_schema_migrations",
-                                          operation: "read the schema version")[0].decode(Int.self, at: 0)
+        let applied = Set(try await connection.query("SELECT version FROM refarch_schema_migrations",
+                                                     operation: "read the schema version").map { try $0.decode(Int.self, at: 0) })
+        var current = 0
+        for version in migrations.map(\.version).sorted() {
+            guard applied.contains(version) else { return current }
+            current = version
+        }
+        return max(current, applied.max() ?? 0)
     }
 
     /// Throws ``PostgresError/schemaNotMigrated(current:required:)`` unless the database is current.

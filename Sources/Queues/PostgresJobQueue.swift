@@ -46,9 +46,11 @@ public final class PostgresJobQueue: JobQueue {
         /// The largest body plus attributes accepted (SQS: 1 MiB).
         public var maxMessageBytes: Int
 
-        public init(queueName: String = "jobs", visibilityTimeout: Duration = .seconds(30), maxReceiveCount: Int = 5,
-                    deduplicationWindow: Duration = .seconds(300), maxMessagesPerReceive: Int = 100,
-                    safetyPollInterval: Duration = .seconds(5), maxMessageBytes: Int = 1_048_576) {
+        public init(
+            queueName: String = "jobs", visibilityTimeout: Duration = .seconds(30), maxReceiveCount: Int = 5,
+            deduplicationWindow: Duration = .seconds(300), maxMessagesPerReceive: Int = 100,
+            safetyPollInterval: Duration = .seconds(5), maxMessageBytes: Int = 1_048_576
+        ) {
             self.queueName = queueName
             self.visibilityTimeout = visibilityTimeout
             self.maxReceiveCount = maxReceiveCount
@@ -112,7 +114,8 @@ public final class PostgresJobQueue: JobQueue {
         let bodies = PostgresArray(accepted.map(\.message.body))
         let attributes = PostgresArray(accepted.map(\.attributes))
         try await pool.withConnection { conn in
-            try await conn.execute("""
+            try await conn.execute(
+                """
                 DELETE FROM refarch_queue_dedup WHERE ctid = ANY(ARRAY(
                     SELECT ctid FROM refarch_queue_dedup WHERE queue = $1 AND expires_at < clock_timestamp()
                     LIMIT 1000 FOR UPDATE SKIP LOCKED))
@@ -120,7 +123,8 @@ public final class PostgresJobQueue: JobQueue {
             // One statement: remember the dedup ids that are new (or whose window passed) and
             // insert only those messages, in the order given. A repeat within the batch keeps
             // its first copy, as SQS does.
-            try await conn.execute("""
+            try await conn.execute(
+                """
                 WITH input AS (
                     SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY
                         AS t(group_id, dedup_id, body, attributes, ord)
@@ -150,26 +154,31 @@ public final class PostgresJobQueue: JobQueue {
             return SendFailure(index: index, code: "MissingParameter", message: "the group id must be 1–128 characters", senderFault: true)
         }
         if message.deduplicationID.isEmpty || message.deduplicationID.count > 128 {
-            return SendFailure(index: index, code: "MissingParameter", message: "the deduplication id must be 1–128 characters",
-                               senderFault: true)
+            return SendFailure(
+                index: index, code: "MissingParameter", message: "the deduplication id must be 1–128 characters",
+                senderFault: true)
         }
         if message.body.utf8.count + attributes.utf8.count > options.maxMessageBytes {
-            return SendFailure(index: index, code: "MessageTooLong",
-                               message: "body and attributes exceed \(options.maxMessageBytes) bytes", senderFault: true)
+            return SendFailure(
+                index: index, code: "MessageTooLong",
+                message: "body and attributes exceed \(options.maxMessageBytes) bytes", senderFault: true)
         }
-        if message.body.unicodeScalars.contains(where: { $0.value == 0 }) || message.attributes.contains(where: { $0.value.contains("\u{0}") }) {
-            return SendFailure(index: index, code: "InvalidMessageContents", message: "the message contains a NUL character",
-                               senderFault: true)
+        if message.body.unicodeScalars.contains(where: { $0.value == 0 })
+            || message.attributes.contains(where: { $0.value.contains("\u{0}") })
+        {
+            return SendFailure(
+                index: index, code: "InvalidMessageContents", message: "the message contains a NUL character",
+                senderFault: true)
         }
         return nil
     }
 
     // MARK: Receiving
 
+    /// Long-polls as the protocol says; a cancelled task gets what is there (often nothing)
+    /// at once, so a worker's graceful shutdown does not wait out the poll.
     public func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration?) async throws -> [ReceivedJob] {
-        guard (1...options.maxMessagesPerReceive).contains(maxMessages) else {
-            throw JobQueueError.invalidArgument("maxMessages must be between 1 and \(options.maxMessagesPerReceive); it is \(maxMessages).")
-        }
+        let limit = min(max(maxMessages, 1), options.maxMessagesPerReceive)
         let visibility = visibilityTimeout ?? options.visibilityTimeout
         try Self.checkVisibility(visibility)
         let clock = ContinuousClock()
@@ -177,7 +186,7 @@ public final class PostgresJobQueue: JobQueue {
         if wait > .zero { startListening() }
         while true {
             let generation = wakeups.generation
-            let (messages, nextVisible) = try await receiveOnce(limit: maxMessages, visibility: visibility)
+            let (messages, nextVisible) = try await receiveOnce(limit: limit, visibility: visibility)
             let left = deadline - clock.now
             if !messages.isEmpty || left <= .zero || Task.isCancelled { return messages }
             // Sleep until something may have changed: a NOTIFY (or LISTEN coming back), the
@@ -197,7 +206,8 @@ public final class PostgresJobQueue: JobQueue {
         let visibilityMs = visibility.wholeMilliseconds
         return try await pool.withConnection { connection in
             try await connection.transaction(operation: "receive from the \(queue) queue") { conn in
-                let dead = try conn.execute("""
+                let dead = try conn.execute(
+                    """
                     WITH doomed AS (
                         SELECT m.id FROM refarch_queue_messages m
                         WHERE m.queue = $1 AND m.receive_count >= $2 AND m.visible_at <= clock_timestamp()
@@ -215,11 +225,13 @@ public final class PostgresJobQueue: JobQueue {
                     SELECT * FROM moved
                     """, [queue, maxReceiveCount], operation: "move exhausted messages of the \(queue) queue to its DLQ")
                 if dead > 0 {
-                    self.logger.info("Messages moved to the dead-letter queue", metadata: ["queue": "\(queue)", "count": "\(dead)"])
+                    self.logger.info(
+                        "Messages moved to the dead-letter queue", metadata: [LogKey.queue: "\(queue)", LogKey.count: "\(dead)"])
                 }
                 // Heads only: a later message of a group is never claimed while an earlier one
                 // exists, and SKIP LOCKED keeps concurrent receives off each other's heads.
-                let heads = try conn.query("""
+                let heads = try conn.query(
+                    """
                     SELECT m.id, m.group_id FROM refarch_queue_messages m
                     WHERE m.queue = $1 AND m.visible_at <= clock_timestamp()
                       AND NOT EXISTS (SELECT 1 FROM refarch_queue_messages e
@@ -227,10 +239,12 @@ public final class PostgresJobQueue: JobQueue {
                     ORDER BY m.id
                     LIMIT $2
                     FOR UPDATE SKIP LOCKED
-                    """, [queue, limit], operation: "claim messages of the \(queue) queue")
-                    .map { (id: try $0.decode(Int64.self, at: 0), group: try $0.decode(String.self, at: 1)) }
+                    """, [queue, limit], operation: "claim messages of the \(queue) queue"
+                )
+                .map { (id: try $0.decode(Int64.self, at: 0), group: try $0.decode(String.self, at: 1)) }
                 if heads.isEmpty {
-                    let next = try conn.query("""
+                    let next = try conn.query(
+                        """
                         SELECT extract(epoch FROM min(visible_at) - clock_timestamp())::float8
                         FROM refarch_queue_messages WHERE queue = $1 AND visible_at > clock_timestamp()
                         """, [queue], operation: "look for hidden messages of the \(queue) queue")
@@ -241,7 +255,8 @@ public final class PostgresJobQueue: JobQueue {
                 if heads.count < limit {
                     // The rest of each claimed group, in order, while visible and not exhausted.
                     // Nobody else can claim these: they are not heads while our head exists.
-                    let rows = try conn.query("""
+                    let rows = try conn.query(
+                        """
                         SELECT id, group_id, visible_at <= clock_timestamp(), receive_count
                         FROM refarch_queue_messages WHERE queue = $1 AND group_id = ANY($2::text[])
                         ORDER BY group_id, id
@@ -267,7 +282,8 @@ public final class PostgresJobQueue: JobQueue {
                         }
                     }
                 }
-                let received = try conn.query("""
+                let received = try conn.query(
+                    """
                     UPDATE refarch_queue_messages SET
                         receive_count = receive_count + 1,
                         visible_at = clock_timestamp() + $2::bigint * interval '1 millisecond',
@@ -325,7 +341,8 @@ public final class PostgresJobQueue: JobQueue {
         let (valid, invalid) = Self.splitHandles(receiptHandles)
         guard !valid.isEmpty else { return invalid }
         let queue = options.queueName
-        let deleted = try await pool.query("""
+        let deleted = try await pool.query(
+            """
             DELETE FROM refarch_queue_messages WHERE queue = $1 AND receipt_handle = ANY($2::uuid[])
             RETURNING receipt_handle::text
             """, [queue, PostgresArray(valid)], operation: "delete messages of the \(queue) queue")
@@ -339,7 +356,8 @@ public final class PostgresJobQueue: JobQueue {
         guard !valid.isEmpty else { return invalid }
         let queue = options.queueName
         let done = try await pool.withConnection { conn in
-            let changed = try await conn.query("""
+            let changed = try await conn.query(
+                """
                 UPDATE refarch_queue_messages SET visible_at = clock_timestamp() + $3::bigint * interval '1 millisecond'
                 WHERE queue = $1 AND receipt_handle = ANY($2::uuid[])
                 RETURNING receipt_handle::text
@@ -347,8 +365,9 @@ public final class PostgresJobQueue: JobQueue {
             let done = Set(try changed.map { try $0.decode(String.self, at: 0) })
             if timeout == .zero, !done.isEmpty {
                 // Released messages are receivable now: wake the long polls.
-                try await conn.execute("SELECT pg_notify($1, current_schema())", [SchemaMigrator.queueChannel],
-                                       operation: "wake the consumers of the \(queue) queue")
+                try await conn.execute(
+                    "SELECT pg_notify($1, current_schema())", [SchemaMigrator.queueChannel],
+                    operation: "wake the consumers of the \(queue) queue")
             }
             return done
         }
@@ -359,7 +378,8 @@ public final class PostgresJobQueue: JobQueue {
         guard UUID(uuidString: message.receiptHandle) != nil else { throw JobQueueError.staleReceiptHandle(message.receiptHandle) }
         let queue = options.queueName
         let moved = try await pool.withConnection { conn in
-            try await conn.execute("""
+            try await conn.execute(
+                """
                 WITH moved AS (
                     DELETE FROM refarch_queue_messages WHERE queue = $1 AND receipt_handle = $2::uuid
                     RETURNING id, queue, group_id, dedup_id, body, attributes, sent_at, receive_count, first_received_at, last_received_at
@@ -373,14 +393,19 @@ public final class PostgresJobQueue: JobQueue {
                 operation: "move a message of the \(queue) queue to its DLQ")
         }
         guard moved == 1 else { throw JobQueueError.staleReceiptHandle(message.receiptHandle) }
-        logger.info("Message dead-lettered", metadata: ["queue": "\(queue)", "message_id": "\(message.messageID)", "reason": "\(reason)"])
+        logger.info(
+            "Message dead-lettered",
+            metadata: [
+                LogKey.queue: "\(queue)", LogKey.messageID: "\(message.messageID)", LogKey.reason: "\(reason)",
+            ])
     }
 
     // MARK: Operations
 
     public func stats() async throws -> JobQueueStats {
         let queue = options.queueName
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT count(*) FILTER (WHERE visible_at <= clock_timestamp()),
                    count(*) FILTER (WHERE visible_at > clock_timestamp() AND receipt_handle IS NOT NULL),
                    count(*) FILTER (WHERE visible_at > clock_timestamp() AND receipt_handle IS NULL),
@@ -393,10 +418,12 @@ public final class PostgresJobQueue: JobQueue {
         let row = rows[0]
         func age(_ seconds: Double?) -> Duration? { seconds.map { .milliseconds(Int64(max(0, $0) * 1000)) } }
         return JobQueueStats(
-            jobs: QueueDepth(name: name, visible: try row.decode(Int.self, at: 0), inFlight: try row.decode(Int.self, at: 1),
-                             delayed: try row.decode(Int.self, at: 2), oldestAge: age(try row.decode(Double?.self, at: 3))),
-            deadLetters: QueueDepth(name: deadLetterName, visible: try row.decode(Int.self, at: 4), inFlight: 0, delayed: 0,
-                                    oldestAge: age(try row.decode(Double?.self, at: 5))),
+            jobs: QueueDepth(
+                name: name, visible: try row.decode(Int.self, at: 0), inFlight: try row.decode(Int.self, at: 1),
+                delayed: try row.decode(Int.self, at: 2), oldestAge: age(try row.decode(Double?.self, at: 3))),
+            deadLetters: QueueDepth(
+                name: deadLetterName, visible: try row.decode(Int.self, at: 4), inFlight: 0, delayed: 0,
+                oldestAge: age(try row.decode(Double?.self, at: 5))),
             maxReceiveCount: options.maxReceiveCount)
     }
 
@@ -404,7 +431,8 @@ public final class PostgresJobQueue: JobQueue {
         let queue = options.queueName
         let table = role == .jobs ? "refarch_queue_messages" : "refarch_queue_dead_letters"
         let deadLettered = role == .jobs ? "NULL::float8" : "extract(epoch FROM dead_lettered_at)::float8"
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT id, body, group_id, dedup_id, attributes::text, receive_count, extract(epoch FROM sent_at)::float8,
                    extract(epoch FROM first_received_at)::float8, extract(epoch FROM last_received_at)::float8, \(deadLettered)
             FROM \(table) WHERE queue = $1 ORDER BY id LIMIT $2
@@ -415,7 +443,8 @@ public final class PostgresJobQueue: JobQueue {
                 groupID: try row.decode(String.self, at: 2), deduplicationID: try row.decode(String.self, at: 3),
                 attributes: Self.decodeAttributes(try row.decode(String.self, at: 4)), receiveCount: try row.decode(Int.self, at: 5),
                 sentAt: Self.date(try row.decode(Double?.self, at: 6)), firstReceivedAt: Self.date(try row.decode(Double?.self, at: 7)),
-                lastReceivedAt: Self.date(try row.decode(Double?.self, at: 8)), deadLetteredAt: Self.date(try row.decode(Double?.self, at: 9)))
+                lastReceivedAt: Self.date(try row.decode(Double?.self, at: 8)),
+                deadLetteredAt: Self.date(try row.decode(Double?.self, at: 9)))
         }
     }
 
@@ -426,30 +455,36 @@ public final class PostgresJobQueue: JobQueue {
     public func redriveDeadLetters(messageIDs: [String]?) async throws -> RedriveSummary {
         let queue = options.queueName
         let ids: [Int64]? = messageIDs.map { Array(Set($0.compactMap { Int64($0) })) }
-        let moved = try await pool.query("""
+        let moved = try await pool.query(
+            """
             WITH moved AS (
                 DELETE FROM refarch_queue_dead_letters WHERE queue = $1 AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))
                 RETURNING id, group_id, dedup_id, body, attributes
             )
             INSERT INTO refarch_queue_messages (queue, group_id, dedup_id, body, attributes)
             SELECT $1, group_id, dedup_id, body, attributes FROM moved ORDER BY id
-            """, [queue, ids.map { PostgresArray($0) }], operation: "redrive the \(deadLetterName) queue").affectedRows
+            """, [queue, ids.map { PostgresArray($0) }], operation: "redrive the \(deadLetterName) queue"
+        ).affectedRows
         let requested = messageIDs.map { Set($0).count } ?? moved
-        logger.info("Dead letters redriven", metadata: ["queue": "\(queue)", "count": "\(moved)"])
+        logger.info("Dead letters redriven", metadata: [LogKey.queue: "\(queue)", LogKey.count: "\(moved)"])
         return RedriveSummary(moved: moved, failed: 0, notFound: max(0, requested - moved))
     }
 
     public func deleteDeadLetters(messageIDs: [String]) async throws -> Int {
         let ids = Array(Set(messageIDs.compactMap { Int64($0) }))
         guard !ids.isEmpty else { return 0 }
-        return try await pool.query("DELETE FROM refarch_queue_dead_letters WHERE queue = $1 AND id = ANY($2::bigint[])",
-                                    [options.queueName, PostgresArray(ids)], operation: "delete dead letters of the \(name) queue").affectedRows
+        return try await pool.query(
+            "DELETE FROM refarch_queue_dead_letters WHERE queue = $1 AND id = ANY($2::bigint[])",
+            [options.queueName, PostgresArray(ids)], operation: "delete dead letters of the \(name) queue"
+        ).affectedRows
     }
 
     public func purge(_ role: QueueRole) async throws -> Int? {
         let table = role == .jobs ? "refarch_queue_messages" : "refarch_queue_dead_letters"
-        return try await pool.query("DELETE FROM \(table) WHERE queue = $1", [options.queueName],
-                                    operation: "purge the \(role == .jobs ? name : deadLetterName) queue").affectedRows
+        return try await pool.query(
+            "DELETE FROM \(table) WHERE queue = $1", [options.queueName],
+            operation: "purge the \(role == .jobs ? name : deadLetterName) queue"
+        ).affectedRows
     }
 
     // MARK: Helpers
@@ -476,8 +511,9 @@ public final class PostgresJobQueue: JobQueue {
 
     static func stale(_ handles: [String], done: Set<String>) -> [ReceiptFailure] {
         handles.filter { !done.contains($0) }.map {
-            ReceiptFailure(receiptHandle: $0, code: "MessageNotInflight",
-                           message: "the handle is stale: the message was deleted or received again by another consumer")
+            ReceiptFailure(
+                receiptHandle: $0, code: "MessageNotInflight",
+                message: "the handle is stale: the message was deleted or received again by another consumer")
         }
     }
 
@@ -486,7 +522,9 @@ public final class PostgresJobQueue: JobQueue {
     }
 
     static func decodeAttributes(_ json: String) -> [String: String] {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)), let object = value.objectValue else { return [:] }
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)), let object = value.objectValue else {
+            return [:]
+        }
         return object.compactMapValues { value in
             switch value {
             case .string(let s): return s

@@ -26,8 +26,10 @@ public struct SQSJobQueue: JobQueue {
     public var deadLetterName: String { SQSQueueURL.name(of: deadLetterURL) }
     public var maxMessagesPerReceive: Int { 10 }
 
-    public init(sqs: SQSClient, queueURL: String, deadLetterURL: String, maxWait: Duration = .seconds(20),
-                selectionVisibility: Duration = .seconds(30)) {
+    public init(
+        sqs: SQSClient, queueURL: String, deadLetterURL: String, maxWait: Duration = .seconds(20),
+        selectionVisibility: Duration = .seconds(30)
+    ) {
         self.sqs = sqs
         self.queueURL = queueURL
         self.deadLetterURL = deadLetterURL
@@ -63,8 +65,10 @@ public struct SQSJobQueue: JobQueue {
             let result = try await sqs.sendMessageBatch(url: url, entries: batch.map(\.entry))
             for failure in result.failed {
                 guard let index = Int(failure.id.dropFirst()) else { continue }
-                failures.append(SendFailure(index: index, code: failure.code, message: failure.message ?? failure.code,
-                                            senderFault: failure.senderFault))
+                failures.append(
+                    SendFailure(
+                        index: index, code: failure.code, message: failure.message ?? failure.code,
+                        senderFault: failure.senderFault))
             }
             batch.removeAll()
             batchBytes = 0
@@ -72,14 +76,17 @@ public struct SQSJobQueue: JobQueue {
         for (index, message) in messages.enumerated() {
             let size = Self.size(of: message)
             if size > Self.maxMessageBytes {
-                failures.append(SendFailure(index: index, code: "MessageTooLong", message: "\(size) bytes is over SQS's 1 MiB",
-                                            senderFault: true))
+                failures.append(
+                    SendFailure(
+                        index: index, code: "MessageTooLong", message: "\(size) bytes is over SQS's 1 MiB",
+                        senderFault: true))
                 continue
             }
             if batch.count == Self.maxBatchEntries || batchBytes + size > Self.maxMessageBytes { try await flush() }
-            let entry = SendMessageEntry(id: "e\(index)", body: message.body,
-                                         attributes: message.attributes.mapValues { MessageAttributeValue(string: $0) },
-                                         messageGroupID: message.groupID, deduplicationID: message.deduplicationID)
+            let entry = SendMessageEntry(
+                id: "e\(index)", body: message.body,
+                attributes: message.attributes.mapValues { MessageAttributeValue(string: $0) },
+                messageGroupID: message.groupID, deduplicationID: message.deduplicationID)
             batch.append((index, entry))
             batchBytes += size
         }
@@ -94,6 +101,8 @@ public struct SQSJobQueue: JobQueue {
 
     // MARK: Receiving
 
+    /// One long poll (at most ``maxWait``, 20 s) for up to 10 messages. SQS counts
+    /// visibility in whole seconds, so a fraction of a second is dropped.
     public func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration?) async throws -> [ReceivedJob] {
         let messages = try await sqs.receiveMessages(
             url: queueURL, maxMessages: min(max(maxMessages, 1), 10), wait: min(max(wait, .zero), maxWait),
@@ -163,8 +172,9 @@ public struct SQSJobQueue: JobQueue {
     public func moveToDeadLetters(_ message: ReceivedJob, reason: String) async throws {
         var attributes = message.attributes
         attributes[JobQueueAttribute.deadLetterReason] = reason
-        let copy = JobMessage(body: message.body, groupID: message.groupID.isEmpty ? "dead-letter" : message.groupID,
-                              deduplicationID: message.messageID, attributes: attributes)
+        let copy = JobMessage(
+            body: message.body, groupID: message.groupID.isEmpty ? "dead-letter" : message.groupID,
+            deduplicationID: message.messageID, attributes: attributes)
         if let failure = try await send([copy], to: deadLetterURL).first {
             throw JobQueueError.sendRefused(code: failure.code, message: failure.message)
         }
@@ -181,8 +191,9 @@ public struct SQSJobQueue: JobQueue {
         func depth(_ name: String, _ a: QueueAttributes) -> QueueDepth {
             QueueDepth(name: name, visible: a.visible, inFlight: a.inFlight, delayed: a.delayed, oldestAge: nil)
         }
-        return JobQueueStats(jobs: depth(name, attributes), deadLetters: depth(deadLetterName, dead),
-                             maxReceiveCount: attributes.redrivePolicy?.maxReceiveCount)
+        return JobQueueStats(
+            jobs: depth(name, attributes), deadLetters: depth(deadLetterName, dead),
+            maxReceiveCount: attributes.redrivePolicy?.maxReceiveCount)
     }
 
     public func peek(_ role: QueueRole, limit: Int) async throws -> [QueuedMessage] {
@@ -208,8 +219,9 @@ public struct SQSJobQueue: JobQueue {
         let wanted = Set(messageIDs)
         return try await withSelectedDeadLetters(wanted) { found in
             let copies = found.map {
-                JobMessage(body: $0.body, groupID: $0.messageGroupID ?? "redrive", deduplicationID: $0.deduplicationID ?? $0.messageID,
-                           attributes: Self.attributes($0))
+                JobMessage(
+                    body: $0.body, groupID: $0.messageGroupID ?? "redrive", deduplicationID: $0.deduplicationID ?? $0.messageID,
+                    attributes: Self.attributes($0))
             }
             let refused = Set(try await send(copies, to: queueURL).map(\.index))
             let sent = found.enumerated().filter { !refused.contains($0.offset) }.map(\.element.receiptHandle)
@@ -232,9 +244,11 @@ public struct SQSJobQueue: JobQueue {
         var others: [SQSMessage] = []
         var seen: Set<String> = []
         while found.count < wanted.count {
-            let batch = try await sqs.receiveMessages(url: deadLetterURL, maxMessages: 10, wait: .seconds(1),
-                                                      visibilityTimeout: selectionVisibility)
-                .filter { seen.insert($0.messageID).inserted }
+            let batch = try await sqs.receiveMessages(
+                url: deadLetterURL, maxMessages: 10, wait: .seconds(1),
+                visibilityTimeout: selectionVisibility
+            )
+            .filter { seen.insert($0.messageID).inserted }
             if batch.isEmpty { break }
             for message in batch {
                 if wanted.contains(message.messageID) { found.append(message) } else { others.append(message) }

@@ -1,5 +1,6 @@
 import AWS
 import ArgumentParser
+import Catalog
 import Configuration
 import Foundation
 import Logging
@@ -63,11 +64,17 @@ func runOps(_ body: () async throws -> Void) async throws {
     } catch let error as OpsError {
         printError(summary: error.summary, remedy: error.remedy)
         throw ExitCode(error.exitCode)
+    } catch let error as any UserFacingError {
+        // Postgres and queue errors of the embedded queue.
+        printError(summary: error.summary, remedy: error.remedy)
+        throw ExitCode(1)
     }
 }
 
-func printError(summary: String, remedy: String) {
-    FileHandle.standardError.write(Data("error: \(summary)\nhint: \(remedy)\n".utf8))
+func printError(summary: String, remedy: String?) {
+    var text = "error: \(summary)\n"
+    if let remedy { text += "hint: \(remedy)\n" }
+    FileHandle.standardError.write(Data(text.utf8))
 }
 
 /// Builds the AWS configuration from the environment and the shared files, with the

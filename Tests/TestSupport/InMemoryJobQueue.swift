@@ -38,7 +38,13 @@ public final class InMemoryJobQueue: JobQueue {
         var messages: [Stored] = []
         var deadLetters: [Stored] = []
         var dedup: [String: Date] = [:]
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
+        /// Polls whose waiter has not registered yet, and those of them whose timeout already won.
+        var starting: Set<Int> = []
+        var abandoned: Set<Int> = []
+        /// Bumped by every send, so a poll that looked just before a send does not sleep through it.
+        var sends = 0
     }
 
     public let name: String
@@ -50,8 +56,10 @@ public final class InMemoryJobQueue: JobQueue {
     private let clock: @Sendable () -> Date
     private let state = Mutex(State())
 
-    public init(name: String = "jobs", visibilityTimeout: Duration = .seconds(30), maxReceiveCount: Int = 5,
-                deduplicationWindow: Duration = .seconds(300), now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        name: String = "jobs", visibilityTimeout: Duration = .seconds(30), maxReceiveCount: Int = 5,
+        deduplicationWindow: Duration = .seconds(300), now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.name = name
         self.visibilityTimeout = visibilityTimeout
         self.maxReceiveCount = maxReceiveCount
@@ -60,8 +68,10 @@ public final class InMemoryJobQueue: JobQueue {
     }
 
     /// A queue whose time is `clock`'s.
-    public convenience init(name: String = "jobs", visibilityTimeout: Duration = .seconds(30), maxReceiveCount: Int = 5,
-                            clock: ManualClock) {
+    public convenience init(
+        name: String = "jobs", visibilityTimeout: Duration = .seconds(30), maxReceiveCount: Int = 5,
+        clock: ManualClock
+    ) {
         self.init(name: name, visibilityTimeout: visibilityTimeout, maxReceiveCount: maxReceiveCount, now: { clock.now })
     }
 
@@ -75,8 +85,10 @@ public final class InMemoryJobQueue: JobQueue {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             for (index, message) in messages.enumerated() {
                 if message.groupID.isEmpty || message.deduplicationID.isEmpty {
-                    failures.append(SendFailure(index: index, code: "MissingParameter", message: "group and dedup ids are required",
-                                                senderFault: true))
+                    failures.append(
+                        SendFailure(
+                            index: index, code: "MissingParameter", message: "group and dedup ids are required",
+                            senderFault: true))
                     continue
                 }
                 if let expiry = state.dedup[message.deduplicationID], expiry > now { continue }
@@ -84,27 +96,48 @@ public final class InMemoryJobQueue: JobQueue {
                 state.messages.append(Stored(id: state.nextID, message: message, sentAt: now, visibleAt: now))
                 state.nextID += 1
             }
+            state.sends += 1
             defer { state.waiters.removeAll() }
-            return state.waiters
+            return Array(state.waiters.values)
         }
-        waiters.forEach { $0.resume() }
+        for waiter in waiters { waiter.resume() }
         return failures
     }
 
     public func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration?) async throws -> [ReceivedJob] {
+        let (sendsBefore, waiterID) = state.withLock { state in
+            state.nextWaiter += 1
+            state.starting.insert(state.nextWaiter)
+            return (state.sends, state.nextWaiter)
+        }
         let received = receiveNow(maxMessages: maxMessages, visibility: visibilityTimeout ?? self.visibilityTimeout)
-        if !received.isEmpty || wait <= .zero { return received }
+        if !received.isEmpty || wait <= .zero {
+            state.withLock { _ = $0.starting.remove(waiterID) }
+            return received
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await Task.sleep(for: wait) }
-            group.addTask { await withCheckedContinuation { continuation in self.state.withLock { $0.waiters.append(continuation) } } }
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let sentMeanwhile = self.state.withLock { state -> Bool in
+                        state.starting.remove(waiterID)
+                        if state.abandoned.remove(waiterID) != nil || state.sends != sendsBefore { return true }
+                        state.waiters[waiterID] = continuation
+                        return false
+                    }
+                    if sentMeanwhile { continuation.resume() }
+                }
+            }
             await group.next()
             group.cancelAll()
-            // Let a waiter still registered go: a send resumes it, or this does.
-            let left = self.state.withLock { state in
-                defer { state.waiters.removeAll() }
-                return state.waiters
+            // The timeout won: let this poll's waiter go (a send would have removed it), or tell
+            // it not to wait if it has not registered yet.
+            let waiter = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
+                if let waiter = state.waiters.removeValue(forKey: waiterID) { return waiter }
+                if state.starting.contains(waiterID) { state.abandoned.insert(waiterID) }
+                return nil
             }
-            left.forEach { $0.resume() }
+            waiter?.resume()
         }
         return receiveNow(maxMessages: maxMessages, visibility: visibilityTimeout ?? self.visibilityTimeout)
     }
@@ -146,9 +179,10 @@ public final class InMemoryJobQueue: JobQueue {
                 state.messages[i].firstReceivedAt = state.messages[i].firstReceivedAt ?? now
                 state.messages[i].lastReceivedAt = now
                 let s = state.messages[i]
-                return ReceivedJob(messageID: String(s.id), receiptHandle: s.receiptHandle!, body: s.message.body, groupID: s.message.groupID,
-                                   deduplicationID: s.message.deduplicationID, attributes: s.message.attributes, receiveCount: s.receiveCount,
-                                   sentAt: s.sentAt, firstReceivedAt: s.firstReceivedAt, lastReceivedAt: s.lastReceivedAt)
+                return ReceivedJob(
+                    messageID: String(s.id), receiptHandle: s.receiptHandle!, body: s.message.body, groupID: s.message.groupID,
+                    deduplicationID: s.message.deduplicationID, attributes: s.message.attributes, receiveCount: s.receiveCount,
+                    sentAt: s.sentAt, firstReceivedAt: s.firstReceivedAt, lastReceivedAt: s.lastReceivedAt)
             }
         }
     }
@@ -198,9 +232,11 @@ public final class InMemoryJobQueue: JobQueue {
             let inFlight = state.messages.filter { $0.visibleAt > now && $0.receiptHandle != nil }.count
             func age(_ date: Date?) -> Duration? { date.map { .milliseconds(Int64(now.timeIntervalSince($0) * 1000)) } }
             return JobQueueStats(
-                jobs: QueueDepth(name: name, visible: visible, inFlight: inFlight, delayed: 0, oldestAge: age(state.messages.map(\.sentAt).min())),
-                deadLetters: QueueDepth(name: deadLetterName, visible: state.deadLetters.count, inFlight: 0, delayed: 0,
-                                        oldestAge: age(state.deadLetters.compactMap(\.deadLetteredAt).min())),
+                jobs: QueueDepth(
+                    name: name, visible: visible, inFlight: inFlight, delayed: 0, oldestAge: age(state.messages.map(\.sentAt).min())),
+                deadLetters: QueueDepth(
+                    name: deadLetterName, visible: state.deadLetters.count, inFlight: 0, delayed: 0,
+                    oldestAge: age(state.deadLetters.compactMap(\.deadLetteredAt).min())),
                 maxReceiveCount: maxReceiveCount)
         }
     }
@@ -208,10 +244,11 @@ public final class InMemoryJobQueue: JobQueue {
     public func peek(_ queue: QueueRole, limit: Int) async throws -> [QueuedMessage] {
         state.withLock { state in
             (queue == .jobs ? state.messages : state.deadLetters).prefix(max(0, limit)).map { s in
-                QueuedMessage(messageID: String(s.id), body: s.message.body, groupID: s.message.groupID,
-                              deduplicationID: s.message.deduplicationID, attributes: s.message.attributes, receiveCount: s.receiveCount,
-                              sentAt: s.sentAt, firstReceivedAt: s.firstReceivedAt, lastReceivedAt: s.lastReceivedAt,
-                              deadLetteredAt: s.deadLetteredAt)
+                QueuedMessage(
+                    messageID: String(s.id), body: s.message.body, groupID: s.message.groupID,
+                    deduplicationID: s.message.deduplicationID, attributes: s.message.attributes, receiveCount: s.receiveCount,
+                    sentAt: s.sentAt, firstReceivedAt: s.firstReceivedAt, lastReceivedAt: s.lastReceivedAt,
+                    deadLetteredAt: s.deadLetteredAt)
             }
         }
     }

@@ -1,0 +1,136 @@
+import AWS
+import Catalog
+import Foundation
+import HTTP
+import Logging
+import Queues
+import TestSupport
+import Testing
+
+/// The AWS emulator for the SQS queue tests.
+enum SQSFixture {
+    static let http = HTTPClient(configuration: .init(maxConcurrentRequests: 4, timeout: .seconds(40)))
+
+    static func client() throws -> SQSClient {
+        let endpoint = try #require(
+            TestEnvironment.awsEndpoint, "REFARCH_TEST_AWS_ENDPOINT is not set: run `make test`, or `scripts/moto.sh start` and export it")
+        return SQSClient(
+            configuration: AWSConfiguration(
+                region: "us-east-1",
+                credentials: StaticCredentialProvider(
+                    AWSCredentials(accessKeyID: "AKIDTESTING", secretAccessKey: "testing-secret-key", source: "test credentials")),
+                http: http, retry: RetryPolicy(sleep: { _ in }), endpoints: EndpointResolver(global: endpoint),
+                logger: Logger(label: "refarch.queue.test") { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    /// A FIFO queue with a FIFO DLQ after `maxReceiveCount` receives, named with a random suffix.
+    static func queue(maxReceiveCount: Int = 3, visibility: Int = 30) async throws -> SQSJobQueue {
+        let sqs = try client()
+        let base = "jq-\(UInt32.random(in: 0..<UInt32.max))"
+        let dlq = try await sqs.createQueue(name: "\(base)-dlq.fifo", attributes: ["FifoQueue": "true"])
+        let dlqARN = try #require(try await sqs.getQueueAttributes(url: dlq).queueARN)
+        let source = try await sqs.createQueue(
+            name: "\(base).fifo",
+            attributes: [
+                "FifoQueue": "true", "VisibilityTimeout": String(visibility),
+                "RedrivePolicy": RedrivePolicy(deadLetterTargetArn: dlqARN, maxReceiveCount: maxReceiveCount).jsonString,
+            ])
+        return try await SQSJobQueue.open(sqs: sqs, queueURL: source)
+    }
+}
+
+@Suite("SQSJobQueue against the AWS emulator", .enabled(if: TestEnvironment.hasAWSEmulator, "needs the AWS emulator: run `make test`"))
+struct SQSJobQueueTests {
+    @Test("send in batches, receive with attributes and counts, change visibility, delete")
+    func lifecycle() async throws {
+        let queue = try await SQSFixture.queue()
+        #expect(queue.deadLetterName == queue.name.replacingOccurrences(of: ".fifo", with: "-dlq.fifo"))
+        // 23 messages: three batches of at most 10.
+        let messages = (1...23).map { QueueFixture.message("p\($0 % 5)", $0, attributes: ["origin": "test"]) }
+        #expect(try await queue.send(messages).isEmpty)
+        #expect(try await queue.stats().jobs.visible == 23)
+
+        let got = try await queue.receive(maxMessages: 10, wait: .seconds(2))
+        #expect(!got.isEmpty)
+        let first = try #require(got.first)
+        #expect(first.receiveCount == 1)
+        #expect(first.attributes["origin"] == "test")
+        #expect(first.sentAt != nil)
+        #expect(first.firstReceivedAt != nil)
+        #expect(first.groupID.hasPrefix("p"))
+        // Within each group, send order.
+        for group in Set(got.map(\.groupID)) {
+            let ns = got.filter { $0.groupID == group }.map { Int($0.deduplicationID!.split(separator: "-")[1])! }
+            #expect(ns == ns.sorted())
+        }
+
+        #expect(try await queue.changeVisibility(receiptHandles: [first.receiptHandle], timeout: .zero).isEmpty)
+        let others = got.filter { $0.messageID != first.messageID }
+        #expect(try await queue.delete(receiptHandles: others.map(\.receiptHandle)).isEmpty)
+        let again = try await queue.receive(maxMessages: 10, wait: .seconds(1))
+        let redelivered = try #require(again.first { $0.messageID == first.messageID })
+        #expect(redelivered.receiveCount == 2)
+        #expect(try await queue.delete(receiptHandles: again.map(\.receiptHandle)).isEmpty)
+        let stats = try await queue.stats()
+        #expect(stats.jobs.total == 23 - got.count - (again.count - 1))
+        #expect(stats.maxReceiveCount == 3)
+    }
+
+    @Test("after maxReceiveCount 3 a message is in the DLQ with its body and attributes; redrive selected and all brings it back")
+    func deadLettersAndRedrive() async throws {
+        let queue = try await SQSFixture.queue(maxReceiveCount: 3)
+        _ = try await queue.send([QueueFixture.message("a", 1, attributes: ["origin": "test"]), QueueFixture.message("b", 1)])
+        for _ in 0..<5 {
+            _ = try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .zero)
+        }
+        let stats = try await queue.stats()
+        #expect(stats.deadLetters.visible == 2)
+        #expect(stats.jobs.total == 0)
+
+        let dead = try await queue.peek(.deadLetters, limit: 10)
+        #expect(Set(dead.compactMap(\.groupID)) == ["a", "b"])
+        let a = try #require(dead.first { $0.groupID == "a" })
+        #expect(a.body == QueueFixture.message("a", 1).body)
+        #expect(a.attributes["origin"] == "test")
+
+        let one = try await queue.redriveDeadLetters(messageIDs: [a.messageID])
+        #expect(one.moved == 1)
+        #expect(one.notFound == 0)
+        let back = try await queue.receive(maxMessages: 10, wait: .seconds(1))
+        #expect(back.map(\.groupID) == ["a"])
+        #expect(back.first?.body == a.body)
+        #expect(try await queue.delete(receiptHandles: back.map(\.receiptHandle)).isEmpty)
+
+        let all = try await queue.redriveDeadLetters(messageIDs: nil)
+        #expect(all.moved == 1)
+        #expect(try await queue.stats().deadLetters.visible == 0)
+    }
+
+    @Test("a worker's poison message goes straight to the DLQ with its reason; delete and purge of dead letters")
+    func moveToDeadLetters() async throws {
+        let queue = try await SQSFixture.queue()
+        _ = try await queue.send([JobMessage(body: "not json", groupID: "9", deduplicationID: "9"), QueueFixture.message("c", 1)])
+        let got = try await queue.receive(maxMessages: 10, wait: .seconds(2))
+        #expect(got.count == 2)
+        for message in got { try await queue.moveToDeadLetters(message, reason: "not JSON: test") }
+        #expect(try await queue.stats().jobs.total == 0)
+        let dead = try await queue.peek(.deadLetters, limit: 10)
+        #expect(dead.count == 2)
+        #expect(dead.allSatisfy { $0.deadLetterReason == "not JSON: test" })
+
+        let poison = try #require(dead.first { $0.body == "not json" })
+        #expect(try await queue.deleteDeadLetters(messageIDs: [poison.messageID]) == 1)
+        #expect(try await queue.peek(.deadLetters, limit: 10).map(\.body) == [QueueFixture.message("c", 1).body])
+        #expect(try await queue.purge(.deadLetters) == nil)
+    }
+
+    @Test("a message over 1 MiB is refused alone; the rest of the batch is sent")
+    func oversizeEntry() async throws {
+        let queue = try await SQSFixture.queue()
+        let big = JobMessage(body: String(repeating: "x", count: SQSJobQueue.maxMessageBytes + 1), groupID: "g", deduplicationID: "big")
+        let failures = try await queue.send([QueueFixture.message("g", 1), big, QueueFixture.message("g", 2)])
+        #expect(failures.map(\.index) == [1])
+        #expect(failures.first?.code == "MessageTooLong")
+        #expect(try await queue.stats().jobs.visible == 2)
+    }
+}
