@@ -132,6 +132,29 @@ public struct PineconeControlPlane: Sendable {
         return .created(try transport.decode(PineconeIndexModel.self, from: response, operation: operation))
     }
 
+    /// Makes sure the index exists with this shape and is ready: creates it when missing (a
+    /// 409 counts as existing), then waits for readiness.
+    ///
+    /// - Returns: the ready index, and whether this call created it.
+    /// - Throws: ``PineconeError/indexShapeMismatch(index:expected:found:)`` when an index of
+    ///   that name exists with another dimension or metric (writing to it would fail later).
+    public func ensureIndex(
+        _ spec: PineconeIndexSpec, timeout: Duration = .seconds(300), pollInterval: Duration = .seconds(2)
+    ) async throws(PineconeError) -> (model: PineconeIndexModel, created: Bool) {
+        let creation = try await createIndex(spec)
+        if case .alreadyExisted(let existing) = creation {
+            let found = "\(existing.dimension.map(String.init) ?? "?") dimensions, \(existing.metric ?? "?")"
+            if existing.dimension != spec.dimension || (existing.metric.map { $0 != spec.metric } ?? false) {
+                throw PineconeError.indexShapeMismatch(
+                    index: spec.name, expected: "\(spec.dimension) dimensions, \(spec.metric)", found: found)
+            }
+        }
+        let model = creation.model.isReady
+            ? creation.model : try await waitUntilReady(named: spec.name, timeout: timeout, pollInterval: pollInterval)
+        if case .created = creation { return (model, true) }
+        return (model, false)
+    }
+
     /// Describes the index until it is ready, waiting `pollInterval` in between (through the
     /// retry policy's sleep, so tests do not wait), at most `timeout` in all.
     public func waitUntilReady(

@@ -35,6 +35,8 @@ public enum PineconeError: UserFacingError, Equatable, Sendable {
     case missingIndexName
     /// A record that cannot be sent (too large alone, non-finite values, bad id).
     case invalidRecord(id: String, reason: String)
+    /// An index of that name exists with another dimension or metric.
+    case indexShapeMismatch(index: String, expected: String, found: String)
     /// The index did not become ready in time.
     case indexNotReady(index: String, state: String)
 
@@ -75,6 +77,8 @@ public enum PineconeError: UserFacingError, Equatable, Sendable {
             return "Vector \(id.prefix(60)) cannot be sent to Pinecone: \(reason)"
         case .indexNotReady(let index, let state):
             return "Pinecone index \"\(index)\" is not ready (state \(state))."
+        case .indexShapeMismatch(let index, let expected, let found):
+            return "Pinecone index \"\(index)\" already exists with \(found), not \(expected)."
         }
     }
 
@@ -108,6 +112,8 @@ public enum PineconeError: UserFacingError, Equatable, Sendable {
             return "Every value must be finite and the record (values and metadata) under 2 MB."
         case .indexNotReady:
             return "Wait a minute and retry; `refarch-tui index stats` shows when it is ready."
+        case .indexShapeMismatch:
+            return "Use another PINECONE_INDEX, or delete the index in the Pinecone console and create it again."
         }
     }
 

@@ -61,6 +61,9 @@ public final class PineconeIndex: VectorIndex {
     }
 
     /// ``upsert(_:)`` with its error type spelled out.
+    ///
+    /// The requests go one after another. If one fails, those before it stay written; an
+    /// upsert is idempotent, so the caller retries the whole call (emu does, before it acks).
     public func upsertRecords(_ records: [VectorRecord]) async throws(PineconeError) {
         guard !records.isEmpty else { return }
         let bodies = try Self.upsertBodies(

@@ -88,22 +88,8 @@ struct IndexCommand: AsyncParsableCommand {
                 guard let name = configuration.indexName else { throw PineconeError.missingIndexName }
                 try context.requireWritable("create the Pinecone index \(name)")
                 let control = PineconeControlPlane(configuration: configuration)
-                let creation = try await control.createIndex(
-                    PineconeIndexSpec(name: name, dimension: dimension, metric: metric, cloud: cloud, region: region))
-                if case .alreadyExisted(let existing) = creation, let found = existing.dimension, found != dimension {
-                    throw CLIError(
-                        summary: "Pinecone index \(name) already exists with \(found) dimensions, not \(dimension).",
-                        remedy: "Use another PINECONE_INDEX, or delete the index in the Pinecone console and create it again.")
-                }
-                if !json {
-                    switch creation {
-                    case .created: print("Created Pinecone index \(name) (\(dimension) dimensions, \(metric), \(cloud) \(region)).")
-                    case .alreadyExisted(let m):
-                        let shape = "\(m.dimension.map(String.init) ?? "?") dimensions, \(m.metric ?? "?")"
-                        print("Pinecone index \(name) already exists (\(shape)).")
-                    }
-                }
-                let ready = creation.model.isReady ? creation.model : try await control.waitUntilReady(named: name)
+                let spec = PineconeIndexSpec(name: name, dimension: dimension, metric: metric, cloud: cloud, region: region)
+                let (ready, created) = try await control.ensureIndex(spec)
                 if json {
                     struct Output: Encodable {
                         let name: String
@@ -113,12 +99,12 @@ struct IndexCommand: AsyncParsableCommand {
                         let host: String?
                         let ready: Bool
                     }
-                    var created = false
-                    if case .created = creation { created = true }
                     try printJSON(Output(name: name, created: created, dimension: ready.dimension, metric: ready.metric,
                                          host: ready.host, ready: ready.isReady))
+                } else if created {
+                    print("Created Pinecone index \(name) (\(dimension) dimensions, \(metric), \(cloud) \(region)); ready at \(ready.host ?? "?").")
                 } else {
-                    print("Ready; data-plane host \(ready.host ?? "?").")
+                    print("Pinecone index \(name) already exists (\(dimension) dimensions, \(metric)); ready at \(ready.host ?? "?").")
                 }
             }
         }

@@ -34,15 +34,14 @@ import Testing
         let env = Self.environment(server)
         let created = try await CLIRunner.run(["index", "create", "--dimension", "4", "--metric", "dotproduct"], environment: env)
         #expect(created.status == 0, "\(created.stderr)")
-        #expect(created.stdout.contains("Created Pinecone index catalog (4 dimensions, dotproduct, aws us-east-1)."))
-        #expect(created.stdout.contains("Ready; data-plane host 127.0.0.1:"))
+        #expect(created.stdout.contains("Created Pinecone index catalog (4 dimensions, dotproduct, aws us-east-1); ready at 127.0.0.1:"))
         #expect(server.indexNames == ["catalog"])
         let body = try #require(server.received.first { $0.method == "POST" }?.json)
         guard case .object(let fields) = body else { Issue.record("not an object"); return }
         #expect(fields["dimension"] == .number(4))
         #expect(fields["spec"] == .object(["serverless": .object(["cloud": .string("aws"), "region": .string("us-east-1")])]))
 
-        let again = try await CLIRunner.run(["index", "create", "--dimension", "4", "--json"], environment: env)
+        let again = try await CLIRunner.run(["index", "create", "--dimension", "4", "--metric", "dotproduct", "--json"], environment: env)
         #expect(again.status == 0, "\(again.stderr)")
         struct Output: Decodable { let name: String; let created: Bool; let dimension: Int?; let ready: Bool }
         let output = try JSONDecoder().decode(Output.self, from: Data(again.stdout.utf8))
@@ -50,7 +49,7 @@ import Testing
 
         let clash = try await CLIRunner.run(["index", "create", "--dimension", "384"], environment: env)
         #expect(clash.status == 1)
-        #expect(clash.stderr.contains("already exists with 4 dimensions, not 384"))
+        #expect(clash.stderr.contains("Pinecone index \"catalog\" already exists with 4 dimensions, dotproduct, not 384 dimensions, cosine."))
     }
 
     @Test func createIsRefusedInReadOnlyModeAndInLocalMode() async throws {

@@ -62,6 +62,25 @@ struct PineconeControlPlaneTests {
         #expect(index.dimension == 4)
     }
 
+    @Test("ensureIndex creates and waits, accepts an existing index of the same shape, refuses another shape")
+    func ensureIndex() async throws {
+        let server = try PineconeTestServer(readyAfterDescribes: 1)
+        defer { server.stop() }
+        let sleeps = SleepRecorder()
+        let configuration = try PineconeConfiguration(
+            apiKey: server.apiKey, controllerHost: server.controllerURL, retry: PineconeRetryPolicy(sleep: sleeps.sleep))
+        let control = PineconeControlPlane(configuration: configuration)
+        let spec = PineconeIndexSpec(name: "catalog", dimension: 384)
+        let first = try await control.ensureIndex(spec, pollInterval: .seconds(1))
+        #expect(first.created && first.model.isReady)
+        #expect(sleeps.delays == [.seconds(1)])
+        let second = try await control.ensureIndex(spec)
+        #expect(!second.created && second.model.isReady)
+        await #expect(throws: PineconeError.indexShapeMismatch(index: "catalog", expected: "768 dimensions, cosine", found: "384 dimensions, cosine")) {
+            _ = try await control.ensureIndex(PineconeIndexSpec(name: "catalog", dimension: 768))
+        }
+    }
+
     @Test("waitUntilReady gives up after its timeout")
     func readinessTimeout() async throws {
         let server = try PineconeTestServer(readyAfterDescribes: 100)
