@@ -227,6 +227,9 @@ public struct URLComponentsLite: Sendable, Hashable {
     /// True when the host is a loopback address or `localhost`.
     public var isLoopback: Bool {
         let bare = host.trimmingCharacters(in: ["[", "]"]).lowercased()
-        return bare == "localhost" || bare.hasPrefix("127.") || bare == "::1"
+        if bare == "localhost" || bare == "::1" { return true }
+        // Only a numeric 127.x.x.x address: a name like 127.evil.example.com is not loopback.
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 }

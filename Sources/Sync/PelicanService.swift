@@ -159,7 +159,9 @@ public final class PelicanService: Sendable {
                 let ordered = order.sorted { latest[$0]! < latest[$1]! }
                 let messages = ordered.map { id -> JobMessage in
                     let change: QueueMessage.Change = products[id].map { .upsert(ProductRow($0)) } ?? .delete
-                    return QueueMessageCodec.jobMessage(QueueMessage(productID: ProductID(id), change: change, seq: latest[id]))
+                    let seq = latest[id]!
+                    let message = QueueMessage(productID: ProductID(id), change: change, seq: seq)
+                    return JobMessage(body: QueueMessageCodec.encode(message), groupID: message.groupID, deduplicationID: String(seq))
                 }
                 var refused = Set<Int>()
                 for start in stride(from: 0, to: messages.count, by: 10) {
