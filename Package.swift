@@ -66,6 +66,7 @@ let package = Package(
 
         // Tests mirror the layers; TestSupport holds what several of them share.
         .target(name: "TestSupport", dependencies: ["Catalog", "Postgres"], path: "Tests/TestSupport", swiftSettings: settings),
+        .testTarget(name: "DedicatedThreadsTests", dependencies: ["DedicatedThreads"], swiftSettings: settings),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresCatalog", "Catalog", "TestSupport", log], swiftSettings: settings),

@@ -1,5 +1,11 @@
 import Foundation
 
+/// Names the calling thread from inside it: on Linux a name set before `start()` does not
+/// reach the new thread, which otherwise carries its creator's name.
+func nameCurrentThread(_ name: String) {
+    Thread.current.name = name
+}
+
 /// A serial executor that runs everything it is given on one OS thread of its own.
 ///
 /// Why: libpq, libcurl, BLAS and ncurses block the calling thread. On a 2-core machine
@@ -8,7 +14,8 @@ import Foundation
 /// its actor (`unownedExecutor`) or hands it closures with ``run(_:)``; callers only await.
 ///
 /// The thread keeps the executor alive until ``shutdown()`` is called; it then ends after
-/// the work already queued has run. Long-lived clients simply never shut theirs down.
+/// the work already queued has run. Work that still arrives after that runs on a thread
+/// started for it (so nothing awaiting it can hang), which ends again when it is done.
 public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
     // @unchecked Sendable: the mutable state (`work`, `isStopping`) is only touched while
     // `condition` is locked; the thread itself is started once in `init`.
@@ -21,12 +28,21 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     private var work: [Work] = []
     private var head = 0
     private var isStopping = false
+    private var isRunning = false
     public let name: String
 
     /// Starts the thread. `name` shows up in debuggers and `top -H`.
     public init(name: String) {
         self.name = name
-        let thread = Thread { [self] in self.loop() }
+        isRunning = true
+        startThread()
+    }
+
+    private func startThread() {
+        let thread = Thread { [self] in
+            nameCurrentThread(self.name)
+            self.loop()
+        }
         thread.name = name
         thread.stackSize = 8 << 20
         thread.start()
@@ -65,8 +81,13 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     private func push(_ item: Work) {
         condition.lock()
         work.append(item)
+        // Work that arrives after shutdown still runs (a task awaiting it must not hang, e.g.
+        // a call on a connection that was closed meanwhile): a thread drains it and ends again.
+        let restart = !isRunning
+        if restart { isRunning = true }
         condition.signal()
         condition.unlock()
+        if restart { startThread() }
     }
 
     private func loop() {
@@ -76,6 +97,7 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
                 condition.wait()
             }
             if head == work.count && isStopping {
+                isRunning = false
                 condition.unlock()
                 return
             }

@@ -21,7 +21,11 @@ public final class ParallelWorkers: @unchecked Sendable {
     public init(width: Int, name: String) {
         self.width = max(1, width)
         for index in 1..<self.width {
-            let thread = Thread { [self] in self.helperLoop(index: index) }
+            let threadName = "\(name)-\(index)"
+            let thread = Thread { [self] in
+                nameCurrentThread(threadName)
+                self.helperLoop(index: index)
+            }
             thread.name = "\(name)-\(index)"
             thread.start()
         }

@@ -113,12 +113,14 @@ struct IndexCommand: AsyncParsableCommand {
     /// `index query`: nearest vectors to a vector read from a file.
     struct Query: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Find the nearest vectors to a query vector.",
+            abstract: "Find the nearest vectors to a text (embedded with the native MiniLM) or to a query vector.",
             discussion: "FILE holds a JSON array of numbers with the index's dimension; `-` reads it from standard input.")
 
         @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("text"), help: "Text to embed and search for.") var text: String?
         @Option(name: .customLong("vector"), help: ArgumentHelp("JSON file with the query vector (an array of floats).", valueName: "FILE"))
-        var vectorFile: String
+        var vectorFile: String?
+        @Option(name: .customLong("model-dir"), help: "Model folder for --text (else model.dir).") var modelDirectory: String?
         @Option(name: .customLong("top-k"), help: "How many matches (1–10000).") var topK = 10
         @Option(help: ArgumentHelp("Metadata filter in Pinecone's filter language, e.g. '{\"price\": {\"$lte\": 50}}'.", valueName: "JSON"))
         var filter: String?
@@ -126,12 +128,18 @@ struct IndexCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard (1...10_000).contains(topK) else { throw ValidationError("--top-k must be between 1 and 10000.") }
+            guard (text == nil) != (vectorFile == nil) else { throw ValidationError("Give either --text or --vector.") }
         }
 
         func run() async throws {
             try await reportingErrors {
-                let context = try CommandContext(global)
-                let vector = try Self.readVector(vectorFile)
+                let context = try CommandContext(global, extraFlags: modelDirectory.map { ["--model-dir": $0] } ?? [:])
+                let vector: [Float]
+                if let text {
+                    vector = try await makeEmbedder(context: context).embed([text])[0]
+                } else {
+                    vector = try Self.readVector(vectorFile ?? "-")
+                }
                 let parsedFilter = try filter.map { try MetadataFilter(json: $0) }
                 try await withVectorIndex(context: context, loadVectors: true) { opened in
                     let matches = try await opened.index.query(VectorQuery(vector: vector, topK: topK, filter: parsedFilter))

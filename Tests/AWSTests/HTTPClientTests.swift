@@ -57,21 +57,20 @@ struct HTTPClientTests {
     @Test("a request arriving with a long poll does not wait behind it while the pool has room")
     func noHeadOfLineBlocking() async throws {
         let server = try LoopbackHTTPServer { request in
-            request.path == "/slow" ? .delay(.milliseconds(1500), .respond(status: 200, body: "slow")) : .respond(status: 200, body: "fast")
+            request.path == "/slow" ? .delay(.seconds(60), .respond(status: 200, body: "slow")) : .respond(status: 200, body: "fast")
         }
         defer { server.stop() }
         let client = HTTPClient(configuration: .init(maxConcurrentRequests: 4))
         _ = try await client.send(HTTPRequest(url: server.baseURL + "/warm"))  // one worker, now idle
-        for _ in 0..<2 {
-            async let slow = client.send(HTTPRequest(url: server.baseURL + "/slow"))
-            async let fast: Duration = {
-                let started = ContinuousClock.now
-                _ = try await client.send(HTTPRequest(url: server.baseURL + "/fast"))
-                return ContinuousClock.now - started
-            }()
-            #expect(try await fast < .seconds(1))
-            _ = try await slow
-        }
+        let slow = Task { try await client.send(HTTPRequest(url: server.baseURL + "/slow", timeout: .seconds(90))) }
+        try await Task.sleep(for: .milliseconds(300))
+        let started = ContinuousClock.now
+        let fast = try await client.send(HTTPRequest(url: server.baseURL + "/fast"))
+        // The slow answer would take 60 s: the fast one arriving well before shows it did not queue behind it.
+        #expect(fast.status == 200)
+        #expect(ContinuousClock.now - started < .seconds(30))
+        slow.cancel()
+        _ = await slow.result
     }
 
     @Test("a worker thread is started for every queued request beyond the idle workers, up to the limit", arguments: [
@@ -83,9 +82,10 @@ struct HTTPClientTests {
 
     @Test("the total timeout ends a request that gets no answer")
     func timeout() async throws {
-        let server = try LoopbackHTTPServer(replies: [.delay(.seconds(3), .respond(status: 200))])
+        // The server would answer after 30 s: a timedOut error proves the 300 ms timeout ended it
+        // (no wall-clock assertion, which a loaded CI machine would make flaky).
+        let server = try LoopbackHTTPServer(replies: [.delay(.seconds(30), .respond(status: 200))])
         defer { server.stop() }
-        let started = ContinuousClock.now
         let error = await #expect(throws: HTTPError.self) {
             try await HTTPClient().send(HTTPRequest(url: server.baseURL + "/", timeout: .milliseconds(300)))
         }
@@ -93,7 +93,6 @@ struct HTTPClientTests {
             Issue.record("expected timedOut, got \(String(describing: error))")
             return
         }
-        #expect(ContinuousClock.now - started < .seconds(2))
     }
 
     @Test("a refused connection is couldNotConnect and retryable")
@@ -110,16 +109,15 @@ struct HTTPClientTests {
 
     @Test("cancelling the calling task aborts the transfer")
     func cancellation() async throws {
-        let server = try LoopbackHTTPServer(replies: [.delay(.seconds(5), .respond(status: 200))])
+        // The answer would come after 30 s; `cancelled` proves the transfer was aborted.
+        let server = try LoopbackHTTPServer(replies: [.delay(.seconds(30), .respond(status: 200))])
         defer { server.stop() }
         let client = HTTPClient()
-        let started = ContinuousClock.now
         let task = Task { try await client.send(HTTPRequest(url: server.baseURL + "/", timeout: .seconds(30))) }
         try await Task.sleep(for: .milliseconds(200))
         task.cancel()
         let result = await task.result
         #expect(throws: HTTPError.cancelled) { try result.get() }
-        #expect(ContinuousClock.now - started < .seconds(3))
     }
 
     @Test("a header with a line break is rejected before anything is sent (no header injection)")

@@ -54,6 +54,18 @@ struct WorkerProcessTests {
             let third = try RunningCLI(["run-local"], environment: env)
             let report = try await waitUntilVerified(cli, timeout: .seconds(90))
             #expect(report.contains("\"missing\" : 0") && report.contains("\"stale\" : 0"), "verify: \(report)")
+            // Search ranks by score and finds what the query means.
+            let search = try await cli.run(["search", "something to keep coffee hot on a commute", "--top-k", "5", "--json"], environment: env)
+            #expect(search.status == 0, "\(search.stderr)")
+            struct Hit: Decodable { let rank: Int; let score: Float; let description: String }
+            struct Output: Decodable { let query: String; let took_ms: Double; let results: [Hit] }
+            let found = try JSONDecoder().decode(Output.self, from: Data(search.stdout.utf8))
+            #expect(found.results.map(\.rank) == Array(1...found.results.count))
+            #expect(zip(found.results, found.results.dropFirst()).allSatisfy { $0.score >= $1.score })
+            #expect(found.results.first?.description.contains("Category: kitchen / drinkware") == true)
+            let query = try await cli.run(["index", "query", "--text", "keeps coffee hot", "--top-k", "3", "--json"], environment: env)
+            #expect(query.status == 0, "\(query.stderr)")
+            #expect(query.stdout.contains("\"matches\""))
             third.signal(SIGTERM)
             #expect(await third.waitForExit(timeout: .seconds(10)) == 0)
         }
