@@ -110,4 +110,29 @@ struct WorkerProcessTests {
             await pool.close()
         }
     }
+
+    @Test func twoEmusShareTheLoad() async throws {
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            #expect(try await cli.run(["db", "seed", "--count", "600"]).status == 0)
+            let env = environment(cli)
+            let pelican = try RunningCLI(["worker", "pelican", "--heartbeat-seconds", "1"], environment: env)
+            let emus = try (0..<2).map { _ in
+                try RunningCLI(["worker", "emu", "--heartbeat-seconds", "1", "--batch-size", "16", "--receivers", "1"], environment: env)
+            }
+            let report = try await waitUntilVerified(cli, timeout: .seconds(120))
+            #expect(report.contains("\"missing\" : 0") && report.contains("\"stale\" : 0"), "verify: \(report)")
+            try await Task.sleep(for: .milliseconds(1500))  // one more heartbeat with the final counts
+            let pool = PostgresPool(configuration: PostgresConfiguration(url: cli.url), maxConnections: 1)
+            let processed = try await pool.query("SELECT pid, processed FROM refarch_workers WHERE kind = 'emu'").map {
+                (try $0.decode(Int32.self, at: 0), try $0.decode(Int64.self, at: 1))
+            }
+            await pool.close()
+            #expect(processed.count == 2)
+            #expect(processed.allSatisfy { $0.1 > 0 }, "each emu should have indexed some products: \(processed)")
+            #expect(processed.reduce(0) { $0 + $1.1 } >= 600)
+            for worker in emus + [pelican] { worker.signal(SIGTERM) }
+            for worker in emus + [pelican] { #expect(await worker.waitForExit(timeout: .seconds(10)) == 0) }
+        }
+    }
 }
