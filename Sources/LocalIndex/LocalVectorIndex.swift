@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Postgres
 import PostgresCatalog
+import Synchronization
 
 /// The embedded default's vector index: vectors persisted in Postgres, searched exactly in
 /// memory by the process that reads them.
@@ -106,11 +107,23 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {
                     self.appliedSeq = seq
                 }
                 try conn.execute("DECLARE refarch_vector_load BINARY NO SCROLL CURSOR FOR SELECT id, vector, metadata FROM refarch_vectors")
-                while true {
+                // Fetching (this connection's thread) and adding rows (the index thread) overlap:
+                // each batch is handed over without waiting, and the index thread takes them in order.
+                let failure = LoadFailure()
+                var handedOver = 0
+                while failure.error == nil {
                     let rows = try conn.query("FETCH 20000 FROM refarch_vector_load", resultFormat: .binary, operation: "load vectors")
                     if rows.isEmpty { break }
-                    try await self.indexThread.run { try self.apply(upserts: rows, idColumn: 0, vectorColumn: 1, metadataColumn: 2) }
+                    self.indexThread.execute {
+                        guard failure.error == nil else { return }
+                        do { try self.apply(upserts: rows, idColumn: 0, vectorColumn: 1, metadataColumn: 2) } catch { failure.error = error }
+                    }
+                    handedOver += 1
+                    // At most two batches wait in memory: let the index thread catch up now and then.
+                    if handedOver % 2 == 0 { try await self.indexThread.run {} }
                 }
+                try await self.indexThread.run {}  // every batch applied
+                if let error = failure.error { throw error }
                 try conn.execute("CLOSE refarch_vector_load")
             }
         }
@@ -353,6 +366,15 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {
             out[4 * i + 3] = UInt8(truncatingIfNeeded: bits >> 24)
         }
         return out
+    }
+}
+
+/// The first error of a load whose batches are applied without waiting for each.
+final class LoadFailure: Sendable {
+    private let stored = Mutex<(any Error)?>(nil)
+    var error: (any Error)? {
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
     }
 }
 
