@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(name: "refarch-tui", dependencies: ["RefarchCLI"], swiftSettings: settings),
 
         // Benchmarks: separate executables, run by `make bench-*`, never by the tests.
-        .executableTarget(name: "IndexBench", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads"],
+        .executableTarget(name: "IndexBench", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads", log],
                           path: "Benchmarks/IndexBench", swiftSettings: optimisedSettings),
         .executableTarget(
             name: "EmbedBench", dependencies: ["Embeddings"], path: "Benchmarks/EmbedBench", swiftSettings: optimisedSettings),

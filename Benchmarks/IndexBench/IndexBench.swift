@@ -2,6 +2,7 @@ import Catalog
 import DedicatedThreads
 import Foundation
 import LocalIndex
+import Logging
 import Postgres
 import PostgresCatalog
 
@@ -124,7 +125,9 @@ struct IndexBench {
         await conn.close()
         let clock = ContinuousClock()
         let start = clock.now
-        let index = try await LocalVectorIndex.open(configuration: config, dimension: dimension, follow: true)
+        var logger = Logger(label: "refarch.index.local")
+        logger.logLevel = .debug  // prints the fetch/apply split of the load
+        let index = try await LocalVectorIndex.open(configuration: config, dimension: dimension, follow: true, logger: logger)
         let elapsed = clock.now - start
         let loaded = try await index.loadedCount
         print("load_from_postgres n=\(loaded) time=\(String(format: "%.2f", elapsed.seconds))s")

@@ -110,20 +110,26 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {
                 // Fetching (this connection's thread) and adding rows (the index thread) overlap:
                 // each batch is handed over without waiting, and the index thread takes them in order.
                 let failure = LoadFailure()
-                var handedOver = 0
-                while failure.error == nil {
+                let timer = ContinuousClock()
+                var inFlight: [Task<Void, any Error>] = []
+                while true {
+                    let fetchStart = timer.now
                     let rows = try conn.query("FETCH 20000 FROM refarch_vector_load", resultFormat: .binary, operation: "load vectors")
+                    failure.addFetch(timer.now - fetchStart)
                     if rows.isEmpty { break }
-                    self.indexThread.execute {
-                        guard failure.error == nil else { return }
-                        do { try self.apply(upserts: rows, idColumn: 0, vectorColumn: 1, metadataColumn: 2) } catch { failure.error = error }
-                    }
-                    handedOver += 1
-                    // At most two batches wait in memory: let the index thread catch up now and then.
-                    if handedOver % 2 == 0 { try await self.indexThread.run {} }
+                    inFlight.append(Task {
+                        try await self.indexThread.run {
+                            let applyStart = timer.now
+                            try self.apply(upserts: rows, idColumn: 0, vectorColumn: 1, metadataColumn: 2)
+                            failure.addApply(timer.now - applyStart)
+                        }
+                    })
+                    // At most two batches wait in memory while the next one is fetched.
+                    if inFlight.count > 2 { try await inFlight.removeFirst().value }
                 }
-                try await self.indexThread.run {}  // every batch applied
-                if let error = failure.error { throw error }
+                for batch in inFlight { try await batch.value }
+                self.logger.debug("Vector load phases", metadata: ["fetch_ms": "\(failure.times.fetch.milliseconds)",
+                                                                     "apply_ms": "\(failure.times.apply.milliseconds)"])
                 try conn.execute("CLOSE refarch_vector_load")
             }
         }
@@ -372,10 +378,15 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {
 /// The first error of a load whose batches are applied without waiting for each.
 final class LoadFailure: Sendable {
     private let stored = Mutex<(any Error)?>(nil)
+    private let durations = Mutex<(fetch: Duration, apply: Duration)>((.zero, .zero))
     var error: (any Error)? {
         get { stored.withLock { $0 } }
         set { stored.withLock { $0 = newValue } }
     }
+    /// Time spent fetching and adding rows (for the load's debug line).
+    var times: (fetch: Duration, apply: Duration) { durations.withLock { $0 } }
+    func addFetch(_ d: Duration) { durations.withLock { $0.fetch += d } }
+    func addApply(_ d: Duration) { durations.withLock { $0.apply += d } }
 }
 
 /// Why the local index refused a request.

@@ -30,7 +30,8 @@ final class MetadataColumn {
     /// Moves the last row's value into `row` (the matrix removes rows by swapping).
     func move(from last: Int, to row: Int) {
         if row != last {
-            if last < numbers.count { numbers[row] = numbers[last] }
+            // Rows past the end of `numbers` never had a number here (NaN).
+            if row < numbers.count { numbers[row] = last < numbers.count ? numbers[last] : .nan }
             others[row] = others[last]
         }
         others[last] = nil

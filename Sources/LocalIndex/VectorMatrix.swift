@@ -64,6 +64,8 @@ package final class VectorMatrix {
         let row: Int
         if let existing = rowOf[id] {
             row = existing
+            // A replaced row loses the keys its new metadata does not have.
+            for (key, column) in columns where metadata[key] == nil { column.set(nil, at: row, count: count) }
         } else {
             if count == capacity { reserve(capacity * 2) }
             row = count
@@ -73,7 +75,6 @@ package final class VectorMatrix {
             rowOf[id] = row
         }
         store(vector, at: row)
-        for (key, column) in columns where metadata[key] == nil { column.set(nil, at: row, count: count) }
         for (key, value) in metadata {
             let column = columns[key] ?? { let c = MetadataColumn(); columns[key] = c; return c }()
             column.set(value, at: row, count: count)

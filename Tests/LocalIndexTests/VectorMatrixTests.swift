@@ -151,3 +151,21 @@ func randomVectors(_ n: Int, dim: Int, seed: UInt64) -> [(String, [Float])] {
         #expect(decoded == [:])
     }
 }
+
+@Suite struct MetadataColumnTests {
+    /// Regression: a row added without a key, moved into a deleted row's place, inherited
+    /// the deleted row's value for that key.
+    @Test func removingMovesAbsentValuesToo() {
+        let m = VectorMatrix(dimension: 2)
+        let v: [Float] = [1, 0]
+        v.withUnsafeBufferPointer { m.upsert(id: "a", vector: $0, metadata: ["price": .number(5)]) }
+        v.withUnsafeBufferPointer { m.upsert(id: "b", vector: $0, metadata: ["price": .number(6)]) }
+        v.withUnsafeBufferPointer { m.upsert(id: "c", vector: $0, metadata: [:]) }
+        m.remove(id: "a")
+        #expect(m.metadata(row: m.row(of: "c")!) == [:])
+        #expect(m.metadata(row: m.row(of: "b")!) == ["price": .number(6)])
+        // Replacing a row drops keys its new metadata lacks.
+        v.withUnsafeBufferPointer { m.upsert(id: "b", vector: $0, metadata: ["name": .string("x")]) }
+        #expect(m.metadata(row: m.row(of: "b")!) == ["name": .string("x")])
+    }
+}
