@@ -84,7 +84,8 @@ struct BertEncoder: Sendable {
                 let word = weights.wordEmbeddings + Int(ids[t + position]) * h
                 let pos = weights.positionEmbeddings + position * h
                 let type = weights.tokenTypeEmbeddings
-                for c in 0..<h { row[c] = word[c] + pos[c] + type[c] }
+                // (word + type) + position, in PyTorch's order, so rounding matches too.
+                for c in 0..<h { row[c] = (word[c] + type[c]) + pos[c] }
             }
             t += length
         }
