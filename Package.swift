@@ -31,7 +31,8 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
 
-        // Small-row matrix kernel for query latency (AVX2+FMA chosen at run time); imported only by Embeddings.
+        // The encoder's C kernels (small-row products, GELU, LayerNorm, attention; AVX2+FMA chosen at
+        // run time, portable C otherwise); imported only by Embeddings.
         .target(name: "CMiniLMKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
         // Layers, lowest first.

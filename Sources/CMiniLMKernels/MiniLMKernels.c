@@ -80,13 +80,18 @@ __attribute__((target("avx2,fma"))) static void gemm_avx2(const float *x, int ro
 
 /* Packed: panel p holds outputs 3p..3p+2; for each run of 8 inputs, 8 floats of each of the 3 rows. */
 __attribute__((target("avx2,fma"))) static void packed_4x3(const float *x, int inputs, const float *panel,
-                                                           float *c, int ldc) {
+                                                           float *c, int ldc, int streaming) {
     __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00;
     __m256 a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
     const float *x0 = x, *x1 = x + inputs, *x2 = x + 2 * inputs, *x3 = x + 3 * inputs;
     for (int k = 0; k < inputs; k += 8, panel += 24) {
-        _mm_prefetch((const char *)(panel + 2048), _MM_HINT_T0);
-        _mm_prefetch((const char *)(panel + 2048 + 16), _MM_HINT_T0);
+        if (streaming) {
+            _mm_prefetch((const char *)(panel + 2048), _MM_HINT_NTA);
+            _mm_prefetch((const char *)(panel + 2048 + 16), _MM_HINT_NTA);
+        } else {
+            _mm_prefetch((const char *)(panel + 2048), _MM_HINT_T0);
+            _mm_prefetch((const char *)(panel + 2048 + 16), _MM_HINT_T0);
+        }
         __m256 v0 = _mm256_loadu_ps(panel), v1 = _mm256_loadu_ps(panel + 8), v2 = _mm256_loadu_ps(panel + 16);
         __m256 u = _mm256_loadu_ps(x0 + k);
         a00 = _mm256_fmadd_ps(u, v0, a00); a01 = _mm256_fmadd_ps(u, v1, a01); a02 = _mm256_fmadd_ps(u, v2, a02);
@@ -117,11 +122,11 @@ __attribute__((target("avx2,fma"))) static void packed_1x3(const float *x, int i
 
 __attribute__((target("avx2,fma"))) static void packed_avx2(const float *x, int rows, int inputs,
                                                             const float *packed, int first, int end, float *c,
-                                                            int ldc) {
+                                                            int ldc, int streaming) {
     for (int p = first; p < end; p++) {
         const float *panel = packed + (long)p * 3 * inputs;
         int m = 0;
-        for (; m + 4 <= rows; m += 4) packed_4x3(x + (long)m * inputs, inputs, panel, c + (long)m * ldc + 3 * p, ldc);
+        for (; m + 4 <= rows; m += 4) packed_4x3(x + (long)m * inputs, inputs, panel, c + (long)m * ldc + 3 * p, ldc, streaming);
         for (; m < rows; m++) packed_1x3(x + (long)m * inputs, inputs, panel, c + (long)m * ldc + 3 * p);
     }
 }
@@ -351,13 +356,14 @@ static void packed_portable(const float *x, int rows, int inputs, const float *p
 }
 
 void minilm_packed_gemm(const float *x, int rows, int inputs, const float *packed, int first_panel, int end_panel,
-                        float *c, int ldc) {
+                        float *c, int ldc, int streaming) {
 #if defined(__x86_64__)
     if (has_avx2_fma()) {
-        packed_avx2(x, rows, inputs, packed, first_panel, end_panel, c, ldc);
+        packed_avx2(x, rows, inputs, packed, first_panel, end_panel, c, ldc, streaming);
         return;
     }
 #endif
+    (void)streaming;
     packed_portable(x, rows, inputs, packed, first_panel, end_panel, c, ldc);
 }
 

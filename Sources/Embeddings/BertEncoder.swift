@@ -84,7 +84,8 @@ struct BertEncoder: Sendable {
                 let word = weights.wordEmbeddings + Int(ids[t + position]) * h
                 let pos = weights.positionEmbeddings + position * h
                 let type = weights.tokenTypeEmbeddings
-                for c in 0..<h { row[c] = word[c] + pos[c] + type[c] }
+                // (word + type) + position, in PyTorch's order, so rounding matches too.
+                for c in 0..<h { row[c] = (word[c] + type[c]) + pos[c] }
             }
             t += length
         }
@@ -107,12 +108,12 @@ struct BertEncoder: Sendable {
                 x, workspace.projected, layer.outputBias, Int32(total), Int32(h), layer.attentionNormGamma,
                 layer.attentionNormBeta, config.layerNormEpsilon)
             clock.lap(&workspace.profile.elementwise)
-            gemm(x, layer.intermediateWeight, workspace.intermediate, rows: total, outputs: inter, inputs: h, packed: layer.intermediatePacked, team: team)
+            gemm(x, layer.intermediateWeight, workspace.intermediate, rows: total, outputs: inter, inputs: h, packed: layer.intermediatePacked, streaming: true, team: team)
             clock.lap(&workspace.profile.gemm)
             minilm_bias_gelu(workspace.intermediate, Int32(total), Int32(inter), layer.intermediateBias)
             clock.lap(&workspace.profile.elementwise)
             gemm(workspace.intermediate, layer.feedForwardWeight, workspace.projected, rows: total, outputs: h, inputs: inter,
-                 packed: layer.feedForwardPacked, team: team)
+                 packed: layer.feedForwardPacked, streaming: true, team: team)
             clock.lap(&workspace.profile.gemm)
             minilm_add_layer_norm(
                 x, workspace.projected, layer.feedForwardBias, Int32(total), Int32(h), layer.feedForwardNormGamma,
@@ -145,17 +146,18 @@ struct BertEncoder: Sendable {
     /// `c[rows × outputs] = a[rows × inputs] · w[outputs × inputs]ᵀ` (a PyTorch Linear without bias).
     private func gemm(
         _ a: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-        rows: Int, outputs: Int, inputs: Int, packed: UnsafePointer<Float>?, team: SpinTeam?
+        rows: Int, outputs: Int, inputs: Int, packed: UnsafePointer<Float>?, streaming: Bool = false, team: SpinTeam?
     ) {
         if let packed, team != nil || rows <= Self.smallProductRows {
             let panels = outputs / 3
             guard let team, team.size > 1 else {
-                minilm_packed_gemm(a, Int32(rows), Int32(inputs), packed, 0, Int32(panels), c, Int32(outputs))
+                minilm_packed_gemm(a, Int32(rows), Int32(inputs), packed, 0, Int32(panels), c, Int32(outputs), streaming ? 1 : 0)
                 return
             }
             team.parallel { part, parts in
                 let first = panels * part / parts, end = panels * (part + 1) / parts
-                minilm_packed_gemm(a, Int32(rows), Int32(inputs), packed, Int32(first), Int32(end), c, Int32(outputs))
+                minilm_packed_gemm(
+                    a, Int32(rows), Int32(inputs), packed, Int32(first), Int32(end), c, Int32(outputs), streaming ? 1 : 0)
             }
             return
         }

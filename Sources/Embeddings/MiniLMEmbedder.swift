@@ -26,14 +26,14 @@ public final class MiniLMEmbedder: Embedder {
     }
 
     public let model: MiniLMModel
-    /// Threads used for encoding (OpenBLAS threads for small jobs, workers for large ones).
+    /// Threads that encode: the coordinator and `threadCount - 1` helpers.
     public let threadCount: Int
     public var dimension: Int { model.config.hiddenSize }
     public var tokenizer: BertTokenizer { model.tokenizer }
 
     /// Jobs with at most this many ids run as one forward pass with products split over the threads.
     let smallJobTokens: Int
-    /// Upper bound on tokens per packed mini-batch (bounds scratch memory, ~16 MB per 1024 tokens).
+    /// Upper bound on ids per packed mini-batch (bounds scratch memory, ~17 MB per 1024 ids per thread).
     let miniBatchTokens: Int
     private let encoder: BertEncoder
     private let coordinator: DedicatedThreadExecutor
@@ -46,7 +46,8 @@ public final class MiniLMEmbedder: Embedder {
         try self.init(model: MiniLMModel(folder: modelFolder), threads: threads)
     }
 
-    /// Wraps an already loaded model.
+    /// Wraps an already loaded model (several embedders may share one). `smallJobTokens` and
+    /// `miniBatchTokens` tune the two job paths described on the type; the defaults suit MiniLM.
     public init(model: MiniLMModel, threads: Int? = nil, smallJobTokens: Int = 128, miniBatchTokens: Int = 2048) {
         self.model = model
         let count = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)

@@ -16,13 +16,14 @@ struct EmbedCommand: AsyncParsableCommand {
         commandName: "embed",
         abstract: "Embed texts with the native all-MiniLM-L6-v2 model (384-dimensional unit vectors).",
         discussion: """
-            refarch-tui embed "text" ...            one JSON array per text, one per line
-            refarch-tui embed --jsonl IN.jsonl      one JSON line per input line {"text"}: text, input_ids, embedding
-            refarch-tui embed --file texts.txt      one JSON array per line of the file
-            refarch-tui embed --file texts.txt --stats   sentences/s, tokens/s and peak RSS
-            Texts longer than the model's window (256 word pieces with [CLS]/[SEP]) are truncated, as
-            sentence-transformers does. The model folder comes from --model-dir, then REFARCH_MODEL_DIR,
-            then .refarch/models/all-MiniLM-L6-v2.
+            embed "text" ...              one JSON array per text, one per line
+            embed --jsonl IN.jsonl        {"text"} lines in; text, input_ids, embedding out
+            embed --file texts.txt        one JSON array per line of the file
+            embed --file texts.txt --stats    sentences/s, tokens/s and peak RSS
+
+            Texts over the model's window (256 word pieces with [CLS] and [SEP]) are \
+            truncated as sentence-transformers does. The model folder comes from \
+            --model-dir, then REFARCH_MODEL_DIR, then .refarch/models/all-MiniLM-L6-v2.
             """)
 
     @Argument(help: "Texts to embed.")

@@ -17,11 +17,14 @@ void minilm_small_gemm(const float *x, int rows, int inputs, const float *w, int
  * interleaved in runs of 8 inputs, so the kernel reads one contiguous stream (what the
  * hardware prefetcher serves best when the weights come from memory, as they do for a
  * query). Requires outputs % 3 == 0 and inputs % 8 == 0 (minilm_can_pack). Panels
- * [first_panel, end_panel) give outputs [3 * first_panel, 3 * end_panel). */
+ * [first_panel, end_panel) give outputs [3 * first_panel, 3 * end_panel). With `streaming`
+ * set, the weights are prefetched non-temporally so they do not evict other weights from the
+ * caches: the 42 MB of MiniLM's layers do not fit a 32 MB L3, but the 14 MB of attention
+ * matrices do, if the 28 MB of feed-forward matrices pass by without being kept. */
 int minilm_can_pack(int outputs, int inputs);
 void minilm_pack(const float *w, int outputs, int inputs, float *packed);
 void minilm_packed_gemm(const float *x, int rows, int inputs, const float *packed, int first_panel,
-                        int end_panel, float *c, int ldc);
+                        int end_panel, float *c, int ldc, int streaming);
 
 /* The encoder's elementwise passes and short-sequence attention, AVX2+FMA when available
  * (8 lanes with fused multiply-add; Swift code here is built for baseline x86-64, SSE only),
