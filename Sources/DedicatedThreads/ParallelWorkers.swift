@@ -6,9 +6,9 @@ import Foundation
 /// occupy Swift's cooperative pool, and its partitions must all see the same state. The
 /// caller (itself on a dedicated thread) runs part 0 and blocks until the helpers finish
 /// parts 1…n-1; calls are serialised by the caller's own executor.
+// @unchecked Sendable: all shared fields are guarded by `condition`; the job closure is
+// only read by helpers between `generation` changes, while `perform` waits for them.
 public final class ParallelWorkers: @unchecked Sendable {
-    // @unchecked Sendable: all shared fields are guarded by `condition`; the job closure is
-    // only read by helpers between `generation` changes, while `perform` waits for them.
     private let condition = NSCondition()
     private var generation = 0
     private var pending = 0

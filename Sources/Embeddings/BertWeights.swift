@@ -9,9 +9,9 @@ import Foundation
 /// the file mapping, so only the rows of tokens actually seen become resident.
 ///
 /// Immutable after `init`, shared by every worker thread.
+// @unchecked Sendable: all stored properties are `let`; the pointed-to floats are
+// written only inside `init`, before the value is shared, and read-only afterwards.
 final class BertWeights: @unchecked Sendable {
-    // @unchecked Sendable: all stored properties are `let`; the pointed-to floats are
-    // written only inside `init`, before the value is shared, and read-only afterwards.
 
     struct Layer {
         let qkvWeight: UnsafePointer<Float>   // [3H × H], rows: query, key, value outputs

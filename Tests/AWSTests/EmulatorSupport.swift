@@ -45,36 +45,3 @@ enum Emulator {
     }
 }
 
-/// Sleep calls recorded instead of waited, for retry tests.
-final class SleepRecorder: Sendable {
-    private let recorded = Mutex<[Duration]>([])
-    var delays: [Duration] { recorded.withLock { $0 } }
-    var sleep: @Sendable (Duration) async throws -> Void {
-        { [self] duration in recorded.withLock { $0.append(duration) } }
-    }
-}
-
-/// A swift-log handler that keeps every line in memory, to check that secrets stay out.
-struct MemoryLogHandler: LogHandler {
-    let store: LogStore
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        store.append(
-            "\(event.level) \(event.message) \(merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
-    }
-}
-
-final class LogStore: Sendable {
-    private let lines = Mutex<[String]>([])
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-    var all: [String] { lines.withLock { $0 } }
-    var logger: Logger { Logger(label: "test") { _ in MemoryLogHandler(store: self) } }
-}

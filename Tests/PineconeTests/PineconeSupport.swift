@@ -7,39 +7,6 @@ import TestSupport
 
 @testable import Pinecone
 
-/// Records the delays the retry policy asks for, returning at once.
-final class SleepRecorder: Sendable {
-    private let recorded = Mutex<[Duration]>([])
-    var delays: [Duration] { recorded.withLock { $0 } }
-    var sleep: @Sendable (Duration) async throws -> Void {
-        { [self] duration in recorded.withLock { $0.append(duration) } }
-    }
-}
-
-/// A swift-log handler that keeps every line (message and metadata) in memory.
-struct MemoryLogHandler: LogHandler {
-    let store: LogStore
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        store.append("\(event.level) \(event.message) \(fields)")
-    }
-}
-
-final class LogStore: Sendable {
-    private let lines = Mutex<[String]>([])
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-    var all: [String] { lines.withLock { $0 } }
-    var logger: Logger { Logger(label: "test.pinecone") { _ in MemoryLogHandler(store: self) } }
-}
 
 /// A test server with one index, and a client configured for it.
 struct PineconeFixture {
