@@ -7,6 +7,7 @@ import Logging
 import Postgres
 import PostgresCatalog
 import Queues
+import Synchronization
 
 /// The job queue the configuration selects: SQS when `sqs.queue_url` is set, else the
 /// embedded Postgres queue. `close` releases its connections.
@@ -54,9 +55,8 @@ func runUntilSignalled(_ body: @escaping @Sendable () async -> Void) async {
     sources.forEach { $0.cancel() }
 }
 
-final class SignalCount: @unchecked Sendable {
-    // @unchecked Sendable: the count is only touched under its lock.
-    private let lock = NSLock()
-    private var count = 0
-    func increment() -> Int { lock.withLock { count += 1; return count } }
+/// How many stop signals arrived (the second one exits at once).
+final class SignalCount: Sendable {
+    private let count = Mutex(0)
+    func increment() -> Int { count.withLock { $0 += 1; return $0 } }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Foundation
 import PostgresCatalog
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -50,10 +51,9 @@ struct ReindexCommand: AsyncParsableCommand {
 }
 
 /// A progress bar on a terminal; a plain line per 10 % otherwise (logs, pipes).
-final class ProgressReporter: @unchecked Sendable {
-    // @unchecked Sendable: called from one task at a time (the reindex loop); `lastDecile` is its only state.
+final class ProgressReporter: Sendable {
     let terminal: Bool
-    private var lastDecile = -1
+    private let lastDecile = Mutex(-1)
 
     init(terminal: Bool) { self.terminal = terminal }
 
@@ -67,10 +67,11 @@ final class ProgressReporter: @unchecked Sendable {
             fflush(nil)
         } else {
             let decile = Int(fraction * 10)
-            if decile != lastDecile {
-                lastDecile = decile
-                print("reindex: \(done)/\(total) (\(Int(fraction * 100))%)")
+            let changed = lastDecile.withLock { last in
+                defer { last = decile }
+                return last != decile
             }
+            if changed { print("reindex: \(done)/\(total) (\(Int(fraction * 100))%)") }
         }
     }
 }
