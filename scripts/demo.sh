@@ -17,3 +17,12 @@ if [ "$("$BIN" products count)" = 0 ]; then
   "$BIN" db seed --count "${DEMO_PRODUCTS:-10000}" --seed 1
 fi
 "$BIN" products list --limit 40
+cat <<TXT
+
+The catalog is in .refarch/pg (kept for the next run). To index it and search it:
+  export DATABASE_URL=\$(scripts/pg.sh start pg)
+  $BIN run-local &          # pelican + emu: embeds every product into the local index
+  $BIN verify               # missing 0, stale 0 once indexing is done
+  $BIN search "something to keep coffee hot on a commute"
+  scripts/pg.sh stop pg
+TXT
