@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 # Both install what is missing first (scripts/install-deps.sh).
-.PHONY: deps build test demo bench-seed bench-index bench-embed format lint clean
+.PHONY: deps build test demo bench-seed bench-index bench-embed bench-pipeline format lint clean
 
 deps:
 	@scripts/install-deps.sh
@@ -33,3 +33,6 @@ bench-seed: deps
 
 bench-index: deps
 	@scripts/bench-index.sh
+
+bench-pipeline: deps
+	@scripts/bench-pipeline.sh

@@ -62,6 +62,10 @@ let package = Package(
         // Benchmarks: separate executables, run by `make bench-*`, never by the tests.
         .executableTarget(name: "IndexBench", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads", log],
                           path: "Benchmarks/IndexBench", swiftSettings: optimisedSettings),
+        .executableTarget(name: "PipelineBench",
+                          dependencies: ["Catalog", "Embeddings", "LocalIndex", "Postgres", "PostgresCatalog", "Queues", "Search", "Sync",
+                                         "Telemetry", log],
+                          path: "Benchmarks/PipelineBench", swiftSettings: optimisedSettings),
         .executableTarget(
             name: "EmbedBench", dependencies: ["Embeddings"], path: "Benchmarks/EmbedBench", swiftSettings: optimisedSettings),
 

@@ -86,6 +86,12 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {
         get async throws { try await indexThread.run { self.matrix.count } }
     }
 
+    /// The metadata of a vector as this reader holds it in memory (nil when not loaded):
+    /// what a search in this process would see, for freshness measurements.
+    public func loadedMetadata(id: String) async throws -> Metadata? {
+        try await indexThread.run { self.matrix.row(of: id).map { self.matrix.metadata(row: $0) } }
+    }
+
     // MARK: - Loading and following
 
     /// Reads every vector into a fresh matrix, replacing what was there.

@@ -54,6 +54,11 @@ public final class MetricsRegistry: Sendable {
         series.withLock { $0[name]?.values[Self.key(labels)] }
     }
 
+    /// The sum and count of a histogram's observations (for benchmarks and tests).
+    public func histogramTotals(_ name: String, labels: [String: String] = [:]) -> (sum: Double, count: Int)? {
+        series.withLock { $0[name]?.histograms[Self.key(labels)].map { ($0.sum, $0.count) } }
+    }
+
     /// Everything in Prometheus' text exposition format.
     public func render() -> String {
         let snapshot = series.withLock { $0 }

@@ -1,0 +1,113 @@
+import Catalog
+import Embeddings
+import Foundation
+import LocalIndex
+import Logging
+import Postgres
+import PostgresCatalog
+import Queues
+import Search
+import Sync
+import Telemetry
+
+/// The embedded default end to end: indexing a seeded catalog, freshness of single updates
+/// as a warm reader in another session sees them, and search latency with query embedding
+/// and Postgres hydration.
+@main
+struct PipelineBench {
+    static func main() async throws {
+        let arguments = CommandLine.arguments
+        guard arguments.count >= 3 else {
+            print("usage: PipelineBench DATABASE_URL MODEL_DIR [products=10000] [updates=200] [queries=200]")
+            return
+        }
+        let config = PostgresConfiguration(url: arguments[1])
+        let folder = URL(fileURLWithPath: arguments[2])
+        let products = arguments.count > 3 ? Int(arguments[3]) ?? 10_000 : 10_000
+        let updates = arguments.count > 4 ? Int(arguments[4]) ?? 200 : 200
+        let searches = arguments.count > 5 ? Int(arguments[5]) ?? 200 : 200
+        let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+
+        let conn = try await PostgresConnection.connect(config)
+        _ = try await SchemaMigrator.migrate(conn, logger: quiet)
+        try await conn.executeScript("""
+            TRUNCATE products_with_increment, refarch_outbox, refarch_vectors, refarch_vector_tombstones,
+                     refarch_queue_messages, refarch_queue_dedup, refarch_queue_dead_letters, refarch_product_versions RESTART IDENTITY
+            """, operation: "reset the benchmark database")
+        await conn.close()
+        let pool = PostgresPool(configuration: config, maxConnections: 4, logger: quiet)
+        let queuePool = PostgresPool(configuration: config, maxConnections: 4, logger: quiet)
+        let store = PostgresProductStore(pool: pool)
+        let embedder = try MiniLMEmbedder(modelFolder: folder)
+        let writer = try await LocalVectorIndex.open(configuration: config, dimension: embedder.dimension, follow: false, logger: quiet)
+        let reader = try await LocalVectorIndex.open(configuration: config, dimension: embedder.dimension, logger: quiet)
+        let queue = PostgresJobQueue(pool: queuePool, logger: quiet)
+        let metrics = MetricsRegistry()
+        let pelican = PelicanService(configuration: config, pool: pool, queue: queue, counters: WorkerCounters(), metrics: metrics, logger: quiet)
+        let emu = EmuService(queue: queue, index: writer, embedder: embedder, options: .init(batchSize: 64, receivers: 2),
+                             counters: WorkerCounters(), metrics: metrics, logger: quiet)
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; \(products) products, \(updates) updates, \(searches) searches")
+
+        // 1. Indexing the seeded catalog: seed (outbox rows) and time until the reader holds every product.
+        _ = try await ProductLoader.insert(SeedCatalog(seed: 1).products(count: products), into: pool)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let workers = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await pelican.run() }
+                group.addTask { await emu.run() }
+            }
+        }
+        while try await reader.loadedCount < products { try await Task.sleep(for: .milliseconds(20)) }
+        let indexing = (clock.now - start).seconds
+        let embedSeconds = metrics.histogramTotals("refarch_embed_seconds")?.sum ?? 0
+        print(String(format: "indexing %d products: %.1f s (%.0f products/s); embedding %.1f s = %.0f %% of it, the rest %.0f %%",
+                     products, indexing, Double(products) / indexing, embedSeconds, 100 * embedSeconds / indexing,
+                     100 - 100 * embedSeconds / indexing))
+
+        // 2. Freshness: commit of one UPDATE → the new vector is in the warm reader's memory.
+        var lags: [Double] = []
+        for n in 0..<updates {
+            let id = ProductID(Int64(1 + (n * 37) % products))
+            _ = try await store.update(id: id, try ProductChanges(description: "Freshness probe \(n): a sturdy thermos for long winter walks."))
+            let seq = try await pool.query("SELECT seq FROM refarch_product_versions WHERE product_id = $1", [id.rawValue])[0].decode(Int64.self, at: 0)
+            let committed = clock.now
+            while true {
+                if case .number(let stored)? = try await reader.loadedMetadata(id: "\(id.rawValue)#0")?["seq"], Int64(stored) >= seq { break }
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            lags.append((clock.now - committed).seconds * 1000)
+            try await Task.sleep(for: .milliseconds(20))  // idle between updates
+        }
+        lags.sort()
+        print(String(format: "freshness over %d single updates while idle: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                     updates, lags[lags.count / 2], lags[min(lags.count - 1, lags.count * 99 / 100)], lags.last!))
+
+        // 3. Search latency in a warm process: query embedding + top-k + Postgres hydration.
+        let search = SearchService(embedder: embedder, index: reader, store: store)
+        let queries = ["something to keep coffee hot on a commute", "gear for a rainy hike", "quiet headphones for flights",
+                       "a gift for a child who likes building", "keep my hands warm in winter", "pan for searing steak",
+                       "light for reading in bed", "bike lock for the city"]
+        _ = try await search.search(SearchRequest(query: "warm up"))
+        var times: [Double] = []
+        for n in 0..<searches {
+            let t = clock.now
+            _ = try await search.search(SearchRequest(query: queries[n % queries.count], topK: 10))
+            times.append((clock.now - t).seconds * 1000)
+        }
+        times.sort()
+        print(String(format: "search over %d products, %d queries: p50 %.2f ms, p99 %.2f ms", products, searches,
+                     times[times.count / 2], times[min(times.count - 1, times.count * 99 / 100)]))
+        workers.cancel()
+        _ = await workers.value
+        queue.close()
+        await reader.close()
+        await writer.close()
+        await pool.close()
+        await queuePool.close()
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
