@@ -44,7 +44,8 @@ struct PostgresJobQueueTests {
     func visibilityAndRedelivery() async throws {
         try await QueueFixture.withQueue { queue, _ in
             #expect(try await queue.send([QueueFixture.message("p1", 1, attributes: ["kind": "test"])]).isEmpty)
-            let first = try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .seconds(1))
+            // Visibility of 4 s: long enough that a loaded machine cannot outlast it before the next check.
+            let first = try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .seconds(4))
             #expect(first.count == 1)
             let message = try #require(first.first)
             #expect(message.receiveCount == 1)
@@ -55,7 +56,7 @@ struct PostgresJobQueueTests {
             #expect(message.firstReceivedAt != nil)
 
             #expect(try await queue.receive(maxMessages: 10, wait: .zero).isEmpty)
-            try await Task.sleep(for: .milliseconds(1100))
+            try await Task.sleep(for: .milliseconds(4200))
             let again = try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .seconds(30))
             #expect(again.map(\.messageID) == [message.messageID])
             #expect(again.first?.receiveCount == 2)
@@ -74,9 +75,9 @@ struct PostgresJobQueueTests {
     func changeVisibility() async throws {
         try await QueueFixture.withQueue { queue, _ in
             try await queue.send(QueueFixture.message("p1", 1))
-            let message = try #require(try await queue.receive(maxMessages: 1, wait: .zero, visibilityTimeout: .milliseconds(300)).first)
-            #expect(try await queue.changeVisibility(receiptHandles: [message.receiptHandle], timeout: .seconds(30)).isEmpty)
-            try await Task.sleep(for: .milliseconds(400))
+            let message = try #require(try await queue.receive(maxMessages: 1, wait: .zero, visibilityTimeout: .seconds(2)).first)
+            #expect(try await queue.changeVisibility(receiptHandles: [message.receiptHandle], timeout: .seconds(60)).isEmpty)
+            try await Task.sleep(for: .milliseconds(2200))
             #expect(try await queue.receive(maxMessages: 1, wait: .zero).isEmpty)
             #expect(try await queue.changeVisibility(receiptHandles: [message.receiptHandle], timeout: .zero).isEmpty)
             #expect(try await queue.receive(maxMessages: 1, wait: .zero).map(\.messageID) == [message.messageID])
@@ -153,7 +154,8 @@ struct PostgresJobQueueTests {
 
     @Test("a repeated deduplication id is accepted but not delivered again within the window, even after the first was deleted")
     func deduplication() async throws {
-        try await QueueFixture.withQueue(PostgresJobQueue.Options(deduplicationWindow: .milliseconds(1500))) { queue, _ in
+        // Inside the window: a 60 s window, so a slow (loaded) machine cannot step out of it.
+        try await QueueFixture.withQueue(PostgresJobQueue.Options(deduplicationWindow: .seconds(60))) { queue, configuration in
             let m = QueueFixture.message("p1", 1)
             #expect(try await queue.send([m, m]).isEmpty)
             let got = try await queue.receive(maxMessages: 10, wait: .zero)
@@ -162,9 +164,21 @@ struct PostgresJobQueueTests {
             #expect(try await queue.send([m]).isEmpty)
             #expect(try await queue.receive(maxMessages: 10, wait: .zero).isEmpty)
 
-            try await Task.sleep(for: .milliseconds(1600))
-            #expect(try await queue.send([m]).isEmpty)
-            #expect(try await queue.receive(maxMessages: 10, wait: .zero).count == 1)
+            // After the window: a queue whose window is short delivers the same id again
+            // (waiting longer than the window only makes this more certain).
+            let pool = PostgresPool(configuration: configuration, maxConnections: 2, logger: QueueFixture.quiet)
+            let short = PostgresJobQueue(pool: pool, options: PostgresJobQueue.Options(deduplicationWindow: .milliseconds(300)),
+                                         logger: QueueFixture.quiet)
+            let n = QueueFixture.message("p2", 1)
+            #expect(try await short.send([n]).isEmpty)
+            let first = try await short.receive(maxMessages: 10, wait: .zero)
+            #expect(first.count == 1)
+            _ = try await short.delete(receiptHandles: first.map(\.receiptHandle))
+            try await Task.sleep(for: .milliseconds(600))
+            #expect(try await short.send([n]).isEmpty)
+            #expect(try await short.receive(maxMessages: 10, wait: .zero).count == 1)
+            short.close()
+            await pool.close()
         }
     }
 
