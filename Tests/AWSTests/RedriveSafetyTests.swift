@@ -37,7 +37,8 @@ struct RedriveSafetyTests {
             configuration: Emulator.configuration(
                 endpoint: endpoint, http: FailingOperationTransport(base: Emulator.http, failing: "DeleteMessageBatch")))
         let error = await #expect(throws: AWSError.self) {
-            try await broken.redrive(deadLetterURL: dlq, sourceURL: source, method: .copy, visibilityTimeout: .seconds(1))
+            // 5 s of visibility: the checks below must not race it on a loaded machine.
+            try await broken.redrive(deadLetterURL: dlq, sourceURL: source, method: .copy, visibilityTimeout: .seconds(5))
         }
         #expect(error?.summary.contains("DeleteMessageBatch") == true)
         #expect(try await sqs.stats(url: source).visible == 3)  // sent …
@@ -45,7 +46,7 @@ struct RedriveSafetyTests {
 
         // Second run, once they are visible again: same group and deduplication ids, so the
         // jobs queue drops the second copies; the DLQ is emptied.
-        try await Task.sleep(for: .milliseconds(1500))
+        try await Task.sleep(for: .milliseconds(5500))
         let result = try await sqs.redrive(deadLetterURL: dlq, sourceURL: source, method: .copy)
         #expect(result.moved == 3)
         #expect(try await sqs.stats(url: dlq).visible == 0)
