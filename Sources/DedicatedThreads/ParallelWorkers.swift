@@ -8,7 +8,7 @@ import Foundation
 /// parts 1…n-1; calls are serialised by the caller's own executor.
 // @unchecked Sendable: all shared fields are guarded by `condition`; the job closure is
 // only read by helpers between `generation` changes, while `perform` waits for them.
-public final class ParallelWorkers: @unchecked Sendable {
+public final class ParallelWorkers: @unchecked Sendable {  // state guarded by `condition`, see above
     private let condition = NSCondition()
     private var generation = 0
     private var pending = 0

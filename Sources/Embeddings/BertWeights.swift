@@ -11,7 +11,7 @@ import Foundation
 /// Immutable after `init`, shared by every worker thread.
 // @unchecked Sendable: all stored properties are `let`; the pointed-to floats are
 // written only inside `init`, before the value is shared, and read-only afterwards.
-final class BertWeights: @unchecked Sendable {
+final class BertWeights: @unchecked Sendable {  // immutable after init, see above
 
     struct Layer {
         let qkvWeight: UnsafePointer<Float>   // [3H × H], rows: query, key, value outputs

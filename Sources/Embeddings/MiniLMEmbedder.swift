@@ -234,7 +234,7 @@ public final class MiniLMEmbedder: Embedder {
 /// A workspace that one thread uses at a time.
 // @unchecked Sendable: workspace k is only touched by worker thread k (index 0 is the
 // coordinator), and jobs on the coordinator are serial, so no two threads share one.
-private final class WorkspaceBox: @unchecked Sendable {
+private final class WorkspaceBox: @unchecked Sendable {  // one thread per workspace, see above
     let workspace = EncoderWorkspace()
 }
 

@@ -10,6 +10,13 @@ struct ProductsCommand: AsyncParsableCommand {
         abstract: "List, show, add, update and delete products.",
         subcommands: [List.self, Get.self, Add.self, Update.self, Delete.self, Count.self])
 
+    /// The product store on a migrated database; with `writing`, read-only mode refuses first.
+    static func openStore(_ global: GlobalOptions, writing action: String? = nil) async throws -> PostgresProductStore {
+        let context = try CommandContext(global)
+        if let action { try context.requireWritable(action) }
+        return PostgresProductStore(pool: try await context.migratedPool())
+    }
+
     /// A product as the CLI prints it in JSON.
     struct ProductJSON: Encodable {
         let id: Int64
@@ -118,8 +125,7 @@ struct ProductsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let context = try CommandContext(global)
-                let store = PostgresProductStore(pool: try await context.migratedPool())
+                let store = try await ProductsCommand.openStore(global)
                 let result = try await store.list(ProductQuery(limit: limit, offset: (page - 1) * limit,
                                                                sort: ProductSort(rawValue: sort)!, descending: desc, filter: filter))
                 if json {
@@ -147,8 +153,7 @@ struct ProductsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let context = try CommandContext(global)
-                let store = PostgresProductStore(pool: try await context.migratedPool())
+                let store = try await ProductsCommand.openStore(global)
                 let product = try await selector.resolve(in: store)
                 if json { try printJSON(ProductJSON(product)) } else { printDetails(product) }
             }
@@ -217,9 +222,7 @@ struct ProductsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let context = try CommandContext(global)
-                try context.requireWritable("delete a product")
-                let store = PostgresProductStore(pool: try await context.migratedPool())
+                let store = try await ProductsCommand.openStore(global, writing: "delete a product")
                 let target = try await selector.resolve(in: store)
                 let deleted = try await store.delete(id: target.id)
                 if json {
@@ -238,8 +241,7 @@ struct ProductsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let context = try CommandContext(global)
-                print(try await PostgresProductStore(pool: try await context.migratedPool()).count())
+                print(try await ProductsCommand.openStore(global).count())
             }
         }
     }
