@@ -16,7 +16,7 @@ func nameCurrentThread(_ name: String) {
 /// The thread keeps the executor alive until ``shutdown()`` is called; it then ends after
 /// the work already queued has run. Work that still arrives after that runs on a thread
 /// started for it (so nothing awaiting it can hang), which ends again when it is done.
-public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
+public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {  // state guarded by `condition`, see below
     // @unchecked Sendable: the mutable state (`work`, `isStopping`) is only touched while
     // `condition` is locked; the thread itself is started once in `init`.
     private enum Work {

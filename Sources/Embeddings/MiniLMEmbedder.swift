@@ -239,7 +239,7 @@ private final class WorkspaceBox: @unchecked Sendable {  // one thread per works
 }
 
 /// The output rows of one job.
-private final class OutputBuffer: @unchecked Sendable {
+private final class OutputBuffer: @unchecked Sendable {  // threads write disjoint rows, see below
     // @unchecked Sendable: every sequence index belongs to exactly one mini-batch, so the
     // threads write disjoint rows; the coordinator reads only after all helpers signalled.
     let pointer: UnsafeMutablePointer<Float>
@@ -257,7 +257,7 @@ private final class SharedJob: Sendable {
 }
 
 /// Hands out mini-batch numbers to the threads of one job.
-private final class BatchQueue: @unchecked Sendable {
+private final class BatchQueue: @unchecked Sendable {  // guarded by `lock`, see below
     // @unchecked Sendable: `nextIndex` is only read and written while `lock` is held.
     private let lock = NSLock()
     private var nextIndex = 0

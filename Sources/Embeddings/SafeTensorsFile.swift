@@ -14,7 +14,7 @@ import Darwin
 /// word embedding table, only cost memory for the rows a text touches.
 ///
 /// Immutable after `init`; the mapping lives until the value is deinitialised.
-final class SafeTensorsFile: @unchecked Sendable {
+final class SafeTensorsFile: @unchecked Sendable {  // read-only mapping, see below
     // @unchecked Sendable: `base` points at a read-only private mapping that nothing
     // writes after init, and `tensors` is a `let`.
 

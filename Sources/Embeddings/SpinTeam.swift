@@ -10,7 +10,7 @@ import Glibc
 /// waking a sleeping thread for every one would cost about as much as the product. For the
 /// length of one small job the helpers busy-wait for the next product (yielding the CPU while
 /// they wait, so a busy machine loses little) and return to their executors when it ends.
-final class SpinTeam: @unchecked Sendable {
+final class SpinTeam: @unchecked Sendable {  // ordered hand-off of `task`, see below
     // @unchecked Sendable: `task` is written by the coordinator only while no helper runs a
     // task (before `generation` is bumped with release ordering, after `finished` showed every
     // helper done with acquire ordering), and helpers read it only after seeing the bump.

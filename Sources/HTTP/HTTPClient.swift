@@ -147,7 +147,7 @@ struct CurlJob: Sendable {
 ///
 /// `@unchecked Sendable`: every mutable field (`queue`, `idle`, `threads`, `isShutDown`) is
 /// read and written only while `condition` is locked.
-final class CurlWorkerPool: @unchecked Sendable {
+final class CurlWorkerPool: @unchecked Sendable {  // guarded by `condition`, see above
     private let configuration: HTTPClient.Configuration
     private let condition = NSCondition()
     private var queue: [CurlJob] = []

@@ -14,7 +14,7 @@ import Synchronization
 /// current through `NOTIFY refarch_vectors`: each wake-up reads only the rows whose
 /// `change_seq` is newer than what it has applied, never the whole table. Queries run on
 /// the index's own threads, never on Swift's cooperative pool.
-public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {
+public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matrix confined to indexThread, see below
     // @unchecked Sendable: `matrix` and `appliedSeq` are only touched on `indexThread`
     // (every access goes through `indexThread.run`); `listenTask` only under `lock`.
     public let dimension: Int

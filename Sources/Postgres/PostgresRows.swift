@@ -4,7 +4,7 @@ import CLibPQ
 ///
 /// Safe to share across tasks: a `PGresult` is never changed after libpq builds it, and it
 /// is freed only when the last reference to this object goes.
-public final class PostgresRows: @unchecked Sendable, RandomAccessCollection {
+public final class PostgresRows: @unchecked Sendable, RandomAccessCollection {  // immutable PGresult, see below
     // @unchecked Sendable: `result` is immutable once created and only read; PQclear runs in deinit.
     private let result: OpaquePointer
     public let columnNames: [String]
