@@ -36,11 +36,13 @@ func makeEmbedder(context: CommandContext) throws -> MiniLMEmbedder {
 }
 
 /// Runs `body` until it returns or SIGTERM/SIGINT arrives; a signal cancels it, so loops
-/// finish the batch in hand and return. A second signal exits at once.
-func runUntilSignalled(_ body: @escaping @Sendable () async -> Void) async {
+/// finish the batch in hand and return. A second signal exits at once. Call it before any
+/// start-up work (model loading, connecting): a signal that arrives during start-up then
+/// cancels start-up instead of killing the process, and the exit is still clean.
+func runUntilSignalled(_ body: @escaping @Sendable () async throws -> Void) async throws {
     signal(SIGTERM, SIG_IGN)
     signal(SIGINT, SIG_IGN)
-    let task = Task { await body() }
+    let task = Task { try await body() }
     let received = SignalCount()
     let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
         let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -51,12 +53,18 @@ func runUntilSignalled(_ body: @escaping @Sendable () async -> Void) async {
         source.resume()
         return source
     }
-    await task.value
-    sources.forEach { $0.cancel() }
+    defer { sources.forEach { $0.cancel() } }
+    do {
+        try await task.value
+    } catch where received.value > 0 {
+        // Stopped on request while starting up or shutting down: not a failure.
+        return
+    }
 }
 
 /// How many stop signals arrived (the second one exits at once).
 final class SignalCount: Sendable {
     private let count = Mutex(0)
     func increment() -> Int { count.withLock { $0 += 1; return $0 } }
+    var value: Int { count.withLock { $0 } }
 }

@@ -61,8 +61,11 @@ struct RunLocalCommand: AsyncParsableCommand {
 /// Builds the backends, logging, metrics and heartbeats, and runs the workers until a signal.
 func runWorkers(global: GlobalOptions, options: WorkerCommand.Options, kinds: [WorkerIdentity.Kind],
                 batchSize: Int?, receivers: Int = 2) async throws {
-    try await reportingErrors {
-        let context = try CommandContext(global, extraFlags: options.modelDirectory.map { ["--model-dir": $0] } ?? [:])
+    let context = try reportingErrors {
+        try CommandContext(global, extraFlags: options.modelDirectory.map { ["--model-dir": $0] } ?? [:])
+    }
+    let heartbeatSeconds = options.heartbeatSeconds, metricsPort = options.metricsPort, metricsHost = options.metricsHost
+    try await runUntilSignalled { try await reportingErrors {
         let identities = kinds.map { WorkerIdentity(kind: $0, configuredID: context.settings.string("worker.id")) }
         let level = Logger.Level(rawValue: context.settings.string("log.level") ?? "info") ?? .info
         let fields = ["worker": kinds.map(\.rawValue).joined(separator: "+"), "worker_id": identities[0].id]
@@ -81,7 +84,7 @@ func runWorkers(global: GlobalOptions, options: WorkerCommand.Options, kinds: [W
             var workerLogger = Logger(label: "refarch.sync.\(identity.kind.rawValue)")
             workerLogger.logLevel = level
             let heartbeat = HeartbeatWriter(identity: identity, counters: counters, pool: pool,
-                                            interval: .seconds(max(1, options.heartbeatSeconds)), logger: workerLogger)
+                                            interval: .seconds(max(1, heartbeatSeconds)), logger: workerLogger)
             switch identity.kind {
             case .pelican:
                 let pelican = PelicanService(configuration: context.postgresConfiguration, pool: pool, queue: opened.queue,
@@ -105,17 +108,15 @@ func runWorkers(global: GlobalOptions, options: WorkerCommand.Options, kinds: [W
             workerLogger.info("Worker started", metadata: ["queue": "\(opened.location)"])
         }
         let checks = healthChecks
-        let server = try options.metricsPort.map {
-            try MetricsServer(host: options.metricsHost, port: $0, registry: metrics) { checks.allSatisfy { $0() } }
+        let server = try metricsPort.map {
+            try MetricsServer(host: metricsHost, port: $0, registry: metrics) { checks.allSatisfy { $0() } }
         }
         let all = services
-        await runUntilSignalled {
-            await withTaskGroup(of: Void.self) { group in
-                for service in all { group.addTask { await service() } }
-            }
+        await withTaskGroup(of: Void.self) { group in
+            for service in all { group.addTask { await service() } }
         }
         server?.stop()
         for close in closers { await close() }
         logger.info("Worker stopped")
-    }
+    } }
 }
