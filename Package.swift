@@ -51,13 +51,18 @@ let package = Package(
         .target(name: "Queues", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "AWS", log], swiftSettings: settings),
         .target(name: "Pinecone", dependencies: ["Catalog", "HTTP", log], swiftSettings: settings),
         .target(name: "Embeddings", dependencies: ["COpenBLAS", "CMiniLMKernels", "Catalog", "DedicatedThreads"], swiftSettings: optimisedSettings),
+        .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]),
+        // The console: pure state, update, views and widgets; only ConsoleNcurses touches curses.
+        .target(name: "Console", dependencies: ["Catalog", "Configuration", "Search"], swiftSettings: settings),
+        .target(name: "ConsoleNcurses", dependencies: ["Console", "CNcurses"], swiftSettings: settings),
         .target(
             name: "RefarchCLI",
             dependencies: [argumentParser, log, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Queues", "Pinecone",
-                           "Embeddings", "LocalIndex", "Search", "Sync", "Telemetry"],
+                           "Embeddings", "LocalIndex", "Search", "Sync", "Telemetry", "Console", "ConsoleNcurses"],
             swiftSettings: settings
         ),
         .executableTarget(name: "refarch-tui", dependencies: ["RefarchCLI"], swiftSettings: settings),
+
 
         // Benchmarks: separate executables, run by `make bench-*`, never by the tests.
         .executableTarget(name: "IndexBench", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads", log],
@@ -87,6 +92,8 @@ let package = Package(
         .testTarget(name: "QueuesTests", dependencies: ["Queues", "Catalog", "Postgres", "PostgresCatalog", "AWS", "HTTP", "TestSupport", log],
                     swiftSettings: settings),
         .testTarget(name: "PineconeTests", dependencies: ["Pinecone", "HTTP", "Catalog", "TestSupport", log], swiftSettings: settings),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Catalog", "Search", "TestSupport"],
+                    exclude: ["Snapshots"], swiftSettings: settings),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Catalog", "Postgres"], swiftSettings: settings),
     ]
 )

@@ -39,6 +39,13 @@ public struct SearchHit: Sendable, Hashable {
     public var product: Product
     /// True when the query was this product's exact SKU (shown first whatever its score).
     public var isSKUMatch: Bool
+
+    public init(rank: Int, score: Float, product: Product, isSKUMatch: Bool = false) {
+        self.rank = rank
+        self.score = score
+        self.product = product
+        self.isSKUMatch = isSKUMatch
+    }
 }
 
 /// What a search found and how long it took.
@@ -48,6 +55,13 @@ public struct SearchResult: Sendable, Hashable {
     /// Products matched before paging (at most what the index returned).
     public var totalMatched: Int
     public var elapsed: Duration
+
+    public init(request: SearchRequest, hits: [SearchHit], totalMatched: Int, elapsed: Duration) {
+        self.request = request
+        self.hits = hits
+        self.totalMatched = totalMatched
+        self.elapsed = elapsed
+    }
 }
 
 /// Semantic search over the catalog: embed the query, take the nearest vectors, group the

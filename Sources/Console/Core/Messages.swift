@@ -1,0 +1,95 @@
+import Catalog
+import Search
+
+/// Facts that reach `update`, in the past tense: a key was pressed, a search finished.
+public enum ConsoleMessage: Hashable, Sendable {
+    case keyPressed(Key)
+    case resized(Size)
+    /// Time since the console started; the only clock `update` sees.
+    case ticked(at: Duration)
+    case searchFinished(request: Int, SearchResult)
+    case productsLoaded(request: Int, ProductPage)
+    case productLoaded(request: Int, Product?)
+    /// A create or update was committed; `changeSequence` is its change's seq (nil if unknown).
+    case productSaved(request: Int, Product, changeSequence: Int64?)
+    case productDeleted(request: Int, ProductID, existed: Bool)
+    case syncProgressed(request: Int, SyncStage)
+    case indexProgressLoaded(request: Int, IndexProgress)
+    case requestFailed(request: Int, ConsoleError)
+    /// SIGTERM or SIGINT from outside: leave now (the terminal is restored on the way out).
+    case stopRequested
+}
+
+/// Requests `update` makes of the outside world, in the imperative. They are data, so a
+/// test can say "enter in the search box requests this search"; the effect runner does
+/// them and answers with a message carrying the same request number.
+public enum ConsoleEffect: Hashable, Sendable {
+    case search(request: Int, SearchRequest)
+    case loadProducts(request: Int, ProductQuery)
+    case loadProduct(request: Int, ProductID)
+    case createProduct(request: Int, NewProduct)
+    case updateProduct(request: Int, ProductID, ProductChanges)
+    case deleteProduct(request: Int, ProductID)
+    case loadSyncStage(request: Int, ProductID, changeSequence: Int64)
+    case loadIndexProgress(request: Int)
+    /// The answer to this request is no longer wanted (a newer search replaced it).
+    case cancel(request: Int)
+    case quit
+
+    /// Whether this effect changes data (refused in read-only mode).
+    public var isWrite: Bool {
+        switch self {
+        case .createProduct, .updateProduct, .deleteProduct: true
+        default: false
+        }
+    }
+}
+
+/// How far a saved change has travelled towards search.
+public enum SyncStage: Int, Hashable, Sendable, Comparable, CaseIterable {
+    /// Committed to the products table.
+    case saved
+    /// In the outbox (committed with the row, so at once).
+    case captured
+    /// Pelican put it on the job queue and removed the outbox row.
+    case sent
+    /// The index holds vectors with this change's seq (or, for a delete, none).
+    case indexed
+
+    public static func < (a: SyncStage, b: SyncStage) -> Bool { a.rawValue < b.rawValue }
+    public var label: String {
+        switch self {
+        case .saved: "saved"
+        case .captured: "captured"
+        case .sent: "sent"
+        case .indexed: "indexed"
+        }
+    }
+}
+
+/// How much of the catalog the index holds at its latest version.
+public struct IndexProgress: Hashable, Sendable {
+    public var indexed: Int
+    public var total: Int
+    public init(indexed: Int, total: Int) {
+        self.indexed = indexed
+        self.total = total
+    }
+    public var isComplete: Bool { indexed >= total }
+}
+
+/// An error as the console shows it: one line, what to do, and per-field problems for forms.
+public struct ConsoleError: Error, Hashable, Sendable {
+    public var summary: String
+    public var remedy: String?
+    /// Problems by product field (`name`, `sku`, `price`, …), shown beside the fields.
+    public var fieldProblems: [String: String]
+
+    public init(summary: String, remedy: String? = nil, fieldProblems: [String: String] = [:]) {
+        self.summary = summary
+        self.remedy = remedy
+        self.fieldProblems = fieldProblems
+    }
+
+    public var line: String { remedy.map { "\(summary) \($0)" } ?? summary }
+}

@@ -1,0 +1,39 @@
+import Catalog
+import Search
+
+/// What the console needs from the rest of the system, through the seam protocols. The
+/// effect runner calls these off the main thread; each only awaits (blocking C calls run
+/// on the clients' own threads).
+public protocol ConsoleServices: Sendable {
+    func search(_ request: SearchRequest) async throws -> SearchResult
+    var store: any ProductStore { get }
+    /// The seq of the product's latest change (after a save), nil if none is recorded.
+    func changeSequence(of id: ProductID) async throws -> Int64?
+    /// How far the change `changeSequence` of a product has got.
+    func syncStage(of id: ProductID, changeSequence: Int64) async throws -> SyncStage
+    /// Products whose latest change is in the index, of all products.
+    func indexProgress() async throws -> IndexProgress
+}
+
+extension ConsoleError {
+    /// The console's wording of any error: validation problems go beside their fields,
+    /// errors that know their remedy keep it, anything else is shown as it describes itself.
+    public init(_ error: any Error) {
+        switch error {
+        case let errors as ProductValidationErrors:
+            var fields: [String: String] = [:]
+            for problem in errors.problems where fields[problem.field.rawValue] == nil { fields[problem.field.rawValue] = problem.description }
+            self.init(summary: "Not saved: " + errors.problems.map(\.description).joined(separator: " "), fieldProblems: fields)
+        case let problem as ProductValidationError:
+            self.init(summary: "Not saved: \(problem.description)", fieldProblems: [problem.field.rawValue: problem.description])
+        case let error as any UserFacingError:
+            self.init(summary: error.summary, remedy: error.remedy)
+        case let error as ConsoleError:
+            self = error
+        case is CancellationError:
+            self.init(summary: "Cancelled.")
+        default:
+            self.init(summary: String(describing: error))
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Catalog
+import Synchronization
+
+/// Runs effects off the main thread and answers each with a message: results, or a
+/// failure when the service threw or did not answer within the timeout (so a dead
+/// database becomes a status line, never a frozen screen). A cancelled request's answer
+/// is never posted.
+public final class EffectRunner: Sendable {
+    let services: any ConsoleServices
+    let post: @Sendable (ConsoleMessage) -> Void
+    let timeout: Duration
+    private let running = Mutex<[Int: Task<Void, Never>]>([:])
+
+    /// - Parameters:
+    ///   - post: delivers a message to the console's loop (from any thread).
+    ///   - timeout: how long a request may take before it is reported as failed.
+    public init(services: any ConsoleServices, timeout: Duration = .seconds(10), post: @escaping @Sendable (ConsoleMessage) -> Void) {
+        self.services = services
+        self.timeout = timeout
+        self.post = post
+    }
+
+    /// Starts `effect` (``ConsoleEffect/quit`` is the runtime's and ignored here).
+    public func run(_ effect: ConsoleEffect) {
+        let services = self.services
+        switch effect {
+        case let .search(id, request):
+            start(id) { .searchFinished(request: id, try await services.search(request)) }
+        case let .loadProducts(id, query):
+            start(id) { .productsLoaded(request: id, try await services.store.list(query)) }
+        case let .loadProduct(id, productID):
+            start(id) { .productLoaded(request: id, try await services.store.product(id: productID)) }
+        case let .createProduct(id, product):
+            start(id) {
+                let saved = try await services.store.create(product)
+                return .productSaved(request: id, saved, changeSequence: try await services.changeSequence(of: saved.id))
+            }
+        case let .updateProduct(id, productID, changes):
+            start(id) {
+                guard let saved = try await services.store.update(id: productID, changes) else {
+                    throw ConsoleError(summary: "Product \(productID) no longer exists: someone deleted it.",
+                                       remedy: "Press esc and reload the list.")
+                }
+                return .productSaved(request: id, saved, changeSequence: try await services.changeSequence(of: saved.id))
+            }
+        case let .deleteProduct(id, productID):
+            start(id) { .productDeleted(request: id, productID, existed: try await services.store.delete(id: productID)) }
+        case let .loadSyncStage(id, productID, sequence):
+            start(id) { .syncProgressed(request: id, try await services.syncStage(of: productID, changeSequence: sequence)) }
+        case let .loadIndexProgress(id):
+            start(id) { .indexProgressLoaded(request: id, try await services.indexProgress()) }
+        case let .cancel(id):
+            running.withLock { $0.removeValue(forKey: id) }?.cancel()
+        case .quit:
+            break
+        }
+    }
+
+    /// Cancels everything still running (on quit).
+    public func cancelAll() {
+        let tasks = running.withLock { tasks in
+            defer { tasks.removeAll() }
+            return Array(tasks.values)
+        }
+        tasks.forEach { $0.cancel() }
+    }
+
+    /// Requests still running, for tests and the quit path.
+    public var runningCount: Int { running.withLock { $0.count } }
+
+    private func start(_ id: Int, _ work: @escaping @Sendable () async throws -> ConsoleMessage) {
+        let answered = Answered()
+        let post = self.post, timeout = self.timeout
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        // The timer answers first if the work hangs; the work's late answer is then dropped.
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            guard !Task.isCancelled, answered.claim() else { return }
+            post(.requestFailed(request: id, ConsoleError(
+                summary: "No answer after \(Int(seconds)) s: the database or index is not responding.",
+                remedy: "The console keeps working; check that Postgres is running, then try again.")))
+        }
+        let task = Task { [weak self] in
+            let message: ConsoleMessage
+            do { message = try await work() } catch { message = .requestFailed(request: id, ConsoleError(error)) }
+            timer.cancel()
+            let cancelled = Task.isCancelled
+            if !cancelled, answered.claim() { post(message) }
+            _ = self?.running.withLock { $0.removeValue(forKey: id) }
+        }
+        running.withLock { $0[id] = task }
+    }
+}
+
+/// Whether a request has been answered: the first of the work and the timer wins.
+final class Answered: Sendable {
+    private let done = Mutex(false)
+    func claim() -> Bool {
+        done.withLock { done in
+            defer { done = true }
+            return !done
+        }
+    }
+}

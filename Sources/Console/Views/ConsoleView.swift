@@ -1,0 +1,116 @@
+import Foundation
+
+/// Renders the whole screen from the state: header, the active view, hint bar, status bar
+/// and any overlay. Pure: the same state gives the same grid.
+public enum ConsoleView {
+    static let spinner: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+
+    public static func render(_ s: ConsoleState) -> CellGrid {
+        var grid = CellGrid(size: s.size)
+        guard !s.isTooSmall else {
+            let message = "Terminal too small: \(s.size), need \(ConsoleState.minimumSize) (q quits)"
+            let width = min(message.displayWidth, s.size.columns)
+            grid.write(message, x: max(0, (s.size.columns - width) / 2), y: s.size.rows / 2, role: .warn)
+            return grid
+        }
+        renderHeader(s, into: &grid)
+        switch s.view {
+        case .search: SearchView.render(s, into: &grid)
+        case .products: ProductsView.render(s, into: &grid)
+        case .details: DetailsView.render(s, into: &grid)
+        case .editor: ProductEditorView.render(s, into: &grid)
+        }
+        renderHints(s, into: &grid)
+        renderStatus(s, into: &grid)
+        if let overlay = s.overlay { renderOverlay(overlay, s, into: &grid) }
+        return grid
+    }
+
+    static func renderHeader(_ s: ConsoleState, into grid: inout CellGrid) {
+        let root = s.stack.first ?? s.view
+        var tabs = ViewID.tabs.map(\.title)
+        var active = ViewID.tabs.firstIndex(of: root)
+        if s.view == .details || s.view == .editor {
+            tabs[active ?? 0] += " › " + (s.view == .details ? "Product" : (s.editor?.original == nil ? "New" : "Edit"))
+        }
+        if s.isTooSmall { active = nil }
+        var right: [(String, Role)] = [(s.backendLabel, .muted)]
+        if s.readOnly { right.append(("READ-ONLY", .warn)) }
+        TabHeader.render(into: &grid, rect: Rect(x: 0, y: 0, width: s.size.columns, height: 1), tabs: tabs, active: active, right: right)
+    }
+
+    static func renderHints(_ s: ConsoleState, into grid: inout CellGrid) {
+        let y = s.size.rows - 2
+        var x = 1
+        for binding in ConsoleUpdate.bindings(for: s) where !binding.isHidden {
+            let key = binding.keys.map(\.description).prefix(2).joined(separator: "/")
+            let needed = key.displayWidth + binding.label.displayWidth + 3
+            guard x + needed <= s.size.columns else { break }
+            x += grid.write(key, x: x, y: y, role: binding.isDestructive ? .error : .accent)
+            x += grid.write(" " + binding.label + "  ", x: x, y: y, role: .muted)
+        }
+    }
+
+    static func renderStatus(_ s: ConsoleState, into grid: inout CellGrid) {
+        let rect = Rect(x: 0, y: s.size.rows - 1, width: s.size.columns, height: 1)
+        var message = " "
+        var role: Role = .text
+        let busy = s.inFlight.values.filter { !$0.label.isEmpty && s.now - $0.startedAt >= .milliseconds(150) }
+        if let status = s.status {
+            message += status.text
+            role = status.role
+        } else if let oldest = busy.min(by: { $0.startedAt < $1.startedAt }) {
+            let frame = Int((s.now - oldest.startedAt) / .milliseconds(100)) % spinner.count
+            message += "\(spinner[frame]) \(oldest.label)… \(formatSeconds(s.now - oldest.startedAt))"
+            role = .accent
+        }
+        var right: [(String, Role)] = []
+        if let progress = s.indexProgress {
+            if progress.isComplete {
+                right.append(("indexed \(grouped(progress.indexed))", .muted))
+            } else {
+                right.append(("indexing \(grouped(progress.indexed))/\(grouped(progress.total))", .warn))
+            }
+        }
+        StatusBar.render(into: &grid, rect: rect, message: message, role: role, right: right)
+    }
+
+    static func renderOverlay(_ overlay: Overlay, _ s: ConsoleState, into grid: inout CellGrid) {
+        let area = s.body
+        switch overlay {
+        case .help:
+            let own = ConsoleUpdate.bindings(for: s)
+            var sections: [(String, [KeyBinding])] = [(s.view.title, own.filter { b in !GlobalBindings.all.contains(b) })]
+            sections.append(("Everywhere", KeyBinding.visible(GlobalBindings.all, readOnly: s.readOnly)))
+            if s.view == .search {
+                var seen = Set(own)
+                let other = KeyBinding.visible(s.search.focus == .query ? SearchView.resultBindings : SearchView.queryBindings,
+                                               readOnly: s.readOnly).filter { seen.insert($0).inserted }
+                sections.insert((s.search.focus == .query ? "Search results" : "Search box", other), at: 1)
+            }
+            HelpOverlay.render(into: &grid, in: area, title: "Keys — \(s.view.title)", sections: sections)
+        case .confirm(let dialog, _):
+            dialog.render(into: &grid, in: area)
+        case .command(let field):
+            let y = s.size.rows - 2
+            grid.fill(Rect(x: 0, y: y, width: s.size.columns, height: 1), role: .input)
+            grid.write(":", x: 0, y: y, role: .accent)
+            field.render(into: &grid, rect: Rect(x: 1, y: y, width: min(30, s.size.columns - 1), height: 1), focused: true)
+            grid.write("  view name: \(ConsoleUpdate.commandNames.joined(separator: ", ")) · tab completes · esc cancels", x: 32, y: y,
+                       role: .muted, maxWidth: s.size.columns - 32)
+        case .priceRange(let form):
+            SearchView.renderPriceRange(form, into: &grid, in: area)
+        }
+    }
+
+    /// 10000 → "10,000".
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+}

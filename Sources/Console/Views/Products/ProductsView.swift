@@ -1,0 +1,131 @@
+import Catalog
+
+/// The products view: the catalog a page at a time, sorted and filtered, with new, edit
+/// and delete.
+public enum ProductsView {
+    public static let bindings: [KeyBinding] = [
+        KeyBinding([.enter], "details", "Show the selected product", .open),
+        KeyBinding([.character("/")], "filter", "Filter by text in name, SKU or description", .focusInput),
+        KeyBinding([.character("s")], "sort", "Sort by the next column (id, name, price, updated)", .nextSort),
+        KeyBinding([.character("S")], "reverse", "Reverse the sort order", .reverseSort),
+        KeyBinding([.character("]")], "next page", "Next page", .nextPage),
+        KeyBinding([.character("[")], "prev page", "Previous page", .previousPage),
+        KeyBinding([.character("n")], "new", "Add a product", .newProduct, isWrite: true),
+        KeyBinding([.character("e")], "edit", "Edit the selected product", .editSelected, isWrite: true),
+        KeyBinding([.character("d")], "delete", "Delete the selected product (asks first)", .deleteSelected, isDestructive: true),
+        KeyBinding([.character("r")], "reload", "Load the page again", .refresh, isHidden: true),
+        KeyBinding([.up, .down, .pageUp, .pageDown], "move", "Move the selection (also j, k, g, G)", .edit, isHidden: true),
+    ]
+
+    public static let filterBindings: [KeyBinding] = [
+        KeyBinding([.enter], "apply", "Show only products containing this text (empty shows all)", .submit),
+        KeyBinding([.escape], "cancel", "Leave the filter as it was", .back),
+    ]
+
+    static let columns: [TableColumn] = [
+        TableColumn("ID", .fixed(6), alignRight: true, priority: 3),
+        TableColumn("NAME", .flexible(min: 14, weight: 3), priority: 4),
+        TableColumn("SKU", .flexible(min: 10, weight: 1), priority: 2),
+        TableColumn("PRICE", .fixed(11), alignRight: true, priority: 2),
+        TableColumn("UPDATED", .fixed(10), priority: 0),
+    ]
+
+    static func sortColumn(_ sort: ProductSort) -> Int {
+        switch sort {
+        case .id: 0
+        case .name: 1
+        case .price: 3
+        case .updated: 4
+        }
+    }
+
+    static func tableRect(_ s: ConsoleState) -> Rect { s.body.splitTop(2).rest }
+
+    static func render(_ s: ConsoleState, into grid: inout CellGrid) {
+        let top = s.body.splitTop(1).top
+        let state = s.products
+        if let filter = state.filter {
+            let label = " Filter › "
+            grid.write(label, x: top.x, y: top.y, role: .accent)
+            filter.render(into: &grid, rect: Rect(x: top.x + label.displayWidth, y: top.y, width: top.width - label.displayWidth - 1, height: 1),
+                          focused: true, placeholder: "text in name, SKU or description")
+        } else {
+            grid.write(" Products", x: top.x, y: top.y, role: .accent)
+            var parts: [String] = []
+            if let page = state.page {
+                let first = page.products.isEmpty ? 0 : state.query.offset + 1
+                parts.append("\(first)–\(state.query.offset + page.products.count) of \(ConsoleView.grouped(page.totalCount))")
+            } else if state.pending != nil {
+                parts.append("loading…")
+            }
+            parts.append("sorted by \(state.query.sort.rawValue) \(state.query.descending ? "▼" : "▲")")
+            if let filter = state.query.filter { parts.append("filter “\(filter)”") }
+            grid.write(parts.joined(separator: " · "), x: top.x + 11, y: top.y, role: .muted, maxWidth: top.width - 12)
+        }
+        let tableRect = ProductsView.tableRect(s)
+        guard let page = state.page else { return }
+        if page.products.isEmpty {
+            let text = state.query.filter.map { "No product contains “\($0)”. Press / to change the filter." } ?? "The catalog is empty. Press n to add a product."
+            grid.write(text, x: tableRect.x + 2, y: tableRect.y + 1, role: .muted, maxWidth: tableRect.width - 4)
+            return
+        }
+        let rows = page.products.map { p in
+            [p.id.description, p.name, p.sku, p.price.description, p.lastUpdated?.description ?? ""]
+        }
+        Table(columns: columns, rows: rows, sortColumn: sortColumn(state.query.sort), sortDescending: state.query.descending)
+            .render(into: &grid, rect: tableRect, selection: state.selection, focused: state.filter == nil)
+    }
+}
+
+/// The product form, and after a save the change's way to the index.
+public enum ProductEditorView {
+    public static let bindings: [KeyBinding] = [
+        KeyBinding([.control("s")], "save", "Save (validates every field first; nothing is written on error)", .save, isWrite: true),
+        KeyBinding([.tab, .backTab], "field", "Next / previous field (↑ ↓ too, outside the description)", .edit),
+        KeyBinding([.escape], "back", "Back (asks first if there are unsaved edits)", .back),
+        KeyBinding([.enter], "new line", "In the description: a new line", .edit, isHidden: true),
+    ]
+
+    static func formRect(_ s: ConsoleState) -> Rect {
+        let body = s.body.inset(dx: 1, dy: 0)
+        return Rect(x: body.x, y: body.y + 3, width: body.width, height: body.height - 3)
+    }
+
+    static func render(_ s: ConsoleState, into grid: inout CellGrid) {
+        guard let editor = s.editor else { return }
+        let body = s.body.inset(dx: 1, dy: 0)
+        let title: String
+        if let original = editor.original { title = "Edit product \(original.id) — \(original.name)" } else { title = "New product" }
+        var x = body.x
+        x += grid.write(title, x: x, y: body.y, role: .title, maxWidth: body.width)
+        if editor.isDirty { grid.write("  (unsaved edits)", x: x, y: body.y, role: .warn, maxWidth: body.maxX - x) }
+        if s.readOnly { grid.write("read-only", x: body.maxX - 9, y: body.y, role: .warn) }
+        renderSync(editor, now: s.now, into: &grid, at: Rect(x: body.x, y: body.y + 1, width: body.width, height: 1))
+        if editor.saving != nil { grid.write("saving…", x: body.x, y: body.y + 1, role: .accent) }
+        editor.form.render(into: &grid, rect: formRect(s))
+    }
+
+    /// "saved ✓ → captured ✓ 3 ms → sent ✓ 41 ms → indexed ◌  0.31 s"
+    static func renderSync(_ editor: EditorState, now: Duration, into grid: inout CellGrid, at rect: Rect) {
+        guard let sync = editor.sync else {
+            if editor.original != nil {
+                grid.write("ctrl-s saves; the change then travels outbox → queue → index, shown here.", x: rect.x, y: rect.y,
+                           role: .muted, maxWidth: rect.width)
+            }
+            return
+        }
+        var x = rect.x
+        for (i, stage) in SyncStage.allCases.enumerated() {
+            if i > 0 { x += grid.write(" → ", x: x, y: rect.y, role: .border, maxWidth: rect.maxX - x) }
+            if let at = sync.reached[stage] {
+                x += grid.write("\(stage.label) ✓", x: x, y: rect.y, role: .ok, maxWidth: rect.maxX - x)
+                if stage != .saved { x += grid.write(" \(formatSeconds(at))", x: x, y: rect.y, role: .muted, maxWidth: rect.maxX - x) }
+            } else {
+                x += grid.write("\(stage.label) …", x: x, y: rect.y, role: sync.gaveUp ? .warn : .muted, maxWidth: rect.maxX - x)
+            }
+        }
+        if sync.stage < .indexed {
+            grid.write("  \(formatSeconds(now - sync.savedAt))", x: x, y: rect.y, role: .accent, maxWidth: rect.maxX - x)
+        }
+    }
+}

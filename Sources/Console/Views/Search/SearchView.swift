@@ -1,0 +1,146 @@
+import Catalog
+import Foundation
+import Search
+
+/// The search view (the default): a query, then ranked results with score, name, SKU,
+/// price and a one-line snippet.
+public enum SearchView {
+    public static let queryBindings: [KeyBinding] = [
+        KeyBinding([.enter], "search", "Search for what you typed, in your own words (an exact SKU is found too)", .submit),
+        KeyBinding([.escape, .down], "results", "Move to the results", .back),
+        KeyBinding([.control("w"), .control("u")], "delete word/line", "Delete the word before the cursor / everything before it", .edit,
+                   isHidden: true),
+        KeyBinding([.home, .end], "start/end", "Cursor to the start or end (also ctrl-a, ctrl-e)", .edit, isHidden: true),
+    ]
+
+    public static let resultBindings: [KeyBinding] = [
+        KeyBinding([.enter], "details", "Show the selected product with its full description", .open),
+        KeyBinding([.character("/")], "search", "Type a new query", .focusInput),
+        KeyBinding([.character("]")], "next page", "Next page of results", .nextPage),
+        KeyBinding([.character("[")], "prev page", "Previous page of results", .previousPage),
+        KeyBinding([.character("$")], "price", "Limit results to a price range", .priceRange),
+        KeyBinding([.character("e")], "edit", "Edit the selected product", .editSelected, isWrite: true),
+        KeyBinding([.character("r")], "rerun", "Run the search again", .refresh, isHidden: true),
+        KeyBinding([.up, .down, .pageUp, .pageDown], "move", "Move the selection (also j, k, g, G)", .edit, isHidden: true),
+    ]
+
+    static let columns: [TableColumn] = [
+        TableColumn("#", .fixed(3), alignRight: true, priority: 3),
+        TableColumn("SCORE", .fixed(5), alignRight: true, priority: 2),
+        TableColumn("NAME", .flexible(min: 14, weight: 3), priority: 4),
+        TableColumn("SKU", .flexible(min: 10, weight: 1), priority: 1),
+        TableColumn("PRICE", .fixed(10), alignRight: true, priority: 2),
+        TableColumn("DESCRIPTION", .flexible(min: 16, weight: 4), priority: 0),
+    ]
+
+    static func tableRect(_ s: ConsoleState) -> Rect { s.body.splitTop(2).rest }
+
+    static func render(_ s: ConsoleState, into grid: inout CellGrid) {
+        let body = s.body
+        let (top, rest) = body.splitTop(1)
+        let label = " Search › "
+        grid.write(label, x: top.x, y: top.y, role: .accent)
+        let fieldWidth = top.width - label.displayWidth - 1
+        s.search.query.render(into: &grid, rect: Rect(x: top.x + label.displayWidth, y: top.y, width: fieldWidth, height: 1),
+                              focused: s.search.focus == .query, placeholder: "what are you looking for? e.g. something to keep coffee hot")
+        let summaryRow = rest.splitTop(1).top
+        grid.write(summary(s), x: summaryRow.x + 1, y: summaryRow.y, role: .muted, maxWidth: summaryRow.width - 2)
+        let tableRect = SearchView.tableRect(s)
+        guard let result = s.search.result else {
+            if s.search.pending == nil {
+                let hint = ["Type what you are looking for and press enter.",
+                            "Results are ranked by meaning, not by matching words: try “a gift for someone who loves hiking”."]
+                for (i, line) in hint.enumerated() {
+                    grid.write(line, x: tableRect.x + 2, y: tableRect.y + 1 + i, role: .muted, maxWidth: tableRect.width - 4)
+                }
+            }
+            return
+        }
+        if result.hits.isEmpty {
+            grid.write("No products match “\(result.request.query)”\(priceText(s).map { " at \($0)" } ?? "").", x: tableRect.x + 2,
+                       y: tableRect.y + 1, role: .warn, maxWidth: tableRect.width - 4)
+            return
+        }
+        let rows = result.hits.map { hit in
+            [String(hit.rank), String(format: "%.3f", hit.score), hit.product.name, hit.product.sku, hit.product.price.description,
+             snippet(hit.product.description)]
+        }
+        Table(columns: columns, rows: rows).render(into: &grid, rect: tableRect, selection: s.search.selection,
+                                                   focused: s.search.focus == .results)
+    }
+
+    static func summary(_ s: ConsoleState) -> String {
+        var parts: [String] = []
+        if let pending = s.search.pendingRequest {
+            parts.append("searching for “\(pending.query)”…")
+        } else if let result = s.search.result {
+            let pages = max(1, (result.totalMatched + result.request.topK - 1) / result.request.topK)
+            parts.append("\(result.totalMatched) result\(result.totalMatched == 1 ? "" : "s") for “\(result.request.query)”")
+            parts.append("page \(result.request.page) of \(pages)")
+            parts.append("took \(formatMilliseconds(result.elapsed))")
+        }
+        if let price = priceText(s) { parts.append("price \(price)") }
+        return parts.joined(separator: " · ")
+    }
+
+    static func priceText(_ s: ConsoleState) -> String? {
+        switch (s.search.minPrice, s.search.maxPrice) {
+        case (nil, nil): nil
+        case let (low?, nil): "from \(low)"
+        case let (nil, high?): "up to \(high)"
+        case let (low?, high?): "\(low)–\(high)"
+        }
+    }
+
+    /// The description on one line.
+    static func snippet(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    static func renderPriceRange(_ form: Form, into grid: inout CellGrid, in area: Rect) {
+        let rect = area.centred(width: 56, height: 9)
+        Box.render(into: &grid, rect: rect, title: "Price range")
+        let inner = rect.inset(dx: 2, dy: 1)
+        grid.write("Empty means no limit. Write prices like 12, 12.50 or $1,200.", x: inner.x, y: inner.y, role: .muted, maxWidth: inner.width)
+        form.render(into: &grid, rect: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4))
+        grid.write("tab next field · enter apply · esc cancel", x: inner.x, y: rect.maxY - 2, role: .muted, maxWidth: inner.width)
+    }
+}
+
+/// "12.4 ms": a search's time for people.
+func formatMilliseconds(_ duration: Duration) -> String {
+    let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    return ms < 10 ? String(format: "%.1f ms", ms) : String(format: "%.0f ms", ms)
+}
+
+/// One product in full: opened with enter from search or the products list.
+public enum DetailsView {
+    public static let bindings: [KeyBinding] = [
+        KeyBinding([.escape], "back", "Back to the list", .back),
+        KeyBinding([.character("e")], "edit", "Edit this product", .editSelected, isWrite: true),
+        KeyBinding([.character("d")], "delete", "Delete this product (asks first)", .deleteSelected, isDestructive: true),
+        KeyBinding([.up, .down, .pageUp, .pageDown], "scroll", "Scroll the description", .edit, isHidden: true),
+    ]
+
+    static func render(_ s: ConsoleState, into grid: inout CellGrid) {
+        guard let details = s.details else { return }
+        let product = details.product
+        let body = s.body.inset(dx: 1, dy: 0)
+        grid.write(product.name, x: body.x, y: body.y, role: .title, maxWidth: body.width)
+        var facts = ["SKU \(product.sku)", product.price.description, "id \(product.id)"]
+        if let date = product.lastUpdated { facts.append("updated \(date)") }
+        if let score = details.score { facts.append(String(format: "score %.3f", score)) }
+        grid.write(facts.joined(separator: " · "), x: body.x, y: body.y + 1, role: .accent, maxWidth: body.width)
+        grid.write(String(repeating: "─", count: body.width), x: body.x, y: body.y + 2, role: .border)
+        let text = TextWrap.lines(product.description.isEmpty ? "(no description)" : product.description, width: body.width)
+        let area = Rect(x: body.x, y: body.y + 3, width: body.width, height: body.height - 3)
+        let first = min(details.scroll, max(0, text.count - area.height))
+        for row in 0..<area.height where first + row < text.count {
+            grid.write(text[first + row], x: area.x, y: area.y + row, role: .text, maxWidth: area.width)
+        }
+        if text.count > area.height {
+            let position = " \(first + 1)–\(min(text.count, first + area.height)) of \(text.count) lines "
+            grid.write(position, x: area.maxX - position.displayWidth, y: area.maxY - 1, role: .muted)
+        }
+    }
+}

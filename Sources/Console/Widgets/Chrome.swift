@@ -1,0 +1,109 @@
+/// A box with a border and a title: dialogs and overlays are drawn in one.
+public enum Box {
+    public static func render(into grid: inout CellGrid, rect: Rect, title: String, role: Role = .border) {
+        guard rect.width >= 2, rect.height >= 2 else { return }
+        grid.fill(rect, role: .text)
+        let horizontal = String(repeating: "─", count: rect.width - 2)
+        grid.write("┌" + horizontal + "┐", x: rect.x, y: rect.y, role: role)
+        grid.write("└" + horizontal + "┘", x: rect.x, y: rect.maxY - 1, role: role)
+        for y in (rect.y + 1)..<(rect.maxY - 1) {
+            grid.write("│", x: rect.x, y: y, role: role)
+            grid.write("│", x: rect.maxX - 1, y: y, role: role)
+        }
+        if !title.isEmpty { grid.write(" \(title) ", x: rect.x + 2, y: rect.y, role: .title, maxWidth: rect.width - 4) }
+    }
+}
+
+/// A question before a destructive or lossy action, naming its target.
+public struct ConfirmDialog: Hashable, Sendable {
+    public var title: String
+    public var message: String
+    public var confirmLabel: String
+    public var isDestructive: Bool
+
+    public init(title: String, message: String, confirmLabel: String, isDestructive: Bool) {
+        self.title = title
+        self.message = message
+        self.confirmLabel = confirmLabel
+        self.isDestructive = isDestructive
+    }
+
+    public func render(into grid: inout CellGrid, in area: Rect) {
+        let width = min(area.width - 4, max(40, message.displayWidth + 6))
+        let lines = TextWrap.lines(message, width: width - 4)
+        let rect = area.centred(width: width, height: lines.count + 5)
+        Box.render(into: &grid, rect: rect, title: title, role: isDestructive ? .error : .border)
+        for (i, line) in lines.enumerated() { grid.write(line, x: rect.x + 2, y: rect.y + 2 + i, role: .text, maxWidth: rect.width - 4) }
+        let choices = "y/enter \(confirmLabel)   n/esc cancel"
+        grid.write(choices, x: rect.x + 2, y: rect.maxY - 2, role: isDestructive ? .error : .accent, maxWidth: rect.width - 4)
+    }
+}
+
+/// The bottom line: a message in its level's role on the left, facts on the right.
+public enum StatusBar {
+    public static func render(into grid: inout CellGrid, rect: Rect, message: String, role: Role, right: [(String, Role)]) {
+        grid.fill(rect, role: .muted)
+        let rightWidth = right.reduce(0) { $0 + $1.0.displayWidth + 2 }
+        var x = rect.maxX - rightWidth
+        for (text, role) in right {
+            grid.write("  ", x: x, y: rect.y, role: .muted)
+            grid.write(text, x: x + 2, y: rect.y, role: role)
+            x += text.displayWidth + 2
+        }
+        grid.write(message, x: rect.x, y: rect.y, role: role, maxWidth: max(0, rect.width - rightWidth - 1))
+    }
+}
+
+/// The top line: the program, the views as tabs with the active one highlighted, and facts on the right.
+public enum TabHeader {
+    public static func render(into grid: inout CellGrid, rect: Rect, tabs: [String], active: Int?, right: [(String, Role)]) {
+        grid.fill(rect, role: .border)
+        var x = rect.x
+        x += grid.write(" refarch-tui ", x: x, y: rect.y, role: .title)
+        for (i, tab) in tabs.enumerated() {
+            let label = " \(tab) "
+            guard x + label.displayWidth < rect.maxX else { break }
+            x += grid.write(label, x: x, y: rect.y, role: i == active ? .selection : .muted)
+            x += 1
+        }
+        // Facts on the right, the first one shortened (or left out) when space runs short.
+        var items = right
+        let available = rect.maxX - x - 1
+        let fixed = items.dropFirst().reduce(0) { $0 + $1.0.displayWidth + 2 }
+        if let first = items.first, fixed + first.0.displayWidth + 2 > available {
+            let room = available - fixed - 2
+            if room >= 8 { items[0].0 = DisplayWidth.truncate(first.0, to: room) } else { items.removeFirst() }
+        }
+        let rightWidth = items.reduce(0) { $0 + $1.0.displayWidth + 2 }
+        guard rightWidth <= available else { return }
+        var rx = rect.maxX - rightWidth
+        for (text, role) in items {
+            rx += 2
+            rx += grid.write(text, x: rx, y: rect.y, role: role)
+        }
+    }
+}
+
+/// The key bindings of a view, one per row: keys, label and help sentence.
+public enum HelpOverlay {
+    public static func render(into grid: inout CellGrid, in area: Rect, title: String, sections: [(String, [KeyBinding])]) {
+        let rows = sections.reduce(0) { $0 + $1.1.count + 2 }
+        let rect = area.centred(width: min(area.width - 2, 76), height: min(area.height - 2, rows + 3))
+        Box.render(into: &grid, rect: rect, title: title)
+        var y = rect.y + 1
+        let keyWidth = 14
+        for (heading, bindings) in sections {
+            guard y < rect.maxY - 2 else { break }
+            grid.write(heading, x: rect.x + 2, y: y, role: .title, maxWidth: rect.width - 4)
+            y += 1
+            for binding in bindings {
+                guard y < rect.maxY - 2 else { break }
+                grid.write(binding.keyLabel, x: rect.x + 2, y: y, role: binding.isDestructive ? .error : .accent, maxWidth: keyWidth)
+                grid.write(binding.help, x: rect.x + 2 + keyWidth, y: y, role: .text, maxWidth: rect.width - keyWidth - 4)
+                y += 1
+            }
+            y += 1
+        }
+        grid.write("esc or ? closes this help", x: rect.x + 2, y: rect.maxY - 2, role: .muted, maxWidth: rect.width - 4)
+    }
+}

@@ -1,0 +1,188 @@
+import ArgumentParser
+import Catalog
+import Console
+import ConsoleNcurses
+import Embeddings
+import Foundation
+import Postgres
+import PostgresCatalog
+import Search
+import Sync
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `refarch-tui` with no subcommand: the ncurses operator console.
+struct ConsoleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console", abstract: "Open the operator console (the default): search, products, sync progress.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Colour theme: default, light, high-contrast, mono, or a themes/*.toml name (T cycles).") var theme: String?
+    @Option(name: .customLong("model-dir"), help: "Model folder (else model.dir).") var modelDirectory: String?
+
+    func run() async throws {
+        var flags: [String: String] = [:]
+        if let theme { flags["--theme"] = theme }
+        if let modelDirectory { flags["--model-dir"] = modelDirectory }
+        let context = try CommandContext(global, extraFlags: flags)
+        let environment = ProcessInfo.processInfo.environment
+        let themes = ThemeLibrary.load(folder: ThemeLibrary.defaultFolder(
+            environment: environment, executable: URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()))
+        var state = ConsoleState(size: Size(columns: 80, rows: 24), readOnly: context.isReadOnly,
+                                 themeName: context.settings.string("console.theme") ?? "default", themeNames: themes.names,
+                                 backendLabel: backendLabel(context))
+        if let problem = themes.problems.first {
+            state.show("Theme file not used: \(problem) — using the default theme.", .warn, for: .seconds(20))
+        }
+        if themes.theme(named: state.themeName) == nil {
+            if themes.problems.isEmpty {
+                state.show("No theme named “\(state.themeName)”: using default (themes: \(themes.names.joined(separator: ", "))).", .warn,
+                           for: .seconds(20))
+            }
+            state.themeName = "default"
+        }
+        let colour = (environment["NO_COLOR"] ?? "").isEmpty
+        let services = LiveConsoleServices(context: context)
+        let timings = environment["REFARCH_CONSOLE_TIMINGS"].map { ConsoleTimings(path: $0) }
+        let initialState = state
+
+        // The loop owns the main thread; everything else runs on the services' own threads.
+        let outcome: Result<Void, any Error> = await MainActor.run {
+            Result {
+                let terminal = try NcursesBackend(colour: colour)
+                defer { terminal.restoreTerminal() }
+                let runtime = ConsoleRuntime(terminal: terminal, state: initialState, themes: themes, colour: colour, services: services)
+                let stop = StopSignals(post: runtime.post)
+                defer { stop.cancel() }
+                if let timings { runtime.onFrame = { latency, frame in timings.record(latency: latency, frame: frame) } }
+                runtime.run()
+            }
+        }
+        await services.close()
+        timings?.flush()
+        do { try outcome.get() } catch {
+            throw ConsoleFailure(error: error)
+        }
+    }
+
+    func backendLabel(_ context: CommandContext) -> String {
+        let settings = context.settings
+        let index = settings.string("pinecone.api_key") == nil ? "local index" : "Pinecone \(settings.string("pinecone.index") ?? "")"
+        if let queue = settings.string("sqs.queue_url") {
+            let name = queue.split(separator: "/").last.map(String.init) ?? "SQS"
+            return "AWS \(settings.string("aws.region") ?? "") · \(name) · \(index)"
+        }
+        return "embedded · Postgres queue · \(index)"
+    }
+}
+
+/// The console's terminal could not be used, said as the user needs it.
+struct ConsoleFailure: Error, CustomStringConvertible {
+    let error: any Error
+    var description: String { String(describing: error) }
+}
+
+/// SIGTERM, SIGINT and SIGHUP from outside become a clean quit (the terminal is restored).
+final class StopSignals {
+    private let sources: [any DispatchSourceSignal]
+
+    init(post: @escaping @Sendable (ConsoleMessage) -> Void) {
+        sources = [SIGTERM, SIGINT, SIGHUP].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { post(.stopRequested) }
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() { sources.forEach { $0.cancel() } }
+}
+
+/// The console's view of the system: the product store, search over the configured index
+/// with the model loading in the background, and sync progress.
+final class LiveConsoleServices: ConsoleServices {
+    let pool: PostgresPool
+    let store: any ProductStore
+    let embedder: DeferredEmbedder
+    private let opening: Task<OpenedVectorIndex, any Error>
+
+    init(context: CommandContext) {
+        pool = context.makePool(maxConnections: 4)
+        store = PostgresProductStore(pool: pool)
+        let folder = context.settings.string("model.dir") ?? MiniLMModel.defaultRelativeFolder
+        embedder = DeferredEmbedder.miniLM(folder: URL(fileURLWithPath: folder))
+        let pool = self.pool
+        opening = Task {
+            try await pool.withConnection { try await SchemaMigrator.requireCurrent($0) }
+            return try await makeVectorIndex(context: context, loadVectors: true)
+        }
+    }
+
+    func index() async throws -> OpenedVectorIndex { try await opening.value }
+
+    func search(_ request: SearchRequest) async throws -> SearchResult {
+        let opened = try await index()
+        return try await SearchService(embedder: embedder, index: opened.index, store: store).search(request)
+    }
+
+    func reader() async throws -> SyncProgressReader {
+        let opened = try await index()
+        return SyncProgressReader(pool: pool, index: opened.index, vectorsInPostgres: opened.backend == .local, namespace: opened.namespace)
+    }
+
+    func changeSequence(of id: ProductID) async throws -> Int64? {
+        try await reader().changeSequence(of: id)
+    }
+
+    func syncStage(of id: ProductID, changeSequence: Int64) async throws -> SyncStage {
+        SyncStage(rawValue: try await reader().stage(of: id, changeSequence: changeSequence).rawValue) ?? .saved
+    }
+
+    func indexProgress() async throws -> IndexProgress {
+        let (indexed, total) = try await reader().progress()
+        return IndexProgress(indexed: indexed, total: total)
+    }
+
+    func close() async {
+        opening.cancel()
+        if let opened = try? await opening.value { await opened.close() }
+        await pool.close()
+    }
+}
+
+/// Frame timings for the performance figures (`REFARCH_CONSOLE_TIMINGS=FILE`): the first
+/// frame's time from process start, then each input-driven frame's latency.
+final class ConsoleTimings: Sendable {
+    let path: String
+    private let lines = Mutex<[String]>([])
+
+    init(path: String) { self.path = path }
+
+    func record(latency: Duration, frame: Int) {
+        let line = frame == 0
+            ? String(format: "first_frame_ms %.1f", processAge() * 1000)
+            : String(format: "frame_ms %.3f", Double(latency.components.attoseconds) / 1e15 + Double(latency.components.seconds) * 1000)
+        lines.withLock { $0.append(line) }
+    }
+
+    func flush() {
+        let text = lines.withLock { $0.joined(separator: "\n") } + "\n"
+        try? text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// Seconds since this process started (Linux: /proc/self/stat start time vs /proc/uptime).
+    func processAge() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+              let uptimeText = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
+              let uptime = Double(uptimeText.split(separator: " ").first ?? ""),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // Field 22 of the whole line is the 20th after the command name.
+        guard fields.count > 19, let ticks = Double(fields[19]) else { return 0 }
+        return uptime - ticks / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}

@@ -1,0 +1,81 @@
+import Catalog
+import Console
+import Foundation
+import Testing
+import TestSupport
+
+/// The loop with a recording terminal and fake services: effects answer as messages, a
+/// dead backend never freezes the screen.
+@Suite("Console runtime")
+struct RuntimeTests {
+    struct Outcome: Sendable {
+        var sawTypingWhileHung = false
+        var sawTimeout = false
+        var quit = false
+        var stillRunning = 0
+        var frames = 0
+        var turns = 0
+        var sawProducts = false
+        var idleFrames = 0
+    }
+
+    @Test func keysAreAnsweredWhileTheDatabaseDoesNotAnswer() async throws {
+        let services = FakeConsoleServices(store: InMemoryProductStore(Sample.products))
+        services.hang()
+        let outcome = await MainActor.run { () -> Outcome in
+            var outcome = Outcome()
+            let terminal = RecordingTerminal(size: Size(columns: 80, rows: 24))
+            let started = Date()
+            terminal.onWait = { terminal in
+                defer { outcome.turns += 1 }
+                switch outcome.turns {
+                case 0: return "mug".map { .key(.character($0)) } + [.key(.enter)]
+                case 1...3: return []
+                case 4: return [.key(.character("/"))] + " more".map { .key(.character($0)) }
+                default:
+                    let screen = terminal.last?.text ?? ""
+                    if screen.contains("mug more") { outcome.sawTypingWhileHung = true }
+                    if screen.contains("No answer after") { outcome.sawTimeout = true }
+                    if outcome.sawTimeout || Date().timeIntervalSince(started) > 20 { return [.key(.control("c"))] }
+                    return []
+                }
+            }
+            let runtime = ConsoleRuntime(terminal: terminal, state: Sample.state(), themes: ThemeLibrary(themes: [BuiltInThemes.mono]),
+                                         colour: false, services: services, requestTimeout: .milliseconds(400))
+            runtime.run()
+            outcome.quit = runtime.state.isQuitting
+            outcome.stillRunning = runtime.runner.runningCount
+            return outcome
+        }
+        #expect(outcome.sawTypingWhileHung, "typing showed up while the search hung")
+        #expect(outcome.sawTimeout, "the hung request became an error line")
+        #expect(outcome.quit)
+        #expect(outcome.stillRunning == 0, "quitting cancels what is still running")
+    }
+
+    @Test func effectsAnswerAsMessagesAndTheScreenFollows() async throws {
+        let services = FakeConsoleServices(store: InMemoryProductStore(Sample.products))
+        let outcome = await MainActor.run { () -> Outcome in
+            var outcome = Outcome()
+            let terminal = RecordingTerminal(size: Size(columns: 100, rows: 30))
+            terminal.onWait = { terminal in
+                defer { outcome.turns += 1 }
+                if outcome.turns == 0 { return [.key(.tab)] }
+                if !outcome.sawProducts, terminal.last?.text.contains("Juniper Lite Headlamp") == true {
+                    outcome.sawProducts = true
+                    outcome.frames = outcome.turns
+                }
+                // Then 30 idle turns: nothing changes, so nothing is drawn.
+                return (outcome.sawProducts && outcome.turns > outcome.frames + 30) || outcome.turns > 500 ? [.key(.character("q"))] : []
+            }
+            let runtime = ConsoleRuntime(terminal: terminal, state: Sample.state(), themes: ThemeLibrary(themes: [BuiltInThemes.mono]),
+                                         colour: false, services: services)
+            runtime.run()
+            outcome.idleFrames = terminal.presented.count - terminal.presented.firstIndex { $0.text.contains("Juniper Lite Headlamp") }! - 1
+            return outcome
+        }
+        #expect(outcome.sawProducts)
+        // Frames are drawn only on change: at most the index-progress answer while idle.
+        #expect(outcome.idleFrames <= 1)
+    }
+}

@@ -1,0 +1,141 @@
+import Catalog
+import Console
+import Foundation
+import Search
+import Synchronization
+import Testing
+
+/// A small fixed catalog, with wide characters in names so widths are exercised.
+enum Sample {
+    static func product(_ id: Int64, _ name: String, _ sku: String, _ cents: Int64, _ description: String) -> Product {
+        Product(id: ProductID(id), name: name, sku: sku, description: description, price: try! Price(cents: cents),
+                lastUpdated: LocalDate(year: 2024, month: 5, day: Int(id % 28) + 1))
+    }
+
+    static let products: [Product] = [
+        product(1, "Atlas Everyday Vacuum Flask", "KIT-233-61J", 1677,
+                "Keeps coffee hot for up to twelve hours and iced drinks cold all day. Made of powder-coated steel with a silicone sleeve. The one-handed lid locks shut. Category: kitchen / drinkware."),
+        product(2, "保温杯 Thermal Tumbler", "KIT-253-FCC", 3796, "A double-walled tumbler. 保温 twelve hours. Category: kitchen / drinkware."),
+        product(3, "☕ Café Travel Mug", "KIT-115-W82", 2101, "Fits most car cup holders, so your morning brew rides along. Category: kitchen / drinkware."),
+        product(4, "Summit Trail Daypack 22 L", "OUT-409-706", 6450, "A light pack for day hikes with a rain cover. Category: outdoors / bags."),
+        product(5, "Juniper Lite Headlamp", "OUT-304-4I", 2999, "300 lumens, USB-C charging. Category: outdoors / lighting."),
+    ]
+
+    static func hits(_ query: String, page: Int = 1) -> SearchResult {
+        let hits = products.prefix(3).enumerated().map { i, p in
+            SearchHit(rank: i + 1, score: 0.6 - Float(i) * 0.05, product: p)
+        }
+        return SearchResult(request: SearchRequest(query: query, topK: 20, page: page), hits: hits, totalMatched: 45,
+                            elapsed: .microseconds(8_400))
+    }
+
+    static let page = ProductPage(products: products, totalCount: 120)
+
+    static func state(_ size: Size = Size(columns: 80, rows: 24), readOnly: Bool = false) -> ConsoleState {
+        ConsoleState(size: size, readOnly: readOnly, themeName: "mono", themeNames: ["default", "light", "high-contrast", "mono"],
+                     backendLabel: "embedded · Postgres queue · local index")
+    }
+}
+
+/// Sends keys through `update`, collecting the effects.
+@discardableResult
+func press(_ state: inout ConsoleState, _ keys: Key...) -> [ConsoleEffect] {
+    keys.flatMap { ConsoleUpdate.update(&state, .keyPressed($0)) }
+}
+
+@discardableResult
+func type(_ state: inout ConsoleState, _ text: String) -> [ConsoleEffect] {
+    text.flatMap { ConsoleUpdate.update(&state, .keyPressed(.character($0))) }
+}
+
+/// The request number of the first effect (they all carry one).
+func requestNumber(_ effects: [ConsoleEffect]) -> Int? {
+    for effect in effects {
+        switch effect {
+        case .search(let r, _), .loadProducts(let r, _), .loadProduct(let r, _), .createProduct(let r, _), .updateProduct(let r, _, _),
+             .deleteProduct(let r, _), .loadSyncStage(let r, _, _), .loadIndexProgress(let r):
+            return r
+        case .cancel, .quit: continue
+        }
+    }
+    return nil
+}
+
+/// Golden screens: compares `grid` with `Snapshots/<name>.txt` (and `<name>.roles.txt` when
+/// asked). A missing file, or RECORD_SNAPSHOTS=1, writes it and fails, so each new
+/// baseline is read before it is trusted.
+func assertSnapshot(_ grid: CellGrid, _ name: String, roles: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) {
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+    var pairs = [(name + ".txt", grid.text + "\n")]
+    if roles { pairs.append((name + ".roles.txt", grid.roles + "\n")) }
+    let record = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
+    for (file, actual) in pairs {
+        let url = folder.appendingPathComponent(file)
+        guard !record, let expected = try? String(contentsOf: url, encoding: .utf8) else {
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try? actual.write(to: url, atomically: true, encoding: .utf8)
+            Issue.record("Recorded snapshot \(file): read it, then run the tests again.", sourceLocation: sourceLocation)
+            continue
+        }
+        if expected != actual {
+            let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+            var diff: [String] = []
+            for i in 0..<max(e.count, a.count) {
+                let el = i < e.count ? String(e[i]) : "<none>", al = i < a.count ? String(a[i]) : "<none>"
+                if el != al { diff.append("line \(i + 1):\n- \(el)\n+ \(al)") }
+            }
+            Issue.record("Snapshot \(file) differs (RECORD_SNAPSHOTS=1 re-records):\n\(diff.prefix(12).joined(separator: "\n"))",
+                         sourceLocation: sourceLocation)
+        }
+    }
+}
+
+/// A terminal for tests: plays scripted events, keeps the last grid it was shown.
+final class RecordingTerminal: TerminalBackend {
+    let size: Size
+    private let script = Mutex<[[TerminalEvent]]>([])
+    private(set) var presented: [CellGrid] = []
+    var last: CellGrid? { presented.last }
+    /// Called before each wait, with the frames so far; returns events to deliver next.
+    var onWait: ((RecordingTerminal) -> [TerminalEvent])?
+
+    init(size: Size) { self.size = size }
+
+    /// Waits are short (see below), so a wake-up needs no signal.
+    var waker: @Sendable () -> Void { {} }
+
+    func nextEvents(timeout: Duration) -> [TerminalEvent] {
+        if let events = onWait?(self), !events.isEmpty { return events }
+        // Wait a little (real time) so effects running elsewhere can answer.
+        Thread.sleep(forTimeInterval: min(0.02, Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18))
+        return []
+    }
+
+    func present(_ grid: CellGrid, theme: Theme) { presented.append(grid) }
+}
+
+/// Services for runtime tests: an in-memory store, canned search, and a switch that makes
+/// every call hang (a database that stopped answering).
+final class FakeConsoleServices: ConsoleServices {
+    let store: any ProductStore
+    private let hanging = Mutex(false)
+    init(store: any ProductStore) { self.store = store }
+
+    func hang() { hanging.withLock { $0 = true } }
+
+    func waitIfHanging() async throws {
+        while hanging.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    func search(_ request: SearchRequest) async throws -> SearchResult {
+        try await waitIfHanging()
+        return Sample.hits(request.query, page: request.page)
+    }
+    func changeSequence(of id: ProductID) async throws -> Int64? { 7 }
+    func syncStage(of id: ProductID, changeSequence: Int64) async throws -> SyncStage { .indexed }
+    func indexProgress() async throws -> IndexProgress {
+        try await waitIfHanging()
+        return IndexProgress(indexed: 5, total: 5)
+    }
+}
