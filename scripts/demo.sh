@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# What `make demo` runs: the embedded default on a local Postgres under .refarch/.
+# What `make demo` runs: the embedded default on a local Postgres under .refarch/, with
+# pelican + emu (run-local) in the background and the console in the foreground.
 # The data stays under .refarch/pg between runs; an empty database is seeded once.
+# Quitting the console stops the workers and this Postgres.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
@@ -8,7 +10,17 @@ log "building"
 swift build --product refarch-tui
 BIN="$(swift build --show-bin-path)/refarch-tui"
 
-trap '"$ROOT/scripts/pg.sh" stop pg || true' EXIT
+WORKERS_PID=""
+cleanup() {
+  if [ -n "$WORKERS_PID" ] && kill -0 "$WORKERS_PID" 2>/dev/null; then
+    log "stopping the workers"
+    kill -TERM "$WORKERS_PID" 2>/dev/null || true
+    wait "$WORKERS_PID" 2>/dev/null || true
+  fi
+  "$ROOT/scripts/pg.sh" stop pg || true
+}
+trap cleanup EXIT
+
 DATABASE_URL=$("$ROOT/scripts/pg.sh" start pg); export DATABASE_URL
 export REFARCH_MODEL_DIR="$STATE/models/all-MiniLM-L6-v2"
 
@@ -16,13 +28,15 @@ export REFARCH_MODEL_DIR="$STATE/models/all-MiniLM-L6-v2"
 if [ "$("$BIN" products count)" = 0 ]; then
   "$BIN" db seed --count "${DEMO_PRODUCTS:-10000}" --seed 1
 fi
-"$BIN" products list --limit 40
-cat <<TXT
 
-The catalog is in .refarch/pg (kept for the next run). To index it and search it:
-  export DATABASE_URL=\$(scripts/pg.sh start pg)
-  $BIN run-local &          # pelican + emu: embeds every product into the local index
-  $BIN verify               # missing 0, stale 0 once indexing is done
-  $BIN search "something to keep coffee hot on a commute"
-  scripts/pg.sh stop pg
-TXT
+mkdir -p "$STATE/logs"
+log "starting pelican + emu (log: .refarch/logs/run-local.log)"
+"$BIN" run-local >>"$STATE/logs/run-local.log" 2>&1 &
+WORKERS_PID=$!
+
+if [ ! -t 0 ] || [ ! -t 1 ]; then
+  log "not a terminal: the console needs one. The workers index the catalog; stop with ctrl-c."
+  wait "$WORKERS_PID"
+  exit 0
+fi
+"$BIN" console

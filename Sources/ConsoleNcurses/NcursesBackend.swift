@@ -80,6 +80,9 @@ public final class NcursesBackend: TerminalBackend {
         let ms = Int32(max(0, min(60_000, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)))
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
         _ = poll(&fds, 2, ms)  // EINTR (SIGWINCH) falls through to reading KEY_RESIZE
+        // A hung-up terminal polls readable for ever and reads nothing: without this the
+        // loop would spin on a core until someone killed it.
+        if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return [.hungUp] }
         if fds[1].revents != 0 {
             var buffer = [UInt8](repeating: 0, count: 64)
             while read(wakeRead, &buffer, buffer.count) > 0 {}

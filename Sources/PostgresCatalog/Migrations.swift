@@ -335,6 +335,28 @@ public enum SchemaMigrator {
                 RETURN NEW;
             END $$;
             """),
+        Migration(7, "queue wake-ups only when messages were added or removed", sql: """
+            -- A statement-level trigger fires even when its statement touched no row, and every
+            -- receive runs a DELETE that usually moves nothing to the DLQ: two idle receivers
+            -- then woke each other in a loop. Transition tables let the wake-up check for rows.
+            CREATE OR REPLACE FUNCTION refarch_notify_queue() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM changed_rows) THEN
+                    PERFORM pg_notify('refarch_queue', TG_TABLE_SCHEMA);
+                END IF;
+                RETURN NULL;
+            END $$;
+            DROP TRIGGER IF EXISTS refarch_queue_notify ON refarch_queue_messages;
+            DROP TRIGGER IF EXISTS refarch_queue_notify_insert ON refarch_queue_messages;
+            DROP TRIGGER IF EXISTS refarch_queue_notify_delete ON refarch_queue_messages;
+            CREATE TRIGGER refarch_queue_notify_insert
+                AFTER INSERT ON refarch_queue_messages REFERENCING NEW TABLE AS changed_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION refarch_notify_queue();
+            CREATE TRIGGER refarch_queue_notify_delete
+                AFTER DELETE ON refarch_queue_messages REFERENCING OLD TABLE AS changed_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION refarch_notify_queue();
+            """),
     ]
 }
 

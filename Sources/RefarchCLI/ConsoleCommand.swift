@@ -63,8 +63,10 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         await services.close()
         timings?.flush()
-        do { try outcome.get() } catch {
-            throw ConsoleFailure(error: error)
+        try reportingErrors {
+            do { try outcome.get() } catch let error as TerminalError {
+                throw CLIError(summary: error.description, remedy: nil)
+            }
         }
     }
 
@@ -77,12 +79,6 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         return "embedded · Postgres queue · \(index)"
     }
-}
-
-/// The console's terminal could not be used, said as the user needs it.
-struct ConsoleFailure: Error, CustomStringConvertible {
-    let error: any Error
-    var description: String { String(describing: error) }
 }
 
 /// SIGTERM, SIGINT and SIGHUP from outside become a clean quit (the terminal is restored).

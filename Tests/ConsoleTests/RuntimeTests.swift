@@ -78,4 +78,25 @@ struct RuntimeTests {
         // Frames are drawn only on change: at most the index-progress answer while idle.
         #expect(outcome.idleFrames <= 1)
     }
+
+    @Test("a terminal that hangs up ends the loop, as a quit does")
+    func hangUpQuits() async throws {
+        let services = FakeConsoleServices(store: InMemoryProductStore(Sample.products))
+        let (quit, waits) = await MainActor.run { () -> (Bool, Int) in
+            let terminal = RecordingTerminal(size: Size(columns: 80, rows: 24))
+            var waits = 0
+            terminal.onWait = { _ in
+                waits += 1
+                // Typing first (the console is busy), then the hang-up; a loop that ignored
+                // it would come back for more and be stopped here.
+                return waits == 1 ? [.key(.character("x"))] : waits == 2 ? [.hungUp] : [.key(.control("c"))]
+            }
+            let runtime = ConsoleRuntime(terminal: terminal, state: Sample.state(), themes: ThemeLibrary(themes: [BuiltInThemes.mono]),
+                                         colour: false, services: services)
+            runtime.run()
+            return (runtime.state.isQuitting, waits)
+        }
+        #expect(quit)
+        #expect(waits == 2, "the loop stopped at the hang-up, not at the ctrl-c after it")
+    }
 }

@@ -40,6 +40,29 @@ extension Result where Failure == any Error {
 
 @Suite("PostgresJobQueue against Postgres", .enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"))
 struct PostgresJobQueueTests {
+    @Test("a receive that finds nothing wakes nobody; a send does")
+    func idleReceivesSendNoWakeUps() async throws {
+        try await QueueFixture.withQueue { queue, configuration in
+            let schema = configuration.searchPath[0]
+            var events = PostgresListener.events(configuration: configuration, channels: [SchemaMigrator.queueChannel]).makeAsyncIterator()
+            #expect(await events.next() == .listening)
+            for _ in 0..<3 { #expect(try await queue.receive(maxMessages: 10, wait: .zero).isEmpty) }
+            // Notifications arrive in commit order: a marker after the empty receives, then a send.
+            let pool = PostgresPool(configuration: configuration, maxConnections: 1, logger: QueueFixture.quiet)
+            try await pool.query("SELECT pg_notify($1, $2)", [SchemaMigrator.queueChannel, "marker-" + schema])
+            await pool.close()
+            #expect(try await queue.send([QueueFixture.message("p1", 1)]).isEmpty)
+            var beforeMarker = 0
+            var sawMarker = false
+            while let event = await events.next() {
+                if event == .notification(channel: SchemaMigrator.queueChannel, payload: "marker-" + schema) { sawMarker = true; continue }
+                guard event == .notification(channel: SchemaMigrator.queueChannel, payload: schema) else { continue }
+                if !sawMarker { beforeMarker += 1 } else { break }
+            }
+            #expect(beforeMarker == 0, "empty receives sent \(beforeMarker) wake-ups (idle receivers would wake each other)")
+        }
+    }
+
     @Test("a received message is hidden for its visibility timeout, then delivered again with a higher receive count")
     func visibilityAndRedelivery() async throws {
         try await QueueFixture.withQueue { queue, _ in

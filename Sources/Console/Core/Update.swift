@@ -648,6 +648,7 @@ public enum ConsoleUpdate {
         s.show(wasNew ? "Created product \(product.id)." : "Saved product \(product.id).", .ok)
         // Keep the other views' copies current.
         if let i = s.search.result?.hits.firstIndex(where: { $0.product.id == product.id }) { s.search.result?.hits[i].product = product }
+        if s.details?.product.id == product.id { s.details?.product = product }
         return reloadProducts(&s) + ticked(&s, s.now)
     }
 

@@ -60,6 +60,7 @@ public final class ConsoleRuntime {
                 switch event {
                 case .key(let key): .keyPressed(key)
                 case .resized(let size): .resized(size)
+                case .hungUp: .stopRequested
                 }
             }
             messages += inbox.drain()

@@ -32,6 +32,9 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
 public enum TerminalEvent: Hashable, Sendable {
     case key(Key)
     case resized(Size)
+    /// The terminal is gone (its window closed, the ssh connection dropped): nobody can
+    /// see the screen or type any more, so the console leaves.
+    case hungUp
 }
 
 /// The console's view of a terminal: its size, its input and a way to show a grid.

@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A terminal in tmux running the real console, read back with `capture-pane`. Each
+/// session has a tmux server of its own (`-L`), which ``close()`` stops.
+struct TmuxSession {
+    let server: String
+
+    static let path = "/usr/bin/tmux"
+    static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: path) }
+
+    @discardableResult
+    func tmux(_ arguments: [String]) async throws -> String {
+        try await SpawnedCommand.run(Self.path, ["-L", server] + arguments).output
+    }
+
+    /// Starts `command` in a detached 120×40 session; the shell prints the exit status after it.
+    static func start(command: String) async throws -> TmuxSession {
+        let session = TmuxSession(server: "refarch-e2e-\(UUID().uuidString.prefix(8))")
+        try await session.tmux(["-u", "new-session", "-d", "-s", "console", "-x", "120", "-y", "40",
+                                command + "; echo CONSOLE-EXIT=$?; sleep 60"])
+        return session
+    }
+
+    var screen: String { get async throws { try await tmux(["capture-pane", "-p", "-t", "console"]) } }
+    var alternateScreenOn: Bool {
+        get async throws { try await tmux(["display-message", "-p", "-t", "console", "#{alternate_on}"]).hasPrefix("1") }
+    }
+
+    func keys(_ keys: String...) async throws { try await tmux(["send-keys", "-t", "console"] + keys) }
+    func type(_ text: String) async throws { try await tmux(["send-keys", "-t", "console", "-l", text]) }
+    func close() async { _ = try? await tmux(["kill-server"]) }
+
+    /// Runs `body` with a session running `command`; the session's server stops afterwards.
+    static func with(command: String, _ body: (TmuxSession) async throws -> Void) async throws {
+        let session = try await start(command: command)
+        do { try await body(session) } catch {
+            await session.close()
+            throw error
+        }
+        await session.close()
+    }
+
+    /// Waits until the screen satisfies `condition`; returns the last screen either way.
+    func wait(for timeout: Duration, _ condition: (String) -> Bool) async throws -> (Bool, String) {
+        let deadline = ContinuousClock.now + timeout
+        var last = ""
+        while ContinuousClock.now < deadline {
+            last = try await screen
+            if condition(last) { return (true, last) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return (false, last)
+    }
+}
+
+extension CLISession {
+    /// Polls `verify --json` until the index equals the catalog (or the time is up).
+    func waitUntilIndexed(timeout: Duration) async throws -> Bool {
+        struct Report: Decodable { let missing: Int; let extra: Int; let stale: Int }
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let result = try await run(["verify", "--json"])
+            if result.status == 0, let report = try? JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8)),
+               report.missing == 0, report.extra == 0, report.stale == 0 { return true }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        return false
+    }
+}
+
+/// The real binary in tmux against the local stack: search, edit, watch the change reach
+/// the index, find the edited text, quit with the terminal restored.
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"),
+       .enabled(if: TmuxSession.isAvailable || TestEnvironment.underMakeTest, "needs tmux: run `make test`"))
+struct ConsoleEndToEndTests {
+    struct ProductJSON: Decodable { let id: Int64; let name: String; let description: String }
+
+    @Test func searchEditSeeItIndexedFindItAndQuit() async throws {
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            #expect(try await cli.run(["db", "seed", "--count", "300", "--seed", "3"]).status == 0)
+            let model = TestEnvironment.modelDirectory
+                ?? Fixtures.repositoryRoot.appendingPathComponent(".refarch/models/all-MiniLM-L6-v2").path
+            let env = ["DATABASE_URL": cli.url, "REFARCH_MODEL_DIR": model]
+            let workers = try RunningCLI(["run-local"], environment: env)
+            defer { workers.signal(SIGTERM) }
+            #expect(try await cli.waitUntilIndexed(timeout: .seconds(120)), "run-local indexes the seeded catalog")
+            let shown = try await cli.run(["products", "get", "42", "--json"])
+            let product = try JSONDecoder().decode(ProductJSON.self, from: Data(shown.stdout.utf8))
+
+            let themes = Fixtures.repositoryRoot.appendingPathComponent("themes").path
+            let command = "env DATABASE_URL='\(cli.url)' REFARCH_MODEL_DIR='\(model)' REFARCH_THEMES_DIR='\(themes)' TERM=screen-256color '\(CLIRunner.binaryPath)'"
+            try await TmuxSession.with(command: command) { tmux in
+            var (ok, screen) = try await tmux.wait(for: .seconds(20)) { $0.contains("Search ›") && $0.contains("indexed 300") }
+            #expect(ok, "the console opens and shows the index complete:\n\(screen)")
+
+            // Search by the product's own description: it comes first.
+            try await tmux.type(product.description)
+            try await tmux.keys("Enter")
+            (ok, screen) = try await tmux.wait(for: .seconds(30)) { $0.contains("results for") }
+            let firstRow = screen.split(separator: "\n").first { $0.hasPrefix("  1 ") }.map(String.init) ?? ""
+            #expect(ok && firstRow.contains(String(product.name.prefix(20))), "rank 1 is product 42:\n\(screen)")
+
+            // Open it, edit the description, save, and follow the change to the index.
+            try await tmux.keys("Enter")
+            (ok, screen) = try await tmux.wait(for: .seconds(10)) { $0.contains("id 42") }
+            #expect(ok, "details of product 42:\n\(screen)")
+            try await tmux.keys("e")
+            (ok, screen) = try await tmux.wait(for: .seconds(10)) { $0.contains("Edit product 42") }
+            #expect(ok, "the editor opens:\n\(screen)")
+            try await tmux.keys("Tab", "Tab", "Tab", "Tab")
+            try await tmux.type(" Engraved with a hummingbird and a lighthouse.")
+            try await tmux.keys("C-s")
+            (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("indexed ✓") }
+            #expect(ok, "sync progress reaches indexed:\n\(screen)")
+            #expect(screen.contains("saved ✓") && screen.contains("sent ✓"))
+
+            // The edited text is found by search.
+            try await tmux.keys("Escape")
+            try await tmux.keys("Escape")
+            try await tmux.keys("/")
+            try await tmux.keys("C-u")
+            try await tmux.type("engraved with a hummingbird and a lighthouse")
+            try await tmux.keys("Enter")
+            (ok, screen) = try await tmux.wait(for: .seconds(30)) { $0.contains("results for “engraved") }
+            let top = screen.split(separator: "\n").first { $0.hasPrefix("  1 ") }.map(String.init) ?? ""
+            #expect(ok && top.contains(String(product.name.prefix(20))), "the edited product comes first:\n\(screen)")
+
+            // After a search the results have the focus: q quits, with exit status 0 and the
+            // terminal back from the alternate screen.
+            try await tmux.keys("q")
+            (ok, screen) = try await tmux.wait(for: .seconds(10)) { $0.contains("CONSOLE-EXIT=") }
+            #expect(screen.contains("CONSOLE-EXIT=0"), "exit status 0:\n\(screen)")
+            #expect(try await !tmux.alternateScreenOn, "the terminal left the alternate screen")
+            #expect(!screen.contains("Search ›"), "the console's screen is gone")
+            }
+        }
+    }
+
+    @Test("closing the terminal window ends the console instead of leaving it to spin")
+    func closingTheTerminalEndsTheConsole() async throws {
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            let themes = Fixtures.repositoryRoot.appendingPathComponent("themes").path
+            // exec: the pane's process is the console itself.
+            let command = "exec env DATABASE_URL='\(cli.url)' REFARCH_THEMES_DIR='\(themes)' REFARCH_MODEL_DIR=/nonexistent TERM=screen-256color '\(CLIRunner.binaryPath)'"
+            try await TmuxSession.with(command: command) { tmux in
+                let (ok, screen) = try await tmux.wait(for: .seconds(20)) { $0.contains("Search ›") }
+                #expect(ok, "the console opens:\n\(screen)")
+                let pid = try #require(Int32(try await tmux.tmux(["display-message", "-p", "-t", "console", "#{pane_pid}"])
+                    .trimmingCharacters(in: .whitespacesAndNewlines)))
+                await tmux.close()
+                let deadline = ContinuousClock.now + .seconds(15)
+                while ContinuousClock.now < deadline, Self.isRunning(pid) { try await Task.sleep(for: .milliseconds(100)) }
+                #expect(!Self.isRunning(pid), "the console (pid \(pid)) still runs after its terminal closed")
+                if Self.isRunning(pid) { kill(pid, SIGKILL) }
+            }
+        }
+    }
+
+    /// Alive and not a zombie waiting for a parent that is gone.
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+        return !stat[stat.index(after: close)...].hasPrefix(" Z")
+    }
+}
