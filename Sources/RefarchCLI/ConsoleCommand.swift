@@ -4,10 +4,12 @@ import Console
 import ConsoleNcurses
 import Embeddings
 import Foundation
+import Logging
 import Postgres
 import PostgresCatalog
 import Search
 import Sync
+import Telemetry
 import Synchronization
 
 #if canImport(Glibc)
@@ -28,6 +30,9 @@ struct ConsoleCommand: AsyncParsableCommand {
         if let theme { flags["--theme"] = theme }
         if let modelDirectory { flags["--model-dir"] = modelDirectory }
         let context = try CommandContext(global, extraFlags: flags)
+        // The screen is the terminal: nothing may write to stdout or stderr while it runs.
+        let logPath = ConsoleLog.bootstrap(context)
+        let logger = Logger(label: "refarch.console")
         let environment = ProcessInfo.processInfo.environment
         let themes = ThemeLibrary.load(folder: ThemeLibrary.defaultFolder(
             environment: environment, executable: URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()))
@@ -44,6 +49,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             }
             state.themeName = "default"
         }
+        state.logPath = logPath
         let colour = (environment["NO_COLOR"] ?? "").isEmpty
         let services = LiveConsoleServices(context: context)
         let timings = environment["REFARCH_CONSOLE_TIMINGS"].map { ConsoleTimings(path: $0) }
@@ -54,7 +60,8 @@ struct ConsoleCommand: AsyncParsableCommand {
             Result {
                 let terminal = try NcursesBackend(colour: colour)
                 defer { terminal.restoreTerminal() }
-                let runtime = ConsoleRuntime(terminal: terminal, state: initialState, themes: themes, colour: colour, services: services)
+                let runtime = ConsoleRuntime(terminal: terminal, state: initialState, themes: themes, colour: colour, services: services,
+                                             logFailure: { effect, error in ConsoleLog.failure(effect, error, logger: logger) })
                 let stop = StopSignals(post: runtime.post)
                 defer { stop.cancel() }
                 if let timings { runtime.onFrame = { latency, frame in timings.record(latency: latency, frame: frame) } }
@@ -78,6 +85,28 @@ struct ConsoleCommand: AsyncParsableCommand {
             return "AWS \(settings.string("aws.region") ?? "") · \(name) · \(index)"
         }
         return "embedded · Postgres queue · \(index)"
+    }
+}
+
+/// The console's log file: `<state.dir>/logs/console.log`, JSON lines like the workers'.
+enum ConsoleLog {
+    /// Sends every logger to the file; returns its path, or nil (logs dropped) when it cannot be opened.
+    static func bootstrap(_ context: CommandContext) -> String? {
+        let folder = context.settings.string("state.dir") ?? ".refarch"
+        let path = URL(fileURLWithPath: folder).appendingPathComponent("logs/console.log").path
+        let level = Logger.Level(rawValue: context.settings.string("log.level") ?? "info") ?? .info
+        guard let sink = try? LogSink.file(path: path) else {
+            LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+            return nil
+        }
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level, fields: ["pid": String(getpid())], sink: sink) }
+        return path
+    }
+
+    /// A request that failed, with the whole error (the status bar shows one line of it).
+    static func failure(_ effect: ConsoleEffect, _ error: any Error, logger: Logger) {
+        let request = String(describing: effect).prefix { $0 != "(" }
+        logger.warning("Console request failed", metadata: ["request": "\(request)", "error": "\(String(describing: error))"])
     }
 }
 

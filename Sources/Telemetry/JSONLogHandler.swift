@@ -58,21 +58,39 @@ public struct JSONLogHandler: LogHandler {
     }
 }
 
-/// Where log lines go: stderr in production, memory in tests.
+/// Where log lines go: stderr for workers, a file for the console (whose screen is the
+/// terminal), memory in tests.
 public final class LogSink: Sendable {
+    enum Destination {
+        case standardError
+        case file(FileHandle)
+        case memory
+    }
+
     private let lines = Mutex<[String]>([])
-    private let toStandardError: Bool
+    private let destination: Destination
 
-    public static let standardError = LogSink(standardError: true)
-    public static func memory() -> LogSink { LogSink(standardError: false) }
+    public static let standardError = LogSink(.standardError)
+    public static func memory() -> LogSink { LogSink(.memory) }
 
-    init(standardError: Bool) { toStandardError = standardError }
+    /// Appends to the file at `path`, creating it and its folder; throws when it cannot be opened.
+    public static func file(path: String) throws -> LogSink {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+        return LogSink(.file(handle))
+    }
+
+    private init(_ destination: Destination) { self.destination = destination }
 
     func write(_ data: Data) {
-        if toStandardError {
-            lines.withLock { _ in FileHandle.standardError.write(data) }  // the lock keeps lines whole
-        } else {
-            lines.withLock { $0.append(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)) }
+        // The lock keeps lines whole when several threads log at once.
+        switch destination {
+        case .standardError: lines.withLock { _ in FileHandle.standardError.write(data) }
+        case .file(let handle): lines.withLock { _ in try? handle.write(contentsOf: data) }
+        case .memory: lines.withLock { $0.append(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)) }
         }
     }
 

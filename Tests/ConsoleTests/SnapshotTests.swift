@@ -12,20 +12,20 @@ struct SnapshotTests {
 
     func searchWithResults(_ size: Size, readOnly: Bool = false) -> ConsoleState {
         var s = Sample.state(size, readOnly: readOnly)
-        ConsoleUpdate.update(&s, .indexProgressLoaded(request: requestNumber(ConsoleUpdate.start(&s))!, IndexProgress(indexed: 3_204, total: 10_000)))
+        _ = ConsoleUpdate.update(&s, .indexProgressLoaded(request: requestNumber(ConsoleUpdate.start(&s))!, IndexProgress(indexed: 3_204, total: 10_000)))
         type(&s, "something to keep coffee hot")
         let request = requestNumber(press(&s, .enter))!
-        ConsoleUpdate.update(&s, .searchFinished(request: request, Sample.hits("something to keep coffee hot")))
+        _ = ConsoleUpdate.update(&s, .searchFinished(request: request, Sample.hits("something to keep coffee hot")))
         press(&s, .down)
         return s
     }
 
     func products(_ size: Size, readOnly: Bool = false) -> ConsoleState {
         var s = Sample.state(size, readOnly: readOnly)
-        ConsoleUpdate.update(&s, .indexProgressLoaded(request: requestNumber(ConsoleUpdate.start(&s))!, IndexProgress(indexed: 120, total: 120)))
+        _ = ConsoleUpdate.update(&s, .indexProgressLoaded(request: requestNumber(ConsoleUpdate.start(&s))!, IndexProgress(indexed: 120, total: 120)))
         press(&s, .tab)
         press(&s, .character("s"), .character("s"), .character("S"))
-        ConsoleUpdate.update(&s, .productsLoaded(request: s.products.pending!, Sample.page))
+        _ = ConsoleUpdate.update(&s, .productsLoaded(request: s.products.pending!, Sample.page))
         press(&s, .down, .down)
         return s
     }
@@ -44,7 +44,7 @@ struct SnapshotTests {
         var s = Sample.state()
         type(&s, "hiking gift")
         press(&s, .enter)
-        ConsoleUpdate.update(&s, .ticked(at: .milliseconds(1_250)))
+        _ = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(1_250)))
         assertSnapshot(ConsoleView.render(s), "search-running-80x24")
     }
 
@@ -71,7 +71,7 @@ struct SnapshotTests {
     @Test(arguments: sizes) func editorWithProblems(size: Size) {
         var s = products(size)
         let load = press(&s, .character("e"))
-        ConsoleUpdate.update(&s, .productLoaded(request: requestNumber(load)!, Sample.page.products[2]))
+        _ = ConsoleUpdate.update(&s, .productLoaded(request: requestNumber(load)!, Sample.page.products[2]))
         press(&s, .control("u"), .tab)
         type(&s, " X")
         press(&s, .control("s"))
@@ -81,17 +81,17 @@ struct SnapshotTests {
     @Test(arguments: sizes) func editorFollowingASave(size: Size) {
         var s = products(size)
         let load = press(&s, .character("e"))
-        ConsoleUpdate.update(&s, .productLoaded(request: requestNumber(load)!, Sample.page.products[0]))
+        _ = ConsoleUpdate.update(&s, .productLoaded(request: requestNumber(load)!, Sample.page.products[0]))
         press(&s, .tab, .tab, .tab, .tab)
         type(&s, " Now with a lifetime warranty.")
         let save = requestNumber(press(&s, .control("s")))!
-        ConsoleUpdate.update(&s, .ticked(at: .seconds(5)))
+        _ = ConsoleUpdate.update(&s, .ticked(at: .seconds(5)))
         var saved = Sample.page.products[0]
         saved.description += " Now with a lifetime warranty."
         let poll = ConsoleUpdate.update(&s, .productSaved(request: save, saved, changeSequence: 9))
-        ConsoleUpdate.update(&s, .ticked(at: .milliseconds(5_040)))
-        for effect in poll { if case let .loadSyncStage(r, _, _) = effect { ConsoleUpdate.update(&s, .syncProgressed(request: r, .sent)) } }
-        ConsoleUpdate.update(&s, .ticked(at: .milliseconds(5_180)))
+        _ = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(5_040)))
+        for effect in poll { if case let .loadSyncStage(r, _, _) = effect { _ = ConsoleUpdate.update(&s, .syncProgressed(request: r, .sent)) } }
+        _ = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(5_180)))
         assertSnapshot(ConsoleView.render(s), name("editor-syncing", size))
     }
 
@@ -100,6 +100,7 @@ struct SnapshotTests {
         press(&s, .character("?"))
         assertSnapshot(ConsoleView.render(s), "help-search-80x24")
         var big = searchWithResults(Size(columns: 160, rows: 48))
+        big.logPath = ".refarch/logs/console.log"
         press(&big, .character("?"))
         assertSnapshot(ConsoleView.render(big), "help-search-160x48")
     }
@@ -107,7 +108,7 @@ struct SnapshotTests {
     @Test func aStaleBackendShowsItsErrorInTheStatusBar() {
         var s = products(Size(columns: 80, rows: 24))
         let request = requestNumber(press(&s, .character("r")))!
-        ConsoleUpdate.update(&s, .requestFailed(request: request, ConsoleError(
+        _ = ConsoleUpdate.update(&s, .requestFailed(request: request, ConsoleError(
             summary: "No answer after 10 s: the database or index is not responding.", remedy: "Check that Postgres is running.")))
         assertSnapshot(ConsoleView.render(s), "products-backend-error-80x24", roles: true)
     }

@@ -25,6 +25,22 @@ import Testing
         #expect(object?["ts"] is String)
     }
 
+    @Test("a file sink creates its folder and appends whole lines after what was there")
+    func fileSinkAppends() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("log-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("logs/console.log").path
+        for run in 1...2 {
+            let sink = try LogSink.file(path: path)
+            let logger = Logger(label: "refarch.console") { JSONLogHandler(label: $0, level: .info, sink: sink) }
+            logger.warning("Console request failed", metadata: ["run": "\(run)"])
+        }
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        let runs = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.map { $0?["run"] as? Int }
+        #expect(runs == [1, 2])
+    }
+
     @Test func prometheusTextFormat() {
         let registry = MetricsRegistry()
         registry.increment("refarch_messages_total", labels: ["direction": "in"], help: "Messages received.")

@@ -90,6 +90,9 @@ public struct ConsoleState: Hashable, Sendable {
     public var indexProgressRequest: Int?
     public var indexProgressCheckedAt: Duration?
     public var isQuitting = false
+    /// Where the console's log goes (shown on the help overlay): the screen shows one line
+    /// per error, the log has the whole story.
+    public var logPath: String?
 
     /// How often the status bar's index progress is refreshed.
     public var indexProgressInterval: Duration = .seconds(2)

@@ -21,7 +21,8 @@ public final class ConsoleRuntime {
 
     /// - Parameter colour: false for `NO_COLOR`: the `mono` theme whatever the state names.
     public init(terminal: any TerminalBackend, state: ConsoleState, themes: ThemeLibrary, colour: Bool,
-                services: any ConsoleServices, requestTimeout: Duration = .seconds(10)) {
+                services: any ConsoleServices, requestTimeout: Duration = .seconds(10),
+                logFailure: @escaping @Sendable (ConsoleEffect, any Error) -> Void = { _, _ in }) {
         self.terminal = terminal
         self.state = state
         self.themes = themes
@@ -30,7 +31,7 @@ public final class ConsoleRuntime {
         self.inbox = inbox
         started = clock.now
         self.state.size = terminal.size
-        runner = EffectRunner(services: services, timeout: requestTimeout) { inbox.post($0) }
+        runner = EffectRunner(services: services, timeout: requestTimeout, logFailure: logFailure) { inbox.post($0) }
     }
 
     /// Posts a message from anywhere (signals use it for ``ConsoleMessage/stopRequested``).

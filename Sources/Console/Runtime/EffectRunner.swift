@@ -9,14 +9,19 @@ public final class EffectRunner: Sendable {
     let services: any ConsoleServices
     let post: @Sendable (ConsoleMessage) -> Void
     let timeout: Duration
+    let logFailure: @Sendable (ConsoleEffect, any Error) -> Void
     private let running = Mutex<[Int: Task<Void, Never>]>([:])
 
     /// - Parameters:
     ///   - post: delivers a message to the console's loop (from any thread).
     ///   - timeout: how long a request may take before it is reported as failed.
-    public init(services: any ConsoleServices, timeout: Duration = .seconds(10), post: @escaping @Sendable (ConsoleMessage) -> Void) {
+    ///   - logFailure: told every failure with the whole error (the screen shows one line).
+    public init(services: any ConsoleServices, timeout: Duration = .seconds(10),
+                logFailure: @escaping @Sendable (ConsoleEffect, any Error) -> Void = { _, _ in },
+                post: @escaping @Sendable (ConsoleMessage) -> Void) {
         self.services = services
         self.timeout = timeout
+        self.logFailure = logFailure
         self.post = post
     }
 
@@ -25,18 +30,18 @@ public final class EffectRunner: Sendable {
         let services = self.services
         switch effect {
         case let .search(id, request):
-            start(id) { .searchFinished(request: id, try await services.search(request)) }
+            start(id, effect) { .searchFinished(request: id, try await services.search(request)) }
         case let .loadProducts(id, query):
-            start(id) { .productsLoaded(request: id, try await services.store.list(query)) }
+            start(id, effect) { .productsLoaded(request: id, try await services.store.list(query)) }
         case let .loadProduct(id, productID):
-            start(id) { .productLoaded(request: id, try await services.store.product(id: productID)) }
+            start(id, effect) { .productLoaded(request: id, try await services.store.product(id: productID)) }
         case let .createProduct(id, product):
-            start(id) {
+            start(id, effect) {
                 let saved = try await services.store.create(product)
                 return .productSaved(request: id, saved, changeSequence: try await services.changeSequence(of: saved.id))
             }
         case let .updateProduct(id, productID, changes):
-            start(id) {
+            start(id, effect) {
                 guard let saved = try await services.store.update(id: productID, changes) else {
                     throw ConsoleError(summary: "Product \(productID) no longer exists: someone deleted it.",
                                        remedy: "Press esc and reload the list.")
@@ -44,11 +49,11 @@ public final class EffectRunner: Sendable {
                 return .productSaved(request: id, saved, changeSequence: try await services.changeSequence(of: saved.id))
             }
         case let .deleteProduct(id, productID):
-            start(id) { .productDeleted(request: id, productID, existed: try await services.store.delete(id: productID)) }
+            start(id, effect) { .productDeleted(request: id, productID, existed: try await services.store.delete(id: productID)) }
         case let .loadSyncStage(id, productID, sequence):
-            start(id) { .syncProgressed(request: id, try await services.syncStage(of: productID, changeSequence: sequence)) }
+            start(id, effect) { .syncProgressed(request: id, try await services.syncStage(of: productID, changeSequence: sequence)) }
         case let .loadIndexProgress(id):
-            start(id) { .indexProgressLoaded(request: id, try await services.indexProgress()) }
+            start(id, effect) { .indexProgressLoaded(request: id, try await services.indexProgress()) }
         case let .cancel(id):
             running.withLock { $0.removeValue(forKey: id) }?.cancel()
         case .quit:
@@ -68,21 +73,25 @@ public final class EffectRunner: Sendable {
     /// Requests still running, for tests and the quit path.
     public var runningCount: Int { running.withLock { $0.count } }
 
-    private func start(_ id: Int, _ work: @escaping @Sendable () async throws -> ConsoleMessage) {
+    private func start(_ id: Int, _ effect: ConsoleEffect, _ work: @escaping @Sendable () async throws -> ConsoleMessage) {
         let answered = Answered()
-        let post = self.post, timeout = self.timeout
+        let post = self.post, timeout = self.timeout, logFailure = self.logFailure
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         // The timer answers first if the work hangs; the work's late answer is then dropped.
         let timer = Task {
             try? await Task.sleep(for: timeout)
             guard !Task.isCancelled, answered.claim() else { return }
-            post(.requestFailed(request: id, ConsoleError(
-                summary: "No answer after \(Int(seconds)) s: the database or index is not responding.",
-                remedy: "The console keeps working; check that Postgres is running, then try again.")))
+            let error = ConsoleError(summary: "No answer after \(Int(seconds)) s: the database or index is not responding.",
+                                     remedy: "The console keeps working; check that Postgres is running, then try again.")
+            logFailure(effect, error)
+            post(.requestFailed(request: id, error))
         }
         let task = Task { [weak self] in
             let message: ConsoleMessage
-            do { message = try await work() } catch { message = .requestFailed(request: id, ConsoleError(error)) }
+            do { message = try await work() } catch {
+                if !(error is CancellationError) { logFailure(effect, error) }
+                message = .requestFailed(request: id, ConsoleError(error))
+            }
             timer.cancel()
             let cancelled = Task.isCancelled
             if !cancelled, answered.claim() { post(message) }

@@ -88,7 +88,7 @@ public enum ConsoleView {
                                                readOnly: s.readOnly).filter { seen.insert($0).inserted }
                 sections.insert((s.search.focus == .query ? "Search results" : "Search box", other), at: 1)
             }
-            HelpOverlay.render(into: &grid, in: area, title: "Keys — \(s.view.title)", sections: sections)
+            HelpOverlay.render(into: &grid, in: area, title: "Keys — \(s.view.title)", sections: sections, logPath: s.logPath)
         case .confirm(let dialog, _):
             dialog.render(into: &grid, in: area)
         case .command(let field):

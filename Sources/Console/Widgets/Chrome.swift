@@ -86,23 +86,29 @@ public enum TabHeader {
 
 /// The key bindings of a view, one per row: keys, label and help sentence.
 public enum HelpOverlay {
-    public static func render(into grid: inout CellGrid, in area: Rect, title: String, sections: [(String, [KeyBinding])]) {
-        let rows = sections.reduce(0) { $0 + $1.1.count + 2 }
+    /// - Parameter logPath: shown at the foot, so an error's full text can be found.
+    public static func render(into grid: inout CellGrid, in area: Rect, title: String, sections: [(String, [KeyBinding])],
+                              logPath: String? = nil) {
+        let rows = sections.reduce(0) { $0 + $1.1.count + 2 } + (logPath == nil ? 0 : 1)
         let rect = area.centred(width: min(area.width - 2, 76), height: min(area.height - 2, rows + 3))
         Box.render(into: &grid, rect: rect, title: title)
         var y = rect.y + 1
         let keyWidth = 14
+        let footer = rect.maxY - (logPath == nil ? 2 : 3)
         for (heading, bindings) in sections {
-            guard y < rect.maxY - 2 else { break }
+            guard y < footer else { break }
             grid.write(heading, x: rect.x + 2, y: y, role: .title, maxWidth: rect.width - 4)
             y += 1
             for binding in bindings {
-                guard y < rect.maxY - 2 else { break }
+                guard y < footer else { break }
                 grid.write(binding.keyLabel, x: rect.x + 2, y: y, role: binding.isDestructive ? .error : .accent, maxWidth: keyWidth)
                 grid.write(binding.help, x: rect.x + 2 + keyWidth, y: y, role: .text, maxWidth: rect.width - keyWidth - 4)
                 y += 1
             }
             y += 1
+        }
+        if let logPath {
+            grid.write("Log: \(logPath)", x: rect.x + 2, y: rect.maxY - 3, role: .muted, maxWidth: rect.width - 4)
         }
         grid.write("esc or ? closes this help", x: rect.x + 2, y: rect.maxY - 2, role: .muted, maxWidth: rect.width - 4)
     }
