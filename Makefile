@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
 # Both install what is missing first (scripts/install-deps.sh).
-.PHONY: deps build test demo bench-seed bench-index bench-embed bench-pipeline format lint clean
+.PHONY: deps build test demo bench-seed bench-index bench-embed bench-pipeline bench-console format lint clean
 
 deps:
 	@scripts/install-deps.sh
@@ -36,3 +36,6 @@ bench-index: deps
 
 bench-pipeline: deps
 	@scripts/bench-pipeline.sh
+
+bench-console: deps
+	@scripts/bench-console.sh

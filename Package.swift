@@ -71,6 +71,8 @@ let package = Package(
                           dependencies: ["Catalog", "Embeddings", "LocalIndex", "Postgres", "PostgresCatalog", "Queues", "Search", "Sync",
                                          "Telemetry", log],
                           path: "Benchmarks/PipelineBench", swiftSettings: optimisedSettings),
+        .executableTarget(name: "ConsoleBench", dependencies: ["Console", "ConsoleNcurses", "Catalog", "Search"],
+                          path: "Benchmarks/ConsoleBench", swiftSettings: settings),
         .executableTarget(
             name: "EmbedBench", dependencies: ["Embeddings"], path: "Benchmarks/EmbedBench", swiftSettings: optimisedSettings),
 

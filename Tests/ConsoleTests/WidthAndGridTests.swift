@@ -43,6 +43,24 @@ struct WidthAndGridTests {
         #expect(grid.line(0) == " x温")
     }
 
+    @Test("plain ASCII (the fast path) clips, ends in an ellipsis and clears wide characters like any text")
+    func asciiWritesMatchTheGeneralPath() {
+        var grid = CellGrid(size: Size(columns: 8, rows: 2))
+        #expect(grid.write("abcdefghij", x: 0, y: 0, role: .text, maxWidth: 6) == 6)
+        #expect(grid.line(0) == "abcde…  ")
+        #expect(grid.write("abcdefghij", x: 2, y: 0, role: .muted, ellipsis: false) == 6)
+        #expect(grid.line(0) == "ababcdef" && grid[7, 0].role == .muted && grid[1, 0].role == .text)
+        grid.write("保温杯", x: 0, y: 1, role: .text)
+        grid.write("zz", x: 1, y: 1, role: .text)
+        #expect(grid.line(1) == " zz 杯  ")
+        #expect(!grid[3, 1].isContinuation && grid[5, 1].isContinuation && !grid[0, 1].isWide)
+        // A control character is not printable ASCII: the general path leaves it out.
+        var tab = CellGrid(size: Size(columns: 4, rows: 1))
+        #expect(tab.write("a\tb", x: 0, y: 0, role: .text) == 2)
+        #expect(tab.line(0) == "ab  ")
+        #expect("ab\tc".displayWidth == 3 && "abc".displayWidth == 3)
+    }
+
     @Test func wrappingBreaksAtSpacesByDisplayWidth() {
         #expect(TextWrap.lines("the quick brown fox", width: 10) == ["the quick", "brown fox"])
         #expect(TextWrap.lines("保温杯保温杯", width: 4) == ["保温", "杯保", "温杯"])

@@ -67,15 +67,35 @@ public struct Rect: Hashable, Sendable {
 /// One screen cell: a grapheme and its role. The right half of a wide character is a
 /// continuation cell, which backends skip.
 public struct Cell: Hashable, Sendable {
-    public var character: Character
+    public var character: Character { didSet { isWide = Cell.isWide(character) } }
     public var role: Role
     public var isContinuation: Bool
+    /// Whether `character` takes two columns, measured once (overwriting checks it per cell).
+    public private(set) var isWide: Bool
 
     public init(_ character: Character = " ", role: Role = .text, isContinuation: Bool = false) {
         self.character = character
         self.role = role
         self.isContinuation = isContinuation
+        isWide = Cell.isWide(character)
     }
+
+    /// A cell of printable ASCII, which is never wide (the writing fast path).
+    init(ascii byte: UInt8, role: Role) {
+        character = Cell.asciiCharacters[Int(byte)]
+        self.role = role
+        isContinuation = false
+        isWide = false
+    }
+
+    /// Characters for bytes 0–127, made once.
+    static let asciiCharacters: [Character] = (0..<128).map { Character(Unicode.Scalar(UInt8($0))) }
+
+    static func isWide(_ character: Character) -> Bool {
+        guard let first = character.utf8.first, first >= 0x80 else { return false }
+        return DisplayWidth.of(character) == 2
+    }
+
     public static let blank = Cell()
 }
 
@@ -106,6 +126,7 @@ public struct CellGrid: Hashable, Sendable {
         guard y >= 0, y < size.rows, x < size.columns else { return 0 }
         let limit = min(maxWidth ?? Int.max, size.columns - max(0, x))
         guard limit > 0 else { return 0 }
+        if let used = writeASCII(text, x: x, y: y, role: role, limit: limit, ellipsis: ellipsis) { return used }
         let shown = ellipsis ? DisplayWidth.truncate(text, to: limit) : text
         var column = x
         for character in shown {
@@ -125,12 +146,38 @@ public struct CellGrid: Hashable, Sendable {
         return column - x
     }
 
+    /// Printable ASCII, the common case, byte by byte: no grapheme breaking, no width
+    /// lookups. Returns nil (nothing written) for any other text.
+    private mutating func writeASCII(_ text: String, x: Int, y: Int, role: Role, limit: Int, ellipsis: Bool) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes -> Int? in
+            for byte in bytes where byte < 0x20 || byte >= 0x7F { return nil }
+            let cut = bytes.count > limit
+            let count = cut ? (ellipsis ? limit - 1 : limit) : bytes.count
+            var column = x
+            for byte in bytes.prefix(count) {
+                if column >= 0 {
+                    clearWide(at: column, y: y)
+                    self[column, y] = Cell(ascii: byte, role: role)
+                }
+                column += 1
+            }
+            if cut, ellipsis, column >= 0 {
+                clearWide(at: column, y: y)
+                self[column, y] = Cell("…", role: role)
+                column += 1
+            }
+            return column - x
+        }
+    }
+
     /// Fills a rectangle with one character in one role.
     public mutating func fill(_ rect: Rect, with character: Character = " ", role: Role) {
         let x0 = max(0, rect.x), x1 = min(size.columns, rect.maxX)
         let y0 = max(0, rect.y), y1 = min(size.rows, rect.maxY)
         guard x0 < x1, y0 < y1 else { return }
-        for y in y0..<y1 { for x in x0..<x1 { self[x, y] = Cell(character, role: role) } }
+        let cell = Cell(character, role: role)
+        for y in y0..<y1 { cells.replaceSubrange((y * size.columns + x0)..<(y * size.columns + x1), with: repeatElement(cell, count: x1 - x0)) }
     }
 
     /// Changes the role of the cells of a rectangle, keeping their characters (selection bars).
@@ -146,7 +193,7 @@ public struct CellGrid: Hashable, Sendable {
         guard x >= 0, x < size.columns else { return }
         let cell = self[x, y]
         if cell.isContinuation, x > 0 { self[x - 1, y] = Cell(" ", role: self[x - 1, y].role) }
-        if !cell.isContinuation, DisplayWidth.of(cell.character) == 2, x + 1 < size.columns {
+        if cell.isWide, x + 1 < size.columns {
             self[x + 1, y] = Cell(" ", role: self[x + 1, y].role)
         }
     }

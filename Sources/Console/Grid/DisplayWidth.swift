@@ -39,6 +39,13 @@ public enum DisplayWidth {
 
     /// Columns a string takes.
     public static func of(_ text: some StringProtocol) -> Int {
+        // Printable ASCII, the common case: one column a byte, no grapheme breaking.
+        var printableASCII = true
+        for byte in text.utf8 where byte < 0x20 || byte >= 0x7F {
+            printableASCII = false
+            break
+        }
+        if printableASCII { return text.utf8.count }
         var total = 0
         for character in text { total += of(character) }
         return total

@@ -92,9 +92,13 @@ public enum SearchView {
         }
     }
 
-    /// The description on one line.
+    /// The description on one line, no longer than the widest screen shows (it is cut to
+    /// the column later; this keeps a long description from being walked on every frame).
     static func snippet(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let head = text.utf8.count > 600 ? String(text.prefix(600)) : text
+        // Line breaks are bytes 0x0A–0x0D or non-ASCII (U+0085, U+2028, U+2029).
+        guard head.utf8.contains(where: { (0x0A...0x0D).contains($0) || $0 >= 0x80 }) else { return head }
+        return head.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
     static func renderPriceRange(_ form: Form, into grid: inout CellGrid, in area: Rect) {
