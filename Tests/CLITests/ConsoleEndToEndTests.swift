@@ -160,6 +160,28 @@ struct ConsoleEndToEndTests {
         }
     }
 
+    @Test("SIGTERM or SIGINT from outside leaves the console with the terminal restored and status 0",
+          arguments: [SIGTERM, SIGINT])
+    func aSignalRestoresTheTerminal(signal: Int32) async throws {
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            let themes = Fixtures.repositoryRoot.appendingPathComponent("themes").path
+            let command = "env DATABASE_URL='\(cli.url)' REFARCH_THEMES_DIR='\(themes)' REFARCH_MODEL_DIR=/nonexistent TERM=screen-256color '\(CLIRunner.binaryPath)'"
+            try await TmuxSession.with(command: command) { tmux in
+                var (ok, screen) = try await tmux.wait(for: .seconds(20)) { $0.contains("Search ›") }
+                #expect(ok, "the console opens:\n\(screen)")
+                let shell = try #require(Int32(try await tmux.tmux(["display-message", "-p", "-t", "console", "#{pane_pid}"])
+                    .trimmingCharacters(in: .whitespacesAndNewlines)))
+                let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+                let console = try #require(children.split(separator: " ").compactMap { Int32($0) }.first, "the console runs under the shell")
+                kill(console, signal)
+                (ok, screen) = try await tmux.wait(for: .seconds(15)) { $0.contains("CONSOLE-EXIT=") }
+                #expect(screen.contains("CONSOLE-EXIT=0"), "exit status 0:\n\(screen)")
+                #expect(try await !tmux.alternateScreenOn, "the terminal left the alternate screen")
+            }
+        }
+    }
+
     /// Alive and not a zombie waiting for a parent that is gone.
     static func isRunning(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
