@@ -110,7 +110,8 @@ extension SQSClient {
     /// deleted one is sent again with the same deduplication id, which a FIFO queue drops
     /// within its 5-minute window (a standard queue may then get it twice). A DLQ shared by
     /// several queues keeps the dead letters of the others (`DeadLetterQueueSourceArn`).
-    /// Messages being copied stay hidden in the DLQ for `visibilityTimeout`.
+    /// Messages being copied stay hidden in the DLQ for `visibilityTimeout`. `progress` is
+    /// told the running totals after each copied batch or move-task poll.
     public func redrive(
         deadLetterURL: String,
         sourceURL: String,
@@ -119,12 +120,14 @@ extension SQSClient {
         pollInterval: Duration = .seconds(2),
         receiveWait: Duration = .seconds(1),
         visibilityTimeout: Duration = .seconds(60),
-        sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+        sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        progress: @Sendable (RedriveResult) -> Void = { _ in }
     ) async throws(AWSError) -> RedriveResult {
         if method != .copy {
             do {
                 return try await redriveWithMoveTask(
-                    deadLetterURL: deadLetterURL, sourceURL: sourceURL, waitForTask: waitForTask, pollInterval: pollInterval, sleep: sleep)
+                    deadLetterURL: deadLetterURL, sourceURL: sourceURL, waitForTask: waitForTask, pollInterval: pollInterval, sleep: sleep,
+                    progress: progress)
             } catch {
                 guard method == .auto, Self.isMoveTaskUnsupported(error) else { throw error }
                 client.logger.info(
@@ -133,7 +136,8 @@ extension SQSClient {
             }
         }
         return try await redriveByCopying(
-            deadLetterURL: deadLetterURL, sourceURL: sourceURL, receiveWait: receiveWait, visibilityTimeout: visibilityTimeout)
+            deadLetterURL: deadLetterURL, sourceURL: sourceURL, receiveWait: receiveWait, visibilityTimeout: visibilityTimeout,
+            progress: progress)
     }
 
     /// True when an error means "this endpoint has no message move tasks" rather than a
@@ -151,7 +155,7 @@ extension SQSClient {
 
     private func redriveWithMoveTask(
         deadLetterURL: String, sourceURL: String, waitForTask: Bool, pollInterval: Duration,
-        sleep: @Sendable (Duration) async throws -> Void
+        sleep: @Sendable (Duration) async throws -> Void, progress: @Sendable (RedriveResult) -> Void
     ) async throws(AWSError) -> RedriveResult {
         let dlqARN = try await queueARN(deadLetterURL)
         let sourceARN = try await queueARN(sourceURL)
@@ -161,6 +165,9 @@ extension SQSClient {
             if task != nil || waitForTask {
                 let tasks = try await listMessageMoveTasks(sourceARN: dlqARN)
                 task = tasks.first { $0.taskHandle == handle } ?? tasks.first
+            }
+            if let current = task {
+                progress(RedriveResult(method: .moveTask, moved: current.messagesMoved, failed: 0, taskHandle: handle, taskStatus: current.status))
             }
             guard waitForTask, let current = task, !current.isFinished else { break }
             do { try await sleep(pollInterval) } catch { break }
@@ -175,8 +182,10 @@ extension SQSClient {
             method: .moveTask, moved: task?.messagesMoved ?? 0, failed: 0, taskHandle: handle, taskStatus: task?.status ?? "RUNNING")
     }
 
-    private func redriveByCopying(deadLetterURL: String, sourceURL: String, receiveWait: Duration, visibilityTimeout: Duration)
-        async throws(AWSError) -> RedriveResult
+    private func redriveByCopying(
+        deadLetterURL: String, sourceURL: String, receiveWait: Duration, visibilityTimeout: Duration,
+        progress: @Sendable (RedriveResult) -> Void
+    ) async throws(AWSError) -> RedriveResult
     {
         let sourceIsFIFO = SQSQueueURL.name(of: sourceURL).hasSuffix(".fifo")
         let sourceARN = try await queueARN(sourceURL)
@@ -223,6 +232,7 @@ extension SQSClient {
                 let deleted = try await deleteMessageBatch(url: deadLetterURL, entries: deletes)
                 result.moved += deleted.successful.count
             }
+            progress(result)
             if sentIDs.isEmpty { break }  // the source refuses everything: stop rather than spin
         }
         return result

@@ -13,6 +13,8 @@ public struct QueueAttributes: Sendable, Hashable {
     public var delayed: Int { Int(raw["ApproximateNumberOfMessagesDelayed"] ?? "") ?? 0 }
     public var isFIFO: Bool { raw["FifoQueue"]?.lowercased() == "true" }
     public var visibilityTimeout: Duration? { Int(raw["VisibilityTimeout"] ?? "").map { .seconds($0) } }
+    /// `MessageRetentionPeriod`: how long an unprocessed message is kept.
+    public var retention: Duration? { Int(raw["MessageRetentionPeriod"] ?? "").map { .seconds($0) } }
     /// The parsed `RedrivePolicy` (a JSON string on the wire), if any.
     public var redrivePolicy: RedrivePolicy? { raw["RedrivePolicy"].flatMap(RedrivePolicy.init(json:)) }
 }

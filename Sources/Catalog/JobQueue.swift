@@ -69,7 +69,8 @@ public protocol JobQueue: Sendable {
 
     /// Moves dead letters back to the jobs queue with their group and deduplication ids;
     /// `messageIDs` nil moves all of them. Nothing is lost or doubled if it stops half-way.
-    func redriveDeadLetters(messageIDs: [String]?) async throws -> RedriveSummary
+    /// `progress` is told the running totals as batches complete (the console's progress bar).
+    func redriveDeadLetters(messageIDs: [String]?, progress: @escaping @Sendable (RedriveSummary) -> Void) async throws -> RedriveSummary
 
     /// Deletes the named dead letters; returns how many were deleted.
     func deleteDeadLetters(messageIDs: [String]) async throws -> Int
@@ -83,6 +84,11 @@ extension JobQueue {
     /// Receives with the queue's visibility timeout.
     public func receive(maxMessages: Int, wait: Duration) async throws -> [ReceivedJob] {
         try await receive(maxMessages: maxMessages, wait: wait, visibilityTimeout: nil)
+    }
+
+    /// Moves dead letters back without progress reports.
+    public func redriveDeadLetters(messageIDs: [String]?) async throws -> RedriveSummary {
+        try await redriveDeadLetters(messageIDs: messageIDs, progress: { _ in })
     }
 
     /// Sends one message; throws ``JobQueueError/sendRefused(code:message:)`` when refused.
@@ -251,17 +257,28 @@ public struct QueueDepth: Sendable, Hashable, Codable {
     public var total: Int { visible + inFlight + delayed }
 }
 
-/// The depth of the jobs queue and its DLQ.
+/// The depth of the jobs queue and its DLQ, and the settings of the jobs queue that an
+/// operator checks when messages pile up or dead-letter.
 public struct JobQueueStats: Sendable, Hashable, Codable {
     public var jobs: QueueDepth
     public var deadLetters: QueueDepth
     /// Receives after which a message moves to the DLQ.
     public var maxReceiveCount: Int?
+    /// Per-group order and deduplication (SQS FIFO; the embedded queue always).
+    public var isFIFO: Bool?
+    /// How long a received message stays hidden.
+    public var visibilityTimeout: Duration?
+    /// How long a message is kept before the queue drops it; nil: until it is processed.
+    public var retention: Duration?
 
-    public init(jobs: QueueDepth, deadLetters: QueueDepth, maxReceiveCount: Int?) {
+    public init(jobs: QueueDepth, deadLetters: QueueDepth, maxReceiveCount: Int?, isFIFO: Bool? = nil,
+                visibilityTimeout: Duration? = nil, retention: Duration? = nil) {
         self.jobs = jobs
         self.deadLetters = deadLetters
         self.maxReceiveCount = maxReceiveCount
+        self.isFIFO = isFIFO
+        self.visibilityTimeout = visibilityTimeout
+        self.retention = retention
     }
 }
 

@@ -111,6 +111,8 @@ public struct Settings: Sendable {
                           "Text embedded for a product."),
         SettingDefinition("worker.id", env: ["ECS_TASK_ID"], "Worker id in logs and heartbeats (default: generated)."),
         SettingDefinition("console.theme", env: ["REFARCH_THEME"], flag: "--theme", default: "default", "Console colour theme."),
+        SettingDefinition("console.refresh_seconds", env: ["REFARCH_REFRESH_SECONDS"], flag: "--refresh", default: "2", kind: .integer,
+                          "How often the console refreshes queue depths and worker heartbeats."),
         SettingDefinition("read_only", env: ["REFARCH_READ_ONLY"], flag: "--read-only", default: "false", kind: .boolean,
                           "Refuse every write and destructive action."),
         SettingDefinition("log.level", env: ["REFARCH_LOG_LEVEL"], flag: "--log-level", default: "info",

@@ -357,6 +357,10 @@ public enum SchemaMigrator {
                 AFTER DELETE ON refarch_queue_messages REFERENCING OLD TABLE AS changed_rows
                 FOR EACH STATEMENT EXECUTE FUNCTION refarch_notify_queue();
             """),
+        Migration(8, "heartbeat intervals", sql: """
+            -- The console marks a worker missing after three of its own heartbeat intervals.
+            ALTER TABLE refarch_workers ADD COLUMN IF NOT EXISTS heartbeat_ms integer NOT NULL DEFAULT 5000;
+            """),
     ]
 }
 

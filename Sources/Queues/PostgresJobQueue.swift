@@ -424,7 +424,7 @@ public final class PostgresJobQueue: JobQueue {
             deadLetters: QueueDepth(
                 name: deadLetterName, visible: try row.decode(Int.self, at: 4), inFlight: 0, delayed: 0,
                 oldestAge: age(try row.decode(Double?.self, at: 5))),
-            maxReceiveCount: options.maxReceiveCount)
+            maxReceiveCount: options.maxReceiveCount, isFIFO: true, visibilityTimeout: options.visibilityTimeout, retention: nil)
     }
 
     public func peek(_ role: QueueRole, limit: Int) async throws -> [QueuedMessage] {
@@ -452,23 +452,49 @@ public final class PostgresJobQueue: JobQueue {
     /// DLQ exactly when its copy enters the jobs queue, with the same group and dedup id and
     /// a new message id, behind the messages its group already has (as an SQS redrive does).
     /// Deduplication does not apply: this is a move, not a second send.
-    public func redriveDeadLetters(messageIDs: [String]?) async throws -> RedriveSummary {
+    /// In batches of ``redriveBatchSize`` in id order (so each group keeps its order), one
+    /// transaction each: a stop between batches leaves every message in one queue or the other.
+    public func redriveDeadLetters(messageIDs: [String]?, progress: @escaping @Sendable (RedriveSummary) -> Void) async throws
+        -> RedriveSummary
+    {
         let queue = options.queueName
-        let ids: [Int64]? = messageIDs.map { Array(Set($0.compactMap { Int64($0) })) }
-        let moved = try await pool.query(
-            """
-            WITH moved AS (
-                DELETE FROM refarch_queue_dead_letters WHERE queue = $1 AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))
-                RETURNING id, group_id, dedup_id, body, attributes
-            )
-            INSERT INTO refarch_queue_messages (queue, group_id, dedup_id, body, attributes)
-            SELECT $1, group_id, dedup_id, body, attributes FROM moved ORDER BY id
-            """, [queue, ids.map { PostgresArray($0) }], operation: "redrive the \(deadLetterName) queue"
-        ).affectedRows
-        let requested = messageIDs.map { Set($0).count } ?? moved
-        logger.info("Dead letters redriven", metadata: [LogKey.queue: "\(queue)", LogKey.count: "\(moved)"])
-        return RedriveSummary(moved: moved, failed: 0, notFound: max(0, requested - moved))
+        var summary = RedriveSummary(moved: 0)
+        func move(_ ids: [Int64]?) async throws -> Int {
+            try await pool.query(
+                """
+                WITH moved AS (
+                    DELETE FROM refarch_queue_dead_letters WHERE id IN (
+                        SELECT id FROM refarch_queue_dead_letters
+                        WHERE queue = $1 AND ($2::bigint[] IS NULL OR id = ANY($2::bigint[]))
+                        ORDER BY id LIMIT $3)
+                    RETURNING id, group_id, dedup_id, body, attributes
+                )
+                INSERT INTO refarch_queue_messages (queue, group_id, dedup_id, body, attributes)
+                SELECT $1, group_id, dedup_id, body, attributes FROM moved ORDER BY id
+                """, [queue, ids.map { PostgresArray($0) }, Self.redriveBatchSize], operation: "redrive the \(deadLetterName) queue"
+            ).affectedRows
+        }
+        if let messageIDs {
+            let ids = Array(Set(messageIDs.compactMap { Int64($0) })).sorted()
+            for start in stride(from: 0, to: ids.count, by: Self.redriveBatchSize) {
+                summary.moved += try await move(Array(ids[start..<min(ids.count, start + Self.redriveBatchSize)]))
+                progress(summary)
+            }
+            summary.notFound = Set(messageIDs).count - summary.moved
+        } else {
+            while true {
+                let moved = try await move(nil)
+                if moved == 0 { break }
+                summary.moved += moved
+                progress(summary)
+            }
+        }
+        logger.info("Dead letters redriven", metadata: [LogKey.queue: "\(queue)", LogKey.count: "\(summary.moved)"])
+        return summary
     }
+
+    /// Dead letters moved per transaction by a redrive.
+    static let redriveBatchSize = 500
 
     public func deleteDeadLetters(messageIDs: [String]) async throws -> Int {
         let ids = Array(Set(messageIDs.compactMap { Int64($0) }))

@@ -193,7 +193,8 @@ public struct SQSJobQueue: JobQueue {
         }
         return JobQueueStats(
             jobs: depth(name, attributes), deadLetters: depth(deadLetterName, dead),
-            maxReceiveCount: attributes.redrivePolicy?.maxReceiveCount)
+            maxReceiveCount: attributes.redrivePolicy?.maxReceiveCount, isFIFO: attributes.isFIFO,
+            visibilityTimeout: attributes.visibilityTimeout, retention: attributes.retention)
     }
 
     public func peek(_ role: QueueRole, limit: Int) async throws -> [QueuedMessage] {
@@ -211,9 +212,13 @@ public struct SQSJobQueue: JobQueue {
     /// All: SQS's redrive (a message move task where offered, else copy-then-delete).
     /// Selected: the DLQ is read until the ids are found; those are sent back with their
     /// group and dedup ids and then deleted from the DLQ, the others released untouched.
-    public func redriveDeadLetters(messageIDs: [String]?) async throws -> RedriveSummary {
+    public func redriveDeadLetters(messageIDs: [String]?, progress: @escaping @Sendable (RedriveSummary) -> Void) async throws
+        -> RedriveSummary
+    {
         guard let messageIDs else {
-            let result = try await sqs.redrive(deadLetterURL: deadLetterURL, sourceURL: queueURL, method: .auto)
+            let result = try await sqs.redrive(
+                deadLetterURL: deadLetterURL, sourceURL: queueURL, method: .auto,
+                progress: { progress(RedriveSummary(moved: $0.moved, failed: $0.failed)) })
             return RedriveSummary(moved: result.moved, failed: result.failed)
         }
         let wanted = Set(messageIDs)
@@ -226,7 +231,9 @@ public struct SQSJobQueue: JobQueue {
             let refused = Set(try await send(copies, to: queueURL).map(\.index))
             let sent = found.enumerated().filter { !refused.contains($0.offset) }.map(\.element.receiptHandle)
             let notDeleted = try await delete(sent, from: deadLetterURL).count
-            return RedriveSummary(moved: sent.count - notDeleted, failed: refused.count, notFound: wanted.count - found.count)
+            let summary = RedriveSummary(moved: sent.count - notDeleted, failed: refused.count, notFound: wanted.count - found.count)
+            progress(summary)
+            return summary
         }
     }
 

@@ -24,12 +24,15 @@ struct ConsoleCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Colour theme: default, light, high-contrast, mono, or a themes/*.toml name (T cycles).") var theme: String?
     @Option(name: .customLong("model-dir"), help: "Model folder (else model.dir).") var modelDirectory: String?
+    @Option(help: "Seconds between refreshes of queue depths and worker heartbeats (else console.refresh_seconds, 2).")
+    var refresh: Int?
 
     func run() async throws {
         var flags: [String: String] = [:]
         if let theme { flags["--theme"] = theme }
         if let modelDirectory { flags["--model-dir"] = modelDirectory }
-        let context = try CommandContext(global, extraFlags: flags)
+        if let refresh { flags["--refresh"] = String(refresh) }
+        let context = try reportingErrors { try CommandContext(global, extraFlags: flags) }
         // The screen is the terminal: nothing may write to stdout or stderr while it runs.
         let logPath = ConsoleLog.bootstrap(context)
         let logger = Logger(label: "refarch.console")
@@ -50,6 +53,13 @@ struct ConsoleCommand: AsyncParsableCommand {
             state.themeName = "default"
         }
         state.logPath = logPath
+        state.timeZone = .current
+        let refreshSeconds = context.settings.integer("console.refresh_seconds") ?? 2
+        guard refreshSeconds >= 1 else {
+            throw ValidationError("The refresh interval must be at least 1 second (it is \(refreshSeconds)): use --refresh 2, "
+                                  + "or set console.refresh_seconds / REFARCH_REFRESH_SECONDS.")
+        }
+        state.refreshInterval = .seconds(refreshSeconds)
         let colour = (environment["NO_COLOR"] ?? "").isEmpty
         let services = LiveConsoleServices(context: context)
         let timings = environment["REFARCH_CONSOLE_TIMINGS"].map { ConsoleTimings(path: $0) }
@@ -77,14 +87,14 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
     }
 
+    /// "embedded" or "AWS us-east-1 jobs.fifo" for the header (depths follow it there).
     func backendLabel(_ context: CommandContext) -> String {
         let settings = context.settings
-        let index = settings.string("pinecone.api_key") == nil ? "local index" : "Pinecone \(settings.string("pinecone.index") ?? "")"
         if let queue = settings.string("sqs.queue_url") {
             let name = queue.split(separator: "/").last.map(String.init) ?? "SQS"
-            return "AWS \(settings.string("aws.region") ?? "") · \(name) · \(index)"
+            return ["AWS", settings.string("aws.region"), name].compactMap { $0 }.joined(separator: " ")
         }
-        return "embedded · Postgres queue · \(index)"
+        return settings.string("pinecone.api_key") == nil ? "embedded" : "embedded · Pinecone"
     }
 }
 
@@ -128,12 +138,15 @@ final class StopSignals {
 }
 
 /// The console's view of the system: the product store, search over the configured index
-/// with the model loading in the background, and sync progress.
+/// with the model loading in the background, sync progress, the job queue (SQS or the
+/// embedded one, as configured) and the workers' heartbeats.
 final class LiveConsoleServices: ConsoleServices {
     let pool: PostgresPool
     let store: any ProductStore
     let embedder: DeferredEmbedder
     private let opening: Task<OpenedVectorIndex, any Error>
+    private let jobQueue: Reopening<OpenedJobQueue>
+    private let roster: WorkerRosterReader
 
     init(context: CommandContext) {
         pool = context.makePool(maxConnections: 4)
@@ -145,6 +158,8 @@ final class LiveConsoleServices: ConsoleServices {
             try await pool.withConnection { try await SchemaMigrator.requireCurrent($0) }
             return try await makeVectorIndex(context: context, loadVectors: true)
         }
+        jobQueue = Reopening { try await makeJobQueue(context: context) }
+        roster = WorkerRosterReader(pool: pool)
     }
 
     func index() async throws -> OpenedVectorIndex { try await opening.value }
@@ -172,10 +187,50 @@ final class LiveConsoleServices: ConsoleServices {
         return IndexProgress(indexed: indexed, total: total)
     }
 
+    func queueStats() async throws -> JobQueueStats { try await jobQueue.value().queue.stats() }
+
+    func workers() async throws -> WorkerRoster { try await roster.read() }
+
+    func deadLetters(limit: Int) async throws -> [QueuedMessage] { try await jobQueue.value().queue.peek(.deadLetters, limit: limit) }
+
+    func redriveDeadLetters(ids: [String]?, progress: @escaping @Sendable (Int) -> Void) async throws -> RedriveSummary {
+        try await jobQueue.value().queue.redriveDeadLetters(messageIDs: ids) { progress($0.moved) }
+    }
+
+    func deleteDeadLetters(ids: [String]) async throws -> Int { try await jobQueue.value().queue.deleteDeadLetters(messageIDs: ids) }
+
+    func purgeDeadLetters() async throws -> Int? { try await jobQueue.value().queue.purge(.deadLetters) }
+
     func close() async {
         opening.cancel()
         if let opened = try? await opening.value { await opened.close() }
+        if let queue = await jobQueue.current() { await queue.close() }
         await pool.close()
+    }
+}
+
+/// A value opened on first use and opened again after a failure: the console starts
+/// without waiting for the queue, and a queue that was unreachable at first is found once
+/// it answers.
+actor Reopening<Value: Sendable> {
+    private let open: @Sendable () async throws -> Value
+    private var opening: Task<Value, any Error>?
+
+    init(_ open: @escaping @Sendable () async throws -> Value) { self.open = open }
+
+    func value() async throws -> Value {
+        let task = opening ?? Task { try await open() }
+        opening = task
+        do { return try await task.value } catch {
+            if opening == task { opening = nil }
+            throw error
+        }
+    }
+
+    /// The value if it was opened, for closing.
+    func current() async -> Value? {
+        guard let opening else { return nil }
+        return try? await opening.value
     }
 }
 

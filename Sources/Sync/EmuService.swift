@@ -132,7 +132,7 @@ public final class EmuService: Sendable {
         if !stale.isEmpty {
             logger.warning("Some messages were redelivered before they were deleted", metadata: ["count": "\(stale.count)"])
         }
-        counters.recordProcessed(changes.count)
+        counters.recordProcessed(handles.count)
         let elapsed = clock.now - start
         logger.info("Batch indexed", metadata: ["messages": "\(jobs.count)", "products": "\(changes.count)",
                                                 "elapsed_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)"])
@@ -223,7 +223,3 @@ public final class EmuService: Sendable {
     }
 }
 
-extension Duration {
-    /// Seconds as a Double (for histograms).
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

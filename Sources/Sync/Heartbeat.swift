@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Logging
 import Postgres
@@ -69,15 +70,24 @@ public struct HeartbeatWriter: Sendable {
     /// Writes one heartbeat now.
     public func beat(isLeader: Bool = false) async throws {
         try await pool.query("""
-            INSERT INTO refarch_workers (kind, id, host, pid, started_at, last_seen, processed, errors, is_leader)
-            VALUES ($1, $2, $3, $4, to_timestamp($5), now(), $6, $7, $8)
+            INSERT INTO refarch_workers (kind, id, host, pid, started_at, last_seen, processed, errors, is_leader, heartbeat_ms)
+            VALUES ($1, $2, $3, $4, to_timestamp($5), now(), $6, $7, $8, $9)
             ON CONFLICT (kind, id) DO UPDATE SET last_seen = now(), processed = EXCLUDED.processed,
-                errors = EXCLUDED.errors, is_leader = EXCLUDED.is_leader, host = EXCLUDED.host, pid = EXCLUDED.pid
+                errors = EXCLUDED.errors, is_leader = EXCLUDED.is_leader, host = EXCLUDED.host, pid = EXCLUDED.pid,
+                heartbeat_ms = EXCLUDED.heartbeat_ms
             """, [identity.kind.rawValue, identity.id, identity.host, Int(identity.pid), identity.startedAt.timeIntervalSince1970,
-                  counters.processed, counters.errors, isLeader], operation: "write the worker heartbeat")
+                  counters.processed, counters.errors, isLeader, Int(interval.seconds * 1000)], operation: "write the worker heartbeat")
     }
 
-    /// Beats every `interval` until the task is cancelled; a failed beat is logged and retried.
+    /// Removes the worker's row: a worker that stops cleanly leaves the roster, so only
+    /// running workers and ones that died (missing heartbeats) are shown.
+    public func remove() async throws {
+        try await pool.query("DELETE FROM refarch_workers WHERE kind = $1 AND id = $2", [identity.kind.rawValue, identity.id],
+                             operation: "remove the worker heartbeat")
+    }
+
+    /// Beats every `interval` until the task is cancelled (a failed beat is logged and
+    /// retried), then removes the row.
     public func run(isLeader: @escaping @Sendable () -> Bool = { false }) async {
         while !Task.isCancelled {
             do {
@@ -87,5 +97,53 @@ public struct HeartbeatWriter: Sendable {
             }
             try? await Task.sleep(for: interval)
         }
+        // Cancelled: the task's own awaits would throw, so the removal runs in a fresh task.
+        let writer = self
+        do { try await Task { try await writer.remove() }.value } catch {
+            logger.warning("Heartbeat row not removed", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// Reads the workers' heartbeats for the console's workers view and `refarch-tui workers`.
+public struct WorkerRosterReader: Sendable {
+    let pool: PostgresPool
+    /// Rows not seen for longer than this are left out (long-gone workers that did not stop cleanly).
+    let horizon: Duration
+
+    public init(pool: PostgresPool, horizon: Duration = .seconds(3600)) {
+        self.pool = pool
+        self.horizon = horizon
+    }
+
+    /// One query: the rows, the database's clock, and whether pelican's leader lock is held
+    /// (pg_locks shows a bigint advisory key as classid = high 32 bits, objid = low 32 bits).
+    public func read() async throws -> WorkerRoster {
+        let rows = try await pool.query("""
+            SELECT kind, id, host, pid, extract(epoch FROM started_at)::float8, extract(epoch FROM last_seen)::float8,
+                   processed, errors, is_leader, heartbeat_ms,
+                   extract(epoch FROM now())::float8,
+                   EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                           AND classid = ($1::bigint >> 32)::oid AND objid = ($1::bigint & 4294967295)::oid)
+            FROM (SELECT 1) AS one
+            LEFT JOIN refarch_workers ON last_seen > now() - make_interval(secs => $2)
+            ORDER BY kind DESC, started_at
+            """, [PelicanService.leaderLock, horizon.seconds], operation: "read the workers' heartbeats")
+        var workers: [WorkerStatus] = []
+        var readAt = Date()
+        var lockHeld = false
+        for row in rows {
+            readAt = Date(timeIntervalSince1970: try row.decode(Double.self, at: 10))
+            lockHeld = try row.decode(Bool.self, at: 11)
+            guard let kind = try row.decode(String?.self, at: 0) else { continue }
+            workers.append(WorkerStatus(
+                kind: kind, id: try row.decode(String.self, at: 1), host: try row.decode(String.self, at: 2),
+                pid: try row.decode(Int.self, at: 3), startedAt: Date(timeIntervalSince1970: try row.decode(Double.self, at: 4)),
+                lastSeen: Date(timeIntervalSince1970: try row.decode(Double.self, at: 5)), processed: try row.decode(Int64.self, at: 6),
+                errors: try row.decode(Int64.self, at: 7), isLeader: try row.decode(Bool.self, at: 8),
+                heartbeatInterval: .milliseconds(try row.decode(Int.self, at: 9))))
+        }
+        return WorkerRoster(workers: workers, readAt: readAt, leaderLockHeld: lockHeld)
     }
 }

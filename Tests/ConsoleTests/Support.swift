@@ -3,6 +3,7 @@ import Console
 import Foundation
 import Search
 import Synchronization
+import TestSupport
 import Testing
 
 /// A small fixed catalog, with wide characters in names so widths are exercised.
@@ -33,7 +34,7 @@ enum Sample {
 
     static func state(_ size: Size = Size(columns: 80, rows: 24), readOnly: Bool = false) -> ConsoleState {
         ConsoleState(size: size, readOnly: readOnly, themeName: "mono", themeNames: ["default", "light", "high-contrast", "mono"],
-                     backendLabel: "embedded · Postgres queue · local index")
+                     backendLabel: "embedded")
     }
 }
 
@@ -53,7 +54,9 @@ func requestNumber(_ effects: [ConsoleEffect]) -> Int? {
     for effect in effects {
         switch effect {
         case .search(let r, _), .loadProducts(let r, _), .loadProduct(let r, _), .createProduct(let r, _), .updateProduct(let r, _, _),
-             .deleteProduct(let r, _), .loadSyncStage(let r, _, _), .loadIndexProgress(let r):
+             .deleteProduct(let r, _), .loadSyncStage(let r, _, _), .loadIndexProgress(let r), .loadQueueStats(let r),
+             .loadWorkers(let r), .loadDeadLetters(let r, _), .redriveDeadLetters(let r, _), .deleteDeadLetters(let r, _),
+             .purgeDeadLetters(let r):
             return r
         case .cancel, .quit: continue
         }
@@ -138,4 +141,20 @@ final class FakeConsoleServices: ConsoleServices {
         try await waitIfHanging()
         return IndexProgress(indexed: 5, total: 5)
     }
+
+    let queue = InMemoryJobQueue(name: "jobs")
+    func queueStats() async throws -> JobQueueStats {
+        try await waitIfHanging()
+        return try await queue.stats()
+    }
+    func workers() async throws -> WorkerRoster {
+        try await waitIfHanging()
+        return WorkerRoster(workers: [], readAt: Date(), leaderLockHeld: false)
+    }
+    func deadLetters(limit: Int) async throws -> [QueuedMessage] { try await queue.peek(.deadLetters, limit: limit) }
+    func redriveDeadLetters(ids: [String]?, progress: @escaping @Sendable (Int) -> Void) async throws -> RedriveSummary {
+        try await queue.redriveDeadLetters(messageIDs: ids) { progress($0.moved) }
+    }
+    func deleteDeadLetters(ids: [String]) async throws -> Int { try await queue.deleteDeadLetters(messageIDs: ids) }
+    func purgeDeadLetters() async throws -> Int? { try await queue.purge(.deadLetters) }
 }

@@ -237,7 +237,7 @@ public final class InMemoryJobQueue: JobQueue {
                 deadLetters: QueueDepth(
                     name: deadLetterName, visible: state.deadLetters.count, inFlight: 0, delayed: 0,
                     oldestAge: age(state.deadLetters.compactMap(\.deadLetteredAt).min())),
-                maxReceiveCount: maxReceiveCount)
+                maxReceiveCount: maxReceiveCount, isFIFO: true)
         }
     }
 
@@ -253,9 +253,11 @@ public final class InMemoryJobQueue: JobQueue {
         }
     }
 
-    public func redriveDeadLetters(messageIDs: [String]?) async throws -> RedriveSummary {
+    public func redriveDeadLetters(messageIDs: [String]?, progress: @escaping @Sendable (RedriveSummary) -> Void) async throws
+        -> RedriveSummary
+    {
         let now = clock()
-        return state.withLock { state in
+        let summary = state.withLock { state in
             let wanted = messageIDs.map(Set.init)
             var moved = 0
             var kept: [Stored] = []
@@ -271,6 +273,8 @@ public final class InMemoryJobQueue: JobQueue {
             state.deadLetters = kept
             return RedriveSummary(moved: moved, failed: 0, notFound: (wanted?.count ?? moved) - moved)
         }
+        progress(summary)
+        return summary
     }
 
     public func deleteDeadLetters(messageIDs: [String]) async throws -> Int {

@@ -1,12 +1,18 @@
 import Catalog
+import Foundation
 import Search
 
 /// The views, by the name `:` jumps to.
 public enum ViewID: String, Hashable, Sendable, CaseIterable {
     case search, products, details, editor
+    case queues
+    case deadLetters = "dlq"
+    case deadLetter = "message"
+    case workers
 
-    /// The views `tab` cycles through and `:` names (details and the editor are opened from them).
-    public static let tabs: [ViewID] = [.search, .products]
+    /// The views `tab` cycles through and `:` names (details, the editor and a dead letter's
+    /// message are opened from them).
+    public static let tabs: [ViewID] = [.search, .products, .queues, .deadLetters, .workers]
 
     public var title: String {
         switch self {
@@ -14,6 +20,10 @@ public enum ViewID: String, Hashable, Sendable, CaseIterable {
         case .products: "Products"
         case .details: "Product"
         case .editor: "Edit"
+        case .queues: "Queues"
+        case .deadLetters: "DLQ"
+        case .deadLetter: "Message"
+        case .workers: "Workers"
         }
     }
 }
@@ -53,6 +63,10 @@ public enum ConfirmedAction: Hashable, Sendable {
     case deleteProduct(ProductID)
     case discardEdits
     case quit
+    /// Redrive these dead letters (nil: all of them).
+    case redriveDeadLetters([String]?)
+    case deleteDeadLetters([String])
+    case purgeDeadLetters
 }
 
 /// A window over the view.
@@ -75,6 +89,12 @@ public struct ConsoleState: Hashable, Sendable {
     public var products = ProductsState()
     public var details: DetailsState?
     public var editor: EditorState?
+    public var queues = QueuesState()
+    public var deadLetters = DeadLettersState()
+    public var deadLetter: DeadLetterDetailState?
+    public var workers = WorkersState()
+    /// A redrive, delete or purge of dead letters running in the background.
+    public var queueTask: QueueTask?
     public var overlay: Overlay?
     public var status: StatusLine?
     public var readOnly: Bool
@@ -93,9 +113,13 @@ public struct ConsoleState: Hashable, Sendable {
     /// Where the console's log goes (shown on the help overlay): the screen shows one line
     /// per error, the log has the whole story.
     public var logPath: String?
+    /// Times (dead letters' receives) are shown in this zone; tests fix it to UTC.
+    public var timeZone = TimeZone(identifier: "UTC")!
 
     /// How often the status bar's index progress is refreshed.
     public var indexProgressInterval: Duration = .seconds(2)
+    /// How often queue depths (shown on every view) and the workers' heartbeats are refreshed.
+    public var refreshInterval: Duration = .seconds(2)
 
     public init(size: Size, readOnly: Bool = false, themeName: String = "default", themeNames: [String] = ["default"],
                 backendLabel: String = "embedded") {
@@ -142,6 +166,7 @@ public struct ConsoleState: Hashable, Sendable {
     /// so the runtime ticks fast; otherwise it ticks once a second.
     public var wantsFastTicks: Bool {
         !inFlight.isEmpty || status?.expires != nil || (editor?.sync.map { $0.stage != .indexed && !$0.gaveUp } ?? false)
+            || queueTask != nil
     }
 }
 

@@ -11,6 +11,8 @@ public enum ConsoleAction: Hashable, Sendable {
     case newProduct, deleteSelected, nextSort, reverseSort
     // Editor
     case save
+    // Dead letters
+    case toggleMark, redrive, deleteMessages, purge
     // Inputs: enter submits; the other keys edit the text
     case submit, edit
 }
@@ -57,7 +59,8 @@ public struct KeyBinding: Hashable, Sendable {
 /// Bindings every view shares (after its own).
 public enum GlobalBindings {
     public static let all: [KeyBinding] = [
-        KeyBinding([.character(":")], "view", "Jump to a view by name (:search, :products)", .commandLine, isHidden: true),
+        KeyBinding([.character(":")], "view", "Jump to a view by name (:search, :products, :queues, :dlq, :workers)", .commandLine,
+                   isHidden: true),
         KeyBinding([.tab], "next view", "Next view", .nextView, isHidden: true),
         KeyBinding([.backTab], "previous view", "Previous view", .previousView, isHidden: true),
         KeyBinding([.character("?")], "help", "Show every key of this view", .help),

@@ -15,6 +15,15 @@ public enum ConsoleMessage: Hashable, Sendable {
     case productDeleted(request: Int, ProductID, existed: Bool)
     case syncProgressed(request: Int, SyncStage)
     case indexProgressLoaded(request: Int, IndexProgress)
+    case queueStatsLoaded(request: Int, JobQueueStats)
+    case workersLoaded(request: Int, WorkerRoster)
+    case deadLettersLoaded(request: Int, [QueuedMessage])
+    /// A redrive, delete or purge has done `done` messages so far.
+    case queueTaskProgressed(request: Int, done: Int)
+    case deadLettersRedriven(request: Int, RedriveSummary)
+    case deadLettersDeleted(request: Int, count: Int)
+    /// `count` nil: the backend purges asynchronously and does not say how many (SQS).
+    case deadLettersPurged(request: Int, count: Int?)
     case requestFailed(request: Int, ConsoleError)
     /// SIGTERM or SIGINT from outside: leave now (the terminal is restored on the way out).
     case stopRequested
@@ -32,14 +41,31 @@ public enum ConsoleEffect: Hashable, Sendable {
     case deleteProduct(request: Int, ProductID)
     case loadSyncStage(request: Int, ProductID, changeSequence: Int64)
     case loadIndexProgress(request: Int)
+    /// Depth of the jobs queue and the DLQ (one round trip per queue).
+    case loadQueueStats(request: Int)
+    case loadWorkers(request: Int)
+    /// Up to `limit` dead letters, without consuming them.
+    case loadDeadLetters(request: Int, limit: Int)
+    /// Dead letters back to the jobs queue; `ids` nil: all of them.
+    case redriveDeadLetters(request: Int, ids: [String]?)
+    case deleteDeadLetters(request: Int, ids: [String])
+    case purgeDeadLetters(request: Int)
     /// The answer to this request is no longer wanted (a newer search replaced it).
     case cancel(request: Int)
     case quit
 
+    /// Whether this effect runs long (a redrive of thousands): it gets minutes, not seconds.
+    public var isLongRunning: Bool {
+        switch self {
+        case .redriveDeadLetters, .deleteDeadLetters, .purgeDeadLetters: true
+        default: false
+        }
+    }
+
     /// Whether this effect changes data (refused in read-only mode).
     public var isWrite: Bool {
         switch self {
-        case .createProduct, .updateProduct, .deleteProduct: true
+        case .createProduct, .updateProduct, .deleteProduct, .redriveDeadLetters, .deleteDeadLetters, .purgeDeadLetters: true
         default: false
         }
     }

@@ -7,7 +7,7 @@ import Search
 public enum ConsoleUpdate {
     /// The effects to run when the console opens.
     public static func start(_ state: inout ConsoleState) -> [ConsoleEffect] {
-        requestIndexProgress(&state)
+        requestIndexProgress(&state) + refreshOperations(&state)
     }
 
     public static func update(_ state: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect] {
@@ -84,6 +84,9 @@ public enum ConsoleUpdate {
             return []
         case let .requestFailed(request, error):
             return requestFailed(&s, request: request, error: error)
+        case .queueStatsLoaded, .workersLoaded, .deadLettersLoaded, .queueTaskProgressed, .deadLettersRedriven, .deadLettersDeleted,
+             .deadLettersPurged:
+            return operationsMessage(&s, message)
         }
     }
 
@@ -92,7 +95,7 @@ public enum ConsoleUpdate {
     static func ticked(_ s: inout ConsoleState, _ now: Duration) -> [ConsoleEffect] {
         s.now = now
         if let expires = s.status?.expires, now >= expires { s.status = nil }
-        var effects = requestIndexProgress(&s)
+        var effects = requestIndexProgress(&s) + refreshOperations(&s)
         if var sync = s.editor?.sync, sync.stage < .indexed, !sync.gaveUp, sync.pending == nil {
             if now - sync.savedAt > .seconds(120) {
                 sync.gaveUp = true
@@ -131,6 +134,8 @@ public enum ConsoleUpdate {
             return searchQueryKey(&s, key)
         case .products where s.products.filter != nil:
             return productsFilterKey(&s, key)
+        case .deadLetters where s.deadLetters.filterField != nil:
+            return deadLettersFilterKey(&s, key)
         case .editor:
             return editorKey(&s, key)
         default:
@@ -161,8 +166,22 @@ public enum ConsoleUpdate {
             default: break
             }
             s.details = details
-        case .editor:
+        case .editor, .queues:
             break
+        case .deadLetters:
+            s.deadLetters.selection.handle(key, rowCount: s.deadLetters.visibleRows.count, visible: deadLettersVisibleRows(s))
+        case .deadLetter:
+            guard var detail = s.deadLetter else { return [] }
+            switch key {
+            case .down, .character("j"): detail.scroll += 1
+            case .up, .character("k"): detail.scroll = max(0, detail.scroll - 1)
+            case .pageDown: detail.scroll += 10
+            case .pageUp: detail.scroll = max(0, detail.scroll - 10)
+            default: break
+            }
+            s.deadLetter = detail
+        case .workers:
+            s.workers.selection.handle(key, rowCount: s.workers.roster?.workers.count ?? 0, visible: workersVisibleRows(s))
         }
         return []
     }
@@ -175,12 +194,17 @@ public enum ConsoleUpdate {
         case .products: own = s.products.filter != nil ? ProductsView.filterBindings : ProductsView.bindings
         case .details: own = DetailsView.bindings
         case .editor: own = ProductEditorView.bindings
+        case .queues: own = QueuesView.bindings
+        case .deadLetters: own = s.deadLetters.filterField != nil ? DeadLettersView.filterBindings : DeadLettersView.bindings
+        case .deadLetter: own = DeadLetterView.bindings
+        case .workers: own = WorkersView.bindings
         }
         let global: [KeyBinding]
         switch s.view {
         case .editor: global = GlobalBindings.whileEditing
         case .search where s.search.focus == .query: global = GlobalBindings.whileTyping
         case .products where s.products.filter != nil: global = GlobalBindings.whileTyping
+        case .deadLetters where s.deadLetters.filterField != nil: global = GlobalBindings.whileTyping
         default: global = GlobalBindings.all
         }
         return KeyBinding.visible(own + global, readOnly: s.readOnly)
@@ -364,6 +388,12 @@ public enum ConsoleUpdate {
                 guard let product = selectedProduct(s) else { return [] }
                 s.details = DetailsState(product: product)
                 push(&s, .details)
+            case .queues:
+                return switchTo(&s, .deadLetters)
+            case .deadLetters:
+                guard let row = selectedDeadLetter(s) else { return [] }
+                s.deadLetter = DeadLetterDetailState(row)
+                push(&s, .deadLetter)
             default: break
             }
             return []
@@ -371,6 +401,7 @@ public enum ConsoleUpdate {
             switch s.view {
             case .search: s.search.focus = .query
             case .products: s.products.filter = TextField(s.products.query.filter ?? "")
+            case .deadLetters: s.deadLetters.filterField = TextField(s.deadLetters.filter ?? "")
             default: break
             }
             return []
@@ -405,6 +436,9 @@ public enum ConsoleUpdate {
                 guard let request = s.search.result?.request else { return [] }
                 return runSearch(&s, query: request.query, page: request.page)
             case .products: return loadProducts(&s)
+            case .queues: return refreshOperations(&s, now: true)
+            case .workers: return loadWorkers(&s)
+            case .deadLetters: return loadDeadLetters(&s)
             default: return []
             }
         case .priceRange:
@@ -419,7 +453,7 @@ public enum ConsoleUpdate {
             case .search: product = selectedHit(s)?.product
             case .products: product = selectedProduct(s)
             case .details: product = s.details?.product
-            case .editor: product = nil
+            default: product = nil
             }
             guard let product else { return [] }
             return openEditor(&s, product)
@@ -443,6 +477,8 @@ public enum ConsoleUpdate {
             return loadProducts(&s)
         case .save:
             return save(&s)
+        case .toggleMark, .redrive, .deleteMessages, .purge:
+            return deadLetterAction(&s, action)
         case .submit, .edit:
             return []
         }
@@ -460,6 +496,8 @@ public enum ConsoleUpdate {
         case .quit:
             s.isQuitting = true
             return [.quit]
+        case .redriveDeadLetters, .deleteDeadLetters, .purgeDeadLetters:
+            return startQueueTask(&s, action)
         }
     }
 
@@ -476,6 +514,7 @@ public enum ConsoleUpdate {
         s.view = previous
         if leaving == .editor { s.editor = nil }
         if leaving == .details { s.details = nil }
+        if leaving == .deadLetter { s.deadLetter = nil }
     }
 
     static func switchTo(_ s: inout ConsoleState, _ view: ViewID) -> [ConsoleEffect] {
@@ -486,8 +525,11 @@ public enum ConsoleUpdate {
         s.stack = []
         s.details = nil
         s.editor = nil
+        s.deadLetter = nil
         s.view = view
         if view == .products, s.products.page == nil, s.products.pending == nil { return loadProducts(&s) }
+        if view == .deadLetters, s.deadLetters.pending == nil { return loadDeadLetters(&s) }
+        if view == .workers, s.workers.roster == nil, s.workers.pending == nil { return loadWorkers(&s) }
         return []
     }
 
@@ -659,6 +701,7 @@ public enum ConsoleUpdate {
             s.search.pendingRequest = nil
         }
         if s.products.pending == request { s.products.pending = nil }
+        if let effects = operationsFailed(&s, request: request, error: error) { return effects }
         if s.indexProgressRequest == request {
             s.indexProgressRequest = nil
             s.show("Index progress unavailable: \(error.line)", .warn)
@@ -705,6 +748,8 @@ public enum ConsoleUpdate {
     static func clampSelections(_ s: inout ConsoleState) {
         s.search.selection.clamp(rowCount: s.search.result?.hits.count ?? 0, visible: searchVisibleRows(s))
         s.products.selection.clamp(rowCount: s.products.page?.products.count ?? 0, visible: productsVisibleRows(s))
+        s.deadLetters.selection.clamp(rowCount: s.deadLetters.visibleRows.count, visible: deadLettersVisibleRows(s))
+        s.workers.selection.clamp(rowCount: s.workers.roster?.workers.count ?? 0, visible: workersVisibleRows(s))
     }
 }
 

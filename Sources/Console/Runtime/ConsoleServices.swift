@@ -13,6 +13,18 @@ public protocol ConsoleServices: Sendable {
     func syncStage(of id: ProductID, changeSequence: Int64) async throws -> SyncStage
     /// Products whose latest change is in the index, of all products.
     func indexProgress() async throws -> IndexProgress
+
+    /// Depth and settings of the jobs queue and its DLQ: one round trip per queue.
+    func queueStats() async throws -> JobQueueStats
+    /// The workers' heartbeats and the leader lock.
+    func workers() async throws -> WorkerRoster
+    /// Up to `limit` dead letters, oldest first, left in the DLQ.
+    func deadLetters(limit: Int) async throws -> [QueuedMessage]
+    /// Dead letters back to the jobs queue (`ids` nil: all); `progress` gets the running count.
+    func redriveDeadLetters(ids: [String]?, progress: @escaping @Sendable (Int) -> Void) async throws -> RedriveSummary
+    func deleteDeadLetters(ids: [String]) async throws -> Int
+    /// Empties the DLQ; nil when the backend does not say how many it removed.
+    func purgeDeadLetters() async throws -> Int?
 }
 
 extension ConsoleError {

@@ -9,6 +9,8 @@ public final class EffectRunner: Sendable {
     let services: any ConsoleServices
     let post: @Sendable (ConsoleMessage) -> Void
     let timeout: Duration
+    /// For redrives, deletes and purges of many dead letters.
+    let longTimeout: Duration = .seconds(900)
     let logFailure: @Sendable (ConsoleEffect, any Error) -> Void
     private let running = Mutex<[Int: Task<Void, Never>]>([:])
 
@@ -54,6 +56,21 @@ public final class EffectRunner: Sendable {
             start(id, effect) { .syncProgressed(request: id, try await services.syncStage(of: productID, changeSequence: sequence)) }
         case let .loadIndexProgress(id):
             start(id, effect) { .indexProgressLoaded(request: id, try await services.indexProgress()) }
+        case let .loadQueueStats(id):
+            start(id, effect) { .queueStatsLoaded(request: id, try await services.queueStats()) }
+        case let .loadWorkers(id):
+            start(id, effect) { .workersLoaded(request: id, try await services.workers()) }
+        case let .loadDeadLetters(id, limit):
+            start(id, effect) { .deadLettersLoaded(request: id, try await services.deadLetters(limit: limit)) }
+        case let .redriveDeadLetters(id, ids):
+            let post = self.post
+            start(id, effect) {
+                .deadLettersRedriven(request: id, try await services.redriveDeadLetters(ids: ids) { post(.queueTaskProgressed(request: id, done: $0)) })
+            }
+        case let .deleteDeadLetters(id, ids):
+            start(id, effect) { .deadLettersDeleted(request: id, count: try await services.deleteDeadLetters(ids: ids)) }
+        case let .purgeDeadLetters(id):
+            start(id, effect) { .deadLettersPurged(request: id, count: try await services.purgeDeadLetters()) }
         case let .cancel(id):
             running.withLock { $0.removeValue(forKey: id) }?.cancel()
         case .quit:
@@ -75,7 +92,7 @@ public final class EffectRunner: Sendable {
 
     private func start(_ id: Int, _ effect: ConsoleEffect, _ work: @escaping @Sendable () async throws -> ConsoleMessage) {
         let answered = Answered()
-        let post = self.post, timeout = self.timeout, logFailure = self.logFailure
+        let post = self.post, timeout = effect.isLongRunning ? longTimeout : self.timeout, logFailure = self.logFailure
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         // The timer answers first if the work hangs; the work's late answer is then dropped.
         let timer = Task {

@@ -19,6 +19,10 @@ public enum ConsoleView {
         case .products: ProductsView.render(s, into: &grid)
         case .details: DetailsView.render(s, into: &grid)
         case .editor: ProductEditorView.render(s, into: &grid)
+        case .queues: QueuesView.render(s, into: &grid)
+        case .deadLetters: DeadLettersView.render(s, into: &grid)
+        case .deadLetter: DeadLetterView.render(s, into: &grid)
+        case .workers: WorkersView.render(s, into: &grid)
         }
         renderHints(s, into: &grid)
         renderStatus(s, into: &grid)
@@ -30,11 +34,20 @@ public enum ConsoleView {
         let root = s.stack.first ?? s.view
         var tabs = ViewID.tabs.map(\.title)
         var active = ViewID.tabs.firstIndex(of: root)
-        if s.view == .details || s.view == .editor {
-            tabs[active ?? 0] += " › " + (s.view == .details ? "Product" : (s.editor?.original == nil ? "New" : "Edit"))
+        switch s.view {
+        case .details: tabs[active ?? 0] += " › Product"
+        case .editor: tabs[active ?? 0] += s.editor?.original == nil ? " › New" : " › Edit"
+        case .deadLetter: tabs[active ?? 0] += " › Message"
+        default: break
         }
         if s.isTooSmall { active = nil }
+        // Backend, then the depths that matter from any view: a growing DLQ is seen at once.
         var right: [(String, Role)] = [(s.backendLabel, .muted)]
+        if let stats = s.queues.stats {
+            right.append(("jobs \(grouped(stats.jobs.total))", .muted))
+            right.append(("DLQ \(grouped(stats.deadLetters.total))", stats.deadLetters.total > 0 ? .error : .muted))
+            if s.queues.isStale { right.append(("stale", .warn)) }
+        }
         if s.readOnly { right.append(("READ-ONLY", .warn)) }
         TabHeader.render(into: &grid, rect: Rect(x: 0, y: 0, width: s.size.columns, height: 1), tabs: tabs, active: active, right: right)
     }

@@ -56,15 +56,19 @@ public enum StatusBar {
 
 /// The top line: the program, the views as tabs with the active one highlighted, and facts on the right.
 public enum TabHeader {
+    static let title = " refarch-tui "
+
     public static func render(into grid: inout CellGrid, rect: Rect, tabs: [String], active: Int?, right: [(String, Role)]) {
         grid.fill(rect, role: .border)
         var x = rect.x
-        x += grid.write(" refarch-tui ", x: x, y: rect.y, role: .title)
+        // On a narrow terminal the facts on the right matter more than the program's name.
+        let tabsWidth = tabs.reduce(0) { $0 + $1.displayWidth + 2 }
+        let rightWidth = right.reduce(0) { $0 + $1.0.displayWidth + 2 }
+        if title.displayWidth + tabsWidth + min(rightWidth, 30) < rect.width { x += grid.write(title, x: x, y: rect.y, role: .title) }
         for (i, tab) in tabs.enumerated() {
             let label = " \(tab) "
             guard x + label.displayWidth < rect.maxX else { break }
             x += grid.write(label, x: x, y: rect.y, role: i == active ? .selection : .muted)
-            x += 1
         }
         // Facts on the right, the first one shortened (or left out) when space runs short.
         var items = right
@@ -74,9 +78,9 @@ public enum TabHeader {
             let room = available - fixed - 2
             if room >= 8 { items[0].0 = DisplayWidth.truncate(first.0, to: room) } else { items.removeFirst() }
         }
-        let rightWidth = items.reduce(0) { $0 + $1.0.displayWidth + 2 }
-        guard rightWidth <= available else { return }
-        var rx = rect.maxX - rightWidth
+        let shownWidth = items.reduce(0) { $0 + $1.0.displayWidth + 2 }
+        guard shownWidth <= available else { return }
+        var rx = rect.maxX - shownWidth
         for (text, role) in items {
             rx += 2
             rx += grid.write(text, x: rx, y: rect.y, role: role)
@@ -111,5 +115,33 @@ public enum HelpOverlay {
             grid.write("Log: \(logPath)", x: rect.x + 2, y: rect.maxY - 3, role: .muted, maxWidth: rect.width - 4)
         }
         grid.write("esc or ? closes this help", x: rect.x + 2, y: rect.maxY - 2, role: .muted, maxWidth: rect.width - 4)
+    }
+}
+
+/// A one-row chart of values over time: one column per time slice, the slice's highest
+/// value as a block from ▁ to █ (a blank where no sample fell).
+public enum Sparkline {
+    static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+
+    /// The characters for `samples` (time, value) over the `window` ending at `end`, `width` columns.
+    public static func text(_ samples: [(at: Duration, value: Int)], end: Duration, window: Duration, width: Int) -> String {
+        guard width > 0 else { return "" }
+        let start = end - window
+        var slices = [Int?](repeating: nil, count: width)
+        for sample in samples where sample.at >= start && sample.at <= end {
+            let i = min(width - 1, Int((sample.at - start) / window * Double(width)))
+            slices[i] = max(slices[i] ?? 0, sample.value)
+        }
+        // A depth holds between samples: carry the last one forward (blank before the first).
+        var last: Int?
+        for i in slices.indices {
+            if let value = slices[i] { last = value } else { slices[i] = last }
+        }
+        let highest = slices.compactMap { $0 }.max() ?? 0
+        return String(slices.map { value -> Character in
+            guard let value else { return " " }
+            guard highest > 0, value > 0 else { return blocks[0] }
+            return blocks[min(blocks.count - 1, (value * blocks.count - 1) / highest)]
+        })
     }
 }

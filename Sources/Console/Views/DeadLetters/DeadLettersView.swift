@@ -1,0 +1,134 @@
+import Catalog
+import Foundation
+
+/// The dead letters view: what emu gave up on, with the reason it attached, and the
+/// actions that put messages back, delete them or empty the DLQ (each asks first).
+public enum DeadLettersView {
+    public static let bindings: [KeyBinding] = [
+        KeyBinding([.enter], "show", "Show the message: its JSON body and every attribute", .open),
+        KeyBinding([.character(" ")], "mark", "Mark or unmark the message (actions apply to the marked ones)", .toggleMark),
+        KeyBinding([.character("/")], "filter", "Show only messages containing a text (id, product, op, reason or body)", .focusInput),
+        KeyBinding([.character("R")], "redrive", "Move the marked messages (none marked: all) back to the jobs queue (asks first)", .redrive,
+                   isWrite: true),
+        KeyBinding([.character("D")], "delete", "Delete the marked messages (none marked: the selected one) (asks first)", .deleteMessages,
+                   isDestructive: true),
+        KeyBinding([.character("P")], "purge", "Delete every message in the DLQ (asks first)", .purge, isDestructive: true),
+        KeyBinding([.character("r")], "reload", "List the messages again", .refresh, isHidden: true),
+        KeyBinding([.up, .down, .pageUp, .pageDown], "move", "Move the selection (also j, k, g, G)", .edit, isHidden: true),
+    ]
+
+    public static let filterBindings: [KeyBinding] = [
+        KeyBinding([.enter], "apply", "Show only messages containing this text (empty shows all)", .submit),
+        KeyBinding([.escape], "cancel", "Leave the filter as it was", .back),
+    ]
+
+    static let columns: [TableColumn] = [
+        TableColumn("", .fixed(1), priority: 5),
+        TableColumn("MESSAGE ID", .flexible(min: 10, weight: 1), priority: 3),
+        TableColumn("PRODUCT", .fixed(8), alignRight: true, priority: 4),
+        TableColumn("OP", .fixed(6), priority: 3),
+        TableColumn("RECV", .fixed(4), alignRight: true, priority: 2),
+        TableColumn("FIRST RECEIVE", .fixed(14), priority: 0),
+        TableColumn("LAST RECEIVE", .fixed(14), priority: 1),
+        TableColumn("REASON", .flexible(min: 24, weight: 3), priority: 4),
+    ]
+
+    static func tableRect(_ s: ConsoleState) -> Rect { s.body.splitTop(2).rest }
+
+    static func render(_ s: ConsoleState, into grid: inout CellGrid) {
+        let (top, rest) = s.body.splitTop(1)
+        let state = s.deadLetters
+        let queue = s.queues.stats?.deadLetters.name ?? "the DLQ"
+        if let field = state.filterField {
+            let label = " Filter › "
+            grid.write(label, x: top.x, y: top.y, role: .accent)
+            field.render(into: &grid, rect: Rect(x: top.x + label.displayWidth, y: top.y, width: top.width - label.displayWidth - 1, height: 1),
+                         focused: true, placeholder: "text in id, product, op, reason or body")
+        } else {
+            var x = top.x + grid.write(" Dead letters", x: top.x, y: top.y, role: .accent)
+            var parts = [queue]
+            if let rows = state.rows {
+                let shown = state.visibleRows.count
+                parts.append(state.filter == nil ? "\(ConsoleView.grouped(rows.count)) listed" : "\(shown) of \(rows.count) listed")
+                if let total = s.queues.stats?.deadLetters.total, total > rows.count { parts.append("\(ConsoleView.grouped(total)) in all") }
+            } else if state.pending != nil {
+                parts.append("loading…")
+            }
+            if !state.marked.isEmpty { parts.append("\(state.marked.count) marked") }
+            if let filter = state.filter { parts.append("filter “\(filter)”") }
+            x += grid.write("  " + parts.joined(separator: " · "), x: x, y: top.y, role: .muted, maxWidth: top.maxX - x)
+            if state.isStale { grid.write("  stale", x: x, y: top.y, role: .warn, maxWidth: top.maxX - x) }
+        }
+        let (statusRow, tableArea) = rest.splitTop(1)
+        if let task = s.queueTask {
+            grid.write(" " + task.line(now: s.now), x: statusRow.x, y: statusRow.y, role: .accent, maxWidth: statusRow.width)
+        }
+        guard let rows = state.rows else { return }
+        let visible = state.visibleRows
+        if visible.isEmpty {
+            let text = rows.isEmpty
+                ? "\(queue) is empty: nothing was dead-lettered. Messages emu gives up on land here with the reason."
+                : "No message contains “\(state.filter ?? "")”. Press / to change the filter."
+            grid.write(text, x: tableArea.x + 2, y: tableArea.y + 1, role: .muted, maxWidth: tableArea.width - 4)
+            return
+        }
+        let table = Table(columns: columns, rows: visible.map { row in
+            [state.marked.contains(row.message.messageID) ? "●" : "", row.message.messageID, row.productID, row.operation,
+             String(row.message.receiveCount), row.message.firstReceivedAt.map { formatTime($0, s.timeZone) } ?? "",
+             row.message.lastReceivedAt.map { formatTime($0, s.timeZone) } ?? "", row.message.deadLetterReason ?? "—"]
+        })
+        table.render(into: &grid, rect: tableArea, selection: state.selection, focused: state.filterField == nil)
+    }
+}
+
+/// One dead letter in full, opened with enter from the DLQ view.
+public enum DeadLetterView {
+    public static let bindings: [KeyBinding] = [
+        KeyBinding([.escape], "back", "Back to the dead letters", .back),
+        KeyBinding([.character("R")], "redrive", "Move this message back to the jobs queue (asks first)", .redrive, isWrite: true),
+        KeyBinding([.character("D")], "delete", "Delete this message (asks first)", .deleteMessages, isDestructive: true),
+        KeyBinding([.up, .down, .pageUp, .pageDown], "scroll", "Scroll the message", .edit, isHidden: true),
+    ]
+
+    static func render(_ s: ConsoleState, into grid: inout CellGrid) {
+        guard let detail = s.deadLetter else { return }
+        let message = detail.row.message
+        let body = s.body.inset(dx: 1, dy: 0)
+        grid.write("Message \(message.messageID)", x: body.x, y: body.y, role: .title, maxWidth: body.width)
+        var facts = ["product \(detail.row.productID)", detail.row.operation,
+                     message.receiveCount == 1 ? "received once" : "received \(message.receiveCount) times"]
+        if let first = message.firstReceivedAt { facts.append("first \(formatTime(first, s.timeZone))") }
+        if let last = message.lastReceivedAt { facts.append("last \(formatTime(last, s.timeZone))") }
+        if let dead = message.deadLetteredAt { facts.append("dead-lettered \(formatTime(dead, s.timeZone))") }
+        grid.write(facts.joined(separator: " · "), x: body.x, y: body.y + 1, role: .accent, maxWidth: body.width)
+        grid.write(String(repeating: "─", count: body.width), x: body.x, y: body.y + 2, role: .border)
+
+        // Reason, attributes, then the body: one scrolling list of lines.
+        var lines: [(String, Role)] = []
+        lines.append(("Reason  " + (message.deadLetterReason ?? "none given (moved after too many receives)"), .error))
+        lines.append(("", .text))
+        lines.append(("Attributes", .title))
+        var attributes = message.attributes
+        if let group = message.groupID { attributes["MessageGroupId"] = group }
+        if let dedup = message.deduplicationID { attributes["MessageDeduplicationId"] = dedup }
+        let keyWidth = min(28, (attributes.keys.map(\.displayWidth).max() ?? 0) + 2)
+        for key in attributes.keys.sorted() {
+            lines.append(("  " + DisplayWidth.fit(key, to: keyWidth) + (attributes[key] ?? ""), .text))
+        }
+        lines.append(("", .text))
+        lines.append(("Body", .title))
+        for line in detail.bodyLines {
+            for wrapped in TextWrap.lines(line.isEmpty ? " " : line, width: max(10, body.width - 2)) { lines.append(("  " + wrapped, .text)) }
+        }
+        let area = Rect(x: body.x, y: body.y + 3, width: body.width, height: body.height - 3)
+        let first = min(detail.scroll, max(0, lines.count - area.height))
+        for row in 0..<area.height where first + row < lines.count {
+            let (text, role) = lines[first + row]
+            grid.write(text, x: area.x, y: area.y + row, role: role, maxWidth: area.width)
+        }
+        if lines.count > area.height {
+            let position = " \(first + 1)–\(min(lines.count, first + area.height)) of \(lines.count) lines "
+            grid.write(position, x: body.maxX - position.displayWidth, y: body.y + 2, role: .muted)
+        }
+    }
+}
