@@ -96,6 +96,7 @@ let package = Package(
         .testTarget(name: "PineconeTests", dependencies: ["Pinecone", "HTTP", "Catalog", "TestSupport", log], swiftSettings: settings),
         .testTarget(name: "ConsoleTests", dependencies: ["Console", "Catalog", "Search", "TestSupport"],
                     exclude: ["Snapshots"], swiftSettings: settings),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Catalog", "Postgres"], swiftSettings: settings),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Catalog", "Postgres", "Queues", "AWS", "HTTP", log],
+                    swiftSettings: settings),
     ]
 )

@@ -105,10 +105,13 @@ extension SQSClient {
     /// With ``RedriveMethod/auto`` a message move task is started where the service offers
     /// one (AWS does; emulators often don't) and, when `waitForTask`, followed until it ends.
     /// Otherwise each batch is received from the DLQ, sent to the source with the same message
-    /// group and deduplication ids, and only then deleted from the DLQ. A stop half-way
-    /// therefore loses nothing: an unsent message is still in the DLQ, and a sent-but-not-
-    /// deleted one is sent again with the same deduplication id, which a FIFO queue drops
-    /// within its 5-minute window (a standard queue may then get it twice). A DLQ shared by
+    /// group and the deduplication id `redrive-<DLQ message id>`, and only then deleted from
+    /// the DLQ. A stop half-way therefore loses nothing: an unsent message is still in the
+    /// DLQ, and a sent-but-not-deleted one is sent again with the same deduplication id, which
+    /// a FIFO queue drops within its 5-minute window (a standard queue may then get it twice).
+    /// The original deduplication id is not reused: a message dead-lettered and redriven
+    /// within five minutes of its first send would be accepted and silently dropped as a
+    /// duplicate of itself, and then deleted from the DLQ — lost. A DLQ shared by
     /// several queues keeps the dead letters of the others (`DeadLetterQueueSourceArn`).
     /// Messages being copied stay hidden in the DLQ for `visibilityTimeout`. `progress` is
     /// told the running totals after each copied batch or move-task poll.
@@ -143,6 +146,10 @@ extension SQSClient {
     /// True when an error means "this endpoint has no message move tasks" rather than a
     /// real failure (an emulator answering 500/501 without an AWS error body, or an
     /// unknown-operation code).
+    /// The deduplication id of a redriven copy: stable for one dead letter (a resumed
+    /// redrive is deduplicated), never the id the message was first sent with.
+    public static func redriveDeduplicationID(_ deadLetterMessageID: String) -> String { "redrive-" + deadLetterMessageID }
+
     static func isMoveTaskUnsupported(_ error: AWSError) -> Bool {
         guard let service = error.serviceError else { return false }
         let codes: Set<String> = [
@@ -214,7 +221,7 @@ extension SQSClient {
                 SendMessageEntry(
                     id: "m\(index)", body: message.body, attributes: message.messageAttributes,
                     messageGroupID: sourceIsFIFO ? (message.messageGroupID ?? "redrive") : nil,
-                    deduplicationID: sourceIsFIFO ? (message.deduplicationID ?? message.messageID) : nil)
+                    deduplicationID: sourceIsFIFO ? Self.redriveDeduplicationID(message.messageID) : nil)
             }
             // Send first, delete after: a stop in between leaves a copy in the DLQ, never none.
             let sent = try await sendMessageBatch(url: sourceURL, entries: entries)

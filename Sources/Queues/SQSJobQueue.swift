@@ -211,7 +211,8 @@ public struct SQSJobQueue: JobQueue {
 
     /// All: SQS's redrive (a message move task where offered, else copy-then-delete).
     /// Selected: the DLQ is read until the ids are found; those are sent back with their
-    /// group and dedup ids and then deleted from the DLQ, the others released untouched.
+    /// group and a redrive deduplication id (``SQSClient/redriveDeduplicationID(_:)`` says
+    /// why not the original) and then deleted from the DLQ, the others released untouched.
     public func redriveDeadLetters(messageIDs: [String]?, progress: @escaping @Sendable (RedriveSummary) -> Void) async throws
         -> RedriveSummary
     {
@@ -225,7 +226,7 @@ public struct SQSJobQueue: JobQueue {
         return try await withSelectedDeadLetters(wanted) { found in
             let copies = found.map {
                 JobMessage(
-                    body: $0.body, groupID: $0.messageGroupID ?? "redrive", deduplicationID: $0.deduplicationID ?? $0.messageID,
+                    body: $0.body, groupID: $0.messageGroupID ?? "redrive", deduplicationID: SQSClient.redriveDeduplicationID($0.messageID),
                     attributes: Self.attributes($0))
             }
             let refused = Set(try await send(copies, to: queueURL).map(\.index))

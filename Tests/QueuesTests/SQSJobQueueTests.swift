@@ -106,6 +106,25 @@ struct SQSJobQueueTests {
         #expect(try await queue.stats().deadLetters.visible == 0)
     }
 
+    /// Regression: redrive copies reused the first send's deduplication id, so a message
+    /// dead-lettered and redriven within five minutes was taken for a duplicate of itself:
+    /// accepted, not delivered, and deleted from the DLQ — lost.
+    @Test("a message dead-lettered and redriven within five minutes of its first send is delivered again", arguments: [true, false])
+    func quickRedriveIsNotDeduplicatedAway(selected: Bool) async throws {
+        let queue = try await SQSFixture.queue()
+        #expect(try await queue.send([JobMessage(body: "poison", groupID: "p1", deduplicationID: "seq-1")]).isEmpty)
+        let received = try #require(try await queue.receive(maxMessages: 1, wait: .seconds(2)).first)
+        try await queue.moveToDeadLetters(received, reason: "not JSON")
+        let dead = try await queue.peek(.deadLetters, limit: 10)
+        #expect(dead.count == 1)
+        let summary = try await queue.redriveDeadLetters(messageIDs: selected ? dead.map(\.messageID) : nil)
+        #expect(summary.moved == 1)
+        let back = try await queue.receive(maxMessages: 10, wait: .seconds(2))
+        #expect(back.map(\.body) == ["poison"], "the redriven copy is delivered")
+        #expect(back.first?.deduplicationID?.hasPrefix("redrive-") == true)
+        #expect(back.first?.groupID == "p1")
+    }
+
     @Test("a worker's poison message goes straight to the DLQ with its reason; delete and purge of dead letters")
     func moveToDeadLetters() async throws {
         let queue = try await SQSFixture.queue()
