@@ -21,7 +21,7 @@ struct QueueCommand: AsyncParsableCommand {
             queue of DATABASE_URL (or POSTGRES_DB_*) is used. Exit status: 0 ok, 1 failed, 3 refused \
             (read-only mode or a missing --yes), 64 bad usage.
             """,
-        subcommands: [QueueStatsCommand.self, QueuePeekCommand.self, QueueRedriveCommand.self, QueuePurgeCommand.self]
+        subcommands: [QueueStatsCommand.self, QueuePeekCommand.self, QueueRedriveCommand.self, QueuePurgeCommand.self, QueueAlertsCommand.self]
     )
 }
 
@@ -385,6 +385,39 @@ struct QueuePurgeCommand: AsyncParsableCommand {
             throw OpsError.refused(
                 "Refusing to purge \(name) without --yes.",
                 remedy: "Add --yes to delete every message in \(name); this cannot be undone.")
+        }
+    }
+}
+
+struct QueueAlertsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alerts",
+        abstract: "The subscriptions of the dead-letter alert topic (SNS_TOPIC_ARN): who hears when emu dead-letters messages.")
+
+    @OptionGroup var options: OpsOptions
+
+    struct Output: Encodable {
+        var topic: String
+        var subscriptions: [SNSSubscription]
+    }
+
+    func run() async throws {
+        try await runOps {
+            guard let topic = try options.value("SNS_TOPIC_ARN") else {
+                throw OpsError(
+                    summary: "SNS_TOPIC_ARN is not set: the workers send no dead-letter alerts.",
+                    remedy: "Set SNS_TOPIC_ARN (or sns.topic_arn in refarch.toml) to the alert topic's ARN, "
+                        + "e.g. arn:aws:sns:us-east-1:123456789012:refarch-dead-letters.")
+            }
+            let sns = SNSClient(configuration: try makeAWSConfiguration(options))
+            let subscriptions = try await sns.listSubscriptions(topicARN: topic)
+            if options.json {
+                try printJSON(Output(topic: topic, subscriptions: subscriptions))
+            } else if subscriptions.isEmpty {
+                print("\(topic) has no subscriptions: alerts are published but nobody receives them.")
+            } else {
+                printTable(["PROTOCOL", "ENDPOINT", "SUBSCRIPTION"], subscriptions.map { [$0.protocolName, $0.endpoint, $0.subscriptionARN] })
+            }
         }
     }
 }

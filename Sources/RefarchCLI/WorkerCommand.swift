@@ -100,7 +100,8 @@ func runWorkers(global: GlobalOptions, options: WorkerCommand.Options, kinds: [W
                 let template = EmbeddingTemplate(context.settings.string("embedding.template") ?? EmbeddingTemplate.standard.text)
                 let emu = EmuService(queue: opened.queue, index: index.index, embedder: embedder, template: template,
                                      options: .init(batchSize: batchSize ?? 64, receivers: receivers), counters: counters,
-                                     metrics: metrics, logger: workerLogger)
+                                     metrics: metrics, alerter: try makeDeadLetterAlerter(context: context, logger: workerLogger),
+                                     logger: workerLogger)
                 services.append { await emu.run() }
                 services.append { await heartbeat.run() }
                 healthChecks.append { counters.isProgressing(within: .seconds(60)) }

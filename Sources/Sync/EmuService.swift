@@ -45,9 +45,12 @@ public final class EmuService: Sendable {
     let counters: WorkerCounters
     let metrics: MetricsRegistry
     let logger: Logger
+    /// Told of every dead-lettered batch (SNS alerts in AWS mode).
+    let alerter: DeadLetterAlerter?
 
     public init(queue: any JobQueue, index: any VectorIndex, embedder: any ChunkingEmbedder, template: EmbeddingTemplate = .standard,
-                options: Options = Options(), counters: WorkerCounters, metrics: MetricsRegistry, logger: Logger) {
+                options: Options = Options(), counters: WorkerCounters, metrics: MetricsRegistry, alerter: DeadLetterAlerter? = nil,
+                logger: Logger) {
         self.queue = queue
         self.index = index
         self.embedder = embedder
@@ -55,6 +58,7 @@ public final class EmuService: Sendable {
         self.options = options
         self.counters = counters
         self.metrics = metrics
+        self.alerter = alerter
         self.logger = logger
     }
 
@@ -65,6 +69,8 @@ public final class EmuService: Sendable {
                 group.addTask { await self.receiveLoop() }
             }
         }
+        // Stopping: an alert gathered within the last minute is sent now rather than never.
+        await alerter?.finish()
     }
 
     func receiveLoop() async {
@@ -101,6 +107,7 @@ public final class EmuService: Sendable {
         // Decode; what can never succeed goes to the DLQ with its reason.
         var latest: [ProductID: (message: QueueMessage, order: Int)] = [:]
         var handles: [String] = []
+        var deadLettered: [String] = []
         for (position, job) in jobs.enumerated() {
             do {
                 let message = try QueueMessageCodec.decode(job.body)
@@ -113,9 +120,14 @@ public final class EmuService: Sendable {
                 logger.error("Poison message dead-lettered", metadata: ["message_id": "\(job.messageID)", "reason": "\(error.reason)"])
                 metrics.increment("refarch_errors_total", labels: ["worker": "emu", "kind": "poison"], help: "Errors by kind.")
                 counters.recordError()
-                try await queue.moveToDeadLetters(job, reason: error.reason)
+                do { try await queue.moveToDeadLetters(job, reason: error.reason) } catch {
+                    await alerter?.deadLettered(queue: queue.deadLetterName, reasons: deadLettered)
+                    throw error
+                }
+                deadLettered.append(error.reason)
             }
         }
+        if !deadLettered.isEmpty { await alerter?.deadLettered(queue: queue.deadLetterName, reasons: deadLettered) }
         guard !latest.isEmpty else { return }
 
         let extender = Task { [queue, options, handles] in

@@ -236,4 +236,38 @@ struct OpsCLITests {
         #expect(text.stdout.contains("emu"))
         #expect(text.stdout.contains("DESIRED"))
     }
+
+    @Test("queue alerts lists the alert topic's subscriptions, and says what to set without SNS_TOPIC_ARN")
+    func queueAlerts() async throws {
+        let configuration = try Emulator.configuration()
+        let sns = SNSClient(configuration: configuration)
+        let sqs = SQSClient(configuration: configuration)
+        let topic = try #require(try await sns.client.query("CreateTopic", [("Name", Emulator.unique("dlq-alerts"))]).first(named: "TopicArn")?.text)
+        let queue = try await sqs.createQueue(name: Emulator.unique("dlq-alerts-sub"))
+        let queueARN = try #require(try await sqs.getQueueAttributes(url: queue).queueARN)
+        _ = try await sns.subscribe(topicARN: topic, protocolName: "sqs", endpoint: queueARN)
+
+        var environment = try Self.environment(queue: nil)
+        let missing = try await BuiltBinary.run(["queue", "alerts"], environment: environment)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("SNS_TOPIC_ARN is not set"))
+
+        environment["SNS_TOPIC_ARN"] = topic
+        let text = try await BuiltBinary.run(["queue", "alerts"], environment: environment)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("PROTOCOL") && text.stdout.contains(queueARN))
+        let json = try await BuiltBinary.run(["queue", "alerts", "--json"], environment: environment)
+        struct Output: Decodable {
+            struct Subscription: Decodable {
+                var protocolName: String
+                var endpoint: String
+            }
+            var topic: String
+            var subscriptions: [Subscription]
+        }
+        let output = try JSONDecoder().decode(Output.self, from: Data(json.stdout.utf8))
+        #expect(output.topic == topic)
+        #expect(output.subscriptions.map(\.endpoint) == [queueARN])
+        #expect(output.subscriptions.first?.protocolName == "sqs")
+    }
 }

@@ -22,6 +22,8 @@ struct DeadLetterEndToEndTests {
     struct Stack {
         let queue: any JobQueue
         let environment: [String: String]
+        /// The queue subscribed to the alert topic (SQS only): what an operator would hear.
+        var alerts: (sqs: SQSClient, url: String)?
     }
 
     static let quiet = Logger(label: "refarch.e2e") { _ in SwiftLogNoOpLogHandler() }
@@ -47,11 +49,18 @@ struct DeadLetterEndToEndTests {
                 "FifoQueue": "true", "VisibilityTimeout": "30",
                 "RedrivePolicy": RedrivePolicy(deadLetterTargetArn: dlqARN, maxReceiveCount: 5).jsonString,
             ])
+            // Dead-letter alerts: a topic with a queue subscribed to it.
+            let sns = SNSClient(configuration: sqs.client.configuration)
+            let topic = try #require(try await sns.client.query("CreateTopic", [("Name", "\(base)-alerts")]).first(named: "TopicArn")?.text)
+            let inbox = try await sqs.createQueue(name: "\(base)-alerts")
+            let inboxARN = try #require(try await sqs.getQueueAttributes(url: inbox).queueARN)
+            _ = try await sns.subscribe(topicARN: topic, protocolName: "sqs", endpoint: inboxARN, attributes: ["RawMessageDelivery": "true"])
             environment.merge([
                 "SQS_QUEUE_URL": url, "AWS_ENDPOINT_URL": endpoint, "AWS_REGION": "us-east-1",
                 "AWS_ACCESS_KEY_ID": credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
+                "SNS_TOPIC_ARN": topic,
             ]) { _, new in new }
-            return Stack(queue: try await SQSJobQueue.open(sqs: sqs, queueURL: url), environment: environment)
+            return Stack(queue: try await SQSJobQueue.open(sqs: sqs, queueURL: url), environment: environment, alerts: (sqs, inbox))
         }
     }
 
@@ -78,6 +87,15 @@ struct DeadLetterEndToEndTests {
             // Stop emu, so the redriven messages stay in the jobs queue for the console to see.
             emu.signal(SIGTERM)
             #expect(await emu.waitForExit(timeout: .seconds(30)) == 0)
+            if let alerts = stack.alerts {
+                // At most one alert a minute, the rest sent when emu stops: three messages in all.
+                var counted = 0
+                for message in try await alerts.sqs.receiveMessages(url: alerts.url, maxMessages: 10, wait: .seconds(2)) {
+                    counted += Int(message.body.prefix { $0.isNumber }) ?? 0
+                    #expect(message.body.contains("went to \(queue.deadLetterName)"), "\(message.body)")
+                }
+                #expect(counted == 3, "SNS alerts cover the three dead letters:\n\(emu.log)")
+            }
 
             let themes = Fixtures.repositoryRoot.appendingPathComponent("themes").path
             let variables = stack.environment.merging(["REFARCH_THEMES_DIR": themes, "TERM": "screen-256color"]) { a, _ in a }
