@@ -4,6 +4,8 @@
 #  2. The real console in a 120×40 tmux window over a 10,000-product catalog, five starts:
 #     first frame after process start, and key press to updated screen for local actions
 #     (typing, moving, help, theme, switching views), from REFARCH_CONSOLE_TIMINGS.
+#  3. The dead letters and queues views with 20,000 dead letters, refreshing every second,
+#     while a redrive of all of them runs: key press to screen with work in flight.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 swift build -c release --product ConsoleBench >/dev/null
@@ -29,7 +31,7 @@ DATABASE_URL="$URL" "$BIN_DIR/refarch-tui" db seed --count 10000 --seed 1 >/dev/
 
 wait_for() {  # text on the screen, up to 10 s
   for _ in $(seq 1 100); do tmux_ capture-pane -p -t "$1" | grep -qF "$2" && return 0; sleep 0.1; done
-  echo "timed out waiting for \"$2\"" >&2; return 1
+  echo "timed out waiting for \"$2\"" >&2; tmux_ capture-pane -p -t "$1" >&2; return 1
 }
 keys() { for k in "$@"; do tmux_ send-keys -t "$SESSION" "$k"; sleep 0.05; done; }
 
@@ -48,15 +50,40 @@ for run in 1 2 3 4 5; do
   for _ in $(seq 1 100); do [ -s "$OUT/timings-$run.txt" ] && break; sleep 0.1; done
 done
 
+# 20,000 dead letters, then keys while refreshes and a redrive of all of them are in flight.
+"$PG_BIN/psql" -q "$URL" -c "INSERT INTO refarch_queue_dead_letters (id, queue, group_id, dedup_id, body, attributes, sent_at, receive_count)
+  SELECT g, 'jobs', 'p' || (g % 500), 'seq-' || g, '{\"v\":9,\"op\":\"upsert\",\"id\":' || g || '}',
+         '{\"DeadLetterReason\":\"unknown message version 9\"}', now(), 5 FROM generate_series(1, 20000) g" >/dev/null
+SESSION="ops"
+tmux_ -u new-session -d -s "$SESSION" -x 120 -y 40 \
+  "env DATABASE_URL='$URL' REFARCH_STATE_DIR='$OUT' REFARCH_MODEL_DIR='$STATE/models/all-MiniLM-L6-v2' \
+   REFARCH_THEMES_DIR='$ROOT/themes' REFARCH_CONSOLE_TIMINGS='$OUT/ops-timings.txt' TERM=screen-256color \
+   '$BIN_DIR/refarch-tui' --refresh 1; sleep 1"
+wait_for "$SESSION" "DLQ 20,000"
+keys : d l q Enter; wait_for "$SESSION" "200 listed"
+keys j j j j k k Space k Space / v e r s i o n Enter / C-u Enter
+keys R; wait_for "$SESSION" "Redrive all 20,000"
+keys y j k j k j k j k j k
+keys : q u e u e s Enter j k r r
+wait_for "$SESSION" "DLQ 0"
+keys : d l q Enter j k q
+for _ in $(seq 1 100); do [ -s "$OUT/ops-timings.txt" ] && break; sleep 0.1; done
+
 python3 - "$OUT" <<'PY'
 import glob, statistics, sys
-first, frames = [], []
-for path in sorted(glob.glob(sys.argv[1] + "/timings-*.txt")):
-    for line in open(path):
-        key, value = line.split()
-        (first if key == "first_frame_ms" else frames).append(float(value))
-frames.sort()
-q = lambda p: frames[min(len(frames) - 1, int(len(frames) * p))]
+def read(paths):
+    first, frames = [], []
+    for path in paths:
+        for line in open(path):
+            key, value = line.split()
+            (first if key == "first_frame_ms" else frames).append(float(value))
+    return first, sorted(frames)
+def quantiles(frames):
+    q = lambda p: frames[min(len(frames) - 1, int(len(frames) * p))]
+    return f"p50 {q(0.5):.2f} ms, p99 {q(0.99):.2f} ms, max {frames[-1]:.2f} ms ({len(frames)} frames)"
+first, frames = read(sorted(glob.glob(sys.argv[1] + "/timings-*.txt")))
 print(f"console first frame after process start: p50 {statistics.median(first):.1f} ms, max {max(first):.1f} ms ({len(first)} starts)")
-print(f"key press to updated screen (local actions): p50 {q(0.5):.2f} ms, p99 {q(0.99):.2f} ms, max {frames[-1]:.2f} ms ({len(frames)} frames)")
+print(f"key press to updated screen (local actions): {quantiles(frames)}")
+_, ops = read([sys.argv[1] + "/ops-timings.txt"])
+print(f"key press to updated screen, DLQ and queues views, refresh every 1 s, redrive of 20,000 running: {quantiles(ops)}")
 PY

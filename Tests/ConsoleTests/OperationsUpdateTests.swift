@@ -28,6 +28,23 @@ struct OperationsUpdateTests {
         }
     }
 
+    @Test(": in an empty search box opens the command line; in a query it is just typed")
+    func colonInTheSearchBox() {
+        var s = Sample.state()
+        #expect(s.search.focus == .query)
+        press(&s, .character(":"))
+        guard case .command? = s.overlay else {
+            Issue.record("expected the command line, got \(String(describing: s.overlay))")
+            return
+        }
+        type(&s, "dlq")
+        press(&s, .enter)
+        #expect(s.view == .deadLetters)
+        var typing = Sample.state()
+        type(&typing, "mug:")
+        #expect(typing.overlay == nil && typing.search.query.text == "mug:")
+    }
+
     @Test("queue depths and heartbeats are asked for every refresh interval, one request of each at a time")
     func refreshFollowsTheInterval() {
         var s = Sample.state()

@@ -99,6 +99,8 @@ struct SnapshotTests {
         var s = searchWithResults(Size(columns: 80, rows: 24))
         press(&s, .character("?"))
         assertSnapshot(ConsoleView.render(s), "help-search-80x24")
+        press(&s, .pageDown)
+        assertSnapshot(ConsoleView.render(s), "help-search-80x24-scrolled")
         var big = searchWithResults(Size(columns: 160, rows: 48))
         big.logPath = ".refarch/logs/console.log"
         press(&big, .character("?"))

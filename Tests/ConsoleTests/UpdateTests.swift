@@ -158,9 +158,11 @@ struct UpdateTests {
         press(&s, .character("T"))
         #expect(s.themeName == "light")
         press(&s, .character("?"))
-        #expect(s.overlay == .help)
+        #expect(s.overlay == .help(scroll: 0))
         press(&s, .character("j"))
-        #expect(s.overlay == .help && s.search.selection.selected == 0, "keys under the help do nothing")
+        #expect(s.overlay == .help(scroll: 1) && s.search.selection.selected == 0, "j scrolls the help; keys under it do nothing")
+        press(&s, .character("k"), .character("k"))
+        #expect(s.overlay == .help(scroll: 0))
         press(&s, .escape)
         #expect(s.overlay == nil)
     }

@@ -4,6 +4,7 @@ import Foundation
 import HTTP
 import Logging
 import Queues
+import Synchronization
 import TestSupport
 import Testing
 
@@ -37,6 +38,21 @@ enum SQSFixture {
             ])
         return try await SQSJobQueue.open(sqs: sqs, queueURL: source)
     }
+}
+
+/// Counts the SQS operations sent through it.
+final class CountingTransport: HTTPTransport {
+    let base: any HTTPTransport
+    private let operations = Mutex<[String]>([])
+    init(base: any HTTPTransport) { self.base = base }
+
+    func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+        operations.withLock { $0.append(request.headers["X-Amz-Target"] ?? request.headers["x-amz-target"] ?? "?") }
+        return try await base.send(request)
+    }
+
+    var sent: [String] { operations.withLock { $0 } }
+    func reset() { operations.withLock { $0.removeAll() } }
 }
 
 @Suite("SQSJobQueue against the AWS emulator", .enabled(if: TestEnvironment.hasAWSEmulator, "needs the AWS emulator: run `make test`"))
@@ -123,6 +139,20 @@ struct SQSJobQueueTests {
         #expect(back.map(\.body) == ["poison"], "the redriven copy is delivered")
         #expect(back.first?.deduplicationID?.hasPrefix("redrive-") == true)
         #expect(back.first?.groupID == "p1")
+    }
+
+    @Test("stats cost one round trip per queue (the console refreshes them every few seconds)")
+    func statsAreOneRequestPerQueue() async throws {
+        let created = try await SQSFixture.queue()
+        let transport = CountingTransport(base: SQSFixture.http)
+        var configuration = try SQSFixture.client().client.configuration
+        configuration.http = transport
+        let queue = try await SQSJobQueue.open(sqs: SQSClient(configuration: configuration), queueURL: created.queueURL)
+        transport.reset()
+        let stats = try await queue.stats()
+        #expect(transport.sent == ["AmazonSQS.GetQueueAttributes", "AmazonSQS.GetQueueAttributes"])
+        #expect(stats.isFIFO == true && stats.maxReceiveCount == 3 && stats.visibilityTimeout == .seconds(30))
+        #expect(stats.retention == .seconds(345_600), "SQS's default retention, 4 days")
     }
 
     @Test("a worker's poison message goes straight to the DLQ with its reason; delete and purge of dead letters")

@@ -71,7 +71,8 @@ public enum ConfirmedAction: Hashable, Sendable {
 
 /// A window over the view.
 public enum Overlay: Hashable, Sendable {
-    case help
+    /// Every key of the view; scrolls when it does not fit.
+    case help(scroll: Int)
     case confirm(ConfirmDialog, ConfirmedAction)
     /// The `:` command line.
     case command(TextField)

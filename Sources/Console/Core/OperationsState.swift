@@ -203,7 +203,7 @@ public struct QueueTask: Hashable, Sendable {
 
     /// "Redriving 5/12 messages from jobs-dlq… 1.20 s"
     public func line(now: Duration) -> String {
-        let count = total.map { "\(done)/\($0)" } ?? "\(done)"
+        let count = total.map { "\(ConsoleView.grouped(done))/\(ConsoleView.grouped($0))" } ?? ConsoleView.grouped(done)
         return "\(kind.verb) \(count) messages \(kind == .redrive ? "from" : "of") \(queue)… \(formatSeconds(now - startedAt))"
     }
 }

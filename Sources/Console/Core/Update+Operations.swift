@@ -86,7 +86,7 @@ extension ConsoleUpdate {
             return []
         case let .deadLettersRedriven(request, summary):
             guard s.end(request), let task = s.queueTask, task.request == request else { return [] }
-            var text = "Redrove \(summary.moved) message\(summary.moved == 1 ? "" : "s") from \(task.queue) to \(jobsName(s))."
+            var text = "Redrove \(ConsoleView.grouped(summary.moved)) message\(summary.moved == 1 ? "" : "s") from \(task.queue) to \(jobsName(s))."
             if summary.failed > 0 { text += " \(summary.failed) refused by the jobs queue stay in the DLQ." }
             if summary.notFound > 0 { text += " \(summary.notFound) were no longer there." }
             s.show(text, summary.failed > 0 ? .warn : .ok, for: .seconds(10))
@@ -193,7 +193,7 @@ extension ConsoleUpdate {
         }
         default: chosen = nil
         }
-        func count(_ n: Int) -> String { "\(n) message\(n == 1 ? "" : "s")" }
+        func count(_ n: Int) -> String { "\(ConsoleView.grouped(n)) message\(n == 1 ? "" : "s")" }
         switch action {
         case .redrive:
             if let chosen {

@@ -222,6 +222,9 @@ public enum ConsoleUpdate {
             return []
         case .tab, .backTab, .control("c"):
             return KeyBinding.action(for: key, in: GlobalBindings.all).map { perform(&s, $0) } ?? []
+        case .character(":") where s.search.query.text.isEmpty:
+            // No query starts with a colon: in an empty box it is the view command line, as everywhere.
+            return perform(&s, .commandLine)
         default:
             s.search.query.handle(key)
             return []
@@ -275,8 +278,16 @@ public enum ConsoleUpdate {
 
     static func overlayKey(_ s: inout ConsoleState, _ overlay: Overlay, _ key: Key) -> [ConsoleEffect] {
         switch overlay {
-        case .help:
-            if key == .escape || key == .character("?") || key == .character("q") || key == .enter { s.overlay = nil }
+        case .help(let scroll):
+            let last = ConsoleView.helpScrollLimit(s)
+            switch key {
+            case .escape, .character("?"), .character("q"), .enter: s.overlay = nil
+            case .down, .character("j"): s.overlay = .help(scroll: min(last, scroll + 1))
+            case .up, .character("k"): s.overlay = .help(scroll: max(0, scroll - 1))
+            case .pageDown, .character(" "): s.overlay = .help(scroll: min(last, scroll + 10))
+            case .pageUp: s.overlay = .help(scroll: max(0, scroll - 10))
+            default: break
+            }
             return []
         case .confirm(_, let action):
             switch key {
@@ -349,7 +360,7 @@ public enum ConsoleUpdate {
             s.isQuitting = true
             return [.quit]
         case .help:
-            s.overlay = .help
+            s.overlay = .help(scroll: 0)
             return []
         case .back:
             if s.view == .editor, let editor = s.editor, editor.isDirty {

@@ -91,17 +91,9 @@ public enum ConsoleView {
     static func renderOverlay(_ overlay: Overlay, _ s: ConsoleState, into grid: inout CellGrid) {
         let area = s.body
         switch overlay {
-        case .help:
-            let own = ConsoleUpdate.bindings(for: s)
-            var sections: [(String, [KeyBinding])] = [(s.view.title, own.filter { b in !GlobalBindings.all.contains(b) })]
-            sections.append(("Everywhere", KeyBinding.visible(GlobalBindings.all, readOnly: s.readOnly)))
-            if s.view == .search {
-                var seen = Set(own)
-                let other = KeyBinding.visible(s.search.focus == .query ? SearchView.resultBindings : SearchView.queryBindings,
-                                               readOnly: s.readOnly).filter { seen.insert($0).inserted }
-                sections.insert((s.search.focus == .query ? "Search results" : "Search box", other), at: 1)
-            }
-            HelpOverlay.render(into: &grid, in: area, title: "Keys — \(s.view.title)", sections: sections, logPath: s.logPath)
+        case .help(let scroll):
+            HelpOverlay.render(into: &grid, in: area, title: "Keys — \(s.view.title)", sections: helpSections(s), logPath: s.logPath,
+                               scroll: scroll)
         case .confirm(let dialog, _):
             dialog.render(into: &grid, in: area)
         case .command(let field):
@@ -114,6 +106,26 @@ public enum ConsoleView {
         case .priceRange(let form):
             SearchView.renderPriceRange(form, into: &grid, in: area)
         }
+    }
+
+    /// The help overlay's sections: the view's own keys, the other mode's (search box or
+    /// results), then the keys that work everywhere.
+    static func helpSections(_ s: ConsoleState) -> [(String, [KeyBinding])] {
+        let own = ConsoleUpdate.bindings(for: s)
+        var sections: [(String, [KeyBinding])] = [(s.view.title, own.filter { b in !GlobalBindings.all.contains(b) })]
+        sections.append(("Everywhere", KeyBinding.visible(GlobalBindings.all, readOnly: s.readOnly)))
+        if s.view == .search {
+            var seen = Set(own)
+            let other = KeyBinding.visible(s.search.focus == .query ? SearchView.resultBindings : SearchView.queryBindings,
+                                           readOnly: s.readOnly).filter { seen.insert($0).inserted }
+            sections.insert((s.search.focus == .query ? "Search results" : "Search box", other), at: 1)
+        }
+        return sections
+    }
+
+    /// How far the help overlay can scroll at this size.
+    static func helpScrollLimit(_ s: ConsoleState) -> Int {
+        HelpOverlay.scrollLimit(in: s.body, sections: helpSections(s), logPath: s.logPath)
     }
 
     /// 10000 → "10,000".

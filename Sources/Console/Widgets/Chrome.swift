@@ -90,32 +90,61 @@ public enum TabHeader {
 
 /// The key bindings of a view, one per row: keys, label and help sentence.
 public enum HelpOverlay {
-    /// - Parameter logPath: shown at the foot, so an error's full text can be found.
+    /// - Parameters:
+    ///   - logPath: shown at the foot, so an error's full text can be found.
+    ///   - scroll: lines scrolled past, when the keys do not fit.
     public static func render(into grid: inout CellGrid, in area: Rect, title: String, sections: [(String, [KeyBinding])],
-                              logPath: String? = nil) {
-        let rows = sections.reduce(0) { $0 + $1.1.count + 2 } + (logPath == nil ? 0 : 1)
-        let rect = area.centred(width: min(area.width - 2, 76), height: min(area.height - 2, rows + 3))
+                              logPath: String? = nil, scroll: Int = 0) {
+        let lines = self.lines(sections)
+        let rect = frame(in: area, lineCount: lines.count, logPath: logPath)
         Box.render(into: &grid, rect: rect, title: title)
-        var y = rect.y + 1
+        let visible = visibleLines(rect, logPath: logPath)
+        let first = max(0, min(scroll, lines.count - visible))
         let keyWidth = 14
-        let footer = rect.maxY - (logPath == nil ? 2 : 3)
-        for (heading, bindings) in sections {
-            guard y < footer else { break }
-            grid.write(heading, x: rect.x + 2, y: y, role: .title, maxWidth: rect.width - 4)
-            y += 1
-            for binding in bindings {
-                guard y < footer else { break }
+        for (row, line) in lines.dropFirst(first).prefix(visible).enumerated() {
+            let y = rect.y + 1 + row
+            switch line {
+            case .heading(let text): grid.write(text, x: rect.x + 2, y: y, role: .title, maxWidth: rect.width - 4)
+            case .binding(let binding):
                 grid.write(binding.keyLabel, x: rect.x + 2, y: y, role: binding.isDestructive ? .error : .accent, maxWidth: keyWidth)
                 grid.write(binding.help, x: rect.x + 2 + keyWidth, y: y, role: .text, maxWidth: rect.width - keyWidth - 4)
-                y += 1
+            case .blank: break
             }
-            y += 1
         }
         if let logPath {
             grid.write("Log: \(logPath)", x: rect.x + 2, y: rect.maxY - 3, role: .muted, maxWidth: rect.width - 4)
         }
-        grid.write("esc or ? closes this help", x: rect.x + 2, y: rect.maxY - 2, role: .muted, maxWidth: rect.width - 4)
+        var footer = "esc or ? closes this help"
+        if lines.count > visible {
+            footer += first + visible < lines.count ? " · ↓ more (\(lines.count - first - visible) lines)" : " · ↑ back to the top"
+        }
+        grid.write(footer, x: rect.x + 2, y: rect.maxY - 2, role: .muted, maxWidth: rect.width - 4)
     }
+
+    /// The most lines the overlay can scroll past in `area`.
+    public static func scrollLimit(in area: Rect, sections: [(String, [KeyBinding])], logPath: String?) -> Int {
+        let count = lines(sections).count
+        return max(0, count - visibleLines(frame(in: area, lineCount: count, logPath: logPath), logPath: logPath))
+    }
+
+    enum Line { case heading(String), binding(KeyBinding), blank }
+
+    static func lines(_ sections: [(String, [KeyBinding])]) -> [Line] {
+        var lines: [Line] = []
+        for (heading, bindings) in sections {
+            if !lines.isEmpty { lines.append(.blank) }
+            lines.append(.heading(heading))
+            lines += bindings.map(Line.binding)
+        }
+        return lines
+    }
+
+    static func frame(in area: Rect, lineCount: Int, logPath: String?) -> Rect {
+        area.centred(width: min(area.width - 2, 76), height: min(area.height - 2, lineCount + 4 + (logPath == nil ? 0 : 1)))
+    }
+
+    /// Rows for key lines: the box less its borders, a blank line and the footer (and the log line).
+    static func visibleLines(_ rect: Rect, logPath: String?) -> Int { max(0, rect.height - 4 - (logPath == nil ? 0 : 1)) }
 }
 
 /// A one-row chart of values over time: one column per time slice, the slice's highest

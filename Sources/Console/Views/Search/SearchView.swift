@@ -8,6 +8,7 @@ public enum SearchView {
     public static let queryBindings: [KeyBinding] = [
         KeyBinding([.enter], "search", "Search for what you typed, in your own words (an exact SKU is found too)", .submit),
         KeyBinding([.escape, .down], "results", "Move to the results", .back),
+        KeyBinding([.character(":")], "view", "In an empty box: jump to a view by name (:queues, :dlq, …)", .edit, isHidden: true),
         KeyBinding([.control("w"), .control("u")], "delete word/line", "Delete the word before the cursor / everything before it", .edit,
                    isHidden: true),
         KeyBinding([.home, .end], "start/end", "Cursor to the start or end (also ctrl-a, ctrl-e)", .edit, isHidden: true),
