@@ -21,6 +21,8 @@ public struct SQSJobQueue: JobQueue {
     public let maxWait: Duration
     /// How long messages looked at by a selective redrive or delete stay hidden meanwhile.
     public let selectionVisibility: Duration
+    /// The oldest message's age, from CloudWatch, read in the background once a minute.
+    let oldestAges: OldestMessageAges
 
     public var name: String { SQSQueueURL.name(of: queueURL) }
     public var deadLetterName: String { SQSQueueURL.name(of: deadLetterURL) }
@@ -35,6 +37,7 @@ public struct SQSJobQueue: JobQueue {
         self.deadLetterURL = deadLetterURL
         self.maxWait = min(maxWait, .seconds(20))
         self.selectionVisibility = selectionVisibility
+        oldestAges = OldestMessageAges(cloudWatch: CloudWatchClient(configuration: sqs.client.configuration))
     }
 
     /// The queue at `queueURL` with the DLQ named by its redrive policy (or `deadLetterURL`).
@@ -185,11 +188,15 @@ public struct SQSJobQueue: JobQueue {
 
     // MARK: Operations
 
+    /// One `GetQueueAttributes` per queue; the oldest message's age is CloudWatch's, as last
+    /// read in the background (see ``OldestMessageAges``), and unknown until then.
     public func stats() async throws -> JobQueueStats {
         let attributes = try await sqs.getQueueAttributes(url: queueURL)
         let dead = try await sqs.getQueueAttributes(url: deadLetterURL)
+        let ages = oldestAges.ages(of: [name, deadLetterName])
         func depth(_ name: String, _ a: QueueAttributes) -> QueueDepth {
-            QueueDepth(name: name, visible: a.visible, inFlight: a.inFlight, delayed: a.delayed, oldestAge: nil)
+            let total = a.visible + a.inFlight + a.delayed
+            return QueueDepth(name: name, visible: a.visible, inFlight: a.inFlight, delayed: a.delayed, oldestAge: total > 0 ? ages[name] : nil)
         }
         return JobQueueStats(
             jobs: depth(name, attributes), deadLetters: depth(deadLetterName, dead),

@@ -4,40 +4,6 @@ import Testing
 
 @testable import AWS
 
-/// Raw JSON calls for setting up emulator records the typed clients have no operation for.
-struct RawJSON: Encodable {
-    let value: [String: JSONValue]
-    init(_ value: [String: JSONValue]) { self.value = value }
-    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
-}
-
-enum JSONValue: Encodable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral,
-    ExpressibleByDictionaryLiteral, ExpressibleByFloatLiteral
-{
-    case string(String)
-    case int(Int)
-    case double(Double)
-    case bool(Bool)
-    case array([JSONValue])
-    case object([String: JSONValue])
-    init(stringLiteral value: String) { self = .string(value) }
-    init(integerLiteral value: Int) { self = .int(value) }
-    init(floatLiteral value: Double) { self = .double(value) }
-    init(booleanLiteral value: Bool) { self = .bool(value) }
-    init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(Dictionary(uniqueKeysWithValues: elements)) }
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case .string(let v): try c.encode(v)
-        case .int(let v): try c.encode(v)
-        case .double(let v): try c.encode(v)
-        case .bool(let v): try c.encode(v)
-        case .array(let v): try c.encode(v)
-        case .object(let v): try c.encode(v)
-        }
-    }
-}
 
 @Suite(
     "SNS, ECS, RDS, CloudWatch and Application Auto Scaling against the AWS emulator",

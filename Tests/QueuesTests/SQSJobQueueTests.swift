@@ -150,9 +150,33 @@ struct SQSJobQueueTests {
         let queue = try await SQSJobQueue.open(sqs: SQSClient(configuration: configuration), queueURL: created.queueURL)
         transport.reset()
         let stats = try await queue.stats()
-        #expect(transport.sent == ["AmazonSQS.GetQueueAttributes", "AmazonSQS.GetQueueAttributes"])
+        // (The oldest message's age comes from CloudWatch, read in the background once a minute.)
+        #expect(transport.sent.filter { $0.hasPrefix("AmazonSQS.") } == ["AmazonSQS.GetQueueAttributes", "AmazonSQS.GetQueueAttributes"])
         #expect(stats.isFIFO == true && stats.maxReceiveCount == 3 && stats.visibilityTimeout == .seconds(30))
         #expect(stats.retention == .seconds(345_600), "SQS's default retention, 4 days")
+    }
+
+    @Test("the oldest message's age comes from CloudWatch's ApproximateAgeOfOldestMessage, once it has been read")
+    func oldestAgeFromCloudWatch() async throws {
+        let queue = try await SQSFixture.queue()
+        _ = try await queue.send([QueueFixture.message("a", 1)])
+        let cloudWatch = CloudWatchClient(configuration: queue.sqs.client.configuration)
+        _ = try await cloudWatch.client.json("PutMetricData", RawJSON([
+            "Namespace": "AWS/SQS",
+            "MetricData": [[
+                "MetricName": "ApproximateAgeOfOldestMessage", "Dimensions": [["Name": "QueueName", "Value": .string(queue.name)]],
+                "Timestamp": .double(Date().addingTimeInterval(-30).timeIntervalSince1970), "Value": 95.0, "Unit": "Seconds",
+            ]],
+        ]), as: EmptyShape.self)
+        #expect(try await queue.stats().jobs.visible == 1)
+        var age: Duration?
+        let deadline = ContinuousClock.now + .seconds(20)
+        while age == nil, ContinuousClock.now < deadline {
+            age = try await queue.stats().jobs.oldestAge
+            if age == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(age == .seconds(95))
+        #expect(try await queue.stats().deadLetters.oldestAge == nil, "an empty DLQ has no oldest message")
     }
 
     @Test("a worker's poison message goes straight to the DLQ with its reason; delete and purge of dead letters")
