@@ -54,11 +54,12 @@ public actor DeadLetterAlerter {
     }
 
     /// Sends what is gathered now and stops waiting (a worker that stops calls it, so
-    /// nothing gathered goes unsaid).
+    /// nothing gathered goes unsaid). Shutdown cancels the caller's task, and a cancelled
+    /// request would not go out, so the publish runs in a fresh task, awaited here.
     public func finish() async {
         flush?.cancel()
         flush = nil
-        await publishNow()
+        await Task { await self.publishNow() }.value
     }
 
     private func scheduleFlush() {

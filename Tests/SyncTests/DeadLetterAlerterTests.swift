@@ -10,6 +10,7 @@ final class RecordingPublisher: AlertPublisher {
     private let state = Mutex<(published: [(subject: String, message: String)], failing: Bool)>(([], false))
 
     func publish(subject: String, message: String) async throws {
+        try Task.checkCancellation()  // as an HTTP request would
         try state.withLock { state in
             if state.failing { throw CancellationError() }
             state.published.append((subject, message))
@@ -73,6 +74,23 @@ struct DeadLetterAlerterTests {
         await alerter.finish()
         #expect(publisher.published.count == 1)
         #expect(publisher.published.first?.subject == "refarch-tui: 3 messages dead-lettered in dlq")
+        gate.open()
+    }
+
+    @Test("a worker that is shutting down (its task cancelled) still sends what was gathered")
+    func finishFromACancelledTask() async throws {
+        let publisher = RecordingPublisher(), gate = Gate()
+        let alerter = DeadLetterAlerter(publisher: publisher, sleep: { _ in await gate.wait() }, logger: Self.quiet)
+        await alerter.deadLettered(queue: "dlq", reasons: ["a"])
+        #expect(await eventually { publisher.published.count == 1 })
+        await alerter.deadLettered(queue: "dlq", reasons: ["b", "c"])
+        let stopping = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            await alerter.finish()
+        }
+        await stopping.value
+        #expect(publisher.published.count == 2)
+        #expect(publisher.published.last?.subject == "refarch-tui: 2 messages dead-lettered in dlq")
         gate.open()
     }
 }
