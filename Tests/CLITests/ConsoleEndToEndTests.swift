@@ -32,6 +32,25 @@ struct TmuxSession {
     func type(_ text: String) async throws { try await tmux(["send-keys", "-t", "console", "-l", text]) }
     func close() async { _ = try? await tmux(["kill-server"]) }
 
+    /// The process the pane runs (the shell, or the command itself when it was `exec`ed).
+    func paneProcessID() async throws -> Int32 {
+        try #require(Int32(try await tmux(["display-message", "-p", "-t", "console", "#{pane_pid}"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    /// The console started against the test schema of `cli` (no model: search is not needed),
+    /// waited for until its first screen is up.
+    static func withConsole(_ cli: CLISession, exec: Bool = false, _ body: (TmuxSession) async throws -> Void) async throws {
+        let themes = Fixtures.repositoryRoot.appendingPathComponent("themes").path
+        let command = (exec ? "exec " : "") + "env DATABASE_URL='\(cli.url)' REFARCH_THEMES_DIR='\(themes)' "
+            + "REFARCH_MODEL_DIR=/nonexistent TERM=screen-256color '\(CLIRunner.binaryPath)'"
+        try await with(command: command) { tmux in
+            let (ok, screen) = try await tmux.wait(for: .seconds(20)) { $0.contains("Search ›") }
+            #expect(ok, "the console opens:\n\(screen)")
+            try await body(tmux)
+        }
+    }
+
     /// Runs `body` with a session running `command`; the session's server stops afterwards.
     static func with(command: String, _ body: (TmuxSession) async throws -> Void) async throws {
         let session = try await start(command: command)
@@ -143,14 +162,9 @@ struct ConsoleEndToEndTests {
     func closingTheTerminalEndsTheConsole() async throws {
         try await CLISession.withSchema { cli in
             #expect(try await cli.run(["db", "migrate"]).status == 0)
-            let themes = Fixtures.repositoryRoot.appendingPathComponent("themes").path
             // exec: the pane's process is the console itself.
-            let command = "exec env DATABASE_URL='\(cli.url)' REFARCH_THEMES_DIR='\(themes)' REFARCH_MODEL_DIR=/nonexistent TERM=screen-256color '\(CLIRunner.binaryPath)'"
-            try await TmuxSession.with(command: command) { tmux in
-                let (ok, screen) = try await tmux.wait(for: .seconds(20)) { $0.contains("Search ›") }
-                #expect(ok, "the console opens:\n\(screen)")
-                let pid = try #require(Int32(try await tmux.tmux(["display-message", "-p", "-t", "console", "#{pane_pid}"])
-                    .trimmingCharacters(in: .whitespacesAndNewlines)))
+            try await TmuxSession.withConsole(cli, exec: true) { tmux in
+                let pid = try await tmux.paneProcessID()
                 await tmux.close()
                 let deadline = ContinuousClock.now + .seconds(15)
                 while ContinuousClock.now < deadline, Self.isRunning(pid) { try await Task.sleep(for: .milliseconds(100)) }
@@ -165,17 +179,12 @@ struct ConsoleEndToEndTests {
     func aSignalRestoresTheTerminal(signal: Int32) async throws {
         try await CLISession.withSchema { cli in
             #expect(try await cli.run(["db", "migrate"]).status == 0)
-            let themes = Fixtures.repositoryRoot.appendingPathComponent("themes").path
-            let command = "env DATABASE_URL='\(cli.url)' REFARCH_THEMES_DIR='\(themes)' REFARCH_MODEL_DIR=/nonexistent TERM=screen-256color '\(CLIRunner.binaryPath)'"
-            try await TmuxSession.with(command: command) { tmux in
-                var (ok, screen) = try await tmux.wait(for: .seconds(20)) { $0.contains("Search ›") }
-                #expect(ok, "the console opens:\n\(screen)")
-                let shell = try #require(Int32(try await tmux.tmux(["display-message", "-p", "-t", "console", "#{pane_pid}"])
-                    .trimmingCharacters(in: .whitespacesAndNewlines)))
+            try await TmuxSession.withConsole(cli) { tmux in
+                let shell = try await tmux.paneProcessID()
                 let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
                 let console = try #require(children.split(separator: " ").compactMap { Int32($0) }.first, "the console runs under the shell")
                 kill(console, signal)
-                (ok, screen) = try await tmux.wait(for: .seconds(15)) { $0.contains("CONSOLE-EXIT=") }
+                let (_, screen) = try await tmux.wait(for: .seconds(15)) { $0.contains("CONSOLE-EXIT=") }
                 #expect(screen.contains("CONSOLE-EXIT=0"), "exit status 0:\n\(screen)")
                 #expect(try await !tmux.alternateScreenOn, "the terminal left the alternate screen")
             }

@@ -150,21 +150,9 @@ extension ConsoleUpdate {
     // MARK: Keys and actions
 
     static func deadLettersFilterKey(_ s: inout ConsoleState, _ key: Key) -> [ConsoleEffect] {
-        switch key {
-        case .enter:
-            let text = s.deadLetters.filterField?.text.trimmingCharacters(in: .whitespaces) ?? ""
-            s.deadLetters.filterField = nil
-            s.deadLetters.filter = text.isEmpty ? nil : text
+        filterKey(&s, key, field: \.deadLetters.filterField) { s, text in
+            s.deadLetters.filter = text
             s.deadLetters.selection = TableSelection()
-            return []
-        case .escape:
-            s.deadLetters.filterField = nil
-            return []
-        case .tab, .backTab, .control("c"):
-            s.deadLetters.filterField = nil
-            return KeyBinding.action(for: key, in: GlobalBindings.all).map { perform(&s, $0) } ?? []
-        default:
-            s.deadLetters.filterField?.handle(key)
             return []
         }
     }

@@ -157,29 +157,13 @@ public enum ConsoleUpdate {
         case .products:
             s.products.selection.handle(key, rowCount: s.products.page?.products.count ?? 0, visible: productsVisibleRows(s))
         case .details:
-            guard var details = s.details else { return [] }
-            switch key {
-            case .down, .character("j"): details.scroll += 1
-            case .up, .character("k"): details.scroll = max(0, details.scroll - 1)
-            case .pageDown: details.scroll += 10
-            case .pageUp: details.scroll = max(0, details.scroll - 10)
-            default: break
-            }
-            s.details = details
+            if s.details != nil { scroll(&s.details!.scroll, key) }
         case .editor, .queues:
             break
         case .deadLetters:
             s.deadLetters.selection.handle(key, rowCount: s.deadLetters.visibleRows.count, visible: deadLettersVisibleRows(s))
         case .deadLetter:
-            guard var detail = s.deadLetter else { return [] }
-            switch key {
-            case .down, .character("j"): detail.scroll += 1
-            case .up, .character("k"): detail.scroll = max(0, detail.scroll - 1)
-            case .pageDown: detail.scroll += 10
-            case .pageUp: detail.scroll = max(0, detail.scroll - 10)
-            default: break
-            }
-            s.deadLetter = detail
+            if s.deadLetter != nil { scroll(&s.deadLetter!.scroll, key) }
         case .workers:
             s.workers.selection.handle(key, rowCount: s.workers.roster?.workers.count ?? 0, visible: workersVisibleRows(s))
         }
@@ -232,23 +216,44 @@ public enum ConsoleUpdate {
     }
 
     static func productsFilterKey(_ s: inout ConsoleState, _ key: Key) -> [ConsoleEffect] {
-        switch key {
-        case .enter:
-            let text = s.products.filter?.text.trimmingCharacters(in: .whitespaces) ?? ""
-            s.products.filter = nil
-            s.products.query.filter = text.isEmpty ? nil : text
+        filterKey(&s, key, field: \.products.filter) { s, text in
+            s.products.query.filter = text
             s.products.query.offset = 0
             s.products.selection = TableSelection()
             return loadProducts(&s)
+        }
+    }
+
+    /// Keys while a list's `/` filter is typed: enter applies the trimmed text (nil when
+    /// empty), esc leaves the filter as it was, tab and ctrl-c still do what they do
+    /// everywhere, and every other key edits.
+    static func filterKey(_ s: inout ConsoleState, _ key: Key, field: WritableKeyPath<ConsoleState, TextField?>,
+                          apply: (inout ConsoleState, String?) -> [ConsoleEffect]) -> [ConsoleEffect] {
+        switch key {
+        case .enter:
+            let text = s[keyPath: field]?.text.trimmingCharacters(in: .whitespaces) ?? ""
+            s[keyPath: field] = nil
+            return apply(&s, text.isEmpty ? nil : text)
         case .escape:
-            s.products.filter = nil
+            s[keyPath: field] = nil
             return []
         case .tab, .backTab, .control("c"):
-            s.products.filter = nil
+            s[keyPath: field] = nil
             return KeyBinding.action(for: key, in: GlobalBindings.all).map { perform(&s, $0) } ?? []
         default:
-            s.products.filter?.handle(key)
+            s[keyPath: field]?.handle(key)
             return []
+        }
+    }
+
+    /// Scroll keys of the views that show one long text (a product, a dead letter).
+    static func scroll(_ offset: inout Int, _ key: Key) {
+        switch key {
+        case .down, .character("j"): offset += 1
+        case .up, .character("k"): offset = max(0, offset - 1)
+        case .pageDown: offset += 10
+        case .pageUp: offset = max(0, offset - 10)
+        default: break
         }
     }
 
