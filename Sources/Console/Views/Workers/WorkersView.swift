@@ -17,7 +17,7 @@ public enum WorkersView {
         TableColumn("UPTIME", .fixed(8), alignRight: true, priority: 2),
         TableColumn("PROCESSED", .fixed(9), alignRight: true, priority: 3),
         TableColumn("ERRORS", .fixed(6), alignRight: true, priority: 3),
-        TableColumn("LAST SEEN", .fixed(18), priority: 4),
+        TableColumn("LAST SEEN", .fixed(20), priority: 4),
         TableColumn("ROLE", .fixed(7), priority: 2),
     ]
 
@@ -59,7 +59,7 @@ public enum WorkersView {
                     formatAge(.seconds(Int64(max(0, roster.readAt.timeIntervalSince(w.startedAt))))),
                     ConsoleView.grouped(Int(w.processed)), ConsoleView.grouped(Int(w.errors)),
                     missing ? seen + " (missing)" : seen,
-                    w.kind == "pelican" ? (w.isLeader ? "leader" : "standby") : ""]
+                    w.kind != "pelican" || missing ? "" : (w.isLeader ? "leader" : "standby")]
         })
         table.rowRoles = roster.workers.map { $0.isMissing(at: roster.readAt) ? .warn : nil }
         table.render(into: &grid, rect: rect, selection: s.workers.selection)
