@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(name: "ConsoleBench", dependencies: ["Console", "ConsoleNcurses", "Catalog", "Search"],
                           path: "Benchmarks/ConsoleBench", swiftSettings: settings),
         .executableTarget(
-            name: "EmbedBench", dependencies: ["Embeddings"], path: "Benchmarks/EmbedBench", swiftSettings: optimisedSettings),
+            name: "EmbedBench", dependencies: ["Embeddings", "Catalog"], path: "Benchmarks/EmbedBench", swiftSettings: optimisedSettings),
 
         // Tests mirror the layers; TestSupport holds what several of them share.
         .target(name: "TestSupport", dependencies: ["Catalog", "Postgres", log], path: "Tests/TestSupport", swiftSettings: settings),

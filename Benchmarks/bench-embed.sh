@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench-embed`: the native MiniLM embedder against sentence-transformers and ONNX Runtime,
-# measured in one run on the same 10,000 reference descriptions. Opt-in; never part of `make test`.
+# measured in one run on the same 10,000 reference descriptions, then on 10,000 descriptions of
+# the seed generator. Opt-in; never part of `make test`.
 #
 # Both sides run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (as on a user's machine), so
 # OpenBLAS picks its own kernels; tests and CI keep the pinned environment.
@@ -44,3 +45,10 @@ log "native embedder"
 log "refarch-tui embed --file --stats (2 threads, batch 128)"
 "${UNPIN[@]}" .build/release/refarch-tui embed --file "$OUT/descriptions.txt" --stats --model-dir "$MODEL_DIR" \
   | tee "$OUT/embed-file-stats.txt"
+
+log "the same on 10,000 descriptions of the seed generator (what db seed writes): anchors, then native"
+.build/release/EmbedBench --seed-count 10000 --write-texts "$OUT/seed-descriptions.txt" >&2
+"${UNPIN[@]}" "$VENV/bin/python" "$SHARED/bench/anchor_embed.py" "$OUT/seed-descriptions.txt" "$MODEL_DIR" \
+  --threads 2 --batch 32 | tee "$OUT/anchor-seed.json"
+"${UNPIN[@]}" .build/release/EmbedBench --seed-count 10000 --model-dir "$MODEL_DIR" \
+  --parity "$SHARED/fixtures/minilm/parity.jsonl" --anchor-json "$OUT/anchor-seed.json" | tee "$OUT/embed-bench-seed.txt"

@@ -1,9 +1,10 @@
+import Catalog
 import Embeddings
 import Foundation
 
 /// Throughput and latency of the native MiniLM embedder on the reference corpus.
 ///
-/// Usage: EmbedBench [--csv FILE] [--model-dir DIR] [--parity FILE] [--anchor-json FILE]
+/// Usage: EmbedBench [--csv FILE | --seed-count N [--seed S]] [--model-dir DIR] [--parity FILE] [--anchor-json FILE]
 ///                   [--write-texts FILE] [--limit N] [--passes N] [--batch1-limit N]
 /// Prints the OpenBLAS kernel, the CPU, sentences/s and tokens/s at batch sizes 1/32/128 with
 /// 1 and 2 threads, short-query latency p50/p99, where the time goes, the share of OpenBLAS's
@@ -17,7 +18,8 @@ struct EmbedBench {
         var args = CommandLine.arguments.dropFirst()
         while let key = args.popFirst() {
             guard key.hasPrefix("--"), let value = args.popFirst() else {
-                print("usage: EmbedBench [--csv FILE] [--model-dir DIR] [--parity FILE] [--anchor-json FILE] [--write-texts FILE] [--limit N] [--passes N]")
+                print("usage: EmbedBench [--csv FILE | --seed-count N [--seed S]] [--model-dir DIR] [--parity FILE] [--anchor-json FILE]"
+                      + " [--write-texts FILE] [--limit N] [--passes N]")
                 exit(2)
             }
             options[String(key.dropFirst(2))] = value
@@ -43,12 +45,23 @@ struct EmbedBench {
             }
             return
         }
-        let csvPath = options["csv"] ?? "../shared/data/refarch_products_10k.csv"
-        guard let csv = try? String(contentsOfFile: csvPath, encoding: .utf8),
-            var texts = CSVReader.column("description", of: csv)
-        else {
-            print("Cannot read the description column of \(csvPath).")
-            exit(1)
+        var texts: [String]
+        let source: String
+        if let count = options["seed-count"].flatMap(Int.init) {
+            // The seed generator's catalog (what `db seed` writes), instead of the reference CSV.
+            let seed = options["seed"].flatMap(UInt64.init) ?? 1
+            texts = SeedCatalog(seed: seed).products(count: count).map(\.description)
+            source = "the seed generator (seed \(seed))"
+        } else {
+            let csvPath = options["csv"] ?? "../shared/data/refarch_products_10k.csv"
+            guard let csv = try? String(contentsOfFile: csvPath, encoding: .utf8),
+                let column = CSVReader.column("description", of: csv)
+            else {
+                print("Cannot read the description column of \(csvPath).")
+                exit(1)
+            }
+            texts = column
+            source = csvPath
         }
         if let limit = options["limit"].flatMap(Int.init) { texts = Array(texts.prefix(limit)) }
         if let out = options["write-texts"] {
@@ -68,7 +81,7 @@ struct EmbedBench {
         print("cpu: \(cpuModel()), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         print("OpenBLAS core: \(MiniLMEmbedder.blasCoreName)"
               + "  (OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"))")
-        print("corpus: \(texts.count) texts from \(csvPath), \(tokenCount) ids (\(String(format: "%.1f", Double(tokenCount) / Double(texts.count))) per text incl. [CLS]/[SEP])")
+        print("corpus: \(texts.count) texts from \(source), \(tokenCount) ids (\(String(format: "%.1f", Double(tokenCount) / Double(texts.count))) per text incl. [CLS]/[SEP])")
 
         var results: [String: Double] = [:]
         var latency: [Int: (Double, Double)] = [:]
