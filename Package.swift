@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "LocalIndexTests", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "TestSupport", log],
                     swiftSettings: settings),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "Catalog", "Postgres", "PostgresCatalog", "LocalIndex", "Queues", "Embeddings",
-                                               "Search", "TestSupport", log],
+                                               "Search", "AWS", "HTTP", "Pinecone", "TestSupport", log],
                     swiftSettings: settings),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "HTTP", log], swiftSettings: settings),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog", "TestSupport"], swiftSettings: settings),
