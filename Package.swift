@@ -68,7 +68,7 @@ let package = Package(
         .executableTarget(name: "IndexBench", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads", log],
                           path: "Benchmarks/IndexBench", swiftSettings: optimisedSettings),
         .executableTarget(name: "PipelineBench",
-                          dependencies: ["Catalog", "Embeddings", "LocalIndex", "Postgres", "PostgresCatalog", "Queues", "Search", "Sync",
+                          dependencies: ["AWS", "Catalog", "Embeddings", "LocalIndex", "Postgres", "PostgresCatalog", "Queues", "Search", "Sync",
                                          "Telemetry", log],
                           path: "Benchmarks/PipelineBench", swiftSettings: optimisedSettings),
         .executableTarget(name: "ConsoleBench", dependencies: ["Console", "ConsoleNcurses", "Catalog", "Search"],
