@@ -1,10 +1,10 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A Postgres cluster of this test's own (`scripts/pg.sh start <name>`), so it can be
@@ -78,7 +78,8 @@ struct PostgresRestartTests {
             #expect(try await cli.run(["db", "migrate"]).status == 0)
             #expect(try await cli.run(["db", "seed", "--count", "400"]).status == 0)
             var env = ["DATABASE_URL": cluster.url]
-            env["REFARCH_MODEL_DIR"] = TestEnvironment.modelDirectory
+            env["REFARCH_MODEL_DIR"] =
+                TestEnvironment.modelDirectory
                 ?? Fixtures.repositoryRoot.appendingPathComponent(".refarch/models/all-MiniLM-L6-v2").path
             let pelican = try RunningCLI(["worker", "pelican", "--heartbeat-seconds", "1"], environment: env)
             let emu = try RunningCLI(["worker", "emu", "--heartbeat-seconds", "1", "--batch-size", "16"], environment: env)
@@ -103,7 +104,8 @@ struct PostgresRestartTests {
             let after = PostgresPool(configuration: PostgresConfiguration(url: cluster.url), maxConnections: 1)
             try await after.query("UPDATE products_with_increment SET name = name || ' (after)' WHERE id % 25 = 3")
             for n in 0..<5 {
-                try await after.query("""
+                try await after.query(
+                    """
                     INSERT INTO products_with_increment (name, sku, description, price) VALUES ($1, $2, $3, $4::numeric::money)
                     """, ["Added after the restart \(n)", "AFTER-\(n)", "Arrived once the database was back.", "12.50"])
             }

@@ -2,8 +2,8 @@ import Catalog
 import Postgres
 import PostgresCatalog
 import Telemetry
-import Testing
 import TestSupport
+import Testing
 
 @testable import Sync
 
@@ -11,9 +11,10 @@ import TestSupport
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"))
 struct PelicanLeaderTests {
     static func pelican(_ config: PostgresConfiguration, _ pool: PostgresPool, _ queue: InMemoryJobQueue) -> PelicanService {
-        PelicanService(configuration: config, pool: pool, queue: queue,
-                       options: .init(batchSize: 50, safetyPoll: .milliseconds(200), standbyPoll: .milliseconds(100)),
-                       counters: WorkerCounters(), metrics: MetricsRegistry(), logger: quietLogger)
+        PelicanService(
+            configuration: config, pool: pool, queue: queue,
+            options: .init(batchSize: 50, safetyPoll: .milliseconds(200), standbyPoll: .milliseconds(100)),
+            counters: WorkerCounters(), metrics: MetricsRegistry(), logger: quietLogger)
     }
 
     static func migrated(_ config: PostgresConfiguration) async throws -> PostgresPool {
@@ -86,10 +87,14 @@ struct PelicanLeaderTests {
                   AND objid::bigint = (hashtext($1)::bigint & 4294967295)
                   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                 """
-            let terminated = try await pool.query("SELECT count(pg_terminate_backend(pid)) " + lockHolders, [schema])[0].decode(Int.self, at: 0)
+            let terminated = try await pool.query("SELECT count(pg_terminate_backend(pid)) " + lockHolders, [schema])[0].decode(
+                Int.self, at: 0)
             #expect(terminated == 1)
             // Someone holds the lock again (the standby, or A after noticing and reconnecting)…
-            #expect(try await Self.eventually { try await pool.query("SELECT count(*) " + lockHolders, [schema])[0].decode(Int.self, at: 0) == 1 })
+            #expect(
+                try await Self.eventually {
+                    try await pool.query("SELECT count(*) " + lockHolders, [schema])[0].decode(Int.self, at: 0) == 1
+                })
             // …and then exactly one of them leads, looked at twice half a second apart (right
             // after B takes the lock and before it says so, a stale A would look alone).
             let oneLeader = try await Self.eventually {

@@ -73,9 +73,13 @@ struct PipelineStack: Sendable {
                 switch backend {
                 case .embedded:
                     let queuePool = PostgresPool(configuration: config, maxConnections: 3)
-                    let postgresQueue = PostgresJobQueue(pool: queuePool, options: .init(visibilityTimeout: .seconds(5), maxReceiveCount: 3))
-                    cleanups.append { postgresQueue.close(); await queuePool.close() }
-                    let local = try await LocalVectorIndex.open(configuration: config, dimension: dimension, threads: 1, logger: quietLogger)
+                    let postgresQueue = PostgresJobQueue(
+                        pool: queuePool, options: .init(visibilityTimeout: .seconds(5), maxReceiveCount: 3))
+                    cleanups.append {
+                        postgresQueue.close(); await queuePool.close()
+                    }
+                    let local = try await LocalVectorIndex.open(
+                        configuration: config, dimension: dimension, threads: 1, logger: quietLogger)
                     cleanups.append { await local.close() }
                     (queue, index, catchUp) = (postgresQueue, local, { try await local.catchUp() })
                 case .aws:
@@ -87,14 +91,17 @@ struct PipelineStack: Sendable {
                 }
                 let embedder = FixedEmbedder(dimension: dimension)
                 let metrics = MetricsRegistry()
-                let pelican = PelicanService(configuration: config, pool: pool, queue: queue, options: .init(batchSize: 50),
-                                             counters: WorkerCounters(), metrics: metrics, logger: quietLogger)
+                let pelican = PelicanService(
+                    configuration: config, pool: pool, queue: queue, options: .init(batchSize: 50),
+                    counters: WorkerCounters(), metrics: metrics, logger: quietLogger)
                 let wait: Duration = backend == .aws ? .seconds(1) : .milliseconds(200)
-                let emu = EmuService(queue: queue, index: index, embedder: embedder,
-                                     options: .init(batchSize: 64, wait: wait, visibilityTimeout: .seconds(30)),
-                                     counters: WorkerCounters(), metrics: metrics, logger: quietLogger)
-                let stack = PipelineStack(backend: backend, config: config, pool: pool, store: PostgresProductStore(pool: pool),
-                                          queue: queue, index: index, embedder: embedder, pelican: pelican, emu: emu, catchUp: catchUp)
+                let emu = EmuService(
+                    queue: queue, index: index, embedder: embedder,
+                    options: .init(batchSize: 64, wait: wait, visibilityTimeout: .seconds(30)),
+                    counters: WorkerCounters(), metrics: metrics, logger: quietLogger)
+                let stack = PipelineStack(
+                    backend: backend, config: config, pool: pool, store: PostgresProductStore(pool: pool),
+                    queue: queue, index: index, embedder: embedder, pelican: pelican, emu: emu, catchUp: catchUp)
                 try await body(stack)
             } catch {
                 await cleanUp()
@@ -155,8 +162,9 @@ struct PipelineStack: Sendable {
 
     /// The vectors emu must have written for `product`: its template text, chunked, embedded.
     func expectedVectors(for product: Product) async throws -> [[Float]] {
-        let document = EmbeddingDocument(prefix: EmbeddingTemplate.standard.render(name: product.name, description: ""),
-                                         body: product.description)
+        let document = EmbeddingDocument(
+            prefix: EmbeddingTemplate.standard.render(name: product.name, description: ""),
+            body: product.description)
         return try await embedder.embedDocuments([document], maxChunks: EmuService.Options().maxChunks)[0]
     }
 }

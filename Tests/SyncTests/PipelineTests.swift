@@ -4,8 +4,8 @@ import Postgres
 import PostgresCatalog
 import Queues
 import Search
-import Testing
 import TestSupport
+import Testing
 
 @testable import Sync
 
@@ -18,12 +18,18 @@ struct PipelineTests {
     @Test(arguments: PipelineBackend.available)
     func insertsUpdatesAndDeletesReachTheIndex(_ backend: PipelineBackend) async throws {
         try await PipelineStack.with(backend) { stack in
-            let mug = try await stack.store.create(try NewProduct(name: "Travel mug", sku: "M-1", description: "Keeps coffee hot on a commute.",
-                                                                  price: Price(cents: 2000)))
-            let jacket = try await stack.store.create(try NewProduct(name: "Rain jacket", sku: "J-1", description: "Keeps you dry on a hike.",
-                                                                     price: Price(cents: 9000)))
-            let lamp = try await stack.store.create(try NewProduct(name: "Desk lamp", sku: "L-1", description: "Light for late work.",
-                                                                   price: Price(cents: 3000)))
+            let mug = try await stack.store.create(
+                try NewProduct(
+                    name: "Travel mug", sku: "M-1", description: "Keeps coffee hot on a commute.",
+                    price: Price(cents: 2000)))
+            let jacket = try await stack.store.create(
+                try NewProduct(
+                    name: "Rain jacket", sku: "J-1", description: "Keeps you dry on a hike.",
+                    price: Price(cents: 9000)))
+            let lamp = try await stack.store.create(
+                try NewProduct(
+                    name: "Desk lamp", sku: "L-1", description: "Light for late work.",
+                    price: Price(cents: 3000)))
             try await stack.sync()
             #expect(try await stack.index.listIDs(prefix: "").count == 3)
             let vector = try await stack.index.fetch(ids: ["\(mug.id)#0"]).first
@@ -39,7 +45,8 @@ struct PipelineTests {
             try await stack.sync()
             #expect(try await stack.index.listIDs(prefix: "\(lamp.id)#").isEmpty)
             let jacketVector = try await stack.index.fetch(ids: ["\(jacket.id)#0"]).first
-            #expect(jacketVector?.values == (try await stack.expectedVectors(for: #require(try await stack.store.product(id: jacket.id))))[0])
+            #expect(
+                jacketVector?.values == (try await stack.expectedVectors(for: #require(try await stack.store.product(id: jacket.id))))[0])
             // The deleted product is gone from search, also for its own words.
             let afterDelete = try await stack.search.search(SearchRequest(query: lamp.description, topK: 3))
             #expect(!afterDelete.hits.contains { $0.product.id == lamp.id })
@@ -52,7 +59,8 @@ struct PipelineTests {
     @Test(arguments: PipelineBackend.available)
     func longDescriptionsBecomeSeveralChunksAndShrinkBack(_ backend: PipelineBackend) async throws {
         try await PipelineStack.with(backend) { stack in
-            let long = (1...30).map { "Sentence number \($0) about a sturdy camping tent with aluminium poles and mesh." }.joined(separator: " ")
+            let long = (1...30).map { "Sentence number \($0) about a sturdy camping tent with aluminium poles and mesh." }.joined(
+                separator: " ")
             let tent = try await stack.store.create(try NewProduct(name: "Tent", sku: "T-1", description: long, price: Price(cents: 10000)))
             try await stack.sync()
             let chunks = try await stack.index.listIDs(prefix: "\(tent.id)#")
@@ -79,11 +87,13 @@ struct PipelineTests {
                 return unique
             }
             _ = try await ProductLoader.insert(seeded, into: stack.pool)
-            let ids = try await stack.pool.query("SELECT id FROM products_with_increment ORDER BY id").map { try $0.decode(Int64.self, at: 0) }
+            let ids = try await stack.pool.query("SELECT id FROM products_with_increment ORDER BY id").map {
+                try $0.decode(Int64.self, at: 0)
+            }
             #expect(ids.count == Self.catalogSize)
 
             try await stack.withWorkersRunning {
-                let indexed = try await stack.waitUntilVerified()
+                let indexed = try await stack.waitUntilVerified(timeout: .seconds(180))
                 #expect(indexed.isClean && indexed.indexedProducts == Self.catalogSize, "\(indexed)")
                 try await expectExactDescriptionsFindTheirProducts(stack, ids: Self.sample(ids, 200, &rng))
 
@@ -98,15 +108,17 @@ struct PipelineTests {
                 for id in deleted { #expect(try await stack.store.delete(id: ProductID(id))) }
                 var added: [Int64] = []
                 for n in 0..<100 {
-                    let new = try NewProduct(name: "Added item \(n)", sku: "ADD-\(n)", description: "Fresh stock: \(Self.madeUpWords(&rng)).",
-                                             price: Price(cents: Int64(100 + n)))
+                    let new = try NewProduct(
+                        name: "Added item \(n)", sku: "ADD-\(n)", description: "Fresh stock: \(Self.madeUpWords(&rng)).",
+                        price: Price(cents: Int64(100 + n)))
                     added.append(try await stack.store.create(new).id.rawValue)
                 }
 
-                let changed = try await stack.waitUntilVerified()
+                let changed = try await stack.waitUntilVerified(timeout: .seconds(180))
                 let expectedCount = Self.catalogSize - deleted.count + added.count
                 #expect(changed.isClean && changed.indexedProducts == expectedCount, "\(changed)")
-                try await expectExactDescriptionsFindTheirProducts(stack, ids: Self.sample(updated, 100, &rng) + Self.sample(added, 20, &rng))
+                try await expectExactDescriptionsFindTheirProducts(
+                    stack, ids: Self.sample(updated, 100, &rng) + Self.sample(added, 20, &rng))
                 for id in Self.sample(deleted, 50, &rng) {
                     #expect(try await stack.index.listIDs(prefix: "\(id)#").isEmpty, "product \(id) was deleted")
                 }
@@ -126,8 +138,9 @@ struct PipelineTests {
         #expect(products.count == ids.count)
         for product in products {
             let result = try await stack.search.search(SearchRequest(query: product.description, topK: 3))
-            #expect(result.hits.first?.product.id == product.id,
-                    "\"\(product.description)\" found \(result.hits.map { "\($0.product.id): \($0.product.description)" })")
+            #expect(
+                result.hits.first?.product.id == product.id,
+                "\"\(product.description)\" found \(result.hits.map { "\($0.product.id): \($0.product.description)" })")
         }
     }
 
