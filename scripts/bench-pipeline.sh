@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
-# Pipeline benchmark on the embedded default (release build): indexing 10,000 seeded
-# products and the embedding share of it, freshness of 200 single updates as a warm reader
-# sees them, and search latency over 200 queries. Figures go in the README.
+# Pipeline benchmark (release build): indexing 10,000 seeded products on the embedded default
+# and the embedding share of it, freshness of 200 single updates as a warm reader sees them
+# (Postgres queue, then SQS FIFO in the AWS emulator on loopback), and search latency over
+# 200 queries. Figures go in the README. SQS=0 skips the emulator run; SCRATCH_PATH=.build-NAME
+# builds in another folder than .build (a second checkout or worktree building at once).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-swift build -c release --product PipelineBench >/dev/null
-BIN="$(swift build -c release --show-bin-path)/PipelineBench"
-trap '"$ROOT/scripts/pg.sh" destroy bench-pg >/dev/null 2>&1 || true' EXIT
+flags=(-c release ${SCRATCH_PATH:+--scratch-path "$SCRATCH_PATH"})
+swift build "${flags[@]}" --product PipelineBench >/dev/null
+BIN="$(swift build "${flags[@]}" --show-bin-path)/PipelineBench"
+started_moto=
+cleanup() {
+  "$ROOT/scripts/pg.sh" destroy bench-pg >/dev/null 2>&1 || true
+  if [ -n "$started_moto" ]; then "$ROOT/scripts/moto.sh" stop || true; fi
+}
+trap cleanup EXIT
 URL=$("$ROOT/scripts/pg.sh" start bench-pg)
+if [ "${SQS:-1}" != 0 ]; then
+  if ! { [ -f "$STATE/moto/pid" ] && kill -0 "$(cat "$STATE/moto/pid")" 2>/dev/null; }; then started_moto=1; fi
+  AWS_ENDPOINT_URL=$("$ROOT/scripts/moto.sh" start)
+  export AWS_ENDPOINT_URL AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
+  echo "AWS emulator: moto $(python3 -c 'import moto; print(moto.__version__)') at $AWS_ENDPOINT_URL"
+fi
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
 "$BIN" "$URL" "${REFARCH_MODEL_DIR:-$STATE/models/all-MiniLM-L6-v2}" "${PRODUCTS:-10000}" "${UPDATES:-200}" "${SEARCHES:-200}"

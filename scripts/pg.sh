@@ -6,6 +6,9 @@
 #   scripts/pg.sh stop  [NAME]   stop it (the data stays)
 #   scripts/pg.sh destroy [NAME] stop it and delete its data
 #   scripts/pg.sh url   [NAME]   print the conninfo of a running cluster
+#   scripts/pg.sh restart NAME [SECONDS]
+#                                stop it (fast: sessions are cut), stay down SECONDS (default 0),
+#                                start it again on the same port; prints the conninfo
 #
 # NAME defaults to "pg" (the demo's cluster); tests use "test-pg".
 source "$(dirname "$0")/lib.sh"
@@ -17,6 +20,7 @@ is_running() { [ -f "$data/postmaster.pid" ] && as_pg_user "$PG_BIN/pg_ctl" -D "
 
 url() { . "$envfile"; echo "$DATABASE_URL"; }
 
+# Starts the cluster on port $1, or on a free port.
 start() {
   [ -x "$PG_BIN/initdb" ] || die "Postgres 15 is not installed ($PG_BIN/initdb missing): run 'make deps'."
   mkdir -p "$dir"
@@ -30,7 +34,7 @@ start() {
       || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
   fi
   as_pg_user mkdir -p "$sock"
-  local port; port=$(free_port)
+  local port=${1:-}; [ -n "$port" ] || port=$(free_port)
   local opts="-c listen_addresses=127.0.0.1 -p $port -k $sock -c max_connections=300 -c shared_buffers=256MB"
   if [ "$name" != pg ]; then opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"; fi
   as_pg_user "$PG_BIN/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 -o "$opts" start >/dev/null \
@@ -49,10 +53,19 @@ stop() {
   rm -f "$envfile"
 }
 
+restart() {
+  is_running && [ -f "$envfile" ] || die "the $name cluster is not running: scripts/pg.sh start $name"
+  local port; port=$(. "$envfile"; echo "$PGPORT")
+  as_pg_user "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+  sleep "${1:-0}"
+  start "$port"
+}
+
 case "$cmd" in
   start) start ;;
+  restart) restart "${3:-0}" ;;
   stop) stop ;;
   destroy) stop; rm -rf "$dir" ;;
   url) is_running || die "the $name cluster is not running: scripts/pg.sh start $name"; url ;;
-  *) die "usage: scripts/pg.sh start|stop|destroy|url [NAME]" ;;
+  *) die "usage: scripts/pg.sh start|stop|destroy|url [NAME] | restart NAME [SECONDS]" ;;
 esac

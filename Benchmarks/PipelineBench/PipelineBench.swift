@@ -1,3 +1,4 @@
+import AWS
 import Catalog
 import Embeddings
 import Foundation
@@ -12,7 +13,9 @@ import Telemetry
 
 /// The embedded default end to end: indexing a seeded catalog, freshness of single updates
 /// as a warm reader in another session sees them, and search latency with query embedding
-/// and Postgres hydration.
+/// and Postgres hydration. With `AWS_ENDPOINT_URL` set (the AWS emulator, and its region and
+/// credentials in the usual variables), freshness again with an SQS FIFO queue there as the
+/// job queue (the index stays local, so the same warm reader sees the vectors).
 @main
 struct PipelineBench {
     static func main() async throws {
@@ -67,22 +70,9 @@ struct PipelineBench {
                      100 - 100 * embedSeconds / indexing))
 
         // 2. Freshness: commit of one UPDATE → the new vector is in the warm reader's memory.
-        var lags: [Double] = []
-        for n in 0..<updates {
-            let id = ProductID(Int64(1 + (n * 37) % products))
-            _ = try await store.update(id: id, try ProductChanges(description: "Freshness probe \(n): a sturdy thermos for long winter walks."))
-            let seq = try await pool.query("SELECT seq FROM refarch_product_versions WHERE product_id = $1", [id.rawValue])[0].decode(Int64.self, at: 0)
-            let committed = clock.now
-            while true {
-                if case .number(let stored)? = try await reader.loadedMetadata(id: "\(id.rawValue)#0")?["seq"], Int64(stored) >= seq { break }
-                try await Task.sleep(for: .milliseconds(1))
-            }
-            lags.append((clock.now - committed).seconds * 1000)
-            try await Task.sleep(for: .milliseconds(20))  // idle between updates
-        }
-        lags.sort()
-        print(String(format: "freshness over %d single updates while idle: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
-                     updates, lags[lags.count / 2], lags[min(lags.count - 1, lags.count * 99 / 100)], lags.last!))
+        let lags = try await freshness(updates: updates, first: 0, products: products, store: store, pool: pool, reader: reader)
+        print(String(format: "freshness (Postgres queue) over %d single updates while idle: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                     updates, lags.p50, lags.p99, lags.max))
 
         // 3. Search latency in a warm process: query embedding + top-k + Postgres hydration.
         let search = SearchService(embedder: embedder, index: reader, store: store)
@@ -101,12 +91,73 @@ struct PipelineBench {
                      times[times.count / 2], times[min(times.count - 1, times.count * 99 / 100)]))
         workers.cancel()
         _ = await workers.value
+
+        // 4. Freshness with SQS as the job queue (the AWS emulator on loopback): same updates,
+        //    same warm reader, pelican and emu now talk to SQS.
+        if let endpoint = ProcessInfo.processInfo.environment["AWS_ENDPOINT_URL"], !endpoint.isEmpty {
+            let sqs = SQSClient(configuration: try AWSConfiguration.fromEnvironment(logger: quiet))
+            let name = "bench-\(UInt32.random(in: 0..<UInt32.max))"
+            let dlq = try await sqs.createQueue(name: "\(name)-dlq.fifo", attributes: ["FifoQueue": "true"])
+            guard let dlqARN = try await sqs.getQueueAttributes(url: dlq).queueARN else { throw BenchError("the DLQ has no ARN") }
+            let source = try await sqs.createQueue(name: "\(name).fifo", attributes: [
+                "FifoQueue": "true", "VisibilityTimeout": "60",
+                "RedrivePolicy": RedrivePolicy(deadLetterTargetArn: dlqARN, maxReceiveCount: 5).jsonString,
+            ])
+            let sqsQueue = try await SQSJobQueue.open(sqs: sqs, queueURL: source)
+            let sqsPelican = PelicanService(configuration: config, pool: pool, queue: sqsQueue, counters: WorkerCounters(), metrics: metrics,
+                                            logger: quiet)
+            let sqsEmu = EmuService(queue: sqsQueue, index: writer, embedder: embedder, options: .init(batchSize: 64, receivers: 1),
+                                    counters: WorkerCounters(), metrics: metrics, logger: quiet)
+            let sqsWorkers = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await sqsPelican.run() }
+                    group.addTask { await sqsEmu.run() }
+                }
+            }
+            // Three updates first, not counted: connections to the emulator are opened once.
+            _ = try await freshness(updates: 3, first: updates, products: products, store: store, pool: pool, reader: reader)
+            let sqsLags = try await freshness(updates: updates, first: updates + 3, products: products, store: store, pool: pool,
+                                              reader: reader)
+            print(String(format: "freshness (SQS FIFO in the AWS emulator at %@) over %d single updates while idle: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                         endpoint, updates, sqsLags.p50, sqsLags.p99, sqsLags.max))
+            sqsWorkers.cancel()
+            _ = await sqsWorkers.value
+            try? await sqs.deleteQueue(url: source)
+            try? await sqs.deleteQueue(url: dlq)
+        }
         queue.close()
         await reader.close()
         await writer.close()
         await pool.close()
         await queuePool.close()
     }
+}
+
+/// Commit of one UPDATE → the new vector in the warm reader's memory, for `updates` single
+/// updates with a short idle pause between them; lags in milliseconds.
+func freshness(updates: Int, first: Int, products: Int, store: PostgresProductStore, pool: PostgresPool,
+               reader: LocalVectorIndex) async throws -> (p50: Double, p99: Double, max: Double) {
+    let clock = ContinuousClock()
+    var lags: [Double] = []
+    for n in first..<first + updates {
+        let id = ProductID(Int64(1 + (n * 37) % products))
+        _ = try await store.update(id: id, try ProductChanges(description: "Freshness probe \(n): a sturdy thermos for long winter walks."))
+        let seq = try await pool.query("SELECT seq FROM refarch_product_versions WHERE product_id = $1", [id.rawValue])[0].decode(Int64.self, at: 0)
+        let committed = clock.now
+        while true {
+            if case .number(let stored)? = try await reader.loadedMetadata(id: "\(id.rawValue)#0")?["seq"], Int64(stored) >= seq { break }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        lags.append((clock.now - committed).seconds * 1000)
+        try await Task.sleep(for: .milliseconds(20))  // idle between updates
+    }
+    lags.sort()
+    return (lags[lags.count / 2], lags[min(lags.count - 1, lags.count * 99 / 100)], lags.last!)
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 extension Duration {

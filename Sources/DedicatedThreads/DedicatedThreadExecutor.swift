@@ -1,10 +1,39 @@
 import Foundation
 
-/// Names the calling thread from inside it: on Linux a name set before `start()` does not
-/// reach the new thread, which otherwise carries its creator's name.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Names the calling thread from inside it, with the OS call itself; Linux keeps 15 bytes of
+/// a name, so a longer one is cut.
+///
+/// Why not `Thread.current.name = name`: on Linux, Foundation's setter names the thread that
+/// `start()` recorded, and `start()` records it only after the thread was created. A thread
+/// that runs first (a loaded machine) is not recorded yet, the setter does nothing, and the
+/// thread keeps its creator's name (a cooperative-pool thread's "…root.default-qos"). A name
+/// set before `start()` never reaches the thread, and a name over 15 bytes is refused.
 func nameCurrentThread(_ name: String) {
+    #if canImport(Glibc)
+    var cut = ""
+    for scalar in name.unicodeScalars {
+        guard cut.utf8.count + String(scalar).utf8.count <= 15 else { break }
+        cut.unicodeScalars.append(scalar)
+    }
+    if let setName = pthreadSetName {
+        _ = setName(pthread_self(), cut)
+    }
+    #else
     Thread.current.name = name
+    #endif
 }
+
+#if canImport(Glibc)
+/// glibc's `pthread_setname_np`, which Swift does not import without `_GNU_SOURCE`.
+private let pthreadSetName: (@convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_setname_np") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32).self)
+}()
+#endif
 
 /// A serial executor that runs everything it is given on one OS thread of its own.
 ///

@@ -9,8 +9,8 @@ import Telemetry
 
 /// `worker pelican`: moves product changes from the durable outbox to the job queue.
 ///
-/// One pelican is active at a time: it holds a Postgres advisory lock on a connection of
-/// its own, and standbys poll for the lock, so one takes over within about a second when
+/// One pelican is active at a time per catalog: it holds a Postgres advisory lock (keyed by
+/// the catalog's schema) on a connection of its own, and standbys poll for the lock, so one takes over within about a second when
 /// the active one dies (its session ends and the lock goes with it). The active pelican
 /// drains the outbox in `seq` order, a batch at a time: it coalesces the batch per product,
 /// reads the current rows, sends one message per product (upsert with the row, or delete
@@ -37,8 +37,10 @@ public final class PelicanService: Sendable {
         }
     }
 
-    /// The advisory lock key of the active pelican.
-    static let leaderLock: Int64 = 724_003
+    /// The advisory lock of the active pelican is the pair (this class id, hash of the
+    /// catalog's schema): one leader per catalog, so the pelicans of catalogs in different
+    /// schemas of one database do not wait for each other.
+    static let leaderLockClass: Int32 = 724_003
 
     let configuration: PostgresConfiguration
     let pool: PostgresPool
@@ -101,7 +103,8 @@ public final class PelicanService: Sendable {
         let lockConnection = try await PostgresConnection.connect(configuration, logger: logger)
         defer { Task { await lockConnection.close() } }
         while !Task.isCancelled {
-            let acquired = try await lockConnection.query("SELECT pg_try_advisory_lock($1)", [Self.leaderLock],
+            let acquired = try await lockConnection.query("SELECT pg_try_advisory_lock($1::integer, hashtext(current_schema()))",
+                                                          [Self.leaderLockClass],
                                                           operation: "take the pelican leader lock")[0].decode(Bool.self, at: 0)
             if acquired { break }
             counters.recordAlive()
@@ -114,8 +117,10 @@ public final class PelicanService: Sendable {
         while !Task.isCancelled {
             let generation = wakeups.generation
             let drained = try await drainOnce()
-            // Still leader? A broken lock connection means another pelican may have taken over.
-            guard await lockConnection.isUsable else { throw PostgresError.connectionLost(operation: "hold the leader lock", message: "the lock connection closed") }
+            // Still leader? The lock lives as long as its session, and only a round trip shows
+            // that the session is alive: libpq's status stays "OK" until it next reads, so a
+            // killed or restarted session would leave two leaders. A failure here ends the lead.
+            _ = try await lockConnection.query("SELECT 1", operation: "check the pelican leader lock")
             counters.recordAlive()
             if drained < options.batchSize {
                 await wakeups.wait(after: generation, timeout: options.safetyPoll)

@@ -23,6 +23,29 @@ actor Counter {
         executor.shutdown()
     }
 
+    /// Regression: a thread that started running before its creator returned from
+    /// `Thread.start()` kept its creator's name (on Linux Foundation's name setter acts on the
+    /// thread recorded by `start()`, not yet recorded then): on a loaded machine a dedicated
+    /// thread was now and then called "…root.default-qos", after the cooperative pool.
+    @Test func everyDedicatedThreadHasItsOwnNameEvenWhenManyStartAtOnce() async throws {
+        let names = try await withThrowingTaskGroup(of: (String, String?).self) { group in
+            for n in 0..<128 {
+                group.addTask {
+                    let executor = DedicatedThreadExecutor(name: "named-\(n)")
+                    defer { executor.shutdown() }
+                    return ("named-\(n)", try await executor.run { Thread.current.name })
+                }
+            }
+            return try await group.reduce(into: [(String, String?)]()) { $0.append($1) }
+        }
+        #expect(names.count == 128)
+        #expect(names.filter { $0.0 != $0.1 }.isEmpty, "\(names.filter { $0.0 != $0.1 })")
+        // Linux keeps 15 bytes of a thread's name: a longer one is cut, not refused.
+        let long = DedicatedThreadExecutor(name: "a-name-longer-than-fifteen")
+        #expect(try await long.run { Thread.current.name } == "a-name-longer-t")
+        long.shutdown()
+    }
+
     /// Regression: work queued after shutdown never ran, so a task awaiting it hung for ever
     /// (a vector-index catch-up racing `close()` held a transaction open and blocked DROP SCHEMA).
     @Test func workArrivingAfterShutdownStillRuns() async throws {

@@ -1,82 +1,35 @@
 import Catalog
-import Logging
+import Foundation
 import Postgres
 import PostgresCatalog
 import Queues
-import Telemetry
-import Testing
+import Search
 import TestSupport
-import LocalIndex
+import Testing
+
 @testable import Sync
 
-let quietLogger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-
-/// Products in Postgres, the embedded queue and the local index on one test schema.
-struct EmbeddedStack {
-    let config: PostgresConfiguration
-    let pool: PostgresPool
-    let store: PostgresProductStore
-    let queue: PostgresJobQueue
-    let index: LocalVectorIndex
-    let pelican: PelicanService
-    let emu: EmuService
-
-    static func with(_ body: (EmbeddedStack) async throws -> Void) async throws {
-        try await TestDatabase.withSchema { config in
-            let conn = try await PostgresConnection.connect(config)
-            _ = try await SchemaMigrator.migrate(conn, logger: quietLogger)
-            await conn.close()
-            let pool = PostgresPool(configuration: config, maxConnections: 3)
-            let queuePool = PostgresPool(configuration: config, maxConnections: 3)
-            let queue = PostgresJobQueue(pool: queuePool, options: .init(visibilityTimeout: .seconds(5), maxReceiveCount: 3))
-            let embedder = FixedEmbedder(dimension: 64)
-            let index = try await LocalVectorIndex.open(configuration: config, dimension: 64, threads: 1, logger: quietLogger)
-            let metrics = MetricsRegistry()
-            let pelican = PelicanService(configuration: config, pool: pool, queue: queue, options: .init(batchSize: 50),
-                                         counters: WorkerCounters(), metrics: metrics, logger: quietLogger)
-            let emu = EmuService(queue: queue, index: index, embedder: embedder, options: .init(batchSize: 64, wait: .milliseconds(200)),
-                                 counters: WorkerCounters(), metrics: metrics, logger: quietLogger)
-            let stack = EmbeddedStack(config: config, pool: pool, store: PostgresProductStore(pool: pool), queue: queue, index: index,
-                                      pelican: pelican, emu: emu)
-            do {
-                try await body(stack)
-            } catch {
-                await stack.close(queuePool)
-                throw error
-            }
-            await stack.close(queuePool)
-        }
-    }
-
-    func close(_ queuePool: PostgresPool) async {
-        queue.close()
-        await index.close()
-        await pool.close()
-        await queuePool.close()
-    }
-
-    /// Pelican drains everything, emu processes everything, the index catches up.
-    func sync() async throws {
-        while try await pelican.drainOnce() > 0 {}
-        while true {
-            let jobs = try await queue.receive(maxMessages: 64, wait: .zero, visibilityTimeout: .seconds(5))
-            if jobs.isEmpty { break }
-            try await emu.process(jobs)
-        }
-        try await index.catchUp()
-    }
-}
-
+/// The pipeline end to end (outbox → pelican → job queue → emu → index → search), each test
+/// on both backends: the embedded default, and SQS FIFO + DLQ in the AWS emulator with the
+/// Pinecone test server. The embedder is `FixedEmbedder` (hashed words), so a vector can be
+/// recomputed and compared; the model itself is tested in EmbeddingsTests and SearchQualityTests.
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"))
 struct PipelineTests {
-    @Test func insertsUpdatesAndDeletesReachTheIndex() async throws {
-        try await EmbeddedStack.with { stack in
-            let mug = try await stack.store.create(try NewProduct(name: "Travel mug", sku: "M-1", description: "Keeps coffee hot on a commute.",
-                                                                  price: Price(cents: 2000)))
-            let jacket = try await stack.store.create(try NewProduct(name: "Rain jacket", sku: "J-1", description: "Keeps you dry on a hike.",
-                                                                     price: Price(cents: 9000)))
-            let lamp = try await stack.store.create(try NewProduct(name: "Desk lamp", sku: "L-1", description: "Light for late work.",
-                                                                   price: Price(cents: 3000)))
+    @Test(arguments: PipelineBackend.available)
+    func insertsUpdatesAndDeletesReachTheIndex(_ backend: PipelineBackend) async throws {
+        try await PipelineStack.with(backend) { stack in
+            let mug = try await stack.store.create(
+                try NewProduct(
+                    name: "Travel mug", sku: "M-1", description: "Keeps coffee hot on a commute.",
+                    price: Price(cents: 2000)))
+            let jacket = try await stack.store.create(
+                try NewProduct(
+                    name: "Rain jacket", sku: "J-1", description: "Keeps you dry on a hike.",
+                    price: Price(cents: 9000)))
+            let lamp = try await stack.store.create(
+                try NewProduct(
+                    name: "Desk lamp", sku: "L-1", description: "Light for late work.",
+                    price: Price(cents: 3000)))
             try await stack.sync()
             #expect(try await stack.index.listIDs(prefix: "").count == 3)
             let vector = try await stack.index.fetch(ids: ["\(mug.id)#0"]).first
@@ -84,64 +37,193 @@ struct PipelineTests {
             #expect(vector?.metadata["price"] == .number(20))
             let outboxLeft = try await stack.pool.query("SELECT count(*) FROM refarch_outbox")[0].decode(Int.self, at: 0)
             #expect(outboxLeft == 0)
+            let lampFirst = try await stack.search.search(SearchRequest(query: lamp.description, topK: 3))
+            #expect(lampFirst.hits.first?.product.id == lamp.id)
 
             _ = try await stack.store.update(id: jacket.id, try ProductChanges(description: "Waterproof shell for storms."))
             _ = try await stack.store.delete(id: lamp.id)
             try await stack.sync()
             #expect(try await stack.index.listIDs(prefix: "\(lamp.id)#").isEmpty)
+            let jacketVector = try await stack.index.fetch(ids: ["\(jacket.id)#0"]).first
+            #expect(
+                jacketVector?.values == (try await stack.expectedVectors(for: #require(try await stack.store.product(id: jacket.id))))[0])
+            // The deleted product is gone from search, also for its own words.
+            let afterDelete = try await stack.search.search(SearchRequest(query: lamp.description, topK: 3))
+            #expect(!afterDelete.hits.contains { $0.product.id == lamp.id })
+            #expect(!afterDelete.hits.isEmpty)
             let report = try await Verifier(pool: stack.pool, index: stack.index).run()
             #expect(report.isClean, "\(report)")
         }
     }
 
-    @Test func longDescriptionsBecomeSeveralChunksAndShrinkBack() async throws {
-        try await EmbeddedStack.with { stack in
-            let long = (1...30).map { "Sentence number \($0) about a sturdy camping tent with aluminium poles and mesh." }.joined(separator: " ")
+    @Test(arguments: PipelineBackend.available)
+    func longDescriptionsBecomeSeveralChunksAndShrinkBack(_ backend: PipelineBackend) async throws {
+        try await PipelineStack.with(backend) { stack in
+            let long = (1...30).map { "Sentence number \($0) about a sturdy camping tent with aluminium poles and mesh." }.joined(
+                separator: " ")
             let tent = try await stack.store.create(try NewProduct(name: "Tent", sku: "T-1", description: long, price: Price(cents: 10000)))
             try await stack.sync()
             let chunks = try await stack.index.listIDs(prefix: "\(tent.id)#")
             #expect(chunks.count > 3)
+            #expect(chunks.count == (try await stack.expectedVectors(for: tent)).count)
             _ = try await stack.store.update(id: tent.id, try ProductChanges(description: "A small tent."))
             try await stack.sync()
             #expect(try await stack.index.listIDs(prefix: "\(tent.id)#") == ["\(tent.id)#0"])
         }
     }
 
-    @Test func manyQuickUpdatesEndWithTheFinalRows() async throws {
-        try await EmbeddedStack.with { stack in
-            var products: [Product] = []
-            for i in 0..<10 {
-                products.append(try await stack.store.create(try NewProduct(name: "P\(i)", sku: "Q-\(i)", price: Price(cents: 100))))
+    /// The issue's scale: a catalog indexed by the running workers, then changed while they run.
+    static let catalogSize = 2_000
+
+    @Test(arguments: PipelineBackend.available)
+    func aCatalogReachesTheIndexAndEachExactDescriptionFindsItsProductFirst(_ backend: PipelineBackend) async throws {
+        try await PipelineStack.with(backend, dimension: 384) { stack in
+            // Seeded products, each description made its own by six made-up words (seeded
+            // descriptions repeat, and "first" would be a coin toss between twins).
+            var rng = SplitMix64(seed: 5)
+            let seeded = SeedCatalog(seed: 11).products(count: Self.catalogSize).map { product in
+                var unique = product
+                unique.description += " Tags: \(Self.madeUpWords(&rng))."
+                return unique
             }
-            var rng = SplitMix64(seed: 3)
-            for n in 0..<100 {
-                let p = products[rng.next(below: products.count)]
-                _ = try await stack.store.update(id: p.id, try ProductChanges(description: "version \(n)"))
-                if n % 17 == 0 { _ = try await stack.pelican.drainOnce() }
+            _ = try await ProductLoader.insert(seeded, into: stack.pool)
+            let ids = try await stack.pool.query("SELECT id FROM products_with_increment ORDER BY id").map {
+                try $0.decode(Int64.self, at: 0)
             }
-            try await stack.sync()
-            let report = try await Verifier(pool: stack.pool, index: stack.index).run()
-            #expect(report.isClean, "\(report)")
-            // The seq in the index is the last change's seq.
-            let versions = try await stack.pool.query("SELECT product_id, seq FROM refarch_product_versions")
-            for row in versions {
-                let id = try row.decode(Int64.self, at: 0), seq = try row.decode(Int64.self, at: 1)
-                let stored = try await stack.index.fetch(ids: ["\(id)#0"]).first?.metadata["seq"]
-                #expect(stored == .number(Double(seq)))
+            #expect(ids.count == Self.catalogSize)
+
+            try await stack.withWorkersRunning {
+                let indexed = try await stack.waitUntilVerified(timeout: .seconds(180))
+                #expect(indexed.isClean && indexed.indexedProducts == Self.catalogSize, "\(indexed)")
+                try await expectExactDescriptionsFindTheirProducts(stack, ids: Self.sample(ids, 200, &rng))
+
+                // Changes while the workers run: a quarter updated, a tenth deleted, some added.
+                let shuffled = Self.sample(ids, ids.count, &rng)
+                let updated = Array(shuffled.prefix(ids.count / 4))
+                let deleted = Array(shuffled.dropFirst(ids.count / 4).prefix(ids.count / 10))
+                for id in updated {
+                    _ = try await stack.store.update(
+                        id: ProductID(id), try ProductChanges(description: "Revised listing: \(Self.madeUpWords(&rng))."))
+                }
+                for id in deleted { #expect(try await stack.store.delete(id: ProductID(id))) }
+                var added: [Int64] = []
+                for n in 0..<100 {
+                    let new = try NewProduct(
+                        name: "Added item \(n)", sku: "ADD-\(n)", description: "Fresh stock: \(Self.madeUpWords(&rng)).",
+                        price: Price(cents: Int64(100 + n)))
+                    added.append(try await stack.store.create(new).id.rawValue)
+                }
+
+                let changed = try await stack.waitUntilVerified(timeout: .seconds(180))
+                let expectedCount = Self.catalogSize - deleted.count + added.count
+                #expect(changed.isClean && changed.indexedProducts == expectedCount, "\(changed)")
+                try await expectExactDescriptionsFindTheirProducts(
+                    stack, ids: Self.sample(updated, 100, &rng) + Self.sample(added, 20, &rng))
+                for id in Self.sample(deleted, 50, &rng) {
+                    #expect(try await stack.index.listIDs(prefix: "\(id)#").isEmpty, "product \(id) was deleted")
+                }
+                // Gone from search: a deleted product's exact old description no longer finds it.
+                let oldDescriptions = Dictionary(uniqueKeysWithValues: zip(ids, seeded.map(\.description)))
+                for id in Self.sample(deleted, 20, &rng) {
+                    let result = try await stack.search.search(SearchRequest(query: oldDescriptions[id]!, topK: 10))
+                    #expect(!result.hits.contains { $0.product.id.rawValue == id }, "deleted product \(id) still found")
+                }
             }
         }
     }
 
-    @Test func poisonMessagesGoToTheDeadLetterQueueWithTheirReason() async throws {
-        try await EmbeddedStack.with { stack in
-            _ = try await stack.queue.send([JobMessage(body: "not json", groupID: "x", deduplicationID: "p1"),
-                                            JobMessage(body: #"{"v":9,"op":"upsert","id":1}"#, groupID: "y", deduplicationID: "p2")])
-            _ = try await stack.store.create(try NewProduct(name: "Fine", sku: "F-1", price: Price(cents: 100)))
-            try await stack.sync()
+    /// Searches each product's exact description and expects that product in first place.
+    func expectExactDescriptionsFindTheirProducts(_ stack: PipelineStack, ids: [Int64]) async throws {
+        let products = try await stack.store.products(ids: ids.map { ProductID($0) })
+        #expect(products.count == ids.count)
+        for product in products {
+            let result = try await stack.search.search(SearchRequest(query: product.description, topK: 3))
+            #expect(
+                result.hits.first?.product.id == product.id,
+                "\"\(product.description)\" found \(result.hits.map { "\($0.product.id): \($0.product.description)" })")
+        }
+    }
+
+    /// Six made-up words of three syllables (4,096 possible words), so that no two products
+    /// share a description and the hashed-words embedder tells them apart.
+    static func madeUpWords(_ rng: inout SplitMix64) -> String {
+        let syllables = ["ka", "lo", "mi", "ra", "tu", "ve", "zo", "pe", "ni", "su", "da", "fo", "gi", "hu", "je", "bo"]
+        return (0..<6).map { _ in (0..<3).map { _ in syllables[rng.next(below: syllables.count)] }.joined() }.joined(separator: " ")
+    }
+
+    /// `count` distinct elements of `values`, drawn with `rng`.
+    static func sample(_ values: [Int64], _ count: Int, _ rng: inout SplitMix64) -> [Int64] {
+        var pool = values
+        for i in pool.indices.reversed() where i > 0 { pool.swapAt(i, rng.next(below: i + 1)) }
+        return Array(pool.prefix(count))
+    }
+
+    @Test(arguments: PipelineBackend.available)
+    func manyQuickUpdatesEndWithTheFinalRows(_ backend: PipelineBackend) async throws {
+        try await PipelineStack.with(backend) { stack in
+            var products: [Product] = []
+            for i in 0..<50 {
+                products.append(try await stack.store.create(try NewProduct(name: "P\(i)", sku: "Q-\(i)", price: Price(cents: 100))))
+            }
+            var rng = SplitMix64(seed: 3)
+            try await stack.withWorkersRunning {
+                // 500 updates in quick succession while the workers run: name, description or price.
+                for n in 0..<500 {
+                    let p = products[rng.next(below: products.count)]
+                    let changes: ProductChanges
+                    switch rng.next(below: 3) {
+                    case 0: changes = try ProductChanges(name: "P\(p.id) v\(n)")
+                    case 1: changes = try ProductChanges(description: "version \(n) of the product")
+                    default: changes = try ProductChanges(price: Price(cents: Int64(100 + n)))
+                    }
+                    _ = try await stack.store.update(id: p.id, changes)
+                }
+                let report = try await stack.waitUntilVerified()
+                #expect(report.isClean, "\(report)")
+            }
+            // The index equals the final rows: the last change's seq, the row's fields, its vector.
+            let versions = try await stack.pool.query("SELECT product_id, seq FROM refarch_product_versions")
+            #expect(versions.count == products.count)
+            for row in versions {
+                let id = try row.decode(Int64.self, at: 0), seq = try row.decode(Int64.self, at: 1)
+                let final = try #require(try await stack.store.product(id: ProductID(id)))
+                let stored = try #require(try await stack.index.fetch(ids: ["\(id)#0"]).first)
+                #expect(stored.metadata["seq"] == .number(Double(seq)))
+                #expect(stored.metadata["name"] == .string(final.name))
+                #expect(stored.metadata["price"] == .number(final.price.doubleValue))
+                #expect(stored.values == (try await stack.expectedVectors(for: final))[0])
+                #expect(try await stack.index.listIDs(prefix: "\(id)#") == ["\(id)#0"])
+            }
+            #expect(try await stack.queue.stats().deadLetters.visible == 0)
+        }
+    }
+
+    @Test(arguments: PipelineBackend.available)
+    func poisonMessagesGoToTheDeadLetterQueueWithTheirReasonWhileTheWorkerKeepsWorking(_ backend: PipelineBackend) async throws {
+        try await PipelineStack.with(backend) { stack in
+            try await stack.withWorkersRunning {
+                let before = try await stack.store.create(try NewProduct(name: "Before", sku: "F-0", price: Price(cents: 100)))
+                _ = try await stack.queue.send([
+                    JobMessage(body: "not json", groupID: "x", deduplicationID: "p1"),
+                    JobMessage(body: #"{"v":9,"op":"upsert","id":1}"#, groupID: "y", deduplicationID: "p2"),
+                    JobMessage(body: #"{"v":1,"op":"rename","id":2}"#, groupID: "z", deduplicationID: "p3"),
+                ])
+                let after = try await stack.store.create(try NewProduct(name: "After", sku: "F-1", price: Price(cents: 100)))
+                let report = try await stack.waitUntilVerified()
+                #expect(report.isClean && report.indexedProducts == 2, "\(report)")
+                // The worker is still at work after the poison: a later change is indexed too.
+                _ = try await stack.store.update(id: after.id, try ProductChanges(description: "Indexed after the poison."))
+                _ = try await stack.store.delete(id: before.id)
+                let later = try await stack.waitUntilVerified()
+                #expect(later.isClean && later.indexedProducts == 1, "\(later)")
+            }
             let dead = try await stack.queue.peek(.deadLetters, limit: 10)
-            #expect(dead.count == 2)
-            #expect(dead.compactMap(\.deadLetterReason).allSatisfy { !$0.isEmpty })
-            #expect(try await stack.index.listIDs(prefix: "").count == 1)
+            let reasons = Dictionary(dead.map { ($0.body, $0.deadLetterReason ?? "") }, uniquingKeysWith: { a, _ in a })
+            #expect(dead.count == 3)
+            #expect(reasons["not json"]?.hasPrefix("not JSON") == true, "\(reasons)")
+            #expect(reasons[#"{"v":9,"op":"upsert","id":1}"#] == "unknown message version 9 (this build reads v1)", "\(reasons)")
+            #expect(reasons[#"{"v":1,"op":"rename","id":2}"#]?.hasPrefix("wrong shape") == true, "\(reasons)")
+            #expect(try await stack.queue.stats().jobs.total == 0)
         }
     }
 }

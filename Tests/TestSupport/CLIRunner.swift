@@ -87,6 +87,9 @@ public final class RunningCLI: @unchecked Sendable {
 
     public var pid: Int32 { process.processIdentifier }
 
+    /// False once the process has exited (``waitForExit(timeout:)`` can be awaited only once).
+    public var isRunning: Bool { process.isRunning }
+
     /// Sends a signal (SIGTERM, SIGINT, SIGKILL).
     public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
