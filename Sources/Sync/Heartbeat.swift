@@ -116,20 +116,20 @@ public struct WorkerRosterReader: Sendable {
         self.horizon = horizon
     }
 
-    /// One query: the rows, the database's clock, and whether pelican's leader lock is held
-    /// (pg_locks shows a bigint advisory key as classid = high 32 bits, objid = low 32 bits).
+    /// One query: the rows, the database's clock, and whether pelican's leader lock of this
+    /// catalog is held (pg_locks shows a two-key advisory lock as classid, objid, objsubid 2).
     public func read() async throws -> WorkerRoster {
         let rows = try await pool.query("""
             SELECT kind, id, host, pid, extract(epoch FROM started_at)::float8, extract(epoch FROM last_seen)::float8,
                    processed, errors, is_leader, heartbeat_ms,
                    extract(epoch FROM now())::float8,
-                   EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                   EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2
                            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                           AND classid = ($1::bigint >> 32)::oid AND objid = ($1::bigint & 4294967295)::oid)
+                           AND classid = $1::integer::oid AND objid = hashtext(current_schema())::oid)
             FROM (SELECT 1) AS one
             LEFT JOIN refarch_workers ON last_seen > now() - make_interval(secs => $2)
             ORDER BY kind DESC, started_at
-            """, [PelicanService.leaderLock, horizon.seconds], operation: "read the workers' heartbeats")
+            """, [Int(PelicanService.leaderLockClass), horizon.seconds], operation: "read the workers' heartbeats")
         var workers: [WorkerStatus] = []
         var readAt = Date()
         var lockHeld = false
