@@ -18,7 +18,7 @@ let package = Package(
     name: "refarch-tui",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "refarch-tui", targets: ["refarch-tui"]),
+        .executable(name: "refarch-tui", targets: ["refarch-tui"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,38 +41,48 @@ let package = Package(
         .target(name: "Configuration", dependencies: ["Catalog"], swiftSettings: settings),
         .target(name: "Postgres", dependencies: ["CLibPQ", "Catalog", "DedicatedThreads", log], swiftSettings: settings),
         .target(name: "PostgresCatalog", dependencies: ["Catalog", "Postgres", log], swiftSettings: settings),
-        .target(name: "LocalIndex", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads", log],
-                swiftSettings: optimisedSettings),
-        .target(name: "Sync", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "Queues", "Telemetry", log], swiftSettings: settings),
+        .target(
+            name: "LocalIndex", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads", log],
+            swiftSettings: optimisedSettings),
+        .target(
+            name: "Sync", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "Queues", "Telemetry", log], swiftSettings: settings),
         .target(name: "Telemetry", dependencies: [log], swiftSettings: settings),
         .target(name: "Search", dependencies: ["Catalog", log], swiftSettings: settings),
         .target(name: "HTTP", dependencies: ["CCurl", "DedicatedThreads", log], swiftSettings: settings),
         .target(name: "AWS", dependencies: ["HTTP", "CCrypto", log], swiftSettings: settings),
         .target(name: "Queues", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "AWS", log], swiftSettings: settings),
         .target(name: "Pinecone", dependencies: ["Catalog", "HTTP", log], swiftSettings: settings),
-        .target(name: "Embeddings", dependencies: ["COpenBLAS", "CMiniLMKernels", "Catalog", "DedicatedThreads"], swiftSettings: optimisedSettings),
+        .target(
+            name: "Embeddings", dependencies: ["COpenBLAS", "CMiniLMKernels", "Catalog", "DedicatedThreads"],
+            swiftSettings: optimisedSettings),
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]),
         // The console: pure state, update, views and widgets; only ConsoleNcurses touches curses.
         .target(name: "Console", dependencies: ["Catalog", "Configuration", "Search"], swiftSettings: settings),
         .target(name: "ConsoleNcurses", dependencies: ["Console", "CNcurses"], swiftSettings: settings),
         .target(
             name: "RefarchCLI",
-            dependencies: [argumentParser, log, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Queues", "Pinecone",
-                           "Embeddings", "LocalIndex", "Search", "Sync", "Telemetry", "Console", "ConsoleNcurses"],
+            dependencies: [
+                argumentParser, log, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Queues", "Pinecone",
+                "Embeddings", "LocalIndex", "Search", "Sync", "Telemetry", "Console", "ConsoleNcurses",
+            ],
             swiftSettings: settings
         ),
         .executableTarget(name: "refarch-tui", dependencies: ["RefarchCLI"], swiftSettings: settings),
 
-
         // Benchmarks: separate executables, run by `make bench-*`, never by the tests.
-        .executableTarget(name: "IndexBench", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads", log],
-                          path: "Benchmarks/IndexBench", swiftSettings: optimisedSettings),
-        .executableTarget(name: "PipelineBench",
-                          dependencies: ["AWS", "Catalog", "Embeddings", "LocalIndex", "Postgres", "PostgresCatalog", "Queues", "Search", "Sync",
-                                         "Telemetry", log],
-                          path: "Benchmarks/PipelineBench", swiftSettings: optimisedSettings),
-        .executableTarget(name: "ConsoleBench", dependencies: ["Console", "ConsoleNcurses", "Catalog", "Search"],
-                          path: "Benchmarks/ConsoleBench", swiftSettings: settings),
+        .executableTarget(
+            name: "IndexBench", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads", log],
+            path: "Benchmarks/IndexBench", swiftSettings: optimisedSettings),
+        .executableTarget(
+            name: "PipelineBench",
+            dependencies: [
+                "AWS", "Catalog", "Embeddings", "LocalIndex", "Postgres", "PostgresCatalog", "Queues", "Search", "Sync",
+                "Telemetry", log,
+            ],
+            path: "Benchmarks/PipelineBench", swiftSettings: optimisedSettings),
+        .executableTarget(
+            name: "ConsoleBench", dependencies: ["Console", "ConsoleNcurses", "Catalog", "Search"],
+            path: "Benchmarks/ConsoleBench", swiftSettings: settings),
         .executableTarget(
             name: "EmbedBench", dependencies: ["Embeddings", "Catalog"], path: "Benchmarks/EmbedBench", swiftSettings: optimisedSettings),
 
@@ -81,22 +91,31 @@ let package = Package(
         .testTarget(name: "DedicatedThreadsTests", dependencies: ["DedicatedThreads"], swiftSettings: settings),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresCatalog", "Catalog", "TestSupport", log], swiftSettings: settings),
-        .testTarget(name: "LocalIndexTests", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "TestSupport", log],
-                    swiftSettings: settings),
-        .testTarget(name: "SyncTests", dependencies: ["Sync", "Catalog", "Postgres", "PostgresCatalog", "LocalIndex", "Queues", "Embeddings",
-                                               "Search", "AWS", "HTTP", "Pinecone", "TestSupport", log],
-                    swiftSettings: settings),
+        .testTarget(
+            name: "PostgresTests", dependencies: ["Postgres", "PostgresCatalog", "Catalog", "TestSupport", log], swiftSettings: settings),
+        .testTarget(
+            name: "LocalIndexTests", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "TestSupport", log],
+            swiftSettings: settings),
+        .testTarget(
+            name: "SyncTests",
+            dependencies: [
+                "Sync", "Catalog", "Postgres", "PostgresCatalog", "LocalIndex", "Queues", "Embeddings",
+                "Search", "AWS", "HTTP", "Pinecone", "TestSupport", log,
+            ],
+            swiftSettings: settings),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "HTTP", log], swiftSettings: settings),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "TestSupport", log], swiftSettings: settings),
-        .testTarget(name: "QueuesTests", dependencies: ["Queues", "Catalog", "Postgres", "PostgresCatalog", "AWS", "HTTP", "TestSupport", log],
-                    swiftSettings: settings),
+        .testTarget(
+            name: "QueuesTests", dependencies: ["Queues", "Catalog", "Postgres", "PostgresCatalog", "AWS", "HTTP", "TestSupport", log],
+            swiftSettings: settings),
         .testTarget(name: "PineconeTests", dependencies: ["Pinecone", "HTTP", "Catalog", "TestSupport", log], swiftSettings: settings),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console", "Catalog", "Search", "TestSupport"],
-                    exclude: ["Snapshots"], swiftSettings: settings),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Catalog", "Postgres", "Queues", "AWS", "HTTP", log],
-                    swiftSettings: settings),
+        .testTarget(
+            name: "ConsoleTests", dependencies: ["Console", "Catalog", "Search", "TestSupport"],
+            exclude: ["Snapshots"], swiftSettings: settings),
+        .testTarget(
+            name: "CLITests", dependencies: ["TestSupport", "Catalog", "Postgres", "Queues", "AWS", "HTTP", log],
+            swiftSettings: settings),
     ]
 )

@@ -138,7 +138,8 @@ public struct CredentialChain: AWSCredentialProvider {
         clock: @escaping @Sendable () -> Date = { Date() }
     ) -> CredentialChain {
         let files = SharedConfigFiles.load(environment: environment, homeDirectory: homeDirectory)
-        let sts = region.map { endpoints.endpoint(for: .sts, region: $0) } ?? endpoints.explicit["STS"] ?? endpoints.perService["STS"]
+        let sts =
+            region.map { endpoints.endpoint(for: .sts, region: $0) } ?? endpoints.explicit["STS"] ?? endpoints.perService["STS"]
             ?? endpoints.global ?? "https://sts.amazonaws.com"
         var providers: [any AWSCredentialProvider] = [
             EnvironmentCredentialProvider(environment: environment),

@@ -248,7 +248,8 @@ public struct WebIdentityCredentialProvider: AWSCredentialProvider {
             let detail = [error?.string("Code"), error?.string("Message")].compactMap { $0 }.joined(separator: ": ")
             throw AWSError.credentialsUnavailable(
                 source: name,
-                reason: Redactor.redact("STS answered HTTP \(response.status)\(detail.isEmpty ? "" : " (\(detail))") for \(roleARN)", secrets: [token]))
+                reason: Redactor.redact(
+                    "STS answered HTTP \(response.status)\(detail.isEmpty ? "" : " (\(detail))") for \(roleARN)", secrets: [token]))
         }
         guard let key = credentials.string("AccessKeyId"), let secret = credentials.string("SecretAccessKey") else {
             throw AWSError.credentialsUnavailable(source: name, reason: "the STS reply had no AccessKeyId/SecretAccessKey")

@@ -174,7 +174,9 @@ extension SQSClient {
                 task = tasks.first { $0.taskHandle == handle } ?? tasks.first
             }
             if let current = task {
-                progress(RedriveResult(method: .moveTask, moved: current.messagesMoved, failed: 0, taskHandle: handle, taskStatus: current.status))
+                progress(
+                    RedriveResult(
+                        method: .moveTask, moved: current.messagesMoved, failed: 0, taskHandle: handle, taskStatus: current.status))
             }
             guard waitForTask, let current = task, !current.isFinished else { break }
             do { try await sleep(pollInterval) } catch { break }
@@ -192,8 +194,7 @@ extension SQSClient {
     private func redriveByCopying(
         deadLetterURL: String, sourceURL: String, receiveWait: Duration, visibilityTimeout: Duration,
         progress: @Sendable (RedriveResult) -> Void
-    ) async throws(AWSError) -> RedriveResult
-    {
+    ) async throws(AWSError) -> RedriveResult {
         let sourceIsFIFO = SQSQueueURL.name(of: sourceURL).hasSuffix(".fifo")
         let sourceARN = try await queueARN(sourceURL)
         var result = RedriveResult(method: .copy, moved: 0, failed: 0)

@@ -271,8 +271,10 @@ public struct JobQueueStats: Sendable, Hashable, Codable {
     /// How long a message is kept before the queue drops it; nil: until it is processed.
     public var retention: Duration?
 
-    public init(jobs: QueueDepth, deadLetters: QueueDepth, maxReceiveCount: Int?, isFIFO: Bool? = nil,
-                visibilityTimeout: Duration? = nil, retention: Duration? = nil) {
+    public init(
+        jobs: QueueDepth, deadLetters: QueueDepth, maxReceiveCount: Int?, isFIFO: Bool? = nil,
+        visibilityTimeout: Duration? = nil, retention: Duration? = nil
+    ) {
         self.jobs = jobs
         self.deadLetters = deadLetters
         self.maxReceiveCount = maxReceiveCount

@@ -55,7 +55,8 @@ public indirect enum MetadataFilter: Hashable, Sendable {
                 let filters = try items.map(MetadataFilter.init)
                 parts.append(key == "$and" ? .and(filters) : .or(filters))
             case let op where op.hasPrefix("$"):
-                throw MetadataFilterError(message: "\(op) is not supported at the top level; use it inside a field, like {\"price\": {\"\(op)\": …}}")
+                throw MetadataFilterError(
+                    message: "\(op) is not supported at the top level; use it inside a field, like {\"price\": {\"\(op)\": …}}")
             default:
                 parts.append(contentsOf: try Self.conditions(field: key, value).map { .field(key, $0) })
             }
@@ -206,12 +207,19 @@ public enum JSONValue: Hashable, Sendable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let b = try? container.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? container.decode(Double.self) { self = .number(n) }
-        else if let s = try? container.decode(String.self) { self = .string(s) }
-        else if let a = try? container.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
+        if container.decodeNil() {
+            self = .null
+        } else if let b = try? container.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? container.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? container.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? container.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {

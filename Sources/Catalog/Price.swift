@@ -38,7 +38,7 @@ public struct Price: Hashable, Comparable, Sendable, Codable, CustomStringConver
         let groups = whole.split(separator: ",", omittingEmptySubsequences: false)
         if groups.count > 1 {
             guard let first = groups.first, (1...3).contains(first.count),
-                  groups.dropFirst().allSatisfy({ $0.count == 3 })
+                groups.dropFirst().allSatisfy({ $0.count == 3 })
             else { throw fail(.notAPrice(text)) }
         }
         let digits = groups.joined()

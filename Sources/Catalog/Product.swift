@@ -23,7 +23,8 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
-              day <= LocalDate.daysIn(month: month, year: year) else { return nil }
+            day <= LocalDate.daysIn(month: month, year: year)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -36,8 +37,8 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         let datePart = s.split(whereSeparator: { $0 == " " || $0 == "T" }).first.map(String.init) ?? ""
         let fields = datePart.split(separator: "-", omittingEmptySubsequences: false)
         guard fields.count == 3, fields[0].count == 4, fields[1].count == 2, fields[2].count == 2,
-              fields.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
-              let y = Int(fields[0]), let m = Int(fields[1]), let d = Int(fields[2])
+            fields.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+            let y = Int(fields[0]), let m = Int(fields[1]), let d = Int(fields[2])
         else { return nil }
         self.init(year: y, month: m, day: d)
     }
@@ -87,8 +88,10 @@ public struct Product: Hashable, Sendable, Codable {
     public var createdAt: Double?
     public var uuid: String?
 
-    public init(id: ProductID, name: String, sku: String, description: String, price: Price,
-                lastUpdated: LocalDate? = nil, createdAt: Double? = nil, uuid: String? = nil) {
+    public init(
+        id: ProductID, name: String, sku: String, description: String, price: Price,
+        lastUpdated: LocalDate? = nil, createdAt: Double? = nil, uuid: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.sku = sku
@@ -116,8 +119,10 @@ public struct NewProduct: Hashable, Sendable {
     public var lastUpdated: LocalDate?
 
     /// Validates every field; throws all problems at once so a form can show each beside its field.
-    public init(name: String, sku: String, description: String = "", price: Price,
-                lastUpdated: LocalDate? = nil) throws(ProductValidationErrors) {
+    public init(
+        name: String, sku: String, description: String = "", price: Price,
+        lastUpdated: LocalDate? = nil
+    ) throws(ProductValidationErrors) {
         var problems: [ProductValidationError] = []
         problems += ProductRules.check(name: name)
         problems += ProductRules.check(sku: sku)
@@ -139,8 +144,10 @@ public struct ProductChanges: Hashable, Sendable {
     public var price: Price?
     public var lastUpdated: LocalDate?
 
-    public init(name: String? = nil, sku: String? = nil, description: String? = nil,
-                price: Price? = nil, lastUpdated: LocalDate? = nil) throws(ProductValidationErrors) {
+    public init(
+        name: String? = nil, sku: String? = nil, description: String? = nil,
+        price: Price? = nil, lastUpdated: LocalDate? = nil
+    ) throws(ProductValidationErrors) {
         var problems: [ProductValidationError] = []
         if let name { problems += ProductRules.check(name: name) }
         if let sku { problems += ProductRules.check(sku: sku) }

@@ -18,7 +18,8 @@ public enum ProductCSV {
         public let totalErrors: Int
         public var summary: String {
             let shown = errors.prefix(5).map(\.description).joined(separator: "; ")
-            return "\(file) has \(totalErrors) bad line\(totalErrors == 1 ? "" : "s") (\(shown)\(totalErrors > 5 ? "; …" : "")); nothing was imported."
+            return
+                "\(file) has \(totalErrors) bad line\(totalErrors == 1 ? "" : "s") (\(shown)\(totalErrors > 5 ? "; …" : "")); nothing was imported."
         }
         public var remedy: String? {
             "Fix the lines named and run the import again. Expected columns: name,sku,description,price,last_updated."
@@ -45,14 +46,18 @@ public enum ProductCSV {
             throw ImportError(file: file, errors: [LineError(line: 0, message: "\(error)")], totalErrors: 1)
         }
         guard let header = records.first else {
-            throw ImportError(file: file, errors: [LineError(line: 1, message: "the file is empty; expected a header line")], totalErrors: 1)
+            throw ImportError(
+                file: file, errors: [LineError(line: 1, message: "the file is empty; expected a header line")], totalErrors: 1)
         }
         var headerNames = header.fields.map { String(decoding: $0, as: UTF8.self).trimmingSpaces().lowercased() }
         if let first = headerNames.first, first.hasPrefix("\u{FEFF}") { headerNames[0] = String(first.dropFirst()) }
         var position: [String: Int] = [:]
         for (i, name) in headerNames.enumerated() {
             guard knownColumns.contains(name) else {
-                throw ImportError(file: file, errors: [LineError(line: 1, message: "unknown column \"\(name)\"; expected \(knownColumns.joined(separator: ","))")], totalErrors: 1)
+                throw ImportError(
+                    file: file,
+                    errors: [LineError(line: 1, message: "unknown column \"\(name)\"; expected \(knownColumns.joined(separator: ","))")],
+                    totalErrors: 1)
             }
             position[name] = i
         }
@@ -65,7 +70,7 @@ public enum ProductCSV {
         products.reserveCapacity(records.count)
         var skuLines: [String: Int] = [:]
         for record in records.dropFirst() {
-            if record.fields.count == 1 && record.fields[0].isEmpty { continue } // blank line
+            if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // blank line
             guard record.fields.count == headerNames.count else {
                 report(record.line, "expected \(headerNames.count) fields, found \(record.fields.count)")
                 continue

@@ -19,8 +19,10 @@ public struct WorkerStatus: Sendable, Hashable, Codable {
     /// How often it writes its heartbeat.
     public var heartbeatInterval: Duration
 
-    public init(kind: String, id: String, host: String, pid: Int, startedAt: Date, lastSeen: Date, processed: Int64, errors: Int64,
-                isLeader: Bool, heartbeatInterval: Duration) {
+    public init(
+        kind: String, id: String, host: String, pid: Int, startedAt: Date, lastSeen: Date, processed: Int64, errors: Int64,
+        isLeader: Bool, heartbeatInterval: Duration
+    ) {
         self.kind = kind
         self.id = id
         self.host = host

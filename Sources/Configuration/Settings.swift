@@ -17,8 +17,10 @@ public struct SettingDefinition: Sendable, Hashable {
     public let isSecret: Bool
     public let summary: String
 
-    public init(_ key: String, env environment: [String] = [], flag: String? = nil, default defaultValue: String? = nil,
-                kind: Kind = .string, secret: Bool = false, _ summary: String) {
+    public init(
+        _ key: String, env environment: [String] = [], flag: String? = nil, default defaultValue: String? = nil,
+        kind: Kind = .string, secret: Bool = false, _ summary: String
+    ) {
         self.key = key
         self.environment = environment
         self.flag = flag
@@ -84,8 +86,9 @@ public struct Settings: Sendable {
 
     /// Every setting refarch-tui knows, in the order `config` prints them.
     public static let definitions: [SettingDefinition] = [
-        SettingDefinition("database.url", env: ["DATABASE_URL"], flag: "--database-url", kind: .conninfo,
-                          "Postgres conninfo or URI; wins over the postgres.* settings."),
+        SettingDefinition(
+            "database.url", env: ["DATABASE_URL"], flag: "--database-url", kind: .conninfo,
+            "Postgres conninfo or URI; wins over the postgres.* settings."),
         SettingDefinition("postgres.host", env: ["POSTGRES_DB_HOST"], "Postgres host (reference variable)."),
         SettingDefinition("postgres.port", env: ["POSTGRES_DB_PORT"], kind: .integer, "Postgres port."),
         SettingDefinition("postgres.name", env: ["POSTGRES_DB_NAME"], "Postgres database name."),
@@ -100,23 +103,29 @@ public struct Settings: Sendable {
         SettingDefinition("sns.topic_arn", env: ["SNS_TOPIC_ARN"], "Topic for dead-letter alerts."),
         SettingDefinition("ecs.cluster", env: ["ECS_CLUSTER"], "ECS cluster of the workers."),
         SettingDefinition("rds.instance", env: ["RDS_INSTANCE_ID"], "RDS instance identifier for `db status`."),
-        SettingDefinition("pinecone.api_key", env: ["PINECONE_API_KEY"], secret: true, "Pinecone API key; set means Pinecone, unset the local index."),
+        SettingDefinition(
+            "pinecone.api_key", env: ["PINECONE_API_KEY"], secret: true, "Pinecone API key; set means Pinecone, unset the local index."),
         SettingDefinition("pinecone.index", env: ["PINECONE_INDEX"], "Pinecone index name."),
         SettingDefinition("pinecone.host", env: ["PINECONE_HOST"], "Data-plane host override."),
         SettingDefinition("pinecone.controller_host", env: ["PINECONE_CONTROLLER_HOST"], "Control-plane host override."),
         SettingDefinition("pinecone.namespace", env: ["PINECONE_NAMESPACE"], default: "products", "Namespace for product vectors."),
-        SettingDefinition("model.dir", env: ["REFARCH_MODEL_DIR"], flag: "--model-dir",
-                          default: ".refarch/models/all-MiniLM-L6-v2", "Hugging Face-format MiniLM model folder."),
-        SettingDefinition("embedding.template", env: ["REFARCH_EMBED_TEMPLATE"], default: "{name}. {description}",
-                          "Text embedded for a product."),
+        SettingDefinition(
+            "model.dir", env: ["REFARCH_MODEL_DIR"], flag: "--model-dir",
+            default: ".refarch/models/all-MiniLM-L6-v2", "Hugging Face-format MiniLM model folder."),
+        SettingDefinition(
+            "embedding.template", env: ["REFARCH_EMBED_TEMPLATE"], default: "{name}. {description}",
+            "Text embedded for a product."),
         SettingDefinition("worker.id", env: ["ECS_TASK_ID"], "Worker id in logs and heartbeats (default: generated)."),
         SettingDefinition("console.theme", env: ["REFARCH_THEME"], flag: "--theme", default: "default", "Console colour theme."),
-        SettingDefinition("console.refresh_seconds", env: ["REFARCH_REFRESH_SECONDS"], flag: "--refresh", default: "2", kind: .integer,
-                          "How often the console refreshes queue depths and worker heartbeats."),
-        SettingDefinition("read_only", env: ["REFARCH_READ_ONLY"], flag: "--read-only", default: "false", kind: .boolean,
-                          "Refuse every write and destructive action."),
-        SettingDefinition("log.level", env: ["REFARCH_LOG_LEVEL"], flag: "--log-level", default: "info",
-                          "trace, debug, info, notice, warning, error or critical."),
+        SettingDefinition(
+            "console.refresh_seconds", env: ["REFARCH_REFRESH_SECONDS"], flag: "--refresh", default: "2", kind: .integer,
+            "How often the console refreshes queue depths and worker heartbeats."),
+        SettingDefinition(
+            "read_only", env: ["REFARCH_READ_ONLY"], flag: "--read-only", default: "false", kind: .boolean,
+            "Refuse every write and destructive action."),
+        SettingDefinition(
+            "log.level", env: ["REFARCH_LOG_LEVEL"], flag: "--log-level", default: "info",
+            "trace, debug, info, notice, warning, error or critical."),
         SettingDefinition("state.dir", env: ["REFARCH_STATE_DIR"], default: ".refarch", "Logs and local state."),
     ]
 
@@ -126,21 +135,26 @@ public struct Settings: Sendable {
     ///   - flags: values given on the command line, by flag name (`--database-url`).
     ///   - configFile: an explicit `--config` path (must exist); otherwise `./refarch.toml`,
     ///     then `$XDG_CONFIG_HOME/refarch-tui/refarch.toml`, if present.
-    public static func load(flags: [String: String] = [:], environment: [String: String],
-                            configFile: String? = nil, currentDirectory: String = FileManager.default.currentDirectoryPath)
-    throws(ConfigurationError) -> Settings {
+    public static func load(
+        flags: [String: String] = [:], environment: [String: String],
+        configFile: String? = nil, currentDirectory: String = FileManager.default.currentDirectoryPath
+    )
+        throws(ConfigurationError) -> Settings
+    {
         let path = configFile ?? environment["REFARCH_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
         var document: TOMLDocument?
         var filePath: String?
         if let path {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ConfigurationError(message: "Cannot read the configuration file \(path).",
-                                         remedy: "Check the path given with --config or REFARCH_CONFIG.")
+                throw ConfigurationError(
+                    message: "Cannot read the configuration file \(path).",
+                    remedy: "Check the path given with --config or REFARCH_CONFIG.")
             }
             filePath = path
             document = try parse(text, file: path)
         } else {
-            let xdg = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            let xdg =
+                environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? environment["HOME"].map { $0 + "/.config" }
             let candidates = [currentDirectory + "/refarch.toml"] + (xdg.map { [$0 + "/refarch-tui/refarch.toml"] } ?? [])
             for candidate in candidates where FileManager.default.fileExists(atPath: candidate) {
@@ -168,7 +182,8 @@ public struct Settings: Sendable {
             case (.boolean, .boolean(let b)): text = String(b)
             case (.string, .string(let s)), (.conninfo, .string(let s)): text = s
             default:
-                let expected = definition.kind == .integer ? "an integer" : definition.kind == .boolean ? "true or false" : "a quoted string"
+                let expected =
+                    definition.kind == .integer ? "an integer" : definition.kind == .boolean ? "true or false" : "a quoted string"
                 throw ConfigurationError(
                     message: "\(document!.file) line \(entry.line): \(entry.dottedKey) must be \(expected), found \(entry.value.kindName).",
                     remedy: nil)
@@ -183,7 +198,8 @@ public struct Settings: Sendable {
             if let flag = definition.flag, let v = flags[flag] {
                 value = v; source = .flag(flag)
             } else if let (name, v) = definition.environment.lazy.compactMap({ name in
-                environment[name].flatMap { $0.isEmpty ? nil : (name, $0) } }).first {
+                environment[name].flatMap { $0.isEmpty ? nil : (name, $0) }
+            }).first {
                 value = v; source = .environment(name)
             } else if let (v, line) = fileValues[definition.key], let filePath {
                 value = v; source = .file(path: filePath, line: line)
@@ -211,12 +227,16 @@ public struct Settings: Sendable {
         case .integer where Int(value) == nil:
             throw ConfigurationError(message: "\(definition.key) from \(source) is \"\(value)\", which is not an integer.", remedy: nil)
         case .boolean where parseBool(value) == nil:
-            throw ConfigurationError(message: "\(definition.key) from \(source) is \"\(value)\"; expected true or false (or 1/0).", remedy: nil)
+            throw ConfigurationError(
+                message: "\(definition.key) from \(source) is \"\(value)\"; expected true or false (or 1/0).", remedy: nil)
         default: break
         }
         if definition.key == "log.level",
-           !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(value) {
-            throw ConfigurationError(message: "log.level from \(source) is \"\(value)\"; expected trace, debug, info, notice, warning, error or critical.", remedy: nil)
+            !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(value)
+        {
+            throw ConfigurationError(
+                message: "log.level from \(source) is \"\(value)\"; expected trace, debug, info, notice, warning, error or critical.",
+                remedy: nil)
         }
     }
 

@@ -98,9 +98,7 @@ struct TOMLParser {
     /// Skips spaces, comments and newlines (inside arrays).
     mutating func skipBlank() {
         while let c = current {
-            if c == " " || c == "\t" || c == "\n" || c == "\r" { advance() }
-            else if c == "#" { skipComment() }
-            else { break }
+            if c == " " || c == "\t" || c == "\n" || c == "\r" { advance() } else if c == "#" { skipComment() } else { break }
         }
     }
 
@@ -164,9 +162,11 @@ struct TOMLParser {
         while true {
             skipSpaces()
             guard let c = current else { throw fail("expected a key") }
-            if c == "\"" { parts.append(try parseBasicString()) }
-            else if c == "'" { parts.append(try parseLiteralString()) }
-            else {
+            if c == "\"" {
+                parts.append(try parseBasicString())
+            } else if c == "'" {
+                parts.append(try parseLiteralString())
+            } else {
                 var part = ""
                 while let c = current, c.properties.isAlphabetic && c.isASCII || ("0"..."9").contains(c) || c == "_" || c == "-" {
                     part.unicodeScalars.append(c); advance()
@@ -234,7 +234,8 @@ struct TOMLParser {
             let digits = word.filter { $0 != "_" }
             if let n = Int64(digits) { return .integer(n) }
             if digits.hasPrefix("0x"), let n = Int64(digits.dropFirst(2), radix: 16) { return .integer(n) }
-            if let d = Double(digits), digits.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) || digits == "inf" || digits == "nan" {
+            if let d = Double(digits), digits.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) || digits == "inf" || digits == "nan"
+            {
                 return .float(d)
             }
             throw fail(word.isEmpty ? "expected a value" : "\"\(word)\" is not a value; strings need quotes")

@@ -3,7 +3,7 @@ import Console
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The terminal as ncurses (ncursesw) drives it: UTF-8 and wide characters, 256 or 8
@@ -210,7 +210,8 @@ public enum TerminalError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notATerminal: "The console needs a terminal: run refarch-tui in one (or use a subcommand such as `refarch-tui search`)."
-        case .cannotStart: "The terminal could not be opened (check that TERM is set to a terminal type ncurses knows, e.g. xterm-256color)."
+        case .cannotStart:
+            "The terminal could not be opened (check that TERM is set to a terminal type ncurses knows, e.g. xterm-256color)."
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Names the calling thread from inside it, with the OS call itself; Linux keeps 15 bytes of
@@ -14,25 +14,25 @@ import Glibc
 /// set before `start()` never reaches the thread, and a name over 15 bytes is refused.
 func nameCurrentThread(_ name: String) {
     #if canImport(Glibc)
-    var cut = ""
-    for scalar in name.unicodeScalars {
-        guard cut.utf8.count + String(scalar).utf8.count <= 15 else { break }
-        cut.unicodeScalars.append(scalar)
-    }
-    if let setName = pthreadSetName {
-        _ = setName(pthread_self(), cut)
-    }
+        var cut = ""
+        for scalar in name.unicodeScalars {
+            guard cut.utf8.count + String(scalar).utf8.count <= 15 else { break }
+            cut.unicodeScalars.append(scalar)
+        }
+        if let setName = pthreadSetName {
+            _ = setName(pthread_self(), cut)
+        }
     #else
-    Thread.current.name = name
+        Thread.current.name = name
     #endif
 }
 
 #if canImport(Glibc)
-/// glibc's `pthread_setname_np`, which Swift does not import without `_GNU_SOURCE`.
-private let pthreadSetName: (@convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32)? = {
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_setname_np") else { return nil }
-    return unsafeBitCast(symbol, to: (@convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32).self)
-}()
+    /// glibc's `pthread_setname_np`, which Swift does not import without `_GNU_SOURCE`.
+    private let pthreadSetName: (@convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_setname_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32).self)
+    }()
 #endif
 
 /// A serial executor that runs everything it is given on one OS thread of its own.
@@ -96,9 +96,10 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     /// Runs `body` on the dedicated thread and suspends the caller (not blocking it) until it returns.
     public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            push(.closure {
-                continuation.resume(with: Result { try body() })
-            })
+            push(
+                .closure {
+                    continuation.resume(with: Result { try body() })
+                })
         }
     }
 

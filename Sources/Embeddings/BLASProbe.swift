@@ -12,8 +12,9 @@ public enum BLASProbe {
         let w = [Float](repeating: 0.02, count: outputs * inputs)
         var c = [Float](repeating: 0, count: rows * outputs)
         func once() {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs),
-                        1, a, Int32(inputs), w, Int32(inputs), 0, &c, Int32(outputs))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs),
+                1, a, Int32(inputs), w, Int32(inputs), 0, &c, Int32(outputs))
         }
         once()
         var runs = 0
@@ -36,7 +37,9 @@ public enum BLASProbe {
 
 extension BLASProbe {
     /// GFLOP/s of the small-row kernel (no packing) on one thread, and whether it runs AVX2+FMA.
-    public static func smallProductRate(rows: Int, outputs: Int, inputs: Int, minimumSeconds: Double = 0.3) -> (rate: Double, vectorised: Bool) {
+    public static func smallProductRate(rows: Int, outputs: Int, inputs: Int, minimumSeconds: Double = 0.3) -> (
+        rate: Double, vectorised: Bool
+    ) {
         let a = [Float](repeating: 0.01, count: rows * inputs)
         let w = [Float](repeating: 0.02, count: outputs * inputs)
         var c = [Float](repeating: 0, count: rows * outputs)

@@ -46,8 +46,10 @@ public struct BertConfig: Sendable, Equatable {
         if let kind = raw.position_embedding_type, kind != "absolute" {
             throw fail("position_embedding_type \"\(kind)\" is not supported (only \"absolute\")")
         }
-        let sizes = [raw.hidden_size, raw.num_hidden_layers, raw.num_attention_heads, raw.intermediate_size,
-                     raw.vocab_size, raw.max_position_embeddings]
+        let sizes = [
+            raw.hidden_size, raw.num_hidden_layers, raw.num_attention_heads, raw.intermediate_size,
+            raw.vocab_size, raw.max_position_embeddings,
+        ]
         guard sizes.allSatisfy({ $0 > 0 }), raw.hidden_size % raw.num_attention_heads == 0 else {
             throw fail("sizes must be positive and hidden_size a multiple of num_attention_heads")
         }

@@ -11,13 +11,13 @@ final class EncoderWorkspace {
     private(set) var lengthCapacity = 0
     private var buffers: [UnsafeMutablePointer<Float>] = []
 
-    var hidden: UnsafeMutablePointer<Float> { buffers[0] }        // [T × H]
-    var qkv: UnsafeMutablePointer<Float> { buffers[1] }           // [T × 3H]
-    var context: UnsafeMutablePointer<Float> { buffers[2] }       // [T × H]
-    var projected: UnsafeMutablePointer<Float> { buffers[3] }     // [T × H]
+    var hidden: UnsafeMutablePointer<Float> { buffers[0] }  // [T × H]
+    var qkv: UnsafeMutablePointer<Float> { buffers[1] }  // [T × 3H]
+    var context: UnsafeMutablePointer<Float> { buffers[2] }  // [T × H]
+    var projected: UnsafeMutablePointer<Float> { buffers[3] }  // [T × H]
     var intermediate: UnsafeMutablePointer<Float> { buffers[4] }  // [T × I]
-    var scores: UnsafeMutablePointer<Float> { buffers[5] }        // [L × Lpad]
-    var keysT: UnsafeMutablePointer<Float> { buffers[6] }         // [dh × Lpad]
+    var scores: UnsafeMutablePointer<Float> { buffers[5] }  // [L × Lpad]
+    var keysT: UnsafeMutablePointer<Float> { buffers[6] }  // [dh × Lpad]
 
     /// Time spent in each phase by this thread, for the benchmark's breakdown (a few clock reads per layer).
     var profile = EncoderProfile()
@@ -29,8 +29,10 @@ final class EncoderWorkspace {
         lengthCapacity = max(longest, lengthCapacity, 64)
         let h = config.hiddenSize, t = tokenCapacity
         let padded = (lengthCapacity + 7) & ~7
-        let counts = [t * h, t * 3 * h, t * h, t * h, t * config.intermediateSize,
-                      lengthCapacity * padded, config.headSize * padded]
+        let counts = [
+            t * h, t * 3 * h, t * h, t * h, t * config.intermediateSize,
+            lengthCapacity * padded, config.headSize * padded,
+        ]
         buffers = counts.map {
             UnsafeMutableRawPointer.allocate(byteCount: $0 * 4, alignment: 64).bindMemory(to: Float.self, capacity: $0)
         }
@@ -102,18 +104,23 @@ struct BertEncoder: Sendable {
             clock.lap(&workspace.profile.elementwise)
             attention(lengths: lengths, workspace: workspace)
             clock.lap(&workspace.profile.attention)
-            gemm(workspace.context, layer.outputWeight, workspace.projected, rows: total, outputs: h, inputs: h, packed: layer.outputPacked, team: team)
+            gemm(
+                workspace.context, layer.outputWeight, workspace.projected, rows: total, outputs: h, inputs: h, packed: layer.outputPacked,
+                team: team)
             clock.lap(&workspace.profile.gemm)
             minilm_add_layer_norm(
                 x, workspace.projected, layer.outputBias, Int32(total), Int32(h), layer.attentionNormGamma,
                 layer.attentionNormBeta, config.layerNormEpsilon)
             clock.lap(&workspace.profile.elementwise)
-            gemm(x, layer.intermediateWeight, workspace.intermediate, rows: total, outputs: inter, inputs: h, packed: layer.intermediatePacked, streaming: true, team: team)
+            gemm(
+                x, layer.intermediateWeight, workspace.intermediate, rows: total, outputs: inter, inputs: h,
+                packed: layer.intermediatePacked, streaming: true, team: team)
             clock.lap(&workspace.profile.gemm)
             minilm_bias_gelu(workspace.intermediate, Int32(total), Int32(inter), layer.intermediateBias)
             clock.lap(&workspace.profile.elementwise)
-            gemm(workspace.intermediate, layer.feedForwardWeight, workspace.projected, rows: total, outputs: h, inputs: inter,
-                 packed: layer.feedForwardPacked, streaming: true, team: team)
+            gemm(
+                workspace.intermediate, layer.feedForwardWeight, workspace.projected, rows: total, outputs: h, inputs: inter,
+                packed: layer.feedForwardPacked, streaming: true, team: team)
             clock.lap(&workspace.profile.gemm)
             minilm_add_layer_norm(
                 x, workspace.projected, layer.feedForwardBias, Int32(total), Int32(h), layer.feedForwardNormGamma,
@@ -198,11 +205,13 @@ struct BertEncoder: Sendable {
                         scores) == 0
                 {
                     let n = Int32(length)
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, Int32(dh),
-                                scale, q, Int32(stride), k, Int32(stride), 0, scores, n)
+                    cblas_sgemm(
+                        CblasRowMajor, CblasNoTrans, CblasTrans, n, n, Int32(dh),
+                        scale, q, Int32(stride), k, Int32(stride), 0, scores, n)
                     for i in 0..<length { VectorKernels.softmax(scores + i * length, count: length) }
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, Int32(dh), n,
-                                1, scores, n, v, Int32(stride), 0, out, Int32(h))
+                    cblas_sgemm(
+                        CblasRowMajor, CblasNoTrans, CblasNoTrans, n, Int32(dh), n,
+                        1, scores, n, v, Int32(stride), 0, out, Int32(h))
                 }
             }
             offset += length

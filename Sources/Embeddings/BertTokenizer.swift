@@ -38,9 +38,9 @@ public struct BertTokenizer: Sendable {
     public let isolatesCJK: Bool
 
     private let pieces: ByteVocabulary
-    private let continuations: ByteVocabulary   // keyed without the "##"
+    private let continuations: ByteVocabulary  // keyed without the "##"
     private let specials: [(bytes: [UInt8], id: Int32)]
-    private let longestPiece: Int                // in scalars
+    private let longestPiece: Int  // in scalars
     private let maxWordScalars = 100
 
     /// Builds a tokenizer from a vocabulary (id = line number) and the model's tokenizer options.
@@ -137,7 +137,7 @@ public struct BertTokenizer: Sendable {
 
     private func asciiPieces(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [Piece]) {
         var word: [UInt8] = []
-        var origins: [Int] = []   // byte offset of each word byte in the text
+        var origins: [Int] = []  // byte offset of each word byte in the text
         word.reserveCapacity(64)
         origins.reserveCapacity(64)
         var scratch = WordScratch()
@@ -161,7 +161,7 @@ public struct BertTokenizer: Sendable {
             case 0x09, 0x0A, 0x0D, 0x20:
                 flush()
             case 0x00...0x1F, 0x7F:
-                break   // control characters are dropped
+                break  // control characters are dropped
             case 33...47, 58...64, 91...96, 123...126:
                 flush()
                 appendWordPieces(word: [b], starts: [i], ends: [i + 1], scratch: &scratch, into: &output)
@@ -272,7 +272,8 @@ public struct BertTokenizer: Sendable {
                 let c = item.scalar
                 if c.isASCII {
                     let v = c.value
-                    lowered.append(v >= 65 && v <= 90 ? Normalised(scalar: Unicode.Scalar(v + 32)!, start: item.start, end: item.end) : item)
+                    lowered.append(
+                        v >= 65 && v <= 90 ? Normalised(scalar: Unicode.Scalar(v + 32)!, start: item.start, end: item.end) : item)
                 } else if c.properties.changesWhenLowercased {
                     for s in c.properties.lowercaseMapping.unicodeScalars {
                         lowered.append(Normalised(scalar: s, start: item.start, end: item.end))
@@ -325,7 +326,7 @@ public struct BertTokenizer: Sendable {
 
     /// Reused buffers for one word.
     private struct WordScratch {
-        var boundaries: [Int] = []   // byte offset of each scalar start in the word, then the word's length
+        var boundaries: [Int] = []  // byte offset of each scalar start in the word, then the word's length
     }
 
     /// Covers one word (UTF-8 bytes, with per-byte source ranges) greedily with vocabulary pieces.

@@ -14,15 +14,15 @@ import Foundation
 final class BertWeights: @unchecked Sendable {  // immutable after init, see above
 
     struct Layer {
-        let qkvWeight: UnsafePointer<Float>   // [3H × H], rows: query, key, value outputs
-        let qkvBias: UnsafePointer<Float>     // [3H]
+        let qkvWeight: UnsafePointer<Float>  // [3H × H], rows: query, key, value outputs
+        let qkvBias: UnsafePointer<Float>  // [3H]
         let outputWeight: UnsafePointer<Float>  // [H × H]
         let outputBias: UnsafePointer<Float>
         let attentionNormGamma: UnsafePointer<Float>
         let attentionNormBeta: UnsafePointer<Float>
         let intermediateWeight: UnsafePointer<Float>  // [I × H]
-        let intermediateBias: UnsafePointer<Float>    // [I]
-        let feedForwardWeight: UnsafePointer<Float>   // [H × I]
+        let intermediateBias: UnsafePointer<Float>  // [I]
+        let feedForwardWeight: UnsafePointer<Float>  // [H × I]
         let feedForwardBias: UnsafePointer<Float>
         let feedForwardNormGamma: UnsafePointer<Float>
         let feedForwardNormBeta: UnsafePointer<Float>
@@ -34,8 +34,8 @@ final class BertWeights: @unchecked Sendable {  // immutable after init, see abo
     }
 
     let config: BertConfig
-    let wordEmbeddings: UnsafePointer<Float>       // [V × H]
-    let positionEmbeddings: UnsafePointer<Float>   // [P × H]
+    let wordEmbeddings: UnsafePointer<Float>  // [V × H]
+    let positionEmbeddings: UnsafePointer<Float>  // [P × H]
     let tokenTypeEmbeddings: UnsafePointer<Float>  // [T × H]; only type 0 is used
     let embeddingNormGamma: UnsafePointer<Float>
     let embeddingNormBeta: UnsafePointer<Float>
@@ -58,7 +58,7 @@ final class BertWeights: @unchecked Sendable {  // immutable after init, see abo
             let tensors = try parts.map { try file.tensor($0.0, shape: $0.1).tensor }
             let count = tensors.reduce(0) { $0 + $1.elementCount }
             slots[key] = Slot(tensors: tensors, offset: arenaCount, count: count)
-            arenaCount += (count + 15) & ~15   // keep every slot 64-byte aligned
+            arenaCount += (count + 15) & ~15  // keep every slot 64-byte aligned
         }
         let word = try file.tensor("embeddings.word_embeddings.weight", shape: [config.vocabularySize, h]).tensor
         let mappedWords = file.float32Pointer(word)

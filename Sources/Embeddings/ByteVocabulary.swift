@@ -9,7 +9,7 @@ struct ByteVocabulary: Sendable {
     private var starts: [Int32] = []
     private var lengths: [Int32] = []
     private var ids: [Int32] = []
-    private var slots: [Int32]   // index into starts/lengths/ids, or -1
+    private var slots: [Int32]  // index into starts/lengths/ids, or -1
     private let mask: Int
 
     init(_ entries: [(key: [UInt8], id: Int32)]) {
@@ -18,7 +18,7 @@ struct ByteVocabulary: Sendable {
         mask = size - 1
         slots = [Int32](repeating: -1, count: size)
         for entry in entries {
-            if entry.key.withUnsafeBufferPointer({ lookup($0) }) != nil { continue }   // first id wins
+            if entry.key.withUnsafeBufferPointer({ lookup($0) }) != nil { continue }  // first id wins
             let index = Int32(ids.count)
             starts.append(Int32(bytes.count))
             lengths.append(Int32(entry.key.count))

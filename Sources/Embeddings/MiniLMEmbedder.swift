@@ -1,5 +1,5 @@
-import Catalog
 import COpenBLAS
+import Catalog
 import DedicatedThreads
 import Foundation
 

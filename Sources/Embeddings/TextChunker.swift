@@ -54,9 +54,10 @@ public struct TextChunker: Sendable {
                     end = word
                 }
             }
-            chunks.append(Chunk(
-                pieces: start..<end,
-                utf8Range: pieces[start].utf8Range.lowerBound..<pieces[end - 1].utf8Range.upperBound))
+            chunks.append(
+                Chunk(
+                    pieces: start..<end,
+                    utf8Range: pieces[start].utf8Range.lowerBound..<pieces[end - 1].utf8Range.upperBound))
             start = end
         }
         return chunks

@@ -167,7 +167,8 @@ final class CurlWorkerPool: @unchecked Sendable {  // guarded by `condition`, se
             return
         }
         queue.append(job)
-        let startThread = Self.shouldStartThread(queued: queue.count, idle: idle, threads: threads, limit: configuration.maxConcurrentRequests)
+        let startThread = Self.shouldStartThread(
+            queued: queue.count, idle: idle, threads: threads, limit: configuration.maxConcurrentRequests)
         if startThread { threads += 1 }
         condition.signal()
         condition.unlock()

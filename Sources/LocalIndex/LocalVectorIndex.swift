@@ -36,8 +36,10 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
     /// How many rows a write statement carries.
     static let writeBatch = 200
 
-    private init(configuration: PostgresConfiguration, pool: PostgresPool, dimension: Int, namespace: String,
-                 threads: Int, logger: Logger) {
+    private init(
+        configuration: PostgresConfiguration, pool: PostgresPool, dimension: Int, namespace: String,
+        threads: Int, logger: Logger
+    ) {
         self.configuration = configuration
         self.pool = pool
         self.dimension = dimension
@@ -53,12 +55,15 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
     /// - Parameters:
     ///   - threads: threads a query is split across (default: the machine's cores).
     ///   - follow: false for a process that only writes (no matrix is loaded then).
-    public static func open(configuration: PostgresConfiguration, dimension: Int = 384, namespace: String = "products",
-                            threads: Int = ProcessInfo.processInfo.activeProcessorCount, follow: Bool = true,
-                            logger: Logger = Logger(label: "refarch.index.local")) async throws -> LocalVectorIndex {
+    public static func open(
+        configuration: PostgresConfiguration, dimension: Int = 384, namespace: String = "products",
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, follow: Bool = true,
+        logger: Logger = Logger(label: "refarch.index.local")
+    ) async throws -> LocalVectorIndex {
         let pool = PostgresPool(configuration: configuration, maxConnections: 3, logger: logger)
-        let index = LocalVectorIndex(configuration: configuration, pool: pool, dimension: dimension, namespace: namespace,
-                                     threads: threads, logger: logger)
+        let index = LocalVectorIndex(
+            configuration: configuration, pool: pool, dimension: dimension, namespace: namespace,
+            threads: threads, logger: logger)
         do {
             try await pool.withConnection { try await SchemaMigrator.requireCurrent($0) }
             index.schema = try await pool.query("SELECT current_schema()")[0].decode(String.self, at: 0)
@@ -75,7 +80,9 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
 
     /// Stops listening and ends the index's threads.
     public func close() async {
-        lock.withLock { listenTask?.cancel(); listenTask = nil }
+        lock.withLock {
+            listenTask?.cancel(); listenTask = nil
+        }
         await pool.close()
         workers.shutdown()
         indexThread.shutdown()
@@ -101,7 +108,8 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
         try await pool.withConnection { connection in
             try await connection.transaction(operation: "load the vector index") { conn in
                 try conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                let head = try conn.query("""
+                let head = try conn.query(
+                    """
                     SELECT (SELECT count(*) FROM refarch_vectors),
                            greatest((SELECT coalesce(max(change_seq), 0) FROM refarch_vectors),
                                     (SELECT coalesce(max(change_seq), 0) FROM refarch_vector_tombstones))
@@ -123,19 +131,24 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
                     let rows = try conn.query("FETCH 20000 FROM refarch_vector_load", resultFormat: .binary, operation: "load vectors")
                     failure.addFetch(timer.now - fetchStart)
                     if rows.isEmpty { break }
-                    inFlight.append(Task {
-                        try await self.indexThread.run {
-                            let applyStart = timer.now
-                            try self.apply(upserts: rows, idColumn: 0, vectorColumn: 1, metadataColumn: 2)
-                            failure.addApply(timer.now - applyStart)
-                        }
-                    })
+                    inFlight.append(
+                        Task {
+                            try await self.indexThread.run {
+                                let applyStart = timer.now
+                                try self.apply(upserts: rows, idColumn: 0, vectorColumn: 1, metadataColumn: 2)
+                                failure.addApply(timer.now - applyStart)
+                            }
+                        })
                     // At most two batches wait in memory while the next one is fetched.
                     if inFlight.count > 2 { try await inFlight.removeFirst().value }
                 }
                 for batch in inFlight { try await batch.value }
-                self.logger.debug("Vector load phases", metadata: ["fetch_ms": "\(failure.times.fetch.milliseconds)",
-                                                                     "apply_ms": "\(failure.times.apply.milliseconds)"])
+                self.logger.debug(
+                    "Vector load phases",
+                    metadata: [
+                        "fetch_ms": "\(failure.times.fetch.milliseconds)",
+                        "apply_ms": "\(failure.times.apply.milliseconds)",
+                    ])
                 try conn.execute("CLOSE refarch_vector_load")
             }
         }
@@ -149,10 +162,12 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
         try await pool.withConnection { connection in
             try await connection.transaction(operation: "follow the vector index") { conn in
                 try conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                let upserts = try conn.query("""
+                let upserts = try conn.query(
+                    """
                     SELECT id, vector, metadata, change_seq FROM refarch_vectors WHERE change_seq > $1 ORDER BY change_seq
                     """, [since], resultFormat: .binary, operation: "read changed vectors")
-                let deletes = try conn.query("""
+                let deletes = try conn.query(
+                    """
                     SELECT id, change_seq FROM refarch_vector_tombstones WHERE change_seq > $1 ORDER BY change_seq
                     """, [since], resultFormat: .binary, operation: "read deleted vectors")
                 guard !upserts.isEmpty || !deletes.isEmpty else { return }
@@ -253,7 +268,8 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
                 var parameters: [any PostgresEncodable] = []
                 for record in batch {
                     let n = parameters.count
-                    values.append("($\(n + 1), $\(n + 2), $\(n + 3), $\(n + 4), $\(n + 5)::jsonb, nextval('refarch_vector_change_seq'), now())")
+                    values.append(
+                        "($\(n + 1), $\(n + 2), $\(n + 3), $\(n + 4), $\(n + 5)::jsonb, nextval('refarch_vector_change_seq'), now())")
                     let key = Self.productKey(record.id)
                     parameters.append(record.id)
                     parameters.append(key.product)
@@ -261,7 +277,8 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
                     parameters.append(Self.bytes(of: record.values))
                     parameters.append(MetadataJSON.encode(record.metadata))
                 }
-                try conn.execute("""
+                try conn.execute(
+                    """
                     INSERT INTO refarch_vectors (id, product_id, chunk, vector, metadata, change_seq, updated_at)
                     VALUES \(values.joined(separator: ", "))
                     ON CONFLICT (id) DO UPDATE SET product_id = EXCLUDED.product_id, chunk = EXCLUDED.chunk,
@@ -275,7 +292,8 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
     public func delete(ids: [String]) async throws {
         guard !ids.isEmpty else { return }
         try await write(operation: "delete vectors") { conn in
-            try conn.execute("""
+            try conn.execute(
+                """
                 WITH gone AS (DELETE FROM refarch_vectors WHERE id = ANY($1::text[]) RETURNING id, change_seq)
                 INSERT INTO refarch_vector_tombstones (change_seq, id)
                 SELECT nextval('refarch_vector_change_seq'), id FROM (SELECT id FROM gone ORDER BY change_seq) ordered
@@ -286,7 +304,8 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
     public func delete(idPrefix prefix: String) async throws {
         guard !prefix.isEmpty else { throw LocalIndexError.emptyPrefix }
         try await write(operation: "delete vectors by prefix") { conn in
-            try conn.execute("""
+            try conn.execute(
+                """
                 WITH gone AS (DELETE FROM refarch_vectors WHERE starts_with(id, $1) RETURNING id, change_seq)
                 INSERT INTO refarch_vector_tombstones (change_seq, id)
                 SELECT nextval('refarch_vector_change_seq'), id FROM (SELECT id FROM gone ORDER BY change_seq) ordered
@@ -296,8 +315,9 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
 
     public func fetch(ids: [String]) async throws -> [VectorRecord] {
         guard !ids.isEmpty else { return [] }
-        let rows = try await pool.query("SELECT id, vector, metadata FROM refarch_vectors WHERE id = ANY($1::text[]) ORDER BY id",
-                                        [PostgresArray(ids)], resultFormat: .binary, operation: "fetch vectors")
+        let rows = try await pool.query(
+            "SELECT id, vector, metadata FROM refarch_vectors WHERE id = ANY($1::text[]) ORDER BY id",
+            [PostgresArray(ids)], resultFormat: .binary, operation: "fetch vectors")
         return try rows.map { row in
             let id = try row.decode(String.self, at: 0)
             let bytes = try row.decode([UInt8].self, at: 1)
@@ -313,8 +333,10 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
     }
 
     public func listIDs(prefix: String) async throws -> [String] {
-        try await pool.query("SELECT id FROM refarch_vectors WHERE starts_with(id, $1) ORDER BY id COLLATE \"C\"",
-                             [prefix], operation: "list vector ids").map { try $0.decode(String.self, at: 0) }
+        try await pool.query(
+            "SELECT id FROM refarch_vectors WHERE starts_with(id, $1) ORDER BY id COLLATE \"C\"",
+            [prefix], operation: "list vector ids"
+        ).map { try $0.decode(String.self, at: 0) }
     }
 
     public func query(_ query: VectorQuery) async throws -> [VectorMatch] {
@@ -325,16 +347,18 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
         return try await indexThread.run {
             let hits = self.matrix.search(query.vector, topK: query.topK, filter: query.filter, workers: self.workers)
             return hits.map { hit in
-                VectorMatch(id: self.matrix.ids[hit.row], score: hit.score,
-                            metadata: query.includeMetadata ? self.matrix.metadata(row: hit.row) : nil)
+                VectorMatch(
+                    id: self.matrix.ids[hit.row], score: hit.score,
+                    metadata: query.includeMetadata ? self.matrix.metadata(row: hit.row) : nil)
             }
         }
     }
 
     public func stats() async throws -> IndexStats {
         let count = try await pool.query("SELECT count(*) FROM refarch_vectors", operation: "count vectors")[0].decode(Int.self, at: 0)
-        return IndexStats(dimension: dimension, metric: "cosine", totalVectorCount: count,
-                          namespaces: count > 0 ? [namespace: count] : [:])
+        return IndexStats(
+            dimension: dimension, metric: "cosine", totalVectorCount: count,
+            namespaces: count > 0 ? [namespace: count] : [:])
     }
 
     // MARK: - Helpers
@@ -405,7 +429,8 @@ public enum LocalIndexError: UserFacingError, Equatable {
 
     public var summary: String {
         switch self {
-        case let .dimensionMismatch(expected, found): return "Vector dimension mismatch: the index holds \(expected)-dimensional vectors, this one has \(found)."
+        case let .dimensionMismatch(expected, found):
+            return "Vector dimension mismatch: the index holds \(expected)-dimensional vectors, this one has \(found)."
         case let .zeroVector(id): return "Vector \(id) is all zeros or not finite; cosine similarity needs a direction."
         case let .badID(id): return "Vector id \"\(id.prefix(40))\" must be 1 to 512 bytes long."
         case let .badTopK(k): return "topK \(k) is out of range 1…10000."

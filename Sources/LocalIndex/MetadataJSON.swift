@@ -70,7 +70,8 @@ enum MetadataJSON {
             default:
                 let start = i
                 while i < bytes.count, let c = Optional(bytes[i]),
-                      (c >= 48 && c <= 57) || c == 45 || c == 43 || c == 46 || c == 101 || c == 69 { i += 1 }
+                    (c >= 48 && c <= 57) || c == 45 || c == 43 || c == 46 || c == 101 || c == 69
+                { i += 1 }
                 guard i > start else { return nil }
                 let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
                 return Double(text).map(MetadataValue.number)

@@ -76,7 +76,11 @@ package final class VectorMatrix {
         }
         store(vector, at: row)
         for (key, value) in metadata {
-            let column = columns[key] ?? { let c = MetadataColumn(); columns[key] = c; return c }()
+            let column =
+                columns[key]
+                ?? {
+                    let c = MetadataColumn(); columns[key] = c; return c
+                }()
             column.set(value, at: row, count: count)
         }
     }
@@ -162,8 +166,9 @@ package final class VectorMatrix {
             let qBase = qp.baseAddress!
             results.withUnsafeMutableBufferPointer { out in
                 let outBase = out.baseAddress!
-                let scanner = Scanner(query: qBase, dimension: dimension, compact: compact, scales: scales,
-                                      halfL1: l1 / 2, k: k)
+                let scanner = Scanner(
+                    query: qBase, dimension: dimension, compact: compact, scales: scales,
+                    halfL1: l1 / 2, k: k)
                 workers.perform { part in
                     let start = total * part / parts, end = total * (part + 1) / parts
                     outBase[part] = scanner.scan(start..<end, rows: allowed)
@@ -322,10 +327,12 @@ func dotInt8(_ q: UnsafePointer<Float>, _ c: UnsafePointer<Int8>, _ dim: Int) ->
         let p = c + j
         // Element-wise conversions: the compiler turns these into vector sign-extend + convert,
         // where SIMD16<Float>(SIMD16<Int8>) would become a call per vector.
-        let f0 = SIMD8<Float>(Float(p[0]), Float(p[1]), Float(p[2]), Float(p[3]),
-                              Float(p[4]), Float(p[5]), Float(p[6]), Float(p[7]))
-        let f1 = SIMD8<Float>(Float(p[8]), Float(p[9]), Float(p[10]), Float(p[11]),
-                              Float(p[12]), Float(p[13]), Float(p[14]), Float(p[15]))
+        let f0 = SIMD8<Float>(
+            Float(p[0]), Float(p[1]), Float(p[2]), Float(p[3]),
+            Float(p[4]), Float(p[5]), Float(p[6]), Float(p[7]))
+        let f1 = SIMD8<Float>(
+            Float(p[8]), Float(p[9]), Float(p[10]), Float(p[11]),
+            Float(p[12]), Float(p[13]), Float(p[14]), Float(p[15]))
         a0 += UnsafeRawPointer(q + j).loadUnaligned(as: SIMD8<Float>.self) * f0
         a1 += UnsafeRawPointer(q + j + 8).loadUnaligned(as: SIMD8<Float>.self) * f1
         j += 16
@@ -342,7 +349,9 @@ func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ dim: Int) -> Fl
     var j = 0
     while j + 16 <= dim {
         a0 += UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Float>.self)
-        a1 += UnsafeRawPointer(a + j + 8).loadUnaligned(as: SIMD8<Float>.self) * UnsafeRawPointer(b + j + 8).loadUnaligned(as: SIMD8<Float>.self)
+        a1 +=
+            UnsafeRawPointer(a + j + 8).loadUnaligned(as: SIMD8<Float>.self)
+            * UnsafeRawPointer(b + j + 8).loadUnaligned(as: SIMD8<Float>.self)
         j += 16
     }
     var s = (a0 + a1).sum()

@@ -120,8 +120,9 @@ public struct PineconeControlPlane: Sendable {
         }
         let operation = "create the index"
         let body = try transport.encode(
-            Body(name: spec.name, dimension: spec.dimension, metric: spec.metric,
-                 spec: .init(serverless: .init(cloud: spec.cloud, region: spec.region))),
+            Body(
+                name: spec.name, dimension: spec.dimension, metric: spec.metric,
+                spec: .init(serverless: .init(cloud: spec.cloud, region: spec.region))),
             operation: operation)
         let response = try await transport.send(
             .post, baseURL: configuration.controllerURL, path: "/indexes", body: body, operation: operation, index: spec.name,
@@ -149,7 +150,8 @@ public struct PineconeControlPlane: Sendable {
                     index: spec.name, expected: "\(spec.dimension) dimensions, \(spec.metric)", found: found)
             }
         }
-        let model = creation.model.isReady
+        let model =
+            creation.model.isReady
             ? creation.model : try await waitUntilReady(named: spec.name, timeout: timeout, pollInterval: pollInterval)
         if case .created = creation { return (model, true) }
         return (model, false)

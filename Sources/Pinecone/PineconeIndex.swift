@@ -118,7 +118,8 @@ public final class PineconeIndex: VectorIndex {
         var found: [String: VectorRecord] = [:]
         for start in stride(from: 0, to: ids.count, by: Self.maxIDsPerRequest) {
             let batch = ids[start..<min(start + Self.maxIDsPerRequest, ids.count)]
-            let query = (batch.map { "ids=" + PineconeTransport.percentEncode($0) }
+            let query =
+                (batch.map { "ids=" + PineconeTransport.percentEncode($0) }
                 + ["namespace=" + PineconeTransport.percentEncode(configuration.namespace)]).joined(separator: "&")
             guard let response = try await dataPlaneRead(.get, path: "/vectors/fetch", query: query, operation: "fetch vectors") else {
                 return []
@@ -193,8 +194,9 @@ public final class PineconeIndex: VectorIndex {
             throw PineconeError.invalidRecord(id: "query", reason: "the query vector has a non-finite value")
         }
         let body = try transport.encode(
-            Body(namespace: configuration.namespace, vector: query.vector, topK: query.topK,
-                 includeMetadata: query.includeMetadata, filter: query.filter?.jsonValue),
+            Body(
+                namespace: configuration.namespace, vector: query.vector, topK: query.topK,
+                includeMetadata: query.includeMetadata, filter: query.filter?.jsonValue),
             operation: "query")
         guard let response = try await dataPlaneRead(.post, path: "/query", body: body, operation: "query the index") else {
             return []

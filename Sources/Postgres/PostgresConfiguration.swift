@@ -19,10 +19,12 @@ public struct PostgresConfiguration: Sendable, Hashable {
     public var connectTimeoutSeconds: Int
     public var applicationName: String
 
-    public init(url: String? = nil, host: String? = nil, port: Int? = nil, database: String? = nil,
-                user: String? = nil, password: String? = nil, sslMode: String? = nil,
-                searchPath: [String] = [], connectTimeoutSeconds: Int = 5,
-                applicationName: String = "refarch-tui") {
+    public init(
+        url: String? = nil, host: String? = nil, port: Int? = nil, database: String? = nil,
+        user: String? = nil, password: String? = nil, sslMode: String? = nil,
+        searchPath: [String] = [], connectTimeoutSeconds: Int = 5,
+        applicationName: String = "refarch-tui"
+    ) {
         self.url = url
         self.host = host
         self.port = port

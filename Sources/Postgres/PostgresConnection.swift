@@ -2,10 +2,11 @@ import CLibPQ
 import DedicatedThreads
 import Logging
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The format the server uses for result cells.
@@ -42,8 +43,10 @@ public actor PostgresConnection {
     }
 
     /// Opens a connection; throws ``PostgresError/connectionFailed(endpoint:problem:)`` with a remedy.
-    public static func connect(_ configuration: PostgresConfiguration,
-                               logger: Logger = Logger(label: "refarch.postgres")) async throws -> PostgresConnection {
+    public static func connect(
+        _ configuration: PostgresConfiguration,
+        logger: Logger = Logger(label: "refarch.postgres")
+    ) async throws -> PostgresConnection {
         let connection = PostgresConnection(configuration: configuration, logger: logger)
         do {
             try await connection.open()
@@ -79,12 +82,15 @@ public actor PostgresConnection {
             let parts = PostgresConfiguration.parseURL(configuration.url)
             throw PostgresError.connectionFailed(
                 endpoint: configuration.endpointDescription,
-                problem: PostgresError.classify(connectionMessage: message,
-                                                database: configuration.database ?? parts.database,
-                                                user: configuration.user ?? parts.user))
+                problem: PostgresError.classify(
+                    connectionMessage: message,
+                    database: configuration.database ?? parts.database,
+                    user: configuration.user ?? parts.user))
         }
-        var setup = ["SET TimeZone = 'UTC'", "SET client_encoding = 'UTF8'", "SET lc_monetary = 'C'",
-                     "SET client_min_messages = warning"]
+        var setup = [
+            "SET TimeZone = 'UTC'", "SET client_encoding = 'UTF8'", "SET lc_monetary = 'C'",
+            "SET client_min_messages = warning",
+        ]
         if !configuration.searchPath.isEmpty {
             // Schema names come from our own code and tests, but are quoted as identifiers all the same.
             let path = configuration.searchPath.map { "\"" + $0.replacingAll("\"", with: "\"\"") + "\"" }
@@ -123,9 +129,11 @@ public actor PostgresConnection {
     ///
     /// - Parameter operation: what we were doing, for the error message ("list products").
     @discardableResult
-    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = [],
-                      resultFormat: PostgresResultFormat = .text,
-                      operation: String = "run a query") throws -> PostgresRows {
+    public func query(
+        _ sql: String, _ parameters: [any PostgresEncodable] = [],
+        resultFormat: PostgresResultFormat = .text,
+        operation: String = "run a query"
+    ) throws -> PostgresRows {
         guard let handle else { throw PostgresError.connectionLost(operation: operation, message: "the connection is closed") }
         let binds = parameters.map(\.postgresBind)
         let result: OpaquePointer? = withParameterArrays(binds) { values, lengths, formats in
@@ -136,8 +144,10 @@ public actor PostgresConnection {
 
     /// Runs one statement and returns how many rows it changed.
     @discardableResult
-    public func execute(_ sql: String, _ parameters: [any PostgresEncodable] = [],
-                        operation: String = "run a statement") throws -> Int {
+    public func execute(
+        _ sql: String, _ parameters: [any PostgresEncodable] = [],
+        operation: String = "run a statement"
+    ) throws -> Int {
         try query(sql, parameters, operation: operation).affectedRows
     }
 
@@ -199,7 +209,7 @@ public actor PostgresConnection {
             precondition(row.count == columns.count, "COPY row has \(row.count) values for \(columns.count) columns")
             for (i, value) in row.enumerated() {
                 if i > 0 { buffer.append(9) }
-                if let value { Self.appendCopyEscaped(value, to: &buffer) } else { buffer.append(contentsOf: [92, 78]) } // \N
+                if let value { Self.appendCopyEscaped(value, to: &buffer) } else { buffer.append(contentsOf: [92, 78]) }  // \N
             }
             buffer.append(10)
             count += 1
@@ -216,8 +226,8 @@ public actor PostgresConnection {
     static func appendCopyEscaped(_ value: String, to buffer: inout [UInt8]) {
         for byte in value.utf8 {
             switch byte {
-            case 92: buffer.append(92); buffer.append(92)   // backslash
-            case 9: buffer.append(92); buffer.append(116)   // \t
+            case 92: buffer.append(92); buffer.append(92)  // backslash
+            case 9: buffer.append(92); buffer.append(116)  // \t
             case 10: buffer.append(92); buffer.append(110)  // \n
             case 13: buffer.append(92); buffer.append(114)  // \r
             default: buffer.append(byte)
@@ -238,7 +248,8 @@ public actor PostgresConnection {
                 PQresultErrorField(result, code).map { String(cString: $0) }
             }
             let state = field(refarch_pg_diag_sqlstate())
-            let message = field(refarch_pg_diag_message_primary())
+            let message =
+                field(refarch_pg_diag_message_primary())
                 ?? handle.map { String(cString: PQerrorMessage($0)).firstLine } ?? "unknown error"
             let detail = field(refarch_pg_diag_message_detail())
             let hint = field(refarch_pg_diag_message_hint())
@@ -246,8 +257,9 @@ public actor PostgresConnection {
             if state == nil, let handle, PQstatus(handle) != CONNECTION_OK {
                 throw PostgresError.connectionLost(operation: operation, message: message)
             }
-            let error = PostgresError.statementFailed(operation: operation, sqlState: state ?? "XX000",
-                                                      message: message, detail: detail, hint: hint)
+            let error = PostgresError.statementFailed(
+                operation: operation, sqlState: state ?? "XX000",
+                message: message, detail: detail, hint: hint)
             logger.debug("Statement failed", metadata: ["operation": "\(operation)", "sqlstate": "\(state ?? "")"])
             throw error
         }
@@ -282,8 +294,10 @@ func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePoint
 }
 
 /// Lays out parameters as libpq wants them: value pointers, lengths and formats.
-func withParameterArrays<R>(_ binds: [PostgresBind],
-                            _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R) -> R {
+func withParameterArrays<R>(
+    _ binds: [PostgresBind],
+    _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
+) -> R {
     guard !binds.isEmpty else { return body(nil, nil, nil) }
     var storage: [UnsafeMutableRawPointer?] = []
     var lengths: [Int32] = []

@@ -102,7 +102,11 @@ public enum PostgresError: UserFacingError, Equatable {
         let m = message.lowercased()
         if m.contains("connection refused") || m.contains("no such file or directory") { return .refused }
         if m.contains("could not translate host name") || m.contains("name or service not known") { return .unknownHost }
-        if m.contains("timeout expired") || m.contains("timed out") || m.contains("no route to host") || m.contains("network is unreachable") { return .timedOut }
+        if m.contains("timeout expired") || m.contains("timed out") || m.contains("no route to host")
+            || m.contains("network is unreachable")
+        {
+            return .timedOut
+        }
         if m.contains("password authentication failed") || m.contains("no password supplied") { return .wrongPassword }
         if m.contains("database"), m.contains("does not exist") {
             return .databaseMissing(extractQuoted(message, after: "database") ?? database ?? "?")

@@ -26,15 +26,17 @@ public enum PostgresListener {
         logger: Logger = Logger(label: "refarch.postgres.listen"),
         maxBackoff: Duration = .seconds(5)
     ) -> AsyncStream<PostgresListenerEvent> {
-        precondition(channels.allSatisfy { name in
-            !name.isEmpty && name.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
-        }, "channel names are lower-case identifiers")
+        precondition(
+            channels.allSatisfy { name in
+                !name.isEmpty && name.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+            }, "channel names are lower-case identifiers")
         let (stream, continuation) = AsyncStream.makeStream(of: PostgresListenerEvent.self, bufferingPolicy: .bufferingNewest(4096))
         let stopped = StopFlag()
         continuation.onTermination = { _ in stopped.stop() }
         let thread = DedicatedThreadExecutor(name: "postgres-listen")
         thread.execute {
-            run(configuration: configuration, channels: channels, logger: logger, maxBackoff: maxBackoff,
+            run(
+                configuration: configuration, channels: channels, logger: logger, maxBackoff: maxBackoff,
                 stopped: stopped, continuation: continuation)
             continuation.finish()
             thread.shutdown()
@@ -48,9 +50,11 @@ public enum PostgresListener {
         var isStopped: Bool { flag.load(ordering: .relaxed) }
     }
 
-    private static func run(configuration: PostgresConfiguration, channels: [String], logger: Logger,
-                            maxBackoff: Duration, stopped: StopFlag,
-                            continuation: AsyncStream<PostgresListenerEvent>.Continuation) {
+    private static func run(
+        configuration: PostgresConfiguration, channels: [String], logger: Logger,
+        maxBackoff: Duration, stopped: StopFlag,
+        continuation: AsyncStream<PostgresListenerEvent>.Continuation
+    ) {
         var backoffMs = 50
         let maxMs = Int(maxBackoff.components.seconds * 1000) + Int(maxBackoff.components.attoseconds / 1_000_000_000_000_000)
         while !stopped.isStopped {

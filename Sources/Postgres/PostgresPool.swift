@@ -14,8 +14,10 @@ public actor PostgresPool {
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var closed = false
 
-    public init(configuration: PostgresConfiguration, maxConnections: Int = 4,
-                logger: Logger = Logger(label: "refarch.postgres")) {
+    public init(
+        configuration: PostgresConfiguration, maxConnections: Int = 4,
+        logger: Logger = Logger(label: "refarch.postgres")
+    ) {
         self.configuration = configuration
         self.maxConnections = max(1, maxConnections)
         self.logger = logger
@@ -36,8 +38,10 @@ public actor PostgresPool {
 
     /// Shorthand for one statement on a pooled connection.
     @discardableResult
-    public func query(_ sql: String, _ parameters: [any PostgresEncodable] = [],
-                      resultFormat: PostgresResultFormat = .text, operation: String = "run a query") async throws -> PostgresRows {
+    public func query(
+        _ sql: String, _ parameters: [any PostgresEncodable] = [],
+        resultFormat: PostgresResultFormat = .text, operation: String = "run a query"
+    ) async throws -> PostgresRows {
         try await withConnection { try await $0.query(sql, parameters, resultFormat: resultFormat, operation: operation) }
     }
 

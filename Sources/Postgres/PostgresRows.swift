@@ -36,8 +36,9 @@ public final class PostgresRows: @unchecked Sendable, RandomAccessCollection {  
             let length = Int(PQgetlength(result, r, c))
             bytes = UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: length)
         }
-        return PostgresCell(columnName: columnNames[column], typeOID: UInt32(PQftype(result, c)),
-                            isBinary: PQfformat(result, c) == 1, bytes: bytes)
+        return PostgresCell(
+            columnName: columnNames[column], typeOID: UInt32(PQftype(result, c)),
+            isBinary: PQfformat(result, c) == 1, bytes: bytes)
     }
 }
 

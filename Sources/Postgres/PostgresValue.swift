@@ -197,7 +197,8 @@ public struct PostgresTimestamp: PostgresDecodable, Hashable, Sendable, Comparab
             return v
         }
         guard let y = number(0, 4), let mo = number(5, 2), let d = number(8, 2),
-              let h = number(11, 2), let mi = number(14, 2), let s = number(17, 2) else { return nil }
+            let h = number(11, 2), let mi = number(14, 2), let s = number(17, 2)
+        else { return nil }
         var i = 19
         var fraction = 0.0
         if i < chars.count, chars[i] == UInt8(ascii: ".") {

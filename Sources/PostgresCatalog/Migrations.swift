@@ -45,14 +45,16 @@ public enum SchemaMigrator {
         try await connection.transaction(operation: "migrate the schema") { conn in
             // One migrator at a time, even across processes.
             try conn.execute("SELECT pg_advisory_xact_lock(724001)", operation: "lock the schema for migration")
-            try conn.execute("""
+            try conn.execute(
+                """
                 CREATE TABLE IF NOT EXISTS refarch_schema_migrations (
                     version integer PRIMARY KEY,
                     name text NOT NULL,
                     applied_at timestamptz NOT NULL DEFAULT now())
                 """, operation: "create the migrations table")
-            let applied = Set(try conn.query("SELECT version FROM refarch_schema_migrations", operation: "read applied migrations")
-                .map { try $0.decode(Int.self, at: 0) })
+            let applied = Set(
+                try conn.query("SELECT version FROM refarch_schema_migrations", operation: "read applied migrations")
+                    .map { try $0.decode(Int.self, at: 0) })
             var report = Report(appliedVersions: [], currentVersion: applied.max() ?? 0, replacedReferenceTriggers: [])
             for migration in migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(migration.version) {
                 if migration.version == 2 {
@@ -60,8 +62,9 @@ public enum SchemaMigrator {
                 }
                 try migration.precondition?(conn)
                 try conn.executeScript(migration.sql, operation: "apply migration \(migration.version) (\(migration.name))")
-                try conn.execute("INSERT INTO refarch_schema_migrations (version, name) VALUES ($1, $2)",
-                                 [migration.version, migration.name], operation: "record migration \(migration.version)")
+                try conn.execute(
+                    "INSERT INTO refarch_schema_migrations (version, name) VALUES ($1, $2)",
+                    [migration.version, migration.name], operation: "record migration \(migration.version)")
                 report.appliedVersions.append(migration.version)
                 report.currentVersion = migration.version
                 logger.info("Migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
@@ -77,11 +80,15 @@ public enum SchemaMigrator {
     /// out of order (a database migrated to 6 by a build that had no 5), and such a database
     /// must still be told to run `db migrate`, which applies the missing step.
     public static func currentVersion(_ connection: PostgresConnection) async throws -> Int {
-        let exists = try await connection.query("SELECT to_regclass('refarch_schema_migrations') IS NOT NULL",
-                                                operation: "read the schema version")
+        let exists = try await connection.query(
+            "SELECT to_regclass('refarch_schema_migrations') IS NOT NULL",
+            operation: "read the schema version")
         guard try exists[0].decode(Bool.self, at: 0) else { return 0 }
-        let applied = Set(try await connection.query("SELECT version FROM refarch_schema_migrations",
-                                                     operation: "read the schema version").map { try $0.decode(Int.self, at: 0) })
+        let applied = Set(
+            try await connection.query(
+                "SELECT version FROM refarch_schema_migrations",
+                operation: "read the schema version"
+            ).map { try $0.decode(Int.self, at: 0) })
         var current = 0
         for version in migrations.map(\.version).sorted() {
             guard applied.contains(version) else { return current }
@@ -100,267 +107,288 @@ public enum SchemaMigrator {
 
     /// Names of the reference architecture's `notify_change` triggers on the products table.
     static func referenceTriggers(_ conn: isolated PostgresConnection) throws -> [String] {
-        try conn.query("""
+        try conn.query(
+            """
             SELECT tg.tgname FROM pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
             WHERE tg.tgrelid = to_regclass('products_with_increment') AND NOT tg.tgisinternal
               AND p.proname = 'notify_change' ORDER BY 1
-            """, operation: "look for the reference triggers").map { try $0.decode(String.self, at: 0) }
+            """, operation: "look for the reference triggers"
+        ).map { try $0.decode(String.self, at: 0) }
     }
 
     static let migrations: [Migration] = [
-        Migration(1, "products table", sql: """
-            CREATE TABLE IF NOT EXISTS products_with_increment (
-                id serial PRIMARY KEY,
-                created_at timestamptz DEFAULT now(),
-                name varchar(255),
-                sku varchar(255),
-                description text,
-                price money,
-                last_updated date DEFAULT current_date,
-                uuid uuid DEFAULT gen_random_uuid()
-            );
-            """),
-        Migration(2, "durable outbox and capture triggers", sql: """
-            -- The reference's notify_change triggers put the whole row into pg_notify, so writing
-            -- a row over ~8,000 bytes fails. Replace them: the outbox row is the change record,
-            -- NOTIFY is only a wake-up.
-            DO $$
-            DECLARE t record;
-            BEGIN
-                FOR t IN SELECT tg.tgname FROM pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
-                         WHERE tg.tgrelid = 'products_with_increment'::regclass AND NOT tg.tgisinternal
-                           AND p.proname = 'notify_change'
-                LOOP
-                    EXECUTE format('DROP TRIGGER %I ON products_with_increment', t.tgname);
-                END LOOP;
+        Migration(
+            1, "products table",
+            sql: """
+                CREATE TABLE IF NOT EXISTS products_with_increment (
+                    id serial PRIMARY KEY,
+                    created_at timestamptz DEFAULT now(),
+                    name varchar(255),
+                    sku varchar(255),
+                    description text,
+                    price money,
+                    last_updated date DEFAULT current_date,
+                    uuid uuid DEFAULT gen_random_uuid()
+                );
+                """),
+        Migration(
+            2, "durable outbox and capture triggers",
+            sql: """
+                -- The reference's notify_change triggers put the whole row into pg_notify, so writing
+                -- a row over ~8,000 bytes fails. Replace them: the outbox row is the change record,
+                -- NOTIFY is only a wake-up.
+                DO $$
+                DECLARE t record;
                 BEGIN
-                    DROP FUNCTION IF EXISTS notify_change();
-                EXCEPTION WHEN dependent_objects_still_exist THEN
-                    NULL; -- still used by another table's trigger: leave it
-                END;
-            END $$;
+                    FOR t IN SELECT tg.tgname FROM pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
+                             WHERE tg.tgrelid = 'products_with_increment'::regclass AND NOT tg.tgisinternal
+                               AND p.proname = 'notify_change'
+                    LOOP
+                        EXECUTE format('DROP TRIGGER %I ON products_with_increment', t.tgname);
+                    END LOOP;
+                    BEGIN
+                        DROP FUNCTION IF EXISTS notify_change();
+                    EXCEPTION WHEN dependent_objects_still_exist THEN
+                        NULL; -- still used by another table's trigger: leave it
+                    END;
+                END $$;
 
-            CREATE TABLE IF NOT EXISTS refarch_outbox (
-                seq bigserial PRIMARY KEY,
-                product_id bigint NOT NULL,
-                op text NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
-                changed_at timestamptz NOT NULL DEFAULT clock_timestamp()
-            );
+                CREATE TABLE IF NOT EXISTS refarch_outbox (
+                    seq bigserial PRIMARY KEY,
+                    product_id bigint NOT NULL,
+                    op text NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+                    changed_at timestamptz NOT NULL DEFAULT clock_timestamp()
+                );
 
-            CREATE OR REPLACE FUNCTION refarch_capture_product_change() RETURNS trigger
-            LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-            BEGIN
-                IF TG_OP = 'DELETE' THEN
-                    INSERT INTO refarch_outbox (product_id, op) VALUES (OLD.id, 'delete');
-                    RETURN OLD;
-                END IF;
-                IF TG_OP = 'UPDATE' AND OLD.id IS DISTINCT FROM NEW.id THEN
-                    INSERT INTO refarch_outbox (product_id, op) VALUES (OLD.id, 'delete');
-                END IF;
-                INSERT INTO refarch_outbox (product_id, op) VALUES (NEW.id, lower(TG_OP));
-                RETURN NEW;
-            END $$;
+                CREATE OR REPLACE FUNCTION refarch_capture_product_change() RETURNS trigger
+                LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+                BEGIN
+                    IF TG_OP = 'DELETE' THEN
+                        INSERT INTO refarch_outbox (product_id, op) VALUES (OLD.id, 'delete');
+                        RETURN OLD;
+                    END IF;
+                    IF TG_OP = 'UPDATE' AND OLD.id IS DISTINCT FROM NEW.id THEN
+                        INSERT INTO refarch_outbox (product_id, op) VALUES (OLD.id, 'delete');
+                    END IF;
+                    INSERT INTO refarch_outbox (product_id, op) VALUES (NEW.id, lower(TG_OP));
+                    RETURN NEW;
+                END $$;
 
-            CREATE OR REPLACE FUNCTION refarch_notify_outbox() RETURNS trigger
-            LANGUAGE plpgsql AS $$
-            BEGIN
-                PERFORM pg_notify('refarch_outbox', TG_TABLE_SCHEMA);
-                RETURN NULL;
-            END $$;
+                CREATE OR REPLACE FUNCTION refarch_notify_outbox() RETURNS trigger
+                LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('refarch_outbox', TG_TABLE_SCHEMA);
+                    RETURN NULL;
+                END $$;
 
-            DROP TRIGGER IF EXISTS refarch_capture_insert_delete ON products_with_increment;
-            DROP TRIGGER IF EXISTS refarch_capture_update ON products_with_increment;
-            DROP TRIGGER IF EXISTS refarch_notify_change ON products_with_increment;
-            CREATE TRIGGER refarch_capture_insert_delete
-                AFTER INSERT OR DELETE ON products_with_increment
-                FOR EACH ROW EXECUTE FUNCTION refarch_capture_product_change();
-            -- An UPDATE that changes nothing writes nothing.
-            CREATE TRIGGER refarch_capture_update
-                AFTER UPDATE ON products_with_increment
-                FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*)
-                EXECUTE FUNCTION refarch_capture_product_change();
-            CREATE TRIGGER refarch_notify_change
-                AFTER INSERT OR UPDATE OR DELETE ON products_with_increment
-                FOR EACH STATEMENT EXECUTE FUNCTION refarch_notify_outbox();
-            """),
-        Migration(3, "unique SKUs", precondition: { conn in
-            let rows = try conn.query("""
-                SELECT sku, array_agg(id ORDER BY id)::text FROM products_with_increment
-                WHERE sku IS NOT NULL GROUP BY sku HAVING count(*) > 1 ORDER BY sku LIMIT 50
-                """, operation: "look for duplicate SKUs")
-            guard rows.isEmpty else {
-                let duplicates = try rows.map { row in
-                    DuplicateSKU(sku: try row.decode(String.self, at: 0),
-                                 productIDs: try row.decode(String.self, at: 1)
-                                    .trimmingCharacters(in: ["{", "}"]).split(separator: ",").compactMap { Int64($0) })
+                DROP TRIGGER IF EXISTS refarch_capture_insert_delete ON products_with_increment;
+                DROP TRIGGER IF EXISTS refarch_capture_update ON products_with_increment;
+                DROP TRIGGER IF EXISTS refarch_notify_change ON products_with_increment;
+                CREATE TRIGGER refarch_capture_insert_delete
+                    AFTER INSERT OR DELETE ON products_with_increment
+                    FOR EACH ROW EXECUTE FUNCTION refarch_capture_product_change();
+                -- An UPDATE that changes nothing writes nothing.
+                CREATE TRIGGER refarch_capture_update
+                    AFTER UPDATE ON products_with_increment
+                    FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*)
+                    EXECUTE FUNCTION refarch_capture_product_change();
+                CREATE TRIGGER refarch_notify_change
+                    AFTER INSERT OR UPDATE OR DELETE ON products_with_increment
+                    FOR EACH STATEMENT EXECUTE FUNCTION refarch_notify_outbox();
+                """),
+        Migration(
+            3, "unique SKUs",
+            precondition: { conn in
+                let rows = try conn.query(
+                    """
+                    SELECT sku, array_agg(id ORDER BY id)::text FROM products_with_increment
+                    WHERE sku IS NOT NULL GROUP BY sku HAVING count(*) > 1 ORDER BY sku LIMIT 50
+                    """, operation: "look for duplicate SKUs")
+                guard rows.isEmpty else {
+                    let duplicates = try rows.map { row in
+                        DuplicateSKU(
+                            sku: try row.decode(String.self, at: 0),
+                            productIDs: try row.decode(String.self, at: 1)
+                                .trimmingCharacters(in: ["{", "}"]).split(separator: ",").compactMap { Int64($0) })
+                    }
+                    throw MigrationError.duplicateSKUs(duplicates)
                 }
-                throw MigrationError.duplicateSKUs(duplicates)
-            }
-        }, sql: """
-            CREATE UNIQUE INDEX IF NOT EXISTS products_with_increment_sku_key ON products_with_increment (sku);
-            """),
-        Migration(4, "local vector index", sql: """
-            -- The embedded default's vector index. Every write takes change_seq from one
-            -- sequence under an advisory lock, so seq order is commit order and a reader that
-            -- has applied everything up to seq N can catch up with `change_seq > N`.
-            CREATE SEQUENCE IF NOT EXISTS refarch_vector_change_seq;
-            CREATE TABLE IF NOT EXISTS refarch_vectors (
-                id text PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 512),
-                product_id bigint,
-                chunk integer,
-                vector bytea NOT NULL,
-                metadata jsonb NOT NULL DEFAULT '{}',
-                change_seq bigint NOT NULL,
-                updated_at timestamptz NOT NULL DEFAULT now()
-            );
-            CREATE INDEX IF NOT EXISTS refarch_vectors_change_seq ON refarch_vectors (change_seq);
-            CREATE INDEX IF NOT EXISTS refarch_vectors_product ON refarch_vectors (product_id);
-            -- Deletes leave a tombstone for readers that are catching up.
-            CREATE TABLE IF NOT EXISTS refarch_vector_tombstones (
-                change_seq bigint PRIMARY KEY,
-                id text NOT NULL,
-                deleted_at timestamptz NOT NULL DEFAULT now()
-            );
-            """),
-        Migration(5, "embedded job queue", sql: """
-            -- The embedded default's job queue with SQS FIFO semantics (PostgresJobQueue).
-            -- One row per message; `id` is the send order, which is the order within a group.
-            -- A received message keeps its row: `visible_at` moves into the future (the
-            -- visibility timeout) and `receipt_handle` names this receive, so a consumer whose
-            -- timeout ran out cannot delete the copy that another consumer now holds.
-            CREATE TABLE IF NOT EXISTS refarch_queue_messages (
-                id bigserial PRIMARY KEY,
-                queue text NOT NULL,
-                group_id text NOT NULL,
-                dedup_id text NOT NULL,
-                body text NOT NULL,
-                attributes jsonb NOT NULL DEFAULT '{}',
-                sent_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-                visible_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-                receive_count integer NOT NULL DEFAULT 0,
-                receipt_handle uuid,
-                first_received_at timestamptz,
-                last_received_at timestamptz
-            );
-            -- Head of each group (the earliest message) and the group's next messages.
-            CREATE INDEX IF NOT EXISTS refarch_queue_messages_group ON refarch_queue_messages (queue, group_id, id);
-            CREATE UNIQUE INDEX IF NOT EXISTS refarch_queue_messages_receipt ON refarch_queue_messages (receipt_handle)
-                WHERE receipt_handle IS NOT NULL;
+            },
+            sql: """
+                CREATE UNIQUE INDEX IF NOT EXISTS products_with_increment_sku_key ON products_with_increment (sku);
+                """),
+        Migration(
+            4, "local vector index",
+            sql: """
+                -- The embedded default's vector index. Every write takes change_seq from one
+                -- sequence under an advisory lock, so seq order is commit order and a reader that
+                -- has applied everything up to seq N can catch up with `change_seq > N`.
+                CREATE SEQUENCE IF NOT EXISTS refarch_vector_change_seq;
+                CREATE TABLE IF NOT EXISTS refarch_vectors (
+                    id text PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 512),
+                    product_id bigint,
+                    chunk integer,
+                    vector bytea NOT NULL,
+                    metadata jsonb NOT NULL DEFAULT '{}',
+                    change_seq bigint NOT NULL,
+                    updated_at timestamptz NOT NULL DEFAULT now()
+                );
+                CREATE INDEX IF NOT EXISTS refarch_vectors_change_seq ON refarch_vectors (change_seq);
+                CREATE INDEX IF NOT EXISTS refarch_vectors_product ON refarch_vectors (product_id);
+                -- Deletes leave a tombstone for readers that are catching up.
+                CREATE TABLE IF NOT EXISTS refarch_vector_tombstones (
+                    change_seq bigint PRIMARY KEY,
+                    id text NOT NULL,
+                    deleted_at timestamptz NOT NULL DEFAULT now()
+                );
+                """),
+        Migration(
+            5, "embedded job queue",
+            sql: """
+                -- The embedded default's job queue with SQS FIFO semantics (PostgresJobQueue).
+                -- One row per message; `id` is the send order, which is the order within a group.
+                -- A received message keeps its row: `visible_at` moves into the future (the
+                -- visibility timeout) and `receipt_handle` names this receive, so a consumer whose
+                -- timeout ran out cannot delete the copy that another consumer now holds.
+                CREATE TABLE IF NOT EXISTS refarch_queue_messages (
+                    id bigserial PRIMARY KEY,
+                    queue text NOT NULL,
+                    group_id text NOT NULL,
+                    dedup_id text NOT NULL,
+                    body text NOT NULL,
+                    attributes jsonb NOT NULL DEFAULT '{}',
+                    sent_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    visible_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                    receive_count integer NOT NULL DEFAULT 0,
+                    receipt_handle uuid,
+                    first_received_at timestamptz,
+                    last_received_at timestamptz
+                );
+                -- Head of each group (the earliest message) and the group's next messages.
+                CREATE INDEX IF NOT EXISTS refarch_queue_messages_group ON refarch_queue_messages (queue, group_id, id);
+                CREATE UNIQUE INDEX IF NOT EXISTS refarch_queue_messages_receipt ON refarch_queue_messages (receipt_handle)
+                    WHERE receipt_handle IS NOT NULL;
 
-            -- Deduplication ids seen in the last five minutes, kept apart from the messages so
-            -- a repeat is dropped even after the first copy was received and deleted.
-            CREATE TABLE IF NOT EXISTS refarch_queue_dedup (
-                queue text NOT NULL,
-                dedup_id text NOT NULL,
-                expires_at timestamptz NOT NULL,
-                PRIMARY KEY (queue, dedup_id)
-            );
-            CREATE INDEX IF NOT EXISTS refarch_queue_dedup_expiry ON refarch_queue_dedup (queue, expires_at);
+                -- Deduplication ids seen in the last five minutes, kept apart from the messages so
+                -- a repeat is dropped even after the first copy was received and deleted.
+                CREATE TABLE IF NOT EXISTS refarch_queue_dedup (
+                    queue text NOT NULL,
+                    dedup_id text NOT NULL,
+                    expires_at timestamptz NOT NULL,
+                    PRIMARY KEY (queue, dedup_id)
+                );
+                CREATE INDEX IF NOT EXISTS refarch_queue_dedup_expiry ON refarch_queue_dedup (queue, expires_at);
 
-            -- Dead letters keep everything a person needs to decide: body, group, dedup id,
-            -- attributes (with the reason a worker gave), receive count and times.
-            -- `id` is the message's id in refarch_queue_messages.
-            CREATE TABLE IF NOT EXISTS refarch_queue_dead_letters (
-                id bigint PRIMARY KEY,
-                queue text NOT NULL,
-                group_id text NOT NULL,
-                dedup_id text NOT NULL,
-                body text NOT NULL,
-                attributes jsonb NOT NULL DEFAULT '{}',
-                sent_at timestamptz NOT NULL,
-                receive_count integer NOT NULL,
-                first_received_at timestamptz,
-                last_received_at timestamptz,
-                dead_lettered_at timestamptz NOT NULL DEFAULT clock_timestamp()
-            );
-            CREATE INDEX IF NOT EXISTS refarch_queue_dead_letters_queue ON refarch_queue_dead_letters (queue, id);
+                -- Dead letters keep everything a person needs to decide: body, group, dedup id,
+                -- attributes (with the reason a worker gave), receive count and times.
+                -- `id` is the message's id in refarch_queue_messages.
+                CREATE TABLE IF NOT EXISTS refarch_queue_dead_letters (
+                    id bigint PRIMARY KEY,
+                    queue text NOT NULL,
+                    group_id text NOT NULL,
+                    dedup_id text NOT NULL,
+                    body text NOT NULL,
+                    attributes jsonb NOT NULL DEFAULT '{}',
+                    sent_at timestamptz NOT NULL,
+                    receive_count integer NOT NULL,
+                    first_received_at timestamptz,
+                    last_received_at timestamptz,
+                    dead_lettered_at timestamptz NOT NULL DEFAULT clock_timestamp()
+                );
+                CREATE INDEX IF NOT EXISTS refarch_queue_dead_letters_queue ON refarch_queue_dead_letters (queue, id);
 
-            -- A wake-up for long polls (payload: the schema), once per statement that adds or
-            -- removes messages: a send, a redrive, or a delete that may unblock a group.
-            CREATE OR REPLACE FUNCTION refarch_notify_queue() RETURNS trigger
-            LANGUAGE plpgsql AS $$
-            BEGIN
-                PERFORM pg_notify('refarch_queue', TG_TABLE_SCHEMA);
-                RETURN NULL;
-            END $$;
-            DROP TRIGGER IF EXISTS refarch_queue_notify ON refarch_queue_messages;
-            CREATE TRIGGER refarch_queue_notify
-                AFTER INSERT OR DELETE ON refarch_queue_messages
-                FOR EACH STATEMENT EXECUTE FUNCTION refarch_notify_queue();
-            """),
-        Migration(6, "reindex progress, worker heartbeats, product versions", sql: """
-            -- Where a reindex got to, so a stopped one resumes instead of starting over.
-            CREATE TABLE IF NOT EXISTS refarch_reindex (
-                selection text PRIMARY KEY,
-                last_id bigint NOT NULL,
-                updated_at timestamptz NOT NULL DEFAULT now()
-            );
-            -- One row per worker process, refreshed every few seconds; the console shows them.
-            CREATE TABLE IF NOT EXISTS refarch_workers (
-                kind text NOT NULL,
-                id text NOT NULL,
-                host text NOT NULL,
-                pid integer NOT NULL,
-                started_at timestamptz NOT NULL,
-                last_seen timestamptz NOT NULL,
-                processed bigint NOT NULL DEFAULT 0,
-                errors bigint NOT NULL DEFAULT 0,
-                is_leader boolean NOT NULL DEFAULT false,
-                PRIMARY KEY (kind, id)
-            );
-
-            -- The latest change seq of every product, kept after pelican deletes the outbox rows:
-            -- `verify` and the console's sync progress compare it with the seq in the index.
-            CREATE TABLE IF NOT EXISTS refarch_product_versions (
-                product_id bigint PRIMARY KEY,
-                seq bigint NOT NULL,
-                deleted boolean NOT NULL DEFAULT false
-            );
-            INSERT INTO refarch_product_versions (product_id, seq)
-                SELECT id, 0 FROM products_with_increment ON CONFLICT DO NOTHING;
-
-            CREATE OR REPLACE FUNCTION refarch_capture_product_change() RETURNS trigger
-            LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
-            DECLARE s bigint;
-            BEGIN
-                IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.id IS DISTINCT FROM NEW.id) THEN
-                    INSERT INTO refarch_outbox (product_id, op) VALUES (OLD.id, 'delete') RETURNING seq INTO s;
-                    INSERT INTO refarch_product_versions (product_id, seq, deleted) VALUES (OLD.id, s, true)
-                        ON CONFLICT (product_id) DO UPDATE SET seq = EXCLUDED.seq, deleted = true;
-                    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-                END IF;
-                INSERT INTO refarch_outbox (product_id, op) VALUES (NEW.id, lower(TG_OP)) RETURNING seq INTO s;
-                INSERT INTO refarch_product_versions (product_id, seq, deleted) VALUES (NEW.id, s, false)
-                    ON CONFLICT (product_id) DO UPDATE SET seq = EXCLUDED.seq, deleted = false;
-                RETURN NEW;
-            END $$;
-            """),
-        Migration(7, "queue wake-ups only when messages were added or removed", sql: """
-            -- A statement-level trigger fires even when its statement touched no row, and every
-            -- receive runs a DELETE that usually moves nothing to the DLQ: two idle receivers
-            -- then woke each other in a loop. Transition tables let the wake-up check for rows.
-            CREATE OR REPLACE FUNCTION refarch_notify_queue() RETURNS trigger
-            LANGUAGE plpgsql AS $$
-            BEGIN
-                IF EXISTS (SELECT 1 FROM changed_rows) THEN
+                -- A wake-up for long polls (payload: the schema), once per statement that adds or
+                -- removes messages: a send, a redrive, or a delete that may unblock a group.
+                CREATE OR REPLACE FUNCTION refarch_notify_queue() RETURNS trigger
+                LANGUAGE plpgsql AS $$
+                BEGIN
                     PERFORM pg_notify('refarch_queue', TG_TABLE_SCHEMA);
-                END IF;
-                RETURN NULL;
-            END $$;
-            DROP TRIGGER IF EXISTS refarch_queue_notify ON refarch_queue_messages;
-            DROP TRIGGER IF EXISTS refarch_queue_notify_insert ON refarch_queue_messages;
-            DROP TRIGGER IF EXISTS refarch_queue_notify_delete ON refarch_queue_messages;
-            CREATE TRIGGER refarch_queue_notify_insert
-                AFTER INSERT ON refarch_queue_messages REFERENCING NEW TABLE AS changed_rows
-                FOR EACH STATEMENT EXECUTE FUNCTION refarch_notify_queue();
-            CREATE TRIGGER refarch_queue_notify_delete
-                AFTER DELETE ON refarch_queue_messages REFERENCING OLD TABLE AS changed_rows
-                FOR EACH STATEMENT EXECUTE FUNCTION refarch_notify_queue();
-            """),
-        Migration(8, "heartbeat intervals", sql: """
-            -- The console marks a worker missing after three of its own heartbeat intervals.
-            ALTER TABLE refarch_workers ADD COLUMN IF NOT EXISTS heartbeat_ms integer NOT NULL DEFAULT 5000;
-            """),
+                    RETURN NULL;
+                END $$;
+                DROP TRIGGER IF EXISTS refarch_queue_notify ON refarch_queue_messages;
+                CREATE TRIGGER refarch_queue_notify
+                    AFTER INSERT OR DELETE ON refarch_queue_messages
+                    FOR EACH STATEMENT EXECUTE FUNCTION refarch_notify_queue();
+                """),
+        Migration(
+            6, "reindex progress, worker heartbeats, product versions",
+            sql: """
+                -- Where a reindex got to, so a stopped one resumes instead of starting over.
+                CREATE TABLE IF NOT EXISTS refarch_reindex (
+                    selection text PRIMARY KEY,
+                    last_id bigint NOT NULL,
+                    updated_at timestamptz NOT NULL DEFAULT now()
+                );
+                -- One row per worker process, refreshed every few seconds; the console shows them.
+                CREATE TABLE IF NOT EXISTS refarch_workers (
+                    kind text NOT NULL,
+                    id text NOT NULL,
+                    host text NOT NULL,
+                    pid integer NOT NULL,
+                    started_at timestamptz NOT NULL,
+                    last_seen timestamptz NOT NULL,
+                    processed bigint NOT NULL DEFAULT 0,
+                    errors bigint NOT NULL DEFAULT 0,
+                    is_leader boolean NOT NULL DEFAULT false,
+                    PRIMARY KEY (kind, id)
+                );
+
+                -- The latest change seq of every product, kept after pelican deletes the outbox rows:
+                -- `verify` and the console's sync progress compare it with the seq in the index.
+                CREATE TABLE IF NOT EXISTS refarch_product_versions (
+                    product_id bigint PRIMARY KEY,
+                    seq bigint NOT NULL,
+                    deleted boolean NOT NULL DEFAULT false
+                );
+                INSERT INTO refarch_product_versions (product_id, seq)
+                    SELECT id, 0 FROM products_with_increment ON CONFLICT DO NOTHING;
+
+                CREATE OR REPLACE FUNCTION refarch_capture_product_change() RETURNS trigger
+                LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+                DECLARE s bigint;
+                BEGIN
+                    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.id IS DISTINCT FROM NEW.id) THEN
+                        INSERT INTO refarch_outbox (product_id, op) VALUES (OLD.id, 'delete') RETURNING seq INTO s;
+                        INSERT INTO refarch_product_versions (product_id, seq, deleted) VALUES (OLD.id, s, true)
+                            ON CONFLICT (product_id) DO UPDATE SET seq = EXCLUDED.seq, deleted = true;
+                        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                    END IF;
+                    INSERT INTO refarch_outbox (product_id, op) VALUES (NEW.id, lower(TG_OP)) RETURNING seq INTO s;
+                    INSERT INTO refarch_product_versions (product_id, seq, deleted) VALUES (NEW.id, s, false)
+                        ON CONFLICT (product_id) DO UPDATE SET seq = EXCLUDED.seq, deleted = false;
+                    RETURN NEW;
+                END $$;
+                """),
+        Migration(
+            7, "queue wake-ups only when messages were added or removed",
+            sql: """
+                -- A statement-level trigger fires even when its statement touched no row, and every
+                -- receive runs a DELETE that usually moves nothing to the DLQ: two idle receivers
+                -- then woke each other in a loop. Transition tables let the wake-up check for rows.
+                CREATE OR REPLACE FUNCTION refarch_notify_queue() RETURNS trigger
+                LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF EXISTS (SELECT 1 FROM changed_rows) THEN
+                        PERFORM pg_notify('refarch_queue', TG_TABLE_SCHEMA);
+                    END IF;
+                    RETURN NULL;
+                END $$;
+                DROP TRIGGER IF EXISTS refarch_queue_notify ON refarch_queue_messages;
+                DROP TRIGGER IF EXISTS refarch_queue_notify_insert ON refarch_queue_messages;
+                DROP TRIGGER IF EXISTS refarch_queue_notify_delete ON refarch_queue_messages;
+                CREATE TRIGGER refarch_queue_notify_insert
+                    AFTER INSERT ON refarch_queue_messages REFERENCING NEW TABLE AS changed_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION refarch_notify_queue();
+                CREATE TRIGGER refarch_queue_notify_delete
+                    AFTER DELETE ON refarch_queue_messages REFERENCING OLD TABLE AS changed_rows
+                    FOR EACH STATEMENT EXECUTE FUNCTION refarch_notify_queue();
+                """),
+        Migration(
+            8, "heartbeat intervals",
+            sql: """
+                -- The console marks a worker missing after three of its own heartbeat intervals.
+                ALTER TABLE refarch_workers ADD COLUMN IF NOT EXISTS heartbeat_ms integer NOT NULL DEFAULT 5000;
+                """),
     ]
 }
 

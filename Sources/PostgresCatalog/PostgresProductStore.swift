@@ -16,11 +16,12 @@ public struct PostgresProductStore: ProductStore {
 
     package static func decode(_ row: PostgresRow) throws -> Product {
         let priceText: String? = try row.decode(at: 5)
-        let price = try priceText.map { text throws -> Price in
-            do { return try Price(parsing: text) } catch {
-                throw PostgresError.decodingFailed(column: "price", type: "price", text: text)
-            }
-        } ?? Price(cents: 0)
+        let price =
+            try priceText.map { text throws -> Price in
+                do { return try Price(parsing: text) } catch {
+                    throw PostgresError.decodingFailed(column: "price", type: "price", text: text)
+                }
+            } ?? Price(cents: 0)
         let createdText: String? = try row.decode(at: 1)
         return Product(
             id: ProductID(try row.decode(Int64.self, at: 0)),
@@ -64,7 +65,8 @@ public struct PostgresProductStore: ProductStore {
 
     private func count(filter: String?) async throws -> Int {
         guard let filter = filter?.trimmingSpaces(), !filter.isEmpty else { return try await count() }
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT count(*) FROM products_with_increment WHERE name ILIKE $1 OR sku ILIKE $1 OR description ILIKE $1
             """, ["%" + Self.escapeLike(filter) + "%"], operation: "count products")
         return try rows[0].decode(Int.self, at: 0)
@@ -81,24 +83,31 @@ public struct PostgresProductStore: ProductStore {
     }
 
     public func product(id: ProductID) async throws -> Product? {
-        try await pool.query("SELECT \(Self.columns) FROM products_with_increment WHERE id = $1",
-                             [id.rawValue], operation: "read product \(id)").first.map(Self.decode)
+        try await pool.query(
+            "SELECT \(Self.columns) FROM products_with_increment WHERE id = $1",
+            [id.rawValue], operation: "read product \(id)"
+        ).first.map(Self.decode)
     }
 
     public func product(sku: String) async throws -> Product? {
-        try await pool.query("SELECT \(Self.columns) FROM products_with_increment WHERE sku = $1",
-                             [sku.trimmingSpaces()], operation: "read product by SKU").first.map(Self.decode)
+        try await pool.query(
+            "SELECT \(Self.columns) FROM products_with_increment WHERE sku = $1",
+            [sku.trimmingSpaces()], operation: "read product by SKU"
+        ).first.map(Self.decode)
     }
 
     public func products(ids: [ProductID]) async throws -> [Product] {
         guard !ids.isEmpty else { return [] }
-        return try await pool.query("SELECT \(Self.columns) FROM products_with_increment WHERE id = ANY($1::bigint[])",
-                                    [PostgresArray(ids.map(\.rawValue))], operation: "read products").map(Self.decode)
+        return try await pool.query(
+            "SELECT \(Self.columns) FROM products_with_increment WHERE id = ANY($1::bigint[])",
+            [PostgresArray(ids.map(\.rawValue))], operation: "read products"
+        ).map(Self.decode)
     }
 
     public func create(_ product: NewProduct) async throws -> Product {
         do {
-            let rows = try await pool.query("""
+            let rows = try await pool.query(
+                """
                 INSERT INTO products_with_increment (name, sku, description, price, last_updated)
                 VALUES ($1, $2, $3, $4::numeric::money, coalesce($5::date, current_date))
                 RETURNING \(Self.columns)
@@ -124,18 +133,22 @@ public struct PostgresProductStore: ProductStore {
         if let price = changes.price { set("price", price.decimalString, cast: "::numeric::money") }
         if let date = changes.lastUpdated { set("last_updated", date.description, cast: "::date") }
         do {
-            return try await pool.query("""
+            return try await pool.query(
+                """
                 UPDATE products_with_increment SET \(assignments.joined(separator: ", ")) WHERE id = $1
                 RETURNING \(Self.columns)
-                """, parameters, operation: "update product \(id)").first.map(Self.decode)
+                """, parameters, operation: "update product \(id)"
+            ).first.map(Self.decode)
         } catch let error as PostgresError where error.sqlState == "23505" {
             throw ProductValidationErrors([.init(field: .sku, problem: .duplicateSKU(changes.sku ?? ""))])
         }
     }
 
     public func delete(id: ProductID) async throws -> Bool {
-        try await pool.query("DELETE FROM products_with_increment WHERE id = $1", [id.rawValue],
-                             operation: "delete product \(id)").affectedRows > 0
+        try await pool.query(
+            "DELETE FROM products_with_increment WHERE id = $1", [id.rawValue],
+            operation: "delete product \(id)"
+        ).affectedRows > 0
     }
 
     public func count() async throws -> Int {

@@ -27,21 +27,26 @@ public struct Reindexer: Sendable {
     /// Enqueues the selection in id order; `progress(done, total)` is called after each batch.
     /// Returns how many products were enqueued by this call.
     @discardableResult
-    public func run(_ selection: Selection, restart: Bool = false,
-                    progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+    public func run(
+        _ selection: Selection, restart: Bool = false,
+        progress: @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> Int {
         let key = Self.key(selection)
         if restart {
             try await pool.query("DELETE FROM refarch_reindex WHERE selection = $1", [key], operation: "restart the reindex")
         }
         let (whereClause, extra) = Self.condition(selection)
-        let startAfter = try await pool.query("""
+        let startAfter = try await pool.query(
+            """
             INSERT INTO refarch_reindex (selection, last_id) VALUES ($1, 0)
             ON CONFLICT (selection) DO UPDATE SET selection = EXCLUDED.selection RETURNING last_id
             """, [key], operation: "start the reindex")[0].decode(Int64.self, at: 0)
-        let total = try await pool.query("SELECT count(*) FROM products_with_increment WHERE \(whereClause)",
-                                         [Int64(0)] + extra, operation: "count products to reindex")[0].decode(Int.self, at: 0)
-        var done = try await pool.query("SELECT count(*) FROM products_with_increment WHERE \(whereClause) AND id <= $\(2 + extra.count)",
-                                        [Int64(0)] + extra + [startAfter], operation: "count reindexed products")[0].decode(Int.self, at: 0)
+        let total = try await pool.query(
+            "SELECT count(*) FROM products_with_increment WHERE \(whereClause)",
+            [Int64(0)] + extra, operation: "count products to reindex")[0].decode(Int.self, at: 0)
+        var done = try await pool.query(
+            "SELECT count(*) FROM products_with_increment WHERE \(whereClause) AND id <= $\(2 + extra.count)",
+            [Int64(0)] + extra + [startAfter], operation: "count reindexed products")[0].decode(Int.self, at: 0)
         var enqueued = 0
         var lastID = startAfter
         progress(done, total)
@@ -49,7 +54,8 @@ public struct Reindexer: Sendable {
             let after = lastID
             let batch = try await pool.withConnection { connection in
                 try await connection.transaction(operation: "enqueue products") { conn -> (Int, Int64) in
-                    let rows = try conn.query("""
+                    let rows = try conn.query(
+                        """
                         WITH picked AS (
                             SELECT id FROM products_with_increment WHERE \(whereClause) AND id > $\(2 + extra.count)
                             ORDER BY id LIMIT \(batchSize)
@@ -61,8 +67,9 @@ public struct Reindexer: Sendable {
                     let count = try rows[0].decode(Int.self, at: 0)
                     let maxID = try rows[0].decode(Int64.self, at: 1)
                     guard count > 0 else { return (0, after) }
-                    try conn.execute("UPDATE refarch_reindex SET last_id = $2, updated_at = now() WHERE selection = $1",
-                                     [key, maxID], operation: "record reindex progress")
+                    try conn.execute(
+                        "UPDATE refarch_reindex SET last_id = $2, updated_at = now() WHERE selection = $1",
+                        [key, maxID], operation: "record reindex progress")
                     try conn.execute("SELECT pg_notify('refarch_outbox', current_schema())", operation: "wake pelican")
                     return (count, maxID)
                 }

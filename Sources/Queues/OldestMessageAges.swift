@@ -50,9 +50,11 @@ final class OldestMessageAges: Sendable {
 
     private func read(_ queues: [String]) async {
         let queries = queues.enumerated().map { index, name in
-            MetricDataQuery(id: "q\(index)", metric: MetricStat(
-                namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", dimensions: ["QueueName": name], period: 60,
-                stat: "Maximum"))
+            MetricDataQuery(
+                id: "q\(index)",
+                metric: MetricStat(
+                    namespace: "AWS/SQS", metricName: "ApproximateAgeOfOldestMessage", dimensions: ["QueueName": name], period: 60,
+                    stat: "Maximum"))
         }
         let now = Date()
         var ages: [String: Duration] = [:]
@@ -60,7 +62,9 @@ final class OldestMessageAges: Sendable {
         do {
             let results = try await cloudWatch.getMetricData(queries: queries, start: now.addingTimeInterval(-900), end: now)
             for result in results {
-                guard let index = Int(result.id.dropFirst()), queues.indices.contains(index), let seconds = result.values.last else { continue }
+                guard let index = Int(result.id.dropFirst()), queues.indices.contains(index), let seconds = result.values.last else {
+                    continue
+                }
                 ages[queues[index]] = .milliseconds(Int64(max(0, seconds) * 1000))
             }
         } catch {

@@ -196,7 +196,8 @@ public struct SQSJobQueue: JobQueue {
         let ages = oldestAges.ages(of: [name, deadLetterName])
         func depth(_ name: String, _ a: QueueAttributes) -> QueueDepth {
             let total = a.visible + a.inFlight + a.delayed
-            return QueueDepth(name: name, visible: a.visible, inFlight: a.inFlight, delayed: a.delayed, oldestAge: total > 0 ? ages[name] : nil)
+            return QueueDepth(
+                name: name, visible: a.visible, inFlight: a.inFlight, delayed: a.delayed, oldestAge: total > 0 ? ages[name] : nil)
         }
         return JobQueueStats(
             jobs: depth(name, attributes), deadLetters: depth(deadLetterName, dead),

@@ -27,7 +27,11 @@ func makeJobQueue(context: CommandContext) async throws -> OpenedJobQueue {
     let pool = context.makePool(maxConnections: 4)
     try await pool.withConnection { try await SchemaMigrator.requireCurrent($0) }
     let queue = PostgresJobQueue(pool: pool, logger: Logger(label: "refarch.queue.postgres"))
-    return OpenedJobQueue(queue: queue, location: "Postgres queue \(queue.name)", close: { queue.close(); await pool.close() })
+    return OpenedJobQueue(
+        queue: queue, location: "Postgres queue \(queue.name)",
+        close: {
+            queue.close(); await pool.close()
+        })
 }
 
 /// Dead-letter alerts to the SNS topic `sns.topic_arn` (`SNS_TOPIC_ARN`), if one is set.
@@ -74,7 +78,7 @@ func runUntilSignalled(_ body: @escaping @Sendable () async throws -> Void) asyn
     defer { sources.forEach { $0.cancel() } }
     do {
         try await task.value
-    } catch where received.value > 0 {
+    } catch  where received.value > 0 {
         // Stopped on request while starting up or shutting down: not a failure.
         return
     }
@@ -83,6 +87,10 @@ func runUntilSignalled(_ body: @escaping @Sendable () async throws -> Void) asyn
 /// How many stop signals arrived (the second one exits at once).
 final class SignalCount: Sendable {
     private let count = Mutex(0)
-    func increment() -> Int { count.withLock { $0 += 1; return $0 } }
+    func increment() -> Int {
+        count.withLock {
+            $0 += 1; return $0
+        }
+    }
     var value: Int { count.withLock { $0 } }
 }

@@ -39,8 +39,9 @@ struct CommandContext: Sendable {
 
     init(_ options: GlobalOptions, extraFlags: [String: String] = [:]) throws {
         let settings = try reportingErrors {
-            try Settings.load(flags: options.flagValues.merging(extraFlags) { a, _ in a },
-                              environment: ProcessInfo.processInfo.environment, configFile: options.configFile)
+            try Settings.load(
+                flags: options.flagValues.merging(extraFlags) { a, _ in a },
+                environment: ProcessInfo.processInfo.environment, configFile: options.configFile)
         }
         self.settings = settings
         var logger = Logger(label: "refarch.cli")
@@ -78,8 +79,9 @@ struct CommandContext: Sendable {
     func requireWritable(_ action: String) throws {
         guard isReadOnly else { return }
         let source = settings.resolved["read_only"]?.source.description ?? "configuration"
-        throw CLIError(summary: "Refusing to \(action): read-only mode is on (\(source)).",
-                       remedy: "Drop --read-only / REFARCH_READ_ONLY to make changes.")
+        throw CLIError(
+            summary: "Refusing to \(action): read-only mode is on (\(source)).",
+            remedy: "Drop --read-only / REFARCH_READ_ONLY to make changes.")
     }
 }
 

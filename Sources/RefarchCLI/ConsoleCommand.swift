@@ -9,11 +9,11 @@ import Postgres
 import PostgresCatalog
 import Search
 import Sync
-import Telemetry
 import Synchronization
+import Telemetry
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `refarch-tui` with no subcommand: the ncurses operator console.
@@ -37,18 +37,21 @@ struct ConsoleCommand: AsyncParsableCommand {
         let logPath = ConsoleLog.bootstrap(context)
         let logger = Logger(label: "refarch.console")
         let environment = ProcessInfo.processInfo.environment
-        let themes = ThemeLibrary.load(folder: ThemeLibrary.defaultFolder(
-            environment: environment, executable: URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()))
-        var state = ConsoleState(size: Size(columns: 80, rows: 24), readOnly: context.isReadOnly,
-                                 themeName: context.settings.string("console.theme") ?? "default", themeNames: themes.names,
-                                 backendLabel: backendLabel(context))
+        let themes = ThemeLibrary.load(
+            folder: ThemeLibrary.defaultFolder(
+                environment: environment, executable: URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()))
+        var state = ConsoleState(
+            size: Size(columns: 80, rows: 24), readOnly: context.isReadOnly,
+            themeName: context.settings.string("console.theme") ?? "default", themeNames: themes.names,
+            backendLabel: backendLabel(context))
         if let problem = themes.problems.first {
             state.show("Theme file not used: \(problem) — using the default theme.", .warn, for: .seconds(20))
         }
         if themes.theme(named: state.themeName) == nil {
             if themes.problems.isEmpty {
-                state.show("No theme named “\(state.themeName)”: using default (themes: \(themes.names.joined(separator: ", "))).", .warn,
-                           for: .seconds(20))
+                state.show(
+                    "No theme named “\(state.themeName)”: using default (themes: \(themes.names.joined(separator: ", "))).", .warn,
+                    for: .seconds(20))
             }
             state.themeName = "default"
         }
@@ -56,8 +59,9 @@ struct ConsoleCommand: AsyncParsableCommand {
         state.timeZone = .current
         let refreshSeconds = context.settings.integer("console.refresh_seconds") ?? 2
         guard refreshSeconds >= 1 else {
-            throw ValidationError("The refresh interval must be at least 1 second (it is \(refreshSeconds)): use --refresh 2, "
-                                  + "or set console.refresh_seconds / REFARCH_REFRESH_SECONDS.")
+            throw ValidationError(
+                "The refresh interval must be at least 1 second (it is \(refreshSeconds)): use --refresh 2, "
+                    + "or set console.refresh_seconds / REFARCH_REFRESH_SECONDS.")
         }
         state.refreshInterval = .seconds(refreshSeconds)
         let colour = (environment["NO_COLOR"] ?? "").isEmpty
@@ -70,8 +74,9 @@ struct ConsoleCommand: AsyncParsableCommand {
             Result {
                 let terminal = try NcursesBackend(colour: colour)
                 defer { terminal.restoreTerminal() }
-                let runtime = ConsoleRuntime(terminal: terminal, state: initialState, themes: themes, colour: colour, services: services,
-                                             logFailure: { effect, error in ConsoleLog.failure(effect, error, logger: logger) })
+                let runtime = ConsoleRuntime(
+                    terminal: terminal, state: initialState, themes: themes, colour: colour, services: services,
+                    logFailure: { effect, error in ConsoleLog.failure(effect, error, logger: logger) })
                 let stop = StopSignals(post: runtime.post)
                 defer { stop.cancel() }
                 if let timings { runtime.onFrame = { latency, frame in timings.record(latency: latency, frame: frame) } }
@@ -243,7 +248,8 @@ final class ConsoleTimings: Sendable {
     init(path: String) { self.path = path }
 
     func record(latency: Duration, frame: Int) {
-        let line = frame == 0
+        let line =
+            frame == 0
             ? String(format: "first_frame_ms %.1f", processAge() * 1000)
             : String(format: "frame_ms %.3f", Double(latency.components.attoseconds) / 1e15 + Double(latency.components.seconds) * 1000)
         lines.withLock { $0.append(line) }
@@ -257,9 +263,10 @@ final class ConsoleTimings: Sendable {
     /// Seconds since this process started (Linux: /proc/self/stat start time vs /proc/uptime).
     func processAge() -> Double {
         guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
-              let uptimeText = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
-              let uptime = Double(uptimeText.split(separator: " ").first ?? ""),
-              let close = stat.lastIndex(of: ")") else { return 0 }
+            let uptimeText = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
+            let uptime = Double(uptimeText.split(separator: " ").first ?? ""),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // Field 22 of the whole line is the 20th after the command name.
         guard fields.count > 19, let ticks = Double(fields[19]) else { return 0 }

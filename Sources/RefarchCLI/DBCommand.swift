@@ -25,12 +25,16 @@ struct DBCommand: AsyncParsableCommand {
                 await connection.close()
                 let report = try outcome.get()
                 if !report.replacedReferenceTriggers.isEmpty {
-                    print("Replaced the reference triggers \(report.replacedReferenceTriggers.joined(separator: ", ")) with the outbox triggers.")
+                    print(
+                        "Replaced the reference triggers \(report.replacedReferenceTriggers.joined(separator: ", ")) with the outbox triggers."
+                    )
                 }
                 if report.appliedVersions.isEmpty {
                     print("Schema is current (version \(report.currentVersion)).")
                 } else {
-                    print("Applied migrations \(report.appliedVersions.map(String.init).joined(separator: ", ")); schema is at version \(report.currentVersion).")
+                    print(
+                        "Applied migrations \(report.appliedVersions.map(String.init).joined(separator: ", ")); schema is at version \(report.currentVersion)."
+                    )
                 }
             }
         }
@@ -103,19 +107,28 @@ struct ConfigCommand: ParsableCommand {
             let all = context.settings.all
             if json {
                 struct Row: Encodable { let key: String; let value: String?; let source: String; let env: [String] }
-                try printJSON(all.map { Row(key: $0.definition.key, value: $0.value == nil ? nil : $0.displayValue,
-                                            source: $0.source.description, env: $0.definition.environment) })
+                try printJSON(
+                    all.map {
+                        Row(
+                            key: $0.definition.key, value: $0.value == nil ? nil : $0.displayValue,
+                            source: $0.source.description, env: $0.definition.environment)
+                    })
                 return
             }
-            if let file = context.settings.configFile { print("Configuration file: \(file)") } else {
+            if let file = context.settings.configFile {
+                print("Configuration file: \(file)")
+            } else {
                 print("Configuration file: none (./refarch.toml or $XDG_CONFIG_HOME/refarch-tui/refarch.toml)")
             }
             let keyWidth = all.map(\.definition.key.count).max() ?? 0
             let valueWidth = min(48, all.map(\.displayValue.count).max() ?? 0)
             for setting in all {
-                let value = setting.displayValue.count > valueWidth ? String(setting.displayValue.prefix(valueWidth - 1)) + "…" : setting.displayValue
-                print(setting.definition.key.padding(toLength: keyWidth, withPad: " ", startingAt: 0) + "  "
-                      + value.padding(toLength: valueWidth, withPad: " ", startingAt: 0) + "  " + setting.source.description)
+                let value =
+                    setting.displayValue.count > valueWidth
+                    ? String(setting.displayValue.prefix(valueWidth - 1)) + "…" : setting.displayValue
+                print(
+                    setting.definition.key.padding(toLength: keyWidth, withPad: " ", startingAt: 0) + "  "
+                        + value.padding(toLength: valueWidth, withPad: " ", startingAt: 0) + "  " + setting.source.description)
             }
         }
     }

@@ -3,7 +3,7 @@ import Embeddings
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `refarch-tui embed`: the native MiniLM embedder from the command line.
@@ -38,7 +38,8 @@ struct EmbedCommand: AsyncParsableCommand {
     @Flag(help: "With --file: print throughput and peak RSS instead of the vectors.")
     var stats = false
 
-    @Option(name: .customLong("model-dir"), help: ArgumentHelp("Model folder (config.json, vocab.txt, model.safetensors).", valueName: "dir"))
+    @Option(
+        name: .customLong("model-dir"), help: ArgumentHelp("Model folder (config.json, vocab.txt, model.safetensors).", valueName: "dir"))
     var modelDirectory: String?
 
     @Option(help: "Encoder threads (default: the number of cores).")
@@ -140,11 +141,12 @@ struct EmbedCommand: AsyncParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        let peakMB = Double(usage.ru_maxrss) / 1024   // kilobytes on Linux
-        output.write(String(
-            format: "texts: %d  threads: %d  batch: %d\nsentences/s: %.1f\ntokens/s: %.0f\npeak RSS: %.1f MB\n",
-            inputs.count, embedder.threadCount, batchSize, Double(inputs.count) / seconds,
-            Double(tokens) / seconds, peakMB))
+        let peakMB = Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+        output.write(
+            String(
+                format: "texts: %d  threads: %d  batch: %d\nsentences/s: %.1f\ntokens/s: %.0f\npeak RSS: %.1f MB\n",
+                inputs.count, embedder.threadCount, batchSize, Double(inputs.count) / seconds,
+                Double(tokens) / seconds, peakMB))
     }
 }
 

@@ -33,9 +33,11 @@ struct IndexCommand: AsyncParsableCommand {
                             let totalVectorCount: Int
                             let namespaces: [String: Int]
                         }
-                        try printJSON(Output(backend: opened.backend, location: opened.location, namespace: opened.namespace,
-                                             dimension: stats.dimension, metric: stats.metric,
-                                             totalVectorCount: stats.totalVectorCount, namespaces: stats.namespaces))
+                        try printJSON(
+                            Output(
+                                backend: opened.backend, location: opened.location, namespace: opened.namespace,
+                                dimension: stats.dimension, metric: stats.metric,
+                                totalVectorCount: stats.totalVectorCount, namespaces: stats.namespaces))
                         return
                     }
                     let lines = [
@@ -48,9 +50,10 @@ struct IndexCommand: AsyncParsableCommand {
                     for (label, value) in lines { print(label.padding(toLength: 11, withPad: " ", startingAt: 0) + value) }
                     if !stats.namespaces.isEmpty {
                         print("")
-                        printTable(["NAMESPACE", "VECTORS"],
-                                   stats.namespaces.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] },
-                                   rightAligned: [1])
+                        printTable(
+                            ["NAMESPACE", "VECTORS"],
+                            stats.namespaces.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] },
+                            rightAligned: [1])
                     }
                 }
             }
@@ -99,10 +102,14 @@ struct IndexCommand: AsyncParsableCommand {
                         let host: String?
                         let ready: Bool
                     }
-                    try printJSON(Output(name: name, created: created, dimension: ready.dimension, metric: ready.metric,
-                                         host: ready.host, ready: ready.isReady))
+                    try printJSON(
+                        Output(
+                            name: name, created: created, dimension: ready.dimension, metric: ready.metric,
+                            host: ready.host, ready: ready.isReady))
                 } else if created {
-                    print("Created Pinecone index \(name) (\(dimension) dimensions, \(metric), \(cloud) \(region)); ready at \(ready.host ?? "?").")
+                    print(
+                        "Created Pinecone index \(name) (\(dimension) dimensions, \(metric), \(cloud) \(region)); ready at \(ready.host ?? "?")."
+                    )
                 } else {
                     print("Pinecone index \(name) already exists (\(dimension) dimensions, \(metric)); ready at \(ready.host ?? "?").")
                 }
@@ -153,18 +160,24 @@ struct IndexCommand: AsyncParsableCommand {
                             let backend: OpenedVectorIndex.Backend
                             let matches: [Match]
                         }
-                        try printJSON(Output(backend: opened.backend,
-                                             matches: matches.map { Match(id: $0.id, score: $0.score, metadata: $0.metadata) }))
+                        try printJSON(
+                            Output(
+                                backend: opened.backend,
+                                matches: matches.map { Match(id: $0.id, score: $0.score, metadata: $0.metadata) }))
                         return
                     }
                     if matches.isEmpty {
                         print("No matches in \(opened.location).")
                         return
                     }
-                    printTable(["#", "SCORE", "ID", "METADATA"], matches.enumerated().map { rank, match in
-                        [String(rank + 1), String(format: "%.4f", match.score), match.id,
-                         (match.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")]
-                    }, rightAligned: [0, 1], maxWidth: 80)
+                    printTable(
+                        ["#", "SCORE", "ID", "METADATA"],
+                        matches.enumerated().map { rank, match in
+                            [
+                                String(rank + 1), String(format: "%.4f", match.score), match.id,
+                                (match.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
+                            ]
+                        }, rightAligned: [0, 1], maxWidth: 80)
                 }
             }
         }

@@ -58,8 +58,9 @@ struct ProductsCommand: AsyncParsableCommand {
             let found: Product?
             if let id { found = try await store.product(id: ProductID(id)) } else { found = try await store.product(sku: sku ?? "") }
             guard let found else {
-                throw CLIError(summary: id.map { "There is no product with id \($0)." } ?? "There is no product with SKU \"\(sku ?? "")\".",
-                               remedy: "`refarch-tui products list --filter TEXT` finds products.")
+                throw CLIError(
+                    summary: id.map { "There is no product with id \($0)." } ?? "There is no product with SKU \"\(sku ?? "")\".",
+                    remedy: "`refarch-tui products list --filter TEXT` finds products.")
             }
             return found
         }
@@ -89,8 +90,9 @@ struct ProductsCommand: AsyncParsableCommand {
             }
             do { date = try parsedDate() } catch let error as ProductValidationError { problems.append(error) }
             do {
-                let product = try NewProduct(name: name ?? "", sku: sku ?? "", description: description ?? "",
-                                             price: price ?? Price(cents: 0), lastUpdated: date)
+                let product = try NewProduct(
+                    name: name ?? "", sku: sku ?? "", description: description ?? "",
+                    price: price ?? Price(cents: 0), lastUpdated: date)
                 if problems.isEmpty { return product }
             } catch let error as ProductValidationErrors {
                 problems = error.problems + problems
@@ -126,8 +128,10 @@ struct ProductsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let store = try await ProductsCommand.openStore(global)
-                let result = try await store.list(ProductQuery(limit: limit, offset: (page - 1) * limit,
-                                                               sort: ProductSort(rawValue: sort)!, descending: desc, filter: filter))
+                let result = try await store.list(
+                    ProductQuery(
+                        limit: limit, offset: (page - 1) * limit,
+                        sort: ProductSort(rawValue: sort)!, descending: desc, filter: filter))
                 if json {
                     struct Page: Encodable { let total: Int; let page: Int; let limit: Int; let products: [ProductJSON] }
                     try printJSON(Page(total: result.totalCount, page: page, limit: limit, products: result.products.map(ProductJSON.init)))
@@ -194,7 +198,8 @@ struct ProductsCommand: AsyncParsableCommand {
             }
             let changesSKU = fields.sku != nil && !selectsBySKU
             if fields.name == nil && !changesSKU && fields.price == nil && fields.description == nil && fields.lastUpdated == nil {
-                throw ValidationError("Nothing to change: give at least one of --name, --sku (with an id), --price, --description, --last-updated.")
+                throw ValidationError(
+                    "Nothing to change: give at least one of --name, --sku (with an id), --price, --description, --last-updated.")
             }
         }
 
@@ -202,8 +207,9 @@ struct ProductsCommand: AsyncParsableCommand {
             try await reportingErrors {
                 let context = try CommandContext(global)
                 try context.requireWritable("update a product")
-                let changes = try ProductChanges(name: fields.name, sku: selectsBySKU ? nil : fields.sku, description: fields.description,
-                                                 price: try fields.parsedPrice(), lastUpdated: try fields.parsedDate())
+                let changes = try ProductChanges(
+                    name: fields.name, sku: selectsBySKU ? nil : fields.sku, description: fields.description,
+                    price: try fields.parsedPrice(), lastUpdated: try fields.parsedDate())
                 let store = PostgresProductStore(pool: try await context.migratedPool())
                 let target = try await ProductSelector(id: id, sku: selectsBySKU ? fields.sku : nil).resolve(in: store)
                 guard let updated = try await store.update(id: target.id, changes) else {
@@ -256,7 +262,8 @@ extension ProductsCommand.ProductSelector {
 }
 
 func printDetails(_ product: Product) {
-    print("""
+    print(
+        """
         id:           \(product.id)
         name:         \(product.name)
         sku:          \(product.sku)
@@ -265,5 +272,8 @@ func printDetails(_ product: Product) {
         uuid:         \(product.uuid ?? "")
         description:
         """)
-    print(product.description.isEmpty ? "  (none)" : product.description.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n"))
+    print(
+        product.description.isEmpty
+            ? "  (none)"
+            : product.description.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n"))
 }

@@ -21,7 +21,9 @@ struct QueueCommand: AsyncParsableCommand {
             queue of DATABASE_URL (or POSTGRES_DB_*) is used. Exit status: 0 ok, 1 failed, 3 refused \
             (read-only mode or a missing --yes), 64 bad usage.
             """,
-        subcommands: [QueueStatsCommand.self, QueuePeekCommand.self, QueueRedriveCommand.self, QueuePurgeCommand.self, QueueAlertsCommand.self]
+        subcommands: [
+            QueueStatsCommand.self, QueuePeekCommand.self, QueueRedriveCommand.self, QueuePurgeCommand.self, QueueAlertsCommand.self,
+        ]
     )
 }
 
@@ -416,7 +418,8 @@ struct QueueAlertsCommand: AsyncParsableCommand {
             } else if subscriptions.isEmpty {
                 print("\(topic) has no subscriptions: alerts are published but nobody receives them.")
             } else {
-                printTable(["PROTOCOL", "ENDPOINT", "SUBSCRIPTION"], subscriptions.map { [$0.protocolName, $0.endpoint, $0.subscriptionARN] })
+                printTable(
+                    ["PROTOCOL", "ENDPOINT", "SUBSCRIPTION"], subscriptions.map { [$0.protocolName, $0.endpoint, $0.subscriptionARN] })
             }
         }
     }

@@ -6,9 +6,12 @@ public struct RefarchCommand: AsyncParsableCommand {
         commandName: "refarch-tui",
         abstract: "Operator console and workers for semantic search over a Postgres product catalog.",
         version: "0.1.0",
-        subcommands: [ConsoleCommand.self, ProductsCommand.self, DBCommand.self, ReindexCommand.self, QueueCommand.self, ServicesCommand.self, IndexCommand.self,
-                      EmbedCommand.self, SearchCommand.self, VerifyCommand.self, WorkerCommand.self, RunLocalCommand.self,
-                      ConfigCommand.self],
+        subcommands: [
+            ConsoleCommand.self, ProductsCommand.self, DBCommand.self, ReindexCommand.self, QueueCommand.self, ServicesCommand.self,
+            IndexCommand.self,
+            EmbedCommand.self, SearchCommand.self, VerifyCommand.self, WorkerCommand.self, RunLocalCommand.self,
+            ConfigCommand.self,
+        ],
         defaultSubcommand: ConsoleCommand.self
     )
 

@@ -5,7 +5,7 @@ import PostgresCatalog
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `refarch-tui reindex`: send products through the pipeline again (bootstrap, backfill).
@@ -13,7 +13,9 @@ struct ReindexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reindex",
         abstract: "Enqueue products for (re)indexing through the outbox; resumes a reindex that was stopped.",
-        discussion: "The workers (pelican, then emu) do the indexing; this only enqueues. A stopped run continues where it stopped unless --restart is given.")
+        discussion:
+            "The workers (pelican, then emu) do the indexing; this only enqueues. A stopped run continues where it stopped unless --restart is given."
+    )
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only products whose last_updated is on or after this date (YYYY-MM-DD).") var since: String?

@@ -27,9 +27,10 @@ struct SearchCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let context = try CommandContext(global, extraFlags: modelDirectory.map { ["--model-dir": $0] } ?? [:])
-            let request = SearchRequest(query: query, topK: topK, page: page,
-                                        minPrice: try minPrice.map { text throws -> Price in try Price(parsing: text) },
-                                        maxPrice: try maxPrice.map { text throws -> Price in try Price(parsing: text) })
+            let request = SearchRequest(
+                query: query, topK: topK, page: page,
+                minPrice: try minPrice.map { text throws -> Price in try Price(parsing: text) },
+                maxPrice: try maxPrice.map { text throws -> Price in try Price(parsing: text) })
             let embedder = try makeEmbedder(context: context)
             let pool = try await context.migratedPool()
             let result = try await withVectorIndex(context: context, loadVectors: true) { opened in
@@ -40,18 +41,26 @@ struct SearchCommand: AsyncParsableCommand {
                     let rank: Int, score: Float, id: Int64, name: String, sku: String, price: Double, description: String
                 }
                 struct Output: Encodable { let query: String; let took_ms: Double; let results: [Hit] }
-                try printJSON(Output(query: query, took_ms: result.elapsed.milliseconds, results: result.hits.map {
-                    Hit(rank: $0.rank, score: $0.score, id: $0.product.id.rawValue, name: $0.product.name, sku: $0.product.sku,
-                        price: $0.product.price.doubleValue, description: $0.product.description)
-                }))
+                try printJSON(
+                    Output(
+                        query: query, took_ms: result.elapsed.milliseconds,
+                        results: result.hits.map {
+                            Hit(
+                                rank: $0.rank, score: $0.score, id: $0.product.id.rawValue, name: $0.product.name, sku: $0.product.sku,
+                                price: $0.product.price.doubleValue, description: $0.product.description)
+                        }))
                 return
             }
             let rows = result.hits.map { hit in
-                [String(hit.rank), String(format: "%.3f", hit.score), String(hit.product.id.rawValue), hit.product.name, hit.product.sku,
-                 hit.product.price.description, snippet(hit.product.description)]
+                [
+                    String(hit.rank), String(format: "%.3f", hit.score), String(hit.product.id.rawValue), hit.product.name, hit.product.sku,
+                    hit.product.price.description, snippet(hit.product.description),
+                ]
             }
             printTable(["#", "SCORE", "ID", "NAME", "SKU", "PRICE", "DESCRIPTION"], rows, rightAligned: [0, 1, 2, 5], maxWidth: 48)
-            print("\(result.hits.count) result\(result.hits.count == 1 ? "" : "s") in \(String(format: "%.1f", result.elapsed.milliseconds)) ms")
+            print(
+                "\(result.hits.count) result\(result.hits.count == 1 ? "" : "s") in \(String(format: "%.1f", result.elapsed.milliseconds)) ms"
+            )
         }
     }
 

@@ -77,8 +77,10 @@ public struct SearchService: Sendable {
     /// Vectors fetched per product wanted: a long description has several chunks.
     let chunkOverfetch: Int
 
-    public init(embedder: any Embedder, index: any VectorIndex, store: any ProductStore,
-                chunkOverfetch: Int = 3, logger: Logger = Logger(label: "refarch.search")) {
+    public init(
+        embedder: any Embedder, index: any VectorIndex, store: any ProductStore,
+        chunkOverfetch: Int = 3, logger: Logger = Logger(label: "refarch.search")
+    ) {
         self.embedder = embedder
         self.index = index
         self.store = store
@@ -98,8 +100,10 @@ public struct SearchService: Sendable {
         guard let vector = try await embedder.embed([text]).first else {
             return SearchResult(request: request, hits: [], totalMatched: 0, elapsed: clock.now - start)
         }
-        let matches = try await index.query(VectorQuery(vector: vector, topK: min(10_000, wanted * chunkOverfetch),
-                                                        filter: request.priceFilter, includeMetadata: true))
+        let matches = try await index.query(
+            VectorQuery(
+                vector: vector, topK: min(10_000, wanted * chunkOverfetch),
+                filter: request.priceFilter, includeMetadata: true))
         // Group chunks by product: the best chunk's score is the product's.
         var best: [ProductID: Float] = [:]
         var order: [ProductID] = []
@@ -123,8 +127,10 @@ public struct SearchService: Sendable {
         var hits: [SearchHit] = []
         for id in pageIDs {
             guard let product = products[id] else { continue }  // deleted since it was indexed
-            hits.append(SearchHit(rank: (request.page - 1) * request.topK + hits.count + 1, score: best[id] ?? 1,
-                                  product: product, isSKUMatch: id == sku?.id))
+            hits.append(
+                SearchHit(
+                    rank: (request.page - 1) * request.topK + hits.count + 1, score: best[id] ?? 1,
+                    product: product, isSKUMatch: id == sku?.id))
         }
         let elapsed = clock.now - start
         logger.debug("Search answered", metadata: ["results": "\(hits.count)", "elapsed_ms": "\(elapsed)"])

@@ -34,8 +34,10 @@ public actor DeadLetterAlerter {
     /// - Parameters:
     ///   - interval: at most one alert per `interval` (one minute).
     ///   - sleep: injected for tests; waits until a gathered alert is due.
-    public init(publisher: any AlertPublisher, interval: Duration = .seconds(60),
-                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }, logger: Logger) {
+    public init(
+        publisher: any AlertPublisher, interval: Duration = .seconds(60),
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }, logger: Logger
+    ) {
         self.publisher = publisher
         self.interval = interval
         self.sleep = sleep
@@ -98,8 +100,10 @@ public actor DeadLetterAlerter {
     }
 
     static func message(_ pending: Pending) -> String {
-        var lines = ["\(pending.count) message\(pending.count == 1 ? "" : "s") in \(pending.batches) batch\(pending.batches == 1 ? "" : "es") "
-            + "could not be processed and went to \(pending.queue).", "", "Reasons:"]
+        var lines = [
+            "\(pending.count) message\(pending.count == 1 ? "" : "s") in \(pending.batches) batch\(pending.batches == 1 ? "" : "es") "
+                + "could not be processed and went to \(pending.queue).", "", "Reasons:",
+        ]
         for (reason, count) in pending.reasons.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }).prefix(10) {
             lines.append("  \(count) × \(reason)")
         }

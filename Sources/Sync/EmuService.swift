@@ -24,9 +24,11 @@ public final class EmuService: Sendable {
         public var attempts: Int
         public var backoff: Duration
 
-        public init(batchSize: Int = 64, receivers: Int = 2, wait: Duration = .seconds(20),
-                    visibilityTimeout: Duration = .seconds(60), maxChunks: Int = 32, attempts: Int = 3,
-                    backoff: Duration = .milliseconds(200)) {
+        public init(
+            batchSize: Int = 64, receivers: Int = 2, wait: Duration = .seconds(20),
+            visibilityTimeout: Duration = .seconds(60), maxChunks: Int = 32, attempts: Int = 3,
+            backoff: Duration = .milliseconds(200)
+        ) {
             self.batchSize = batchSize
             self.receivers = receivers
             self.wait = wait
@@ -48,9 +50,11 @@ public final class EmuService: Sendable {
     /// Told of every dead-lettered batch (SNS alerts in AWS mode).
     let alerter: DeadLetterAlerter?
 
-    public init(queue: any JobQueue, index: any VectorIndex, embedder: any ChunkingEmbedder, template: EmbeddingTemplate = .standard,
-                options: Options = Options(), counters: WorkerCounters, metrics: MetricsRegistry, alerter: DeadLetterAlerter? = nil,
-                logger: Logger) {
+    public init(
+        queue: any JobQueue, index: any VectorIndex, embedder: any ChunkingEmbedder, template: EmbeddingTemplate = .standard,
+        options: Options = Options(), counters: WorkerCounters, metrics: MetricsRegistry, alerter: DeadLetterAlerter? = nil,
+        logger: Logger
+    ) {
         self.queue = queue
         self.index = index
         self.embedder = embedder
@@ -77,8 +81,9 @@ public final class EmuService: Sendable {
         var backoff = options.backoff
         while !Task.isCancelled {
             do {
-                let jobs = try await queue.receive(maxMessages: min(options.batchSize, queue.maxMessagesPerReceive),
-                                                   wait: options.wait, visibilityTimeout: options.visibilityTimeout)
+                let jobs = try await queue.receive(
+                    maxMessages: min(options.batchSize, queue.maxMessagesPerReceive),
+                    wait: options.wait, visibilityTimeout: options.visibilityTimeout)
                 counters.recordAlive()
                 if jobs.isEmpty { continue }
                 // Finish the batch even if shutdown starts meanwhile: acking is what makes it count.
@@ -100,10 +105,12 @@ public final class EmuService: Sendable {
     public func process(_ jobs: [ReceivedJob]) async throws {
         let clock = ContinuousClock()
         let start = clock.now
-        metrics.increment("refarch_messages_total", by: Double(jobs.count), labels: ["worker": "emu", "direction": "in"],
-                          help: "Messages sent (pelican) or received (emu).")
-        metrics.observe("refarch_batch_size", Double(jobs.count), buckets: [1, 2, 4, 8, 16, 32, 64, 128], labels: ["worker": "emu"],
-                        help: "Items per batch.")
+        metrics.increment(
+            "refarch_messages_total", by: Double(jobs.count), labels: ["worker": "emu", "direction": "in"],
+            help: "Messages sent (pelican) or received (emu).")
+        metrics.observe(
+            "refarch_batch_size", Double(jobs.count), buckets: [1, 2, 4, 8, 16, 32, 64, 128], labels: ["worker": "emu"],
+            help: "Items per batch.")
         // Decode; what can never succeed goes to the DLQ with its reason.
         var latest: [ProductID: (message: QueueMessage, order: Int)] = [:]
         var handles: [String] = []
@@ -112,7 +119,8 @@ public final class EmuService: Sendable {
             do {
                 let message = try QueueMessageCodec.decode(job.body)
                 handles.append(job.receiptHandle)
-                if let seen = latest[message.productID], (seen.message.seq ?? Int64.min, seen.order) > (message.seq ?? Int64.min, position) {
+                if let seen = latest[message.productID], (seen.message.seq ?? Int64.min, seen.order) > (message.seq ?? Int64.min, position)
+                {
                     continue
                 }
                 latest[message.productID] = (message, position)
@@ -146,8 +154,12 @@ public final class EmuService: Sendable {
         }
         counters.recordProcessed(handles.count)
         let elapsed = clock.now - start
-        logger.info("Batch indexed", metadata: ["messages": "\(jobs.count)", "products": "\(changes.count)",
-                                                "elapsed_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)"])
+        logger.info(
+            "Batch indexed",
+            metadata: [
+                "messages": "\(jobs.count)", "products": "\(changes.count)",
+                "elapsed_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+            ])
     }
 
     /// Embeds and writes one coalesced batch; idempotent, so retrying it is safe.
@@ -165,19 +177,23 @@ public final class EmuService: Sendable {
             let clock = ContinuousClock()
             let start = clock.now
             let vectors = try await embedder.embedDocuments(documents, maxChunks: options.maxChunks)
-            metrics.observe("refarch_embed_seconds", (clock.now - start).seconds, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-                            labels: [:], help: "Time to embed one batch.")
+            metrics.observe(
+                "refarch_embed_seconds", (clock.now - start).seconds, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+                labels: [:], help: "Time to embed one batch.")
             var records: [VectorRecord] = []
             for ((message, row), chunks) in zip(upserts, vectors) {
                 for (chunk, values) in chunks.enumerated() {
-                    records.append(VectorRecord(id: "\(message.productID.rawValue)#\(chunk)", values: values,
-                                                metadata: metadata(for: message, row: row, chunk: chunk)))
+                    records.append(
+                        VectorRecord(
+                            id: "\(message.productID.rawValue)#\(chunk)", values: values,
+                            metadata: metadata(for: message, row: row, chunk: chunk)))
                 }
             }
             let writeStart = clock.now
             try await index.upsert(records)
-            metrics.observe("refarch_upsert_seconds", (clock.now - writeStart).seconds, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-                            labels: [:], help: "Time to write one batch to the index.")
+            metrics.observe(
+                "refarch_upsert_seconds", (clock.now - writeStart).seconds, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+                labels: [:], help: "Time to write one batch to the index.")
             // Chunks a product had before and no longer has.
             for ((message, _), chunks) in zip(upserts, vectors) {
                 let prefix = "\(message.productID.rawValue)#"
@@ -234,4 +250,3 @@ public final class EmuService: Sendable {
         }
     }
 }
-

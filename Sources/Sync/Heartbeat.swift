@@ -32,7 +32,9 @@ public final class WorkerCounters: Sendable {
     public init() {}
 
     public func recordProcessed(_ count: Int) {
-        state.withLock { $0.processed += Int64(count); $0.lastProgress = .now }
+        state.withLock {
+            $0.processed += Int64(count); $0.lastProgress = .now
+        }
     }
 
     /// Marks the worker alive and idle-but-well (an empty poll is progress too).
@@ -58,8 +60,10 @@ public struct HeartbeatWriter: Sendable {
     public let interval: Duration
     let logger: Logger
 
-    public init(identity: WorkerIdentity, counters: WorkerCounters, pool: PostgresPool, interval: Duration = .seconds(5),
-                logger: Logger) {
+    public init(
+        identity: WorkerIdentity, counters: WorkerCounters, pool: PostgresPool, interval: Duration = .seconds(5),
+        logger: Logger
+    ) {
         self.identity = identity
         self.counters = counters
         self.pool = pool
@@ -69,21 +73,26 @@ public struct HeartbeatWriter: Sendable {
 
     /// Writes one heartbeat now.
     public func beat(isLeader: Bool = false) async throws {
-        try await pool.query("""
+        try await pool.query(
+            """
             INSERT INTO refarch_workers (kind, id, host, pid, started_at, last_seen, processed, errors, is_leader, heartbeat_ms)
             VALUES ($1, $2, $3, $4, to_timestamp($5), now(), $6, $7, $8, $9)
             ON CONFLICT (kind, id) DO UPDATE SET last_seen = now(), processed = EXCLUDED.processed,
                 errors = EXCLUDED.errors, is_leader = EXCLUDED.is_leader, host = EXCLUDED.host, pid = EXCLUDED.pid,
                 heartbeat_ms = EXCLUDED.heartbeat_ms
-            """, [identity.kind.rawValue, identity.id, identity.host, Int(identity.pid), identity.startedAt.timeIntervalSince1970,
-                  counters.processed, counters.errors, isLeader, Int(interval.seconds * 1000)], operation: "write the worker heartbeat")
+            """,
+            [
+                identity.kind.rawValue, identity.id, identity.host, Int(identity.pid), identity.startedAt.timeIntervalSince1970,
+                counters.processed, counters.errors, isLeader, Int(interval.seconds * 1000),
+            ], operation: "write the worker heartbeat")
     }
 
     /// Removes the worker's row: a worker that stops cleanly leaves the roster, so only
     /// running workers and ones that died (missing heartbeats) are shown.
     public func remove() async throws {
-        try await pool.query("DELETE FROM refarch_workers WHERE kind = $1 AND id = $2", [identity.kind.rawValue, identity.id],
-                             operation: "remove the worker heartbeat")
+        try await pool.query(
+            "DELETE FROM refarch_workers WHERE kind = $1 AND id = $2", [identity.kind.rawValue, identity.id],
+            operation: "remove the worker heartbeat")
     }
 
     /// Beats every `interval` until the task is cancelled (a failed beat is logged and
@@ -119,7 +128,8 @@ public struct WorkerRosterReader: Sendable {
     /// One query: the rows, the database's clock, and whether pelican's leader lock of this
     /// catalog is held (pg_locks shows a two-key advisory lock as classid, objid, objsubid 2).
     public func read() async throws -> WorkerRoster {
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT kind, id, host, pid, extract(epoch FROM started_at)::float8, extract(epoch FROM last_seen)::float8,
                    processed, errors, is_leader, heartbeat_ms,
                    extract(epoch FROM now())::float8,
@@ -137,12 +147,13 @@ public struct WorkerRosterReader: Sendable {
             readAt = Date(timeIntervalSince1970: try row.decode(Double.self, at: 10))
             lockHeld = try row.decode(Bool.self, at: 11)
             guard let kind = try row.decode(String?.self, at: 0) else { continue }
-            workers.append(WorkerStatus(
-                kind: kind, id: try row.decode(String.self, at: 1), host: try row.decode(String.self, at: 2),
-                pid: try row.decode(Int.self, at: 3), startedAt: Date(timeIntervalSince1970: try row.decode(Double.self, at: 4)),
-                lastSeen: Date(timeIntervalSince1970: try row.decode(Double.self, at: 5)), processed: try row.decode(Int64.self, at: 6),
-                errors: try row.decode(Int64.self, at: 7), isLeader: try row.decode(Bool.self, at: 8),
-                heartbeatInterval: .milliseconds(try row.decode(Int.self, at: 9))))
+            workers.append(
+                WorkerStatus(
+                    kind: kind, id: try row.decode(String.self, at: 1), host: try row.decode(String.self, at: 2),
+                    pid: try row.decode(Int.self, at: 3), startedAt: Date(timeIntervalSince1970: try row.decode(Double.self, at: 4)),
+                    lastSeen: Date(timeIntervalSince1970: try row.decode(Double.self, at: 5)), processed: try row.decode(Int64.self, at: 6),
+                    errors: try row.decode(Int64.self, at: 7), isLeader: try row.decode(Bool.self, at: 8),
+                    heartbeatInterval: .milliseconds(try row.decode(Int.self, at: 9))))
         }
         return WorkerRoster(workers: workers, readAt: readAt, leaderLockHeld: lockHeld)
     }

@@ -1,10 +1,10 @@
-import Synchronization
 import Catalog
 import Foundation
 import Logging
 import Postgres
 import PostgresCatalog
 import Queues
+import Synchronization
 import Telemetry
 
 /// `worker pelican`: moves product changes from the durable outbox to the job queue.
@@ -28,8 +28,10 @@ public final class PelicanService: Sendable {
         public var standbyPoll: Duration
         public var maxBackoff: Duration
 
-        public init(batchSize: Int = 500, safetyPoll: Duration = .seconds(5), standbyPoll: Duration = .milliseconds(500),
-                    maxBackoff: Duration = .seconds(10)) {
+        public init(
+            batchSize: Int = 500, safetyPoll: Duration = .seconds(5), standbyPoll: Duration = .milliseconds(500),
+            maxBackoff: Duration = .seconds(10)
+        ) {
             self.batchSize = batchSize
             self.safetyPoll = safetyPoll
             self.standbyPoll = standbyPoll
@@ -52,8 +54,10 @@ public final class PelicanService: Sendable {
     private let wakeups = QueueWakeups()
     private let leader = LeaderFlag()
 
-    public init(configuration: PostgresConfiguration, pool: PostgresPool, queue: any JobQueue, options: Options = Options(),
-                counters: WorkerCounters, metrics: MetricsRegistry, logger: Logger) {
+    public init(
+        configuration: PostgresConfiguration, pool: PostgresPool, queue: any JobQueue, options: Options = Options(),
+        counters: WorkerCounters, metrics: MetricsRegistry, logger: Logger
+    ) {
         self.configuration = configuration
         self.pool = pool
         self.queue = queue
@@ -70,8 +74,10 @@ public final class PelicanService: Sendable {
     public func run() async {
         let listener = Task { [wakeups, configuration, logger] in
             let schema = configuration.searchPath.first
-            for await event in PostgresListener.events(configuration: configuration, channels: [SchemaMigrator.outboxChannel],
-                                                       logger: logger) {
+            for await event in PostgresListener.events(
+                configuration: configuration, channels: [SchemaMigrator.outboxChannel],
+                logger: logger)
+            {
                 switch event {
                 case .listening: wakeups.signal()
                 case .notification(_, let payload) where schema == nil || payload == schema: wakeups.signal()
@@ -89,8 +95,14 @@ public final class PelicanService: Sendable {
                 break
             } catch {
                 counters.recordError()
-                metrics.increment("refarch_errors_total", labels: ["worker": "pelican", "kind": Self.errorKind(error)], help: "Errors by kind.")
-                logger.warning("Pelican failed; retrying", metadata: ["error": "\(error)", "backoff_ms": "\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)"])
+                metrics.increment(
+                    "refarch_errors_total", labels: ["worker": "pelican", "kind": Self.errorKind(error)], help: "Errors by kind.")
+                logger.warning(
+                    "Pelican failed; retrying",
+                    metadata: [
+                        "error": "\(error)",
+                        "backoff_ms": "\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)",
+                    ])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, options.maxBackoff)
             }
@@ -103,9 +115,10 @@ public final class PelicanService: Sendable {
         let lockConnection = try await PostgresConnection.connect(configuration, logger: logger)
         defer { Task { await lockConnection.close() } }
         while !Task.isCancelled {
-            let acquired = try await lockConnection.query("SELECT pg_try_advisory_lock($1::integer, hashtext(current_schema()))",
-                                                          [Self.leaderLockClass],
-                                                          operation: "take the pelican leader lock")[0].decode(Bool.self, at: 0)
+            let acquired = try await lockConnection.query(
+                "SELECT pg_try_advisory_lock($1::integer, hashtext(current_schema()))",
+                [Self.leaderLockClass],
+                operation: "take the pelican leader lock")[0].decode(Bool.self, at: 0)
             if acquired { break }
             counters.recordAlive()
             try await Task.sleep(for: options.standbyPoll)
@@ -137,12 +150,13 @@ public final class PelicanService: Sendable {
         let queue = self.queue
         let result: (rows: Int, sent: Int, lagSeconds: Double) = try await pool.withConnection { connection in
             try await connection.transaction(operation: "drain the outbox") { conn in
-                let rows = try conn.query("""
+                let rows = try conn.query(
+                    """
                     SELECT seq, product_id, extract(epoch FROM now() - changed_at)::float8 FROM refarch_outbox
                     ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
                     """, [batchSize], operation: "read the outbox")
                 guard !rows.isEmpty else { return (0, 0, 0) }
-                var latest: [Int64: Int64] = [:]   // product → highest seq in this batch
+                var latest: [Int64: Int64] = [:]  // product → highest seq in this batch
                 var seqsByProduct: [Int64: [Int64]] = [:]
                 var order: [Int64] = []
                 var oldest = 0.0
@@ -153,8 +167,9 @@ public final class PelicanService: Sendable {
                     latest[product] = max(latest[product] ?? seq, seq)
                     seqsByProduct[product, default: []].append(seq)
                 }
-                let current = try conn.query("SELECT \(PostgresProductStore.columns) FROM products_with_increment WHERE id = ANY($1::bigint[])",
-                                             [PostgresArray(order)], operation: "read changed products")
+                let current = try conn.query(
+                    "SELECT \(PostgresProductStore.columns) FROM products_with_increment WHERE id = ANY($1::bigint[])",
+                    [PostgresArray(order)], operation: "read changed products")
                 var products: [Int64: Product] = [:]
                 for row in current {
                     let product = try PostgresProductStore.decode(row)
@@ -175,20 +190,28 @@ public final class PelicanService: Sendable {
                 }
                 // Only the rows of accepted products go; refused ones stay for the next round.
                 let done = ordered.enumerated().filter { !refused.contains($0.offset) }.flatMap { seqsByProduct[$0.element] ?? [] }
-                try conn.execute("DELETE FROM refarch_outbox WHERE seq = ANY($1::bigint[])", [PostgresArray(done)],
-                                 operation: "delete sent outbox rows")
+                try conn.execute(
+                    "DELETE FROM refarch_outbox WHERE seq = ANY($1::bigint[])", [PostgresArray(done)],
+                    operation: "delete sent outbox rows")
                 return (rows.count, messages.count - refused.count, oldest)
             }
         }
         if result.rows > 0 {
             counters.recordProcessed(result.sent)
-            metrics.increment("refarch_messages_total", by: Double(result.sent), labels: ["worker": "pelican", "direction": "out"],
-                              help: "Messages sent (pelican) or received (emu).")
-            metrics.observe("refarch_batch_size", Double(result.rows), buckets: [1, 10, 50, 100, 250, 500, 1000],
-                            labels: ["worker": "pelican"], help: "Items per batch.")
+            metrics.increment(
+                "refarch_messages_total", by: Double(result.sent), labels: ["worker": "pelican", "direction": "out"],
+                help: "Messages sent (pelican) or received (emu).")
+            metrics.observe(
+                "refarch_batch_size", Double(result.rows), buckets: [1, 10, 50, 100, 250, 500, 1000],
+                labels: ["worker": "pelican"], help: "Items per batch.")
             metrics.set("refarch_outbox_lag_seconds", result.lagSeconds, help: "Age of the oldest outbox row in the last batch.")
-            logger.info("Outbox batch sent", metadata: ["outbox_rows": "\(result.rows)", "messages": "\(result.sent)",
-                                                        "elapsed_ms": "\((clock.now - start).components.attoseconds / 1_000_000_000_000_000 + (clock.now - start).components.seconds * 1000)"])
+            logger.info(
+                "Outbox batch sent",
+                metadata: [
+                    "outbox_rows": "\(result.rows)", "messages": "\(result.sent)",
+                    "elapsed_ms":
+                        "\((clock.now - start).components.attoseconds / 1_000_000_000_000_000 + (clock.now - start).components.seconds * 1000)",
+                ])
         }
         return result.rows
     }

@@ -26,15 +26,17 @@ public struct SyncProgressReader: Sendable {
 
     /// The seq of the product's latest change, nil if none is recorded.
     public func changeSequence(of id: ProductID) async throws -> Int64? {
-        let rows = try await pool.query("SELECT seq FROM refarch_product_versions WHERE product_id = $1", [id.rawValue],
-                                        operation: "read the product's change seq")
+        let rows = try await pool.query(
+            "SELECT seq FROM refarch_product_versions WHERE product_id = $1", [id.rawValue],
+            operation: "read the product's change seq")
         return try rows.first?.decode(Int64.self, at: 0)
     }
 
     /// How far change `sequence` of product `id` has got. A later change of the same
     /// product counts as having carried this one along.
     public func stage(of id: ProductID, changeSequence sequence: Int64) async throws -> Stage {
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT coalesce((SELECT seq FROM refarch_product_versions WHERE product_id = $1), 0),
                    coalesce((SELECT deleted FROM refarch_product_versions WHERE product_id = $1), false),
                    EXISTS (SELECT 1 FROM refarch_outbox WHERE product_id = $1 AND seq <= $2)
@@ -55,7 +57,8 @@ public struct SyncProgressReader: Sendable {
     /// Pinecone the indexed figure counts vectors (chunks included), capped at the total.
     public func progress() async throws -> (indexed: Int, total: Int) {
         if vectorsInPostgres {
-            let rows = try await pool.query("""
+            let rows = try await pool.query(
+                """
                 SELECT (SELECT count(*) FROM products_with_increment),
                        (SELECT count(*) FROM refarch_vectors x
                           JOIN refarch_product_versions v ON v.product_id = x.product_id AND NOT v.deleted

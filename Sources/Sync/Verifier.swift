@@ -44,7 +44,8 @@ public struct Verifier: Sendable {
     /// Runs the comparison; with `repair`, enqueues the fixes through the outbox (upserts
     /// for missing and stale products, deletes for extra ones) for the workers to apply.
     public func run(repair: Bool = false) async throws -> Report {
-        let rows = try await pool.query("""
+        let rows = try await pool.query(
+            """
             SELECT p.id, coalesce(v.seq, 0) FROM products_with_increment p
             LEFT JOIN refarch_product_versions v ON v.product_id = p.id
             """, operation: "read product versions")
@@ -80,10 +81,12 @@ public struct Verifier: Sendable {
             let toUpsert = PostgresArray(missing + stale), toDelete = PostgresArray(extra)
             repaired = try await pool.withConnection { connection in
                 try await connection.transaction(operation: "enqueue repairs") { conn in
-                    let upserts = try conn.execute("""
+                    let upserts = try conn.execute(
+                        """
                         INSERT INTO refarch_outbox (product_id, op) SELECT unnest($1::bigint[]), 'update'
                         """, [toUpsert], operation: "enqueue repairs")
-                    let deletes = try conn.execute("""
+                    let deletes = try conn.execute(
+                        """
                         INSERT INTO refarch_outbox (product_id, op) SELECT unnest($1::bigint[]), 'delete'
                         """, [toDelete], operation: "enqueue repairs")
                     try conn.execute("SELECT pg_notify('refarch_outbox', current_schema())", operation: "wake pelican")
@@ -91,9 +94,10 @@ public struct Verifier: Sendable {
                 }
             }
         }
-        return Report(products: expected.count, indexedProducts: indexed.count, missing: missing.count, extra: extra.count,
-                      stale: stale.count, missingExamples: Array(missing.prefix(exampleCount)),
-                      extraExamples: Array(extra.prefix(exampleCount)), staleExamples: Array(stale.prefix(exampleCount)),
-                      repaired: repaired)
+        return Report(
+            products: expected.count, indexedProducts: indexed.count, missing: missing.count, extra: extra.count,
+            stale: stale.count, missingExamples: Array(missing.prefix(exampleCount)),
+            extraExamples: Array(extra.prefix(exampleCount)), staleExamples: Array(stale.prefix(exampleCount)),
+            repaired: repaired)
     }
 }

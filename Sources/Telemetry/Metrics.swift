@@ -9,7 +9,7 @@ public final class MetricsRegistry: Sendable {
     struct Series: Sendable {
         var kind: String
         var help: String
-        var values: [String: Double] = [:]        // label set → value (counters, gauges)
+        var values: [String: Double] = [:]  // label set → value (counters, gauges)
         var buckets: [Double] = []
         var histograms: [String: Histogram] = [:]  // label set → histogram
     }
@@ -93,7 +93,8 @@ public final class MetricsRegistry: Sendable {
     }
 
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(
+            of: "\n", with: "\\n")
     }
 
     static func format(_ v: Double) -> String {

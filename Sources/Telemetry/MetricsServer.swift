@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Serves `/healthz` and `/metrics` for a worker (ECS health checks, Prometheus scrapes).
@@ -17,8 +17,10 @@ public final class MetricsServer: Sendable {
     private let stopped = StopFlag()
 
     /// Binds `host:port` (use 0.0.0.0 in a container, 127.0.0.1 elsewhere) and starts serving.
-    public init(host: String = "127.0.0.1", port: Int, registry: MetricsRegistry,
-                isHealthy: @escaping @Sendable () -> Bool) throws {
+    public init(
+        host: String = "127.0.0.1", port: Int, registry: MetricsRegistry,
+        isHealthy: @escaping @Sendable () -> Bool
+    ) throws {
         let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw MetricsServerError(message: "cannot create a socket") }
         var yes: Int32 = 1
@@ -79,7 +81,8 @@ public final class MetricsServer: Sendable {
         case "/metrics": (status, body) = ("200 OK", registry.render())
         default: (status, body) = ("404 Not Found", "not found\n")
         }
-        let response = "HTTP/1.1 \(status)\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        let response =
+            "HTTP/1.1 \(status)\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
         _ = Array(response.utf8).withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 }

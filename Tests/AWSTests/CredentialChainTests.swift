@@ -128,14 +128,18 @@ struct CredentialChainTests {
                 form.contains("RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Femu"), form.contains("RoleSessionName=emu-1"),
                 request.headers["authorization"] == nil
             else {
-                return .respond(status: 400, body: "<ErrorResponse><Error><Code>InvalidParameter</Code><Message>\(form)</Message></Error></ErrorResponse>")
+                return .respond(
+                    status: 400,
+                    body: "<ErrorResponse><Error><Code>InvalidParameter</Code><Message>\(form)</Message></Error></ErrorResponse>")
             }
-            return .respond(status: 200, body: """
-                <AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>
-                <Credentials><AccessKeyId>ASIAWEBIDENTITY</AccessKeyId><SecretAccessKey>web-secret</SecretAccessKey>
-                <SessionToken>web-session</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>
-                </AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>
-                """)
+            return .respond(
+                status: 200,
+                body: """
+                    <AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>
+                    <Credentials><AccessKeyId>ASIAWEBIDENTITY</AccessKeyId><SecretAccessKey>web-secret</SecretAccessKey>
+                    <SessionToken>web-session</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>
+                    </AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>
+                    """)
         }
         defer { sts.stop() }
         var environment = [

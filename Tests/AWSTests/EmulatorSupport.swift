@@ -44,4 +44,3 @@ enum Emulator {
         "\(prefix)-\(UInt32.random(in: 0..<UInt32.max))"
     }
 }
-

@@ -1,8 +1,9 @@
 import Foundation
-@testable import HTTP
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import HTTP
 
 @Suite("HTTP client on libcurl against a loopback server")
 struct HTTPClientTests {
@@ -73,9 +74,11 @@ struct HTTPClientTests {
         _ = await slow.result
     }
 
-    @Test("a worker thread is started for every queued request beyond the idle workers, up to the limit", arguments: [
-        (1, 1, 1, 4, false), (2, 1, 1, 4, true), (1, 0, 0, 4, true), (3, 0, 4, 4, false), (2, 2, 2, 4, false),
-    ])
+    @Test(
+        "a worker thread is started for every queued request beyond the idle workers, up to the limit",
+        arguments: [
+            (1, 1, 1, 4, false), (2, 1, 1, 4, true), (1, 0, 0, 4, true), (3, 0, 4, 4, false), (2, 2, 2, 4, false),
+        ])
     func threadStartRule(_ queued: Int, _ idle: Int, _ threads: Int, _ limit: Int, _ expected: Bool) {
         #expect(CurlWorkerPool.shouldStartThread(queued: queued, idle: idle, threads: threads, limit: limit) == expected)
     }

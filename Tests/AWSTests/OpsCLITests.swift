@@ -190,8 +190,14 @@ struct OpsCLITests {
             (["queue", "stats"], ["SQS_QUEUE_URL": "QUEUE/123456789012/does-not-exist.fifo"], "QueueDoesNotExist", Int32(1)),
             (["queue", "peek", "-n", "0"], [:], "-n must be between 1 and 100", Int32(64)),
             (["services", "scale", "emu", "2"], ["AWS_REGION": ""], "No AWS region configured", Int32(1)),
-            (["queue", "stats"], ["SQS_QUEUE_URL": "QUEUE/123456789012/q.fifo", "AWS_ACCESS_KEY_ID": ""], "hint: Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE", Int32(1)),
-            (["queue", "stats"], ["SQS_QUEUE_URL": "QUEUE/123456789012/q.fifo", "AWS_PROFILE": "missing", "AWS_ACCESS_KEY_ID": ""], "profile missing", Int32(1)),
+            (
+                ["queue", "stats"], ["SQS_QUEUE_URL": "QUEUE/123456789012/q.fifo", "AWS_ACCESS_KEY_ID": ""],
+                "hint: Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE", Int32(1)
+            ),
+            (
+                ["queue", "stats"], ["SQS_QUEUE_URL": "QUEUE/123456789012/q.fifo", "AWS_PROFILE": "missing", "AWS_ACCESS_KEY_ID": ""],
+                "profile missing", Int32(1)
+            ),
         ])
     func errors(_ arguments: [String], _ overrides: [String: String], _ expected: String, _ status: Int32) async throws {
         var environment = try Self.environment(queue: nil)
@@ -242,7 +248,8 @@ struct OpsCLITests {
         let configuration = try Emulator.configuration()
         let sns = SNSClient(configuration: configuration)
         let sqs = SQSClient(configuration: configuration)
-        let topic = try #require(try await sns.client.query("CreateTopic", [("Name", Emulator.unique("dlq-alerts"))]).first(named: "TopicArn")?.text)
+        let topic = try #require(
+            try await sns.client.query("CreateTopic", [("Name", Emulator.unique("dlq-alerts"))]).first(named: "TopicArn")?.text)
         let queue = try await sqs.createQueue(name: Emulator.unique("dlq-alerts-sub"))
         let queueARN = try #require(try await sqs.getQueueAttributes(url: queue).queueARN)
         _ = try await sns.subscribe(topicARN: topic, protocolName: "sqs", endpoint: queueARN)

@@ -102,7 +102,9 @@ struct RedriveSafetyTests {
         let sent = try #require(body("SendMessageBatch")?["Entries"] as? [[String: Any]])
         #expect(sent.map { $0["MessageBody"] as? String } == ["ours"])
         #expect(sent.first?["MessageGroupId"] as? String == "1")
-        #expect(sent.first?["MessageDeduplicationId"] as? String == "redrive-a", "a fresh deduplication id: the original may be within its 5-minute window")
+        #expect(
+            sent.first?["MessageDeduplicationId"] as? String == "redrive-a",
+            "a fresh deduplication id: the original may be within its 5-minute window")
         let hidden = try #require(body("ChangeMessageVisibilityBatch")?["Entries"] as? [[String: Any]])
         #expect(hidden.map { $0["ReceiptHandle"] as? String } == ["rh-b"])
         #expect(hidden.first?["VisibilityTimeout"] as? Int == 0)

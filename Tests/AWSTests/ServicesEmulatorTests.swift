@@ -4,7 +4,6 @@ import Testing
 
 @testable import AWS
 
-
 @Suite(
     "SNS, ECS, RDS, CloudWatch and Application Auto Scaling against the AWS emulator",
     .enabled(if: TestEnvironment.hasAWSEmulator, "needs the AWS emulator: run `make test`"))

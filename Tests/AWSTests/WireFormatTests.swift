@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import AWS
 
 /// What each client puts on the wire, checked against the fact sheet (protocol, target,
@@ -21,12 +22,17 @@ struct WireFormatTests {
         request.headers["authorization"]?.split(separator: "/").dropFirst(3).first.map(String.init)
     }
 
-    @Test("JSON services: POST / with X-Amz-Target, the protocol's content type and the signing name", arguments: [
-        ("SQS", "AmazonSQS.ListQueues", "application/x-amz-json-1.0", "sqs"),
-        ("ECS", "AmazonEC2ContainerServiceV20141113.ListClusters", "application/x-amz-json-1.1", "ecs"),
-        ("CloudWatch", "GraniteServiceVersion20100801.DescribeAlarms", "application/x-amz-json-1.0", "monitoring"),
-        ("Application Auto Scaling", "AnyScaleFrontendService.DescribeScalableTargets", "application/x-amz-json-1.1", "application-autoscaling"),
-    ])
+    @Test(
+        "JSON services: POST / with X-Amz-Target, the protocol's content type and the signing name",
+        arguments: [
+            ("SQS", "AmazonSQS.ListQueues", "application/x-amz-json-1.0", "sqs"),
+            ("ECS", "AmazonEC2ContainerServiceV20141113.ListClusters", "application/x-amz-json-1.1", "ecs"),
+            ("CloudWatch", "GraniteServiceVersion20100801.DescribeAlarms", "application/x-amz-json-1.0", "monitoring"),
+            (
+                "Application Auto Scaling", "AnyScaleFrontendService.DescribeScalableTargets", "application/x-amz-json-1.1",
+                "application-autoscaling"
+            ),
+        ])
     func jsonServices(_ service: String, _ target: String, _ contentType: String, _ signingName: String) async throws {
         let server = try Self.stub()
         defer { server.stop() }
@@ -57,7 +63,10 @@ struct WireFormatTests {
         #expect(sns.bodyText == "Action=ListTopics&Version=2010-03-31")
         #expect(Self.region(sns) == "sns")
         #expect(sns.headers["content-type"] == "application/x-www-form-urlencoded; charset=utf-8")
-        #expect(rds.bodyText == "Action=DescribeDBInstances&Version=2014-10-31&Filters.Filter.1.Name=engine&Filters.Filter.1.Values.Value.1=postgres&MaxRecords=100")
+        #expect(
+            rds.bodyText
+                == "Action=DescribeDBInstances&Version=2014-10-31&Filters.Filter.1.Name=engine&Filters.Filter.1.Values.Value.1=postgres&MaxRecords=100"
+        )
         #expect(Self.region(rds) == "rds")
     }
 
@@ -67,7 +76,9 @@ struct WireFormatTests {
         defer { server.stop() }
         let sns = SNSClient(configuration: Emulator.configuration(endpoint: server.baseURL))
         _ = try await sns.publish(topicARN: "arn:aws:sns:us-east-1:1:t", message: "a b+c/~", subject: "DLQ", attributes: ["kind": "dlq"])
-        _ = try await sns.subscribe(topicARN: "arn:aws:sns:us-east-1:1:t", protocolName: "sqs", endpoint: "arn:aws:sqs:us-east-1:1:q", attributes: ["RawMessageDelivery": "true"])
+        _ = try await sns.subscribe(
+            topicARN: "arn:aws:sns:us-east-1:1:t", protocolName: "sqs", endpoint: "arn:aws:sqs:us-east-1:1:q",
+            attributes: ["RawMessageDelivery": "true"])
         let publish = server.requests[0].bodyText.split(separator: "&").map(String.init)
         #expect(publish.contains("Message=a%20b%2Bc%2F~"))
         #expect(publish.contains("TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A1%3At"))

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct CLIBasicsTests {
     @Test func helpListsTheCommands() async throws {
@@ -24,8 +24,11 @@ import TestSupport
     }
 
     @Test func configMasksSecrets() async throws {
-        let result = try await CLIRunner.run(["config", "--json"], environment: [
-            "PINECONE_API_KEY": "pk-secret-1", "DATABASE_URL": "postgresql://u:pw-secret@h/db", "POSTGRES_DB_PASSWORD": "hunter2"])
+        let result = try await CLIRunner.run(
+            ["config", "--json"],
+            environment: [
+                "PINECONE_API_KEY": "pk-secret-1", "DATABASE_URL": "postgresql://u:pw-secret@h/db", "POSTGRES_DB_PASSWORD": "hunter2",
+            ])
         #expect(result.status == 0)
         #expect(!result.stdout.contains("pk-secret-1"))
         #expect(!result.stdout.contains("pw-secret"))
@@ -37,7 +40,8 @@ import TestSupport
     }
 
     @Test func unreachableDatabaseSaysWhatToDoWithoutThePassword() async throws {
-        let result = try await CLIRunner.run(["products", "list"], environment: ["DATABASE_URL": "postgresql://u:pw-secret@127.0.0.1:1/db"])
+        let result = try await CLIRunner.run(
+            ["products", "list"], environment: ["DATABASE_URL": "postgresql://u:pw-secret@127.0.0.1:1/db"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("Cannot connect to Postgres at 127.0.0.1:1 (connection refused)."))
         #expect(result.stderr.contains("make demo"))
@@ -87,8 +91,10 @@ struct CLIProductsTests {
             let again = try await cli.run(["db", "migrate"])
             #expect(again.stdout.contains("Schema is current"))
 
-            let added = try await cli.run(["products", "add", "--name", "Trail Jacket", "--sku", "TJ-1", "--price", "$1,234.50",
-                                           "--description", "Keeps rain out.", "--last-updated", "2026-01-02", "--json"])
+            let added = try await cli.run([
+                "products", "add", "--name", "Trail Jacket", "--sku", "TJ-1", "--price", "$1,234.50",
+                "--description", "Keeps rain out.", "--last-updated", "2026-01-02", "--json",
+            ])
             #expect(added.status == 0)
             let product = try JSONDecoder().decode(ProductJSON.self, from: Data(added.stdout.utf8))
             #expect(product.name == "Trail Jacket")
@@ -167,12 +173,12 @@ struct CLIProductsTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cli-toml-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try """
-            [aws]
-            region = "eu-west-1"
-            endpoint_url = "http://127.0.0.1:1"
-            [sqs]
-            queue_url = "http://127.0.0.1:1/000000000000/from-toml.fifo"
-            """.write(to: dir.appendingPathComponent("refarch.toml"), atomically: true, encoding: .utf8)
+        [aws]
+        region = "eu-west-1"
+        endpoint_url = "http://127.0.0.1:1"
+        [sqs]
+        queue_url = "http://127.0.0.1:1/000000000000/from-toml.fifo"
+        """.write(to: dir.appendingPathComponent("refarch.toml"), atomically: true, encoding: .utf8)
         let env = ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret-example", "AWS_EC2_METADATA_DISABLED": "true"]
         let result = try await CLIRunner.run(["queue", "stats"], environment: env, currentDirectory: dir.path)
         #expect(result.status == 1)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A terminal in tmux running the real console, read back with `capture-pane`. Each
 /// session has a tmux server of its own (`-L`), which ``close()`` stops.
@@ -18,8 +18,10 @@ struct TmuxSession {
     /// Starts `command` in a detached 120×40 session; the shell prints the exit status after it.
     static func start(command: String) async throws -> TmuxSession {
         let session = TmuxSession(server: "refarch-e2e-\(UUID().uuidString.prefix(8))")
-        try await session.tmux(["-u", "new-session", "-d", "-s", "console", "-x", "120", "-y", "40",
-                                command + "; echo CONSOLE-EXIT=$?; sleep 60"])
+        try await session.tmux([
+            "-u", "new-session", "-d", "-s", "console", "-x", "120", "-y", "40",
+            command + "; echo CONSOLE-EXIT=$?; sleep 60",
+        ])
         return session
     }
 
@@ -34,15 +36,18 @@ struct TmuxSession {
 
     /// The process the pane runs (the shell, or the command itself when it was `exec`ed).
     func paneProcessID() async throws -> Int32 {
-        try #require(Int32(try await tmux(["display-message", "-p", "-t", "console", "#{pane_pid}"])
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        try #require(
+            Int32(
+                try await tmux(["display-message", "-p", "-t", "console", "#{pane_pid}"])
+                    .trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
     /// The console started against the test schema of `cli` (no model: search is not needed),
     /// waited for until its first screen is up.
     static func withConsole(_ cli: CLISession, exec: Bool = false, _ body: (TmuxSession) async throws -> Void) async throws {
         let themes = Fixtures.repositoryRoot.appendingPathComponent("themes").path
-        let command = (exec ? "exec " : "") + "env DATABASE_URL='\(cli.url)' REFARCH_THEMES_DIR='\(themes)' "
+        let command =
+            (exec ? "exec " : "") + "env DATABASE_URL='\(cli.url)' REFARCH_THEMES_DIR='\(themes)' "
             + "REFARCH_MODEL_DIR=/nonexistent TERM=screen-256color '\(CLIRunner.binaryPath)'"
         try await with(command: command) { tmux in
             let (ok, screen) = try await tmux.wait(for: .seconds(20)) { $0.contains("Search ›") }
@@ -82,7 +87,10 @@ extension CLISession {
         while ContinuousClock.now < deadline {
             let result = try await run(["verify", "--json"])
             if result.status == 0, let report = try? JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8)),
-               report.missing == 0, report.extra == 0, report.stale == 0 { return true }
+                report.missing == 0, report.extra == 0, report.stale == 0
+            {
+                return true
+            }
             try await Task.sleep(for: .milliseconds(300))
         }
         return false
@@ -91,8 +99,9 @@ extension CLISession {
 
 /// The real binary in tmux against the local stack: search, edit, watch the change reach
 /// the index, find the edited text, quit with the terminal restored.
-@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"),
-       .enabled(if: TmuxSession.isAvailable || TestEnvironment.underMakeTest, "needs tmux: run `make test`"))
+@Suite(
+    .enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"),
+    .enabled(if: TmuxSession.isAvailable || TestEnvironment.underMakeTest, "needs tmux: run `make test`"))
 struct ConsoleEndToEndTests {
     struct ProductJSON: Decodable { let id: Int64; let name: String; let description: String }
 
@@ -100,7 +109,8 @@ struct ConsoleEndToEndTests {
         try await CLISession.withSchema { cli in
             #expect(try await cli.run(["db", "migrate"]).status == 0)
             #expect(try await cli.run(["db", "seed", "--count", "300", "--seed", "3"]).status == 0)
-            let model = TestEnvironment.modelDirectory
+            let model =
+                TestEnvironment.modelDirectory
                 ?? Fixtures.repositoryRoot.appendingPathComponent(".refarch/models/all-MiniLM-L6-v2").path
             let env = ["DATABASE_URL": cli.url, "REFARCH_MODEL_DIR": model]
             let workers = try RunningCLI(["run-local"], environment: env)
@@ -110,50 +120,51 @@ struct ConsoleEndToEndTests {
             let product = try JSONDecoder().decode(ProductJSON.self, from: Data(shown.stdout.utf8))
 
             let themes = Fixtures.repositoryRoot.appendingPathComponent("themes").path
-            let command = "env DATABASE_URL='\(cli.url)' REFARCH_MODEL_DIR='\(model)' REFARCH_THEMES_DIR='\(themes)' TERM=screen-256color '\(CLIRunner.binaryPath)'"
+            let command =
+                "env DATABASE_URL='\(cli.url)' REFARCH_MODEL_DIR='\(model)' REFARCH_THEMES_DIR='\(themes)' TERM=screen-256color '\(CLIRunner.binaryPath)'"
             try await TmuxSession.with(command: command) { tmux in
-            var (ok, screen) = try await tmux.wait(for: .seconds(20)) { $0.contains("Search ›") && $0.contains("indexed 300") }
-            #expect(ok, "the console opens and shows the index complete:\n\(screen)")
+                var (ok, screen) = try await tmux.wait(for: .seconds(20)) { $0.contains("Search ›") && $0.contains("indexed 300") }
+                #expect(ok, "the console opens and shows the index complete:\n\(screen)")
 
-            // Search by the product's own description: it comes first.
-            try await tmux.type(product.description)
-            try await tmux.keys("Enter")
-            (ok, screen) = try await tmux.wait(for: .seconds(30)) { $0.contains("results for") }
-            let firstRow = screen.split(separator: "\n").first { $0.hasPrefix("  1 ") }.map(String.init) ?? ""
-            #expect(ok && firstRow.contains(String(product.name.prefix(20))), "rank 1 is product 42:\n\(screen)")
+                // Search by the product's own description: it comes first.
+                try await tmux.type(product.description)
+                try await tmux.keys("Enter")
+                (ok, screen) = try await tmux.wait(for: .seconds(30)) { $0.contains("results for") }
+                let firstRow = screen.split(separator: "\n").first { $0.hasPrefix("  1 ") }.map(String.init) ?? ""
+                #expect(ok && firstRow.contains(String(product.name.prefix(20))), "rank 1 is product 42:\n\(screen)")
 
-            // Open it, edit the description, save, and follow the change to the index.
-            try await tmux.keys("Enter")
-            (ok, screen) = try await tmux.wait(for: .seconds(10)) { $0.contains("id 42") }
-            #expect(ok, "details of product 42:\n\(screen)")
-            try await tmux.keys("e")
-            (ok, screen) = try await tmux.wait(for: .seconds(10)) { $0.contains("Edit product 42") }
-            #expect(ok, "the editor opens:\n\(screen)")
-            try await tmux.keys("Tab", "Tab", "Tab", "Tab")
-            try await tmux.type(" Engraved with a hummingbird and a lighthouse.")
-            try await tmux.keys("C-s")
-            (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("indexed ✓") }
-            #expect(ok, "sync progress reaches indexed:\n\(screen)")
-            #expect(screen.contains("saved ✓") && screen.contains("sent ✓"))
+                // Open it, edit the description, save, and follow the change to the index.
+                try await tmux.keys("Enter")
+                (ok, screen) = try await tmux.wait(for: .seconds(10)) { $0.contains("id 42") }
+                #expect(ok, "details of product 42:\n\(screen)")
+                try await tmux.keys("e")
+                (ok, screen) = try await tmux.wait(for: .seconds(10)) { $0.contains("Edit product 42") }
+                #expect(ok, "the editor opens:\n\(screen)")
+                try await tmux.keys("Tab", "Tab", "Tab", "Tab")
+                try await tmux.type(" Engraved with a hummingbird and a lighthouse.")
+                try await tmux.keys("C-s")
+                (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("indexed ✓") }
+                #expect(ok, "sync progress reaches indexed:\n\(screen)")
+                #expect(screen.contains("saved ✓") && screen.contains("sent ✓"))
 
-            // The edited text is found by search.
-            try await tmux.keys("Escape")
-            try await tmux.keys("Escape")
-            try await tmux.keys("/")
-            try await tmux.keys("C-u")
-            try await tmux.type("engraved with a hummingbird and a lighthouse")
-            try await tmux.keys("Enter")
-            (ok, screen) = try await tmux.wait(for: .seconds(30)) { $0.contains("results for “engraved") }
-            let top = screen.split(separator: "\n").first { $0.hasPrefix("  1 ") }.map(String.init) ?? ""
-            #expect(ok && top.contains(String(product.name.prefix(20))), "the edited product comes first:\n\(screen)")
+                // The edited text is found by search.
+                try await tmux.keys("Escape")
+                try await tmux.keys("Escape")
+                try await tmux.keys("/")
+                try await tmux.keys("C-u")
+                try await tmux.type("engraved with a hummingbird and a lighthouse")
+                try await tmux.keys("Enter")
+                (ok, screen) = try await tmux.wait(for: .seconds(30)) { $0.contains("results for “engraved") }
+                let top = screen.split(separator: "\n").first { $0.hasPrefix("  1 ") }.map(String.init) ?? ""
+                #expect(ok && top.contains(String(product.name.prefix(20))), "the edited product comes first:\n\(screen)")
 
-            // After a search the results have the focus: q quits, with exit status 0 and the
-            // terminal back from the alternate screen.
-            try await tmux.keys("q")
-            (ok, screen) = try await tmux.wait(for: .seconds(10)) { $0.contains("CONSOLE-EXIT=") }
-            #expect(screen.contains("CONSOLE-EXIT=0"), "exit status 0:\n\(screen)")
-            #expect(try await !tmux.alternateScreenOn, "the terminal left the alternate screen")
-            #expect(!screen.contains("Search ›"), "the console's screen is gone")
+                // After a search the results have the focus: q quits, with exit status 0 and the
+                // terminal back from the alternate screen.
+                try await tmux.keys("q")
+                (ok, screen) = try await tmux.wait(for: .seconds(10)) { $0.contains("CONSOLE-EXIT=") }
+                #expect(screen.contains("CONSOLE-EXIT=0"), "exit status 0:\n\(screen)")
+                #expect(try await !tmux.alternateScreenOn, "the terminal left the alternate screen")
+                #expect(!screen.contains("Search ›"), "the console's screen is gone")
             }
         }
     }
@@ -174,15 +185,17 @@ struct ConsoleEndToEndTests {
         }
     }
 
-    @Test("SIGTERM or SIGINT from outside leaves the console with the terminal restored and status 0",
-          arguments: [SIGTERM, SIGINT])
+    @Test(
+        "SIGTERM or SIGINT from outside leaves the console with the terminal restored and status 0",
+        arguments: [SIGTERM, SIGINT])
     func aSignalRestoresTheTerminal(signal: Int32) async throws {
         try await CLISession.withSchema { cli in
             #expect(try await cli.run(["db", "migrate"]).status == 0)
             try await TmuxSession.withConsole(cli) { tmux in
                 let shell = try await tmux.paneProcessID()
                 let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
-                let console = try #require(children.split(separator: " ").compactMap { Int32($0) }.first, "the console runs under the shell")
+                let console = try #require(
+                    children.split(separator: " ").compactMap { Int32($0) }.first, "the console runs under the shell")
                 kill(console, signal)
                 let (_, screen) = try await tmux.wait(for: .seconds(15)) { $0.contains("CONSOLE-EXIT=") }
                 #expect(screen.contains("CONSOLE-EXIT=0"), "exit status 0:\n\(screen)")
@@ -193,7 +206,9 @@ struct ConsoleEndToEndTests {
 
     /// Alive and not a zombie waiting for a parent that is gone.
     static func isRunning(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
+            return false
+        }
         return !stat[stat.index(after: close)...].hasPrefix(" Z")
     }
 }

@@ -12,8 +12,9 @@ import Testing
 /// poison messages with their reasons, the header shows DLQ 3, `:dlq` lists the reasons,
 /// redrive all moves them back (the queues view sees them leave the DLQ), and a purge of
 /// the emptied DLQ is refused with a clear line.
-@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"),
-       .enabled(if: TmuxSession.isAvailable || TestEnvironment.underMakeTest, "needs tmux: run `make test`"))
+@Suite(
+    .enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"),
+    .enabled(if: TmuxSession.isAvailable || TestEnvironment.underMakeTest, "needs tmux: run `make test`"))
 struct DeadLetterEndToEndTests {
     enum Backend: String, CaseIterable, Sendable { case embedded, sqs }
 
@@ -29,7 +30,8 @@ struct DeadLetterEndToEndTests {
     static let quiet = Logger(label: "refarch.e2e") { _ in SwiftLogNoOpLogHandler() }
 
     static func stack(_ backend: Backend, databaseURL: String, configuration: PostgresConfiguration) async throws -> Stack {
-        let model = TestEnvironment.modelDirectory ?? Fixtures.repositoryRoot.appendingPathComponent(".refarch/models/all-MiniLM-L6-v2").path
+        let model =
+            TestEnvironment.modelDirectory ?? Fixtures.repositoryRoot.appendingPathComponent(".refarch/models/all-MiniLM-L6-v2").path
         var environment = ["DATABASE_URL": databaseURL, "REFARCH_MODEL_DIR": model]
         switch backend {
         case .embedded:
@@ -38,23 +40,27 @@ struct DeadLetterEndToEndTests {
         case .sqs:
             let endpoint = try #require(TestEnvironment.awsEndpoint, "REFARCH_TEST_AWS_ENDPOINT is not set: run `make test`")
             let credentials = AWSCredentials(accessKeyID: "AKIDTESTING", secretAccessKey: "testing-secret-key", source: "test credentials")
-            let sqs = SQSClient(configuration: AWSConfiguration(
-                region: "us-east-1", credentials: StaticCredentialProvider(credentials),
-                http: HTTPClient(configuration: .init(maxConcurrentRequests: 4, timeout: .seconds(40))),
-                retry: RetryPolicy(sleep: { _ in }), endpoints: EndpointResolver(global: endpoint), logger: quiet))
+            let sqs = SQSClient(
+                configuration: AWSConfiguration(
+                    region: "us-east-1", credentials: StaticCredentialProvider(credentials),
+                    http: HTTPClient(configuration: .init(maxConcurrentRequests: 4, timeout: .seconds(40))),
+                    retry: RetryPolicy(sleep: { _ in }), endpoints: EndpointResolver(global: endpoint), logger: quiet))
             let base = "e2e-\(UInt32.random(in: 0..<UInt32.max))"
             let dlq = try await sqs.createQueue(name: "\(base)-dlq.fifo", attributes: ["FifoQueue": "true"])
             let dlqARN = try #require(try await sqs.getQueueAttributes(url: dlq).queueARN)
-            let url = try await sqs.createQueue(name: "\(base).fifo", attributes: [
-                "FifoQueue": "true", "VisibilityTimeout": "30",
-                "RedrivePolicy": RedrivePolicy(deadLetterTargetArn: dlqARN, maxReceiveCount: 5).jsonString,
-            ])
+            let url = try await sqs.createQueue(
+                name: "\(base).fifo",
+                attributes: [
+                    "FifoQueue": "true", "VisibilityTimeout": "30",
+                    "RedrivePolicy": RedrivePolicy(deadLetterTargetArn: dlqARN, maxReceiveCount: 5).jsonString,
+                ])
             // Dead-letter alerts: a topic with a queue subscribed to it.
             let sns = SNSClient(configuration: sqs.client.configuration)
             let topic = try #require(try await sns.client.query("CreateTopic", [("Name", "\(base)-alerts")]).first(named: "TopicArn")?.text)
             let inbox = try await sqs.createQueue(name: "\(base)-alerts")
             let inboxARN = try #require(try await sqs.getQueueAttributes(url: inbox).queueARN)
-            _ = try await sns.subscribe(topicARN: topic, protocolName: "sqs", endpoint: inboxARN, attributes: ["RawMessageDelivery": "true"])
+            _ = try await sns.subscribe(
+                topicARN: topic, protocolName: "sqs", endpoint: inboxARN, attributes: ["RawMessageDelivery": "true"])
             environment.merge([
                 "SQS_QUEUE_URL": url, "AWS_ENDPOINT_URL": endpoint, "AWS_REGION": "us-east-1",
                 "AWS_ACCESS_KEY_ID": credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
@@ -82,7 +88,9 @@ struct DeadLetterEndToEndTests {
             ]
             #expect(try await queue.send(poison).isEmpty)
             let deadline = ContinuousClock.now + .seconds(120)
-            while ContinuousClock.now < deadline, try await queue.stats().deadLetters.total < 3 { try await Task.sleep(for: .milliseconds(200)) }
+            while ContinuousClock.now < deadline, try await queue.stats().deadLetters.total < 3 {
+                try await Task.sleep(for: .milliseconds(200))
+            }
             #expect(try await queue.stats().deadLetters.total == 3, "emu dead-letters the three poison messages:\n\(emu.log)")
             // Stop emu, so the redriven messages stay in the jobs queue for the console to see.
             emu.signal(SIGTERM)

@@ -49,7 +49,8 @@ import Testing
 
         let clash = try await CLIRunner.run(["index", "create", "--dimension", "384"], environment: env)
         #expect(clash.status == 1)
-        #expect(clash.stderr.contains("Pinecone index \"catalog\" already exists with 4 dimensions, dotproduct, not 384 dimensions, cosine."))
+        #expect(
+            clash.stderr.contains("Pinecone index \"catalog\" already exists with 4 dimensions, dotproduct, not 384 dimensions, cosine."))
     }
 
     @Test func createIsRefusedInReadOnlyModeAndInLocalMode() async throws {
@@ -204,7 +205,8 @@ struct IndexCLILocalTests {
             var c = [Float](repeating: 0, count: 384); c[1] = 1
             let connection = try await PostgresConnection.connect(config)
             for (id, vector, price) in [("1#0", a, 10), ("2#0", b, 20), ("3#0", c, 30)] {
-                try await connection.execute("""
+                try await connection.execute(
+                    """
                     INSERT INTO refarch_vectors (id, product_id, chunk, vector, metadata, change_seq)
                     VALUES ('\(id)', \(id.prefix(1)), 0, decode('\(Self.hex(vector))', 'hex'), '{"price": \(price)}',
                             nextval('refarch_vector_change_seq'))
@@ -223,7 +225,9 @@ struct IndexCLILocalTests {
             var q = [Float](repeating: 0, count: 384); q[0] = 1; q[1] = 0.1
             let file = try IndexCLIPineconeTests.writeJSON("[" + q.map { "\($0)" }.joined(separator: ",") + "]")
             defer { try? FileManager.default.removeItem(atPath: file) }
-            let query = try await cli.run(["index", "query", "--vector", file, "--top-k", "2", "--filter", #"{"price": {"$gte": 15}}"#, "--json"])
+            let query = try await cli.run([
+                "index", "query", "--vector", file, "--top-k", "2", "--filter", #"{"price": {"$gte": 15}}"#, "--json",
+            ])
             #expect(query.status == 0, "\(query.stderr)")
             struct Match: Decodable { let id: String; let score: Float }
             struct Output: Decodable { let backend: String; let matches: [Match] }

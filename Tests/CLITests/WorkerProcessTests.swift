@@ -1,11 +1,11 @@
 import Catalog
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The workers as processes: signals, crashes, failover, against the embedded default.
@@ -13,8 +13,11 @@ import Glibc
 struct WorkerProcessTests {
     func environment(_ cli: CLISession) -> [String: String] {
         var env = ["DATABASE_URL": cli.url]
-        if let model = TestEnvironment.modelDirectory { env["REFARCH_MODEL_DIR"] = model }
-        else { env["REFARCH_MODEL_DIR"] = Fixtures.repositoryRoot.appendingPathComponent(".refarch/models/all-MiniLM-L6-v2").path }
+        if let model = TestEnvironment.modelDirectory {
+            env["REFARCH_MODEL_DIR"] = model
+        } else {
+            env["REFARCH_MODEL_DIR"] = Fixtures.repositoryRoot.appendingPathComponent(".refarch/models/all-MiniLM-L6-v2").path
+        }
         return env
     }
 
@@ -55,7 +58,8 @@ struct WorkerProcessTests {
             let report = try await waitUntilVerified(cli, timeout: .seconds(90))
             #expect(report.contains("\"missing\" : 0") && report.contains("\"stale\" : 0"), "verify: \(report)")
             // Search ranks by score and finds what the query means.
-            let search = try await cli.run(["search", "something to keep coffee hot on a commute", "--top-k", "5", "--json"], environment: env)
+            let search = try await cli.run(
+                ["search", "something to keep coffee hot on a commute", "--top-k", "5", "--json"], environment: env)
             #expect(search.status == 0, "\(search.stderr)")
             struct Hit: Decodable { let rank: Int; let score: Float; let description: String }
             struct Output: Decodable { let query: String; let took_ms: Double; let results: [Hit] }
@@ -79,8 +83,10 @@ struct WorkerProcessTests {
             let b = try RunningCLI(["worker", "pelican", "--heartbeat-seconds", "1"], environment: env)
             let pool = PostgresPool(configuration: PostgresConfiguration(url: cli.url), maxConnections: 1)
             func leaders() async throws -> [Int32] {
-                try await pool.query("SELECT pid FROM refarch_workers WHERE kind = 'pelican' AND is_leader AND last_seen > now() - interval '10 seconds'")
-                    .map { try $0.decode(Int32.self, at: 0) }
+                try await pool.query(
+                    "SELECT pid FROM refarch_workers WHERE kind = 'pelican' AND is_leader AND last_seen > now() - interval '10 seconds'"
+                )
+                .map { try $0.decode(Int32.self, at: 0) }
             }
             // Generous waits: on a loaded 2-core CI machine a heartbeat can come seconds late.
             var current: [Int32] = []
@@ -94,7 +100,8 @@ struct WorkerProcessTests {
             leader.signal(SIGKILL)
             _ = await leader.waitForExit(timeout: .seconds(10))
             func standbyLeads() async throws -> Bool {
-                try await pool.query("""
+                try await pool.query(
+                    """
                     SELECT count(*) FROM refarch_workers
                     WHERE kind = 'pelican' AND pid = $1 AND is_leader AND last_seen > now() - interval '10 seconds'
                     """, [standby.pid])[0].decode(Int.self, at: 0) == 1

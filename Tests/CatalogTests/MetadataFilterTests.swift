@@ -1,12 +1,15 @@
 import Testing
+
 @testable import Catalog
 
 @Suite struct MetadataFilterTests {
     @Test func parsesImplicitAndExplicitForms() throws {
         #expect(try MetadataFilter(json: #"{"genre": "drama"}"#) == .field("genre", .eq(.string("drama"))))
-        #expect(try MetadataFilter(json: #"{"price": {"$gte": 1, "$lte": 5}}"#)
+        #expect(
+            try MetadataFilter(json: #"{"price": {"$gte": 1, "$lte": 5}}"#)
                 == .and([.field("price", .gte(1)), .field("price", .lte(5))]))
-        #expect(try MetadataFilter(json: #"{"$or": [{"a": true}, {"b": {"$in": ["x", 2]}}]}"#)
+        #expect(
+            try MetadataFilter(json: #"{"$or": [{"a": true}, {"b": {"$in": ["x", 2]}}]}"#)
                 == .or([.field("a", .eq(.bool(true))), .field("b", .isIn([.string("x"), .number(2)]))]))
     }
 

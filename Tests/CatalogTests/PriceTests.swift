@@ -1,11 +1,13 @@
 import Testing
+
 @testable import Catalog
 
 @Suite struct PriceTests {
-    @Test(arguments: [
-        ("12", 1200), ("12.5", 1250), ("$1,234.50", 123_450), (" 3.99 ", 399), ("0", 0),
-        ("$344.87", 34487), (".5", 50), ("1,000,000", 100_000_000), ("7.", 700),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("12", 1200), ("12.5", 1250), ("$1,234.50", 123_450), (" 3.99 ", 399), ("0", 0),
+            ("$344.87", 34487), (".5", 50), ("1,000,000", 100_000_000), ("7.", 700),
+        ] as [(String, Int64)])
     func parsesWhatPeopleType(text: String, cents: Int64) throws {
         #expect(try Price(parsing: text).cents == cents)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Catalog
 
 @Suite struct ProductValidationTests {
@@ -10,10 +11,12 @@ import Testing
     }
 
     @Test func everyProblemIsReportedAtOnce() {
-        #expect(throws: ProductValidationErrors([
-            .init(field: .name, problem: .required),
-            .init(field: .sku, problem: .required),
-        ])) { try NewProduct(name: "  ", sku: "", price: Price(cents: 1)) }
+        #expect(
+            throws: ProductValidationErrors([
+                .init(field: .name, problem: .required),
+                .init(field: .sku, problem: .required),
+            ])
+        ) { try NewProduct(name: "  ", sku: "", price: Price(cents: 1)) }
     }
 
     @Test func nameAndSKULengthLimits() throws {
@@ -59,20 +62,23 @@ import Testing
         #expect(throws: ProductValidationErrors.self) { try ProductChanges(name: "") }
     }
 
-    @Test(arguments: [
-        ("2023-09-20", LocalDate(year: 2023, month: 9, day: 20)),
-        ("2023-09-20 22:51:32", LocalDate(year: 2023, month: 9, day: 20)),
-        ("2024-02-29", LocalDate(year: 2024, month: 2, day: 29)),
-        ("2023-02-29", nil), ("2023-13-01", nil), ("23-09-20", nil), ("", nil), ("2023/09/20", nil),
-    ] as [(String, LocalDate?)])
+    @Test(
+        arguments: [
+            ("2023-09-20", LocalDate(year: 2023, month: 9, day: 20)),
+            ("2023-09-20 22:51:32", LocalDate(year: 2023, month: 9, day: 20)),
+            ("2024-02-29", LocalDate(year: 2024, month: 2, day: 29)),
+            ("2023-02-29", nil), ("2023-13-01", nil), ("23-09-20", nil), ("", nil), ("2023/09/20", nil),
+        ] as [(String, LocalDate?)])
     func datesParse(text: String, expected: LocalDate?) {
         #expect(LocalDate(parsing: text) == expected)
     }
 
     @Test func messagesSayWhatToDo() {
-        #expect(ProductValidationError(field: .price, problem: .notAPrice("abc")).description
+        #expect(
+            ProductValidationError(field: .price, problem: .notAPrice("abc")).description
                 == "price \"abc\" is not a price; write it like 12, 12.5 or $1,234.50.")
-        #expect(ProductValidationError(field: .sku, problem: .duplicateSKU("X")).description
+        #expect(
+            ProductValidationError(field: .sku, problem: .duplicateSKU("X")).description
                 == "sku \"X\" is already used by another product.")
     }
 }
@@ -81,7 +87,9 @@ import Testing
     func parse(_ text: String) throws -> [NewProduct] { try ProductCSV.parse(Array(text.utf8), file: "t.csv") }
 
     @Test func quotedFieldsHoldCommasQuotesAndLineBreaks() throws {
-        let products = try parse("name,sku,description,price,last_updated\r\n\"Lamp, desk\",L-1,\"Says \"\"hi\"\"\nand more\",\"$1,200.00\",2023-09-20 10:00:00\r\n")
+        let products = try parse(
+            "name,sku,description,price,last_updated\r\n\"Lamp, desk\",L-1,\"Says \"\"hi\"\"\nand more\",\"$1,200.00\",2023-09-20 10:00:00\r\n"
+        )
         #expect(products.count == 1)
         #expect(products[0].name == "Lamp, desk")
         #expect(products[0].description == "Says \"hi\"\nand more")
@@ -108,12 +116,13 @@ import Testing
 
     @Test func badLinesAreNamedByNumber() {
         let text = "name,sku,price\nA,A-1,1\nB,B-1\n,C-1,3\nD,A-1,4\nE,E-1,1.999\n"
-        #expect(errors(text) == [
-            .init(line: 3, message: "expected 3 fields, found 2"),
-            .init(line: 4, message: "name is required."),
-            .init(line: 5, message: "sku \"A-1\" is already used on line 2"),
-            .init(line: 6, message: "price \"1.999\" has more than two decimals; write cents at most, like 12.50."),
-        ])
+        #expect(
+            errors(text) == [
+                .init(line: 3, message: "expected 3 fields, found 2"),
+                .init(line: 4, message: "name is required."),
+                .init(line: 5, message: "sku \"A-1\" is already used on line 2"),
+                .init(line: 6, message: "price \"1.999\" has more than two decimals; write cents at most, like 12.50."),
+            ])
     }
 
     @Test func lineNumbersCountLineBreaksInsideQuotes() {
@@ -121,9 +130,15 @@ import Testing
     }
 
     @Test func headerProblemsAreReported() {
-        #expect(errors("name,sku,colour,price\n") == [.init(line: 1, message: "unknown column \"colour\"; expected name,sku,description,price,last_updated")])
-        #expect(errors("name,description\n") == [.init(line: 1, message: "the header has no \"sku\" column"),
-                                                  .init(line: 1, message: "the header has no \"price\" column")])
+        #expect(
+            errors("name,sku,colour,price\n") == [
+                .init(line: 1, message: "unknown column \"colour\"; expected name,sku,description,price,last_updated")
+            ])
+        #expect(
+            errors("name,description\n") == [
+                .init(line: 1, message: "the header has no \"sku\" column"),
+                .init(line: 1, message: "the header has no \"price\" column"),
+            ])
         #expect(errors("") == [.init(line: 1, message: "the file is empty; expected a header line")])
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Configuration
 
 @Suite struct SettingsTests {
@@ -12,13 +13,14 @@ import Testing
     }
 
     @Test func flagsBeatEnvironmentBeatFileBeatDefaults() throws {
-        let dir = try directory(with: """
-            [database]
-            url = "postgresql://file@h/db"
-            [pinecone]
-            index = "from-file"
-            namespace = "file-ns"
-            """)
+        let dir = try directory(
+            with: """
+                [database]
+                url = "postgresql://file@h/db"
+                [pinecone]
+                index = "from-file"
+                namespace = "file-ns"
+                """)
         let settings = try Settings.load(
             flags: ["--database-url": "postgresql://flag@h/db"],
             environment: ["DATABASE_URL": "postgresql://env@h/db", "PINECONE_INDEX": "from-env", "HOME": dir],
@@ -35,9 +37,12 @@ import Testing
     }
 
     @Test func referenceVariableNamesWork() throws {
-        let settings = try Settings.load(environment: ["POSTGRES_DB_HOST": "db", "POSTGRES_DB_PORT": "5433",
-                                                       "AWS_DEFAULT_REGION": "eu-west-1", "ECS_TASK_ID": "task-1", "HOME": "/nonexistent"],
-                                         currentDirectory: "/nonexistent")
+        let settings = try Settings.load(
+            environment: [
+                "POSTGRES_DB_HOST": "db", "POSTGRES_DB_PORT": "5433",
+                "AWS_DEFAULT_REGION": "eu-west-1", "ECS_TASK_ID": "task-1", "HOME": "/nonexistent",
+            ],
+            currentDirectory: "/nonexistent")
         #expect(settings.string("postgres.host") == "db")
         #expect(settings.integer("postgres.port") == 5433)
         #expect(settings.string("aws.region") == "eu-west-1")
@@ -46,10 +51,11 @@ import Testing
     }
 
     @Test func secretsAreMasked() throws {
-        let settings = try Settings.load(environment: [
-            "PINECONE_API_KEY": "pk-live-123", "POSTGRES_DB_PASSWORD": "hunter2",
-            "DATABASE_URL": "postgresql://app:s3cret@db:5432/shop", "HOME": "/nonexistent",
-        ], currentDirectory: "/nonexistent")
+        let settings = try Settings.load(
+            environment: [
+                "PINECONE_API_KEY": "pk-live-123", "POSTGRES_DB_PASSWORD": "hunter2",
+                "DATABASE_URL": "postgresql://app:s3cret@db:5432/shop", "HOME": "/nonexistent",
+            ], currentDirectory: "/nonexistent")
         let shown = settings.all.map(\.displayValue).joined(separator: " ")
         #expect(!shown.contains("pk-live-123"))
         #expect(!shown.contains("hunter2"))
@@ -61,21 +67,30 @@ import Testing
 
     @Test func unknownKeyNamesFileLineAndSuggestion() throws {
         let dir = try directory(with: "\n[pinecone]\nindx = \"x\"\n")
-        #expect(throws: ConfigurationError(message: "\(dir)/refarch.toml line 3: unknown setting \"pinecone.indx\".",
-                                           remedy: "Did you mean \"pinecone.index\"? `refarch-tui config` lists every setting.")) {
+        #expect(
+            throws: ConfigurationError(
+                message: "\(dir)/refarch.toml line 3: unknown setting \"pinecone.indx\".",
+                remedy: "Did you mean \"pinecone.index\"? `refarch-tui config` lists every setting.")
+        ) {
             try Settings.load(environment: ["HOME": dir], currentDirectory: dir)
         }
     }
 
     @Test func wrongTypeNamesFileLineAndExpectation() throws {
         let dir = try directory(with: "[postgres]\nport = \"5432\"\n")
-        #expect(throws: ConfigurationError(message: "\(dir)/refarch.toml line 2: postgres.port must be an integer, found a string.", remedy: nil)) {
+        #expect(
+            throws: ConfigurationError(
+                message: "\(dir)/refarch.toml line 2: postgres.port must be an integer, found a string.", remedy: nil)
+        ) {
             try Settings.load(environment: ["HOME": dir], currentDirectory: dir)
         }
     }
 
     @Test func malformedEnvironmentValueNamesTheVariable() {
-        #expect(throws: ConfigurationError(message: "postgres.port from env POSTGRES_DB_PORT is \"five\", which is not an integer.", remedy: nil)) {
+        #expect(
+            throws: ConfigurationError(
+                message: "postgres.port from env POSTGRES_DB_PORT is \"five\", which is not an integer.", remedy: nil)
+        ) {
             try Settings.load(environment: ["POSTGRES_DB_PORT": "five", "HOME": "/nonexistent"], currentDirectory: "/nonexistent")
         }
         #expect(throws: ConfigurationError.self) {

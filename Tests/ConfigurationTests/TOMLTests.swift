@@ -1,22 +1,24 @@
 import Testing
+
 @testable import Configuration
 
 @Suite struct TOMLTests {
     @Test func readsTablesKeysAndValues() throws {
-        let doc = try TOMLDocument(parsing: """
-            # comment
-            top = "a # not a comment"
-            [database]
-            url = 'postgresql://x@y/z'   # trailing comment
-            "quoted key" = 1_000
-            [console.colours]
-            selection = { fg = "black", bg = 45, bold = true }
-            list = [1, 2.5, "three",
-                    false,]
-            text = \"\"\"
-            two\\tlines
-            here\"\"\"
-            """, file: "t.toml")
+        let doc = try TOMLDocument(
+            parsing: """
+                # comment
+                top = "a # not a comment"
+                [database]
+                url = 'postgresql://x@y/z'   # trailing comment
+                "quoted key" = 1_000
+                [console.colours]
+                selection = { fg = "black", bg = 45, bold = true }
+                list = [1, 2.5, "three",
+                        false,]
+                text = \"\"\"
+                two\\tlines
+                here\"\"\"
+                """, file: "t.toml")
         #expect(doc.entry("top")?.value == .string("a # not a comment"))
         #expect(doc.entry("database.url")?.value == .string("postgresql://x@y/z"))
         #expect(doc.entry("database.url")?.line == 4)

@@ -35,8 +35,13 @@ struct OperationsSnapshotTests {
         var s = Ops.state(stats: Ops.stats(visible: 40, dead: 3))
         let effects = ConsoleUpdate.update(&s, .keyPressed(.character("r")))
         for case let .loadQueueStats(request) in effects {
-            _ = ConsoleUpdate.update(&s, .requestFailed(request: request, ConsoleError(
-                summary: "Cannot reach SQS at sqs.us-east-1.amazonaws.com (timed out).", remedy: "Check the network and AWS_ENDPOINT_URL.")))
+            _ = ConsoleUpdate.update(
+                &s,
+                .requestFailed(
+                    request: request,
+                    ConsoleError(
+                        summary: "Cannot reach SQS at sqs.us-east-1.amazonaws.com (timed out).",
+                        remedy: "Check the network and AWS_ENDPOINT_URL.")))
         }
         _ = ConsoleUpdate.update(&s, .ticked(at: .seconds(612)))
         assertSnapshot(ConsoleView.render(s), "queues-stale-80x24", roles: true)

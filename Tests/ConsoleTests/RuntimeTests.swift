@@ -1,8 +1,8 @@
 import Catalog
 import Console
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The loop with a recording terminal and fake services: effects answer as messages, a
 /// dead backend never freezes the screen.
@@ -40,8 +40,9 @@ struct RuntimeTests {
                     return []
                 }
             }
-            let runtime = ConsoleRuntime(terminal: terminal, state: Sample.state(), themes: ThemeLibrary(themes: [BuiltInThemes.mono]),
-                                         colour: false, services: services, requestTimeout: .milliseconds(400))
+            let runtime = ConsoleRuntime(
+                terminal: terminal, state: Sample.state(), themes: ThemeLibrary(themes: [BuiltInThemes.mono]),
+                colour: false, services: services, requestTimeout: .milliseconds(400))
             runtime.run()
             outcome.quit = runtime.state.isQuitting
             outcome.stillRunning = runtime.runner.runningCount
@@ -68,8 +69,9 @@ struct RuntimeTests {
                 // Then 30 idle turns: nothing changes, so nothing is drawn.
                 return (outcome.sawProducts && outcome.turns > outcome.frames + 30) || outcome.turns > 500 ? [.key(.character("q"))] : []
             }
-            let runtime = ConsoleRuntime(terminal: terminal, state: Sample.state(), themes: ThemeLibrary(themes: [BuiltInThemes.mono]),
-                                         colour: false, services: services)
+            let runtime = ConsoleRuntime(
+                terminal: terminal, state: Sample.state(), themes: ThemeLibrary(themes: [BuiltInThemes.mono]),
+                colour: false, services: services)
             runtime.run()
             outcome.idleFrames = terminal.presented.count - terminal.presented.firstIndex { $0.text.contains("Juniper Lite Headlamp") }! - 1
             return outcome
@@ -91,8 +93,9 @@ struct RuntimeTests {
                 // it would come back for more and be stopped here.
                 return waits == 1 ? [.key(.character("x"))] : waits == 2 ? [.hungUp] : [.key(.control("c"))]
             }
-            let runtime = ConsoleRuntime(terminal: terminal, state: Sample.state(), themes: ThemeLibrary(themes: [BuiltInThemes.mono]),
-                                         colour: false, services: services)
+            let runtime = ConsoleRuntime(
+                terminal: terminal, state: Sample.state(), themes: ThemeLibrary(themes: [BuiltInThemes.mono]),
+                colour: false, services: services)
             runtime.run()
             return (runtime.state.isQuitting, waits)
         }

@@ -12,7 +12,8 @@ struct SnapshotTests {
 
     func searchWithResults(_ size: Size, readOnly: Bool = false) -> ConsoleState {
         var s = Sample.state(size, readOnly: readOnly)
-        _ = ConsoleUpdate.update(&s, .indexProgressLoaded(request: requestNumber(ConsoleUpdate.start(&s))!, IndexProgress(indexed: 3_204, total: 10_000)))
+        _ = ConsoleUpdate.update(
+            &s, .indexProgressLoaded(request: requestNumber(ConsoleUpdate.start(&s))!, IndexProgress(indexed: 3_204, total: 10_000)))
         type(&s, "something to keep coffee hot")
         let request = requestNumber(press(&s, .enter))!
         _ = ConsoleUpdate.update(&s, .searchFinished(request: request, Sample.hits("something to keep coffee hot")))
@@ -22,7 +23,8 @@ struct SnapshotTests {
 
     func products(_ size: Size, readOnly: Bool = false) -> ConsoleState {
         var s = Sample.state(size, readOnly: readOnly)
-        _ = ConsoleUpdate.update(&s, .indexProgressLoaded(request: requestNumber(ConsoleUpdate.start(&s))!, IndexProgress(indexed: 120, total: 120)))
+        _ = ConsoleUpdate.update(
+            &s, .indexProgressLoaded(request: requestNumber(ConsoleUpdate.start(&s))!, IndexProgress(indexed: 120, total: 120)))
         press(&s, .tab)
         press(&s, .character("s"), .character("s"), .character("S"))
         _ = ConsoleUpdate.update(&s, .productsLoaded(request: s.products.pending!, Sample.page))
@@ -90,7 +92,9 @@ struct SnapshotTests {
         saved.description += " Now with a lifetime warranty."
         let poll = ConsoleUpdate.update(&s, .productSaved(request: save, saved, changeSequence: 9))
         _ = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(5_040)))
-        for effect in poll { if case let .loadSyncStage(r, _, _) = effect { _ = ConsoleUpdate.update(&s, .syncProgressed(request: r, .sent)) } }
+        for effect in poll {
+            if case let .loadSyncStage(r, _, _) = effect { _ = ConsoleUpdate.update(&s, .syncProgressed(request: r, .sent)) }
+        }
         _ = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(5_180)))
         assertSnapshot(ConsoleView.render(s), name("editor-syncing", size))
     }
@@ -110,8 +114,12 @@ struct SnapshotTests {
     @Test func aStaleBackendShowsItsErrorInTheStatusBar() {
         var s = products(Size(columns: 80, rows: 24))
         let request = requestNumber(press(&s, .character("r")))!
-        _ = ConsoleUpdate.update(&s, .requestFailed(request: request, ConsoleError(
-            summary: "No answer after 10 s: the database or index is not responding.", remedy: "Check that Postgres is running.")))
+        _ = ConsoleUpdate.update(
+            &s,
+            .requestFailed(
+                request: request,
+                ConsoleError(
+                    summary: "No answer after 10 s: the database or index is not responding.", remedy: "Check that Postgres is running.")))
         assertSnapshot(ConsoleView.render(s), "products-backend-error-80x24", roles: true)
     }
 

@@ -9,16 +9,22 @@ import Testing
 /// A small fixed catalog, with wide characters in names so widths are exercised.
 enum Sample {
     static func product(_ id: Int64, _ name: String, _ sku: String, _ cents: Int64, _ description: String) -> Product {
-        Product(id: ProductID(id), name: name, sku: sku, description: description, price: try! Price(cents: cents),
-                lastUpdated: LocalDate(year: 2024, month: 5, day: Int(id % 28) + 1))
+        Product(
+            id: ProductID(id), name: name, sku: sku, description: description, price: try! Price(cents: cents),
+            lastUpdated: LocalDate(year: 2024, month: 5, day: Int(id % 28) + 1))
     }
 
     static let products: [Product] = [
-        product(1, "Atlas Everyday Vacuum Flask", "KIT-233-61J", 1677,
-                "Keeps coffee hot for up to twelve hours and iced drinks cold all day. Made of powder-coated steel with a silicone sleeve. The one-handed lid locks shut. Category: kitchen / drinkware."),
+        product(
+            1, "Atlas Everyday Vacuum Flask", "KIT-233-61J", 1677,
+            "Keeps coffee hot for up to twelve hours and iced drinks cold all day. Made of powder-coated steel with a silicone sleeve. The one-handed lid locks shut. Category: kitchen / drinkware."
+        ),
         product(2, "保温杯 Thermal Tumbler", "KIT-253-FCC", 3796, "A double-walled tumbler. 保温 twelve hours. Category: kitchen / drinkware."),
-        product(3, "☕ Café Travel Mug", "KIT-115-W82", 2101, "Fits most car cup holders, so your morning brew rides along. Category: kitchen / drinkware."),
-        product(4, "Summit Trail Daypack 22 L", "OUT-409-706", 6450, "A light pack for day hikes with a rain cover. Category: outdoors / bags."),
+        product(
+            3, "☕ Café Travel Mug", "KIT-115-W82", 2101,
+            "Fits most car cup holders, so your morning brew rides along. Category: kitchen / drinkware."),
+        product(
+            4, "Summit Trail Daypack 22 L", "OUT-409-706", 6450, "A light pack for day hikes with a rain cover. Category: outdoors / bags."),
         product(5, "Juniper Lite Headlamp", "OUT-304-4I", 2999, "300 lumens, USB-C charging. Category: outdoors / lighting."),
     ]
 
@@ -26,15 +32,17 @@ enum Sample {
         let hits = products.prefix(3).enumerated().map { i, p in
             SearchHit(rank: i + 1, score: 0.6 - Float(i) * 0.05, product: p)
         }
-        return SearchResult(request: SearchRequest(query: query, topK: 20, page: page), hits: hits, totalMatched: 45,
-                            elapsed: .microseconds(8_400))
+        return SearchResult(
+            request: SearchRequest(query: query, topK: 20, page: page), hits: hits, totalMatched: 45,
+            elapsed: .microseconds(8_400))
     }
 
     static let page = ProductPage(products: products, totalCount: 120)
 
     static func state(_ size: Size = Size(columns: 80, rows: 24), readOnly: Bool = false) -> ConsoleState {
-        ConsoleState(size: size, readOnly: readOnly, themeName: "mono", themeNames: ["default", "light", "high-contrast", "mono"],
-                     backendLabel: "embedded")
+        ConsoleState(
+            size: size, readOnly: readOnly, themeName: "mono", themeNames: ["default", "light", "high-contrast", "mono"],
+            backendLabel: "embedded")
     }
 }
 
@@ -54,9 +62,9 @@ func requestNumber(_ effects: [ConsoleEffect]) -> Int? {
     for effect in effects {
         switch effect {
         case .search(let r, _), .loadProducts(let r, _), .loadProduct(let r, _), .createProduct(let r, _), .updateProduct(let r, _, _),
-             .deleteProduct(let r, _), .loadSyncStage(let r, _, _), .loadIndexProgress(let r), .loadQueueStats(let r),
-             .loadWorkers(let r), .loadDeadLetters(let r, _), .redriveDeadLetters(let r, _), .deleteDeadLetters(let r, _),
-             .purgeDeadLetters(let r):
+            .deleteProduct(let r, _), .loadSyncStage(let r, _, _), .loadIndexProgress(let r), .loadQueueStats(let r),
+            .loadWorkers(let r), .loadDeadLetters(let r, _), .redriveDeadLetters(let r, _), .deleteDeadLetters(let r, _),
+            .purgeDeadLetters(let r):
             return r
         case .cancel, .quit: continue
         }
@@ -88,8 +96,9 @@ func assertSnapshot(_ grid: CellGrid, _ name: String, roles: Bool = false, sourc
                 let el = i < e.count ? String(e[i]) : "<none>", al = i < a.count ? String(a[i]) : "<none>"
                 if el != al { diff.append("line \(i + 1):\n- \(el)\n+ \(al)") }
             }
-            Issue.record("Snapshot \(file) differs (RECORD_SNAPSHOTS=1 re-records):\n\(diff.prefix(12).joined(separator: "\n"))",
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                "Snapshot \(file) differs (RECORD_SNAPSHOTS=1 re-records):\n\(diff.prefix(12).joined(separator: "\n"))",
+                sourceLocation: sourceLocation)
         }
     }
 }

@@ -44,15 +44,17 @@ struct ThemeTests {
         #expect(Color.indexed(12).basic == .indexed(4))
     }
 
-    @Test("errors name the file and line", arguments: [
-        ("name = \"x\"\n[roles.title]\nfg = \"chartreuse\"\n", 3, "unknown colour \"chartreuse\""),
-        ("[roles.titel]\nfg = 1\n", 2, "unknown role \"titel\""),
-        ("[roles.title]\nfg = 300\n", 2, "must be a colour name or a number 0–255"),
-        ("[roles.title]\nblink = true\n", 2, "unknown attribute blink"),
-        ("[roles.title]\nbold = \"yes\"\n", 2, "must be true or false"),
-        ("[roles.title\nfg = 1\n", 1, "table header must end with ]"),
-        ("[roles.title]\nfg = 1\n", 2, "roles not defined: border"),
-    ] as [(String, Int, String)])
+    @Test(
+        "errors name the file and line",
+        arguments: [
+            ("name = \"x\"\n[roles.title]\nfg = \"chartreuse\"\n", 3, "unknown colour \"chartreuse\""),
+            ("[roles.titel]\nfg = 1\n", 2, "unknown role \"titel\""),
+            ("[roles.title]\nfg = 300\n", 2, "must be a colour name or a number 0–255"),
+            ("[roles.title]\nblink = true\n", 2, "unknown attribute blink"),
+            ("[roles.title]\nbold = \"yes\"\n", 2, "must be true or false"),
+            ("[roles.title\nfg = 1\n", 1, "table header must end with ]"),
+            ("[roles.title]\nfg = 1\n", 2, "roles not defined: border"),
+        ] as [(String, Int, String)])
     func errors(text: String, line: Int, message: String) {
         do {
             _ = try Theme(parsing: text, file: "themes/broken.toml")

@@ -108,9 +108,15 @@ struct UpdateTests {
         press(&s, .tab)
         let effects = press(&s, .enter)
         #expect(s.overlay == nil)
-        #expect(effects == [.search(request: requestNumber(effects)!, SearchRequest(query: "coffee", topK: 20, page: 1,
-                                                                                      minPrice: try! Price(parsing: "10"),
-                                                                                      maxPrice: try! Price(parsing: "50")))])
+        #expect(
+            effects == [
+                .search(
+                    request: requestNumber(effects)!,
+                    SearchRequest(
+                        query: "coffee", topK: 20, page: 1,
+                        minPrice: try! Price(parsing: "10"),
+                        maxPrice: try! Price(parsing: "50")))
+            ])
     }
 
     @Test func priceRangeRejectsMinAboveMax() {
@@ -189,15 +195,21 @@ struct UpdateTests {
         #expect(s.products.query.sort == .name)
         #expect(effects == [.loadProducts(request: requestNumber(effects)!, ProductQuery(limit: 50, sort: .name))])
         effects = press(&s, .character("S"))
-        #expect(effects.last == .loadProducts(request: requestNumber(effects.filter { if case .cancel = $0 { false } else { true } })!,
-                                               ProductQuery(limit: 50, sort: .name, descending: true)))
+        #expect(
+            effects.last
+                == .loadProducts(
+                    request: requestNumber(effects.filter { if case .cancel = $0 { false } else { true } })!,
+                    ProductQuery(limit: 50, sort: .name, descending: true)))
         _ = ConsoleUpdate.update(&s, .productsLoaded(request: s.products.pending!, Sample.page))
         press(&s, .character("/"))
         type(&s, "mug")
         #expect(s.products.filter?.text == "mug")
         effects = press(&s, .enter)
         #expect(s.products.filter == nil && s.products.query.filter == "mug")
-        #expect(effects == [.loadProducts(request: requestNumber(effects)!, ProductQuery(limit: 50, sort: .name, descending: true, filter: "mug"))])
+        #expect(
+            effects == [
+                .loadProducts(request: requestNumber(effects)!, ProductQuery(limit: 50, sort: .name, descending: true, filter: "mug"))
+            ])
         _ = ConsoleUpdate.update(&s, .productsLoaded(request: s.products.pending!, Sample.page))
         effects = press(&s, .character("]"))
         #expect(s.products.query.offset == 50)
@@ -265,13 +277,13 @@ struct UpdateTests {
 
     @Test func invalidInputIsKeptWithAMessageBesideEachField() {
         var s = editing()
-        press(&s, .control("u"))        // name emptied
+        press(&s, .control("u"))  // name emptied
         press(&s, .tab)
-        type(&s, " X")                  // SKU with a space
+        type(&s, " X")  // SKU with a space
         press(&s, .tab, .control("u"))
-        type(&s, "12.345")              // three decimals
+        type(&s, "12.345")  // three decimals
         press(&s, .tab)
-        type(&s, "x")                   // date "2024-05-02x"
+        type(&s, "x")  // date "2024-05-02x"
         let effects = press(&s, .control("s"))
         #expect(effects.isEmpty)
         let form = s.editor!.form
@@ -305,8 +317,14 @@ struct UpdateTests {
         press(&s, .tab, .control("u"))
         type(&s, "OUT-409-706")
         let request = requestNumber(press(&s, .control("s")))!
-        _ = ConsoleUpdate.update(&s, .requestFailed(request: request, ConsoleError(ProductValidationErrors([
-            ProductValidationError(field: .sku, problem: .duplicateSKU("OUT-409-706"))]))))
+        _ = ConsoleUpdate.update(
+            &s,
+            .requestFailed(
+                request: request,
+                ConsoleError(
+                    ProductValidationErrors([
+                        ProductValidationError(field: .sku, problem: .duplicateSKU("OUT-409-706"))
+                    ]))))
         #expect(s.editor?.form.fields[1].error == "sku \"OUT-409-706\" is already used by another product.")
         #expect(s.editor?.form.value("sku") == "OUT-409-706")
         #expect(s.editor?.saving == nil)
@@ -321,7 +339,8 @@ struct UpdateTests {
         _ = ConsoleUpdate.update(&s, .ticked(at: .seconds(10)))
         let poll = ConsoleUpdate.update(&s, .productSaved(request: request, saved, changeSequence: 42))
         #expect(s.editor?.isDirty == false && s.editor?.sync?.changeSequence == 42)
-        let pollRequest = poll.compactMap { if case let .loadSyncStage(r, id, seq) = $0, id == saved.id, seq == 42 { r } else { nil } }.first
+        let pollRequest = poll.compactMap { if case let .loadSyncStage(r, id, seq) = $0, id == saved.id, seq == 42 { r } else { nil } }
+            .first
         #expect(pollRequest != nil, "saving starts following the change at once")
         _ = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(10_050)))
         _ = ConsoleUpdate.update(&s, .syncProgressed(request: pollRequest!, .sent))
@@ -408,7 +427,8 @@ struct UpdateTests {
         var s = Sample.state()
         type(&s, "mug")
         let request = requestNumber(press(&s, .enter))!
-        _ = ConsoleUpdate.update(&s, .requestFailed(request: request, ConsoleError(summary: "No answer after 10 s.", remedy: "Check Postgres.")))
+        _ = ConsoleUpdate.update(
+            &s, .requestFailed(request: request, ConsoleError(summary: "No answer after 10 s.", remedy: "Check Postgres.")))
         #expect(s.search.pending == nil && s.inFlight.isEmpty)
         #expect(s.status == StatusLine(text: "No answer after 10 s. Check Postgres.", level: .error, expires: .seconds(15)))
         _ = ConsoleUpdate.update(&s, .ticked(at: .seconds(16)))

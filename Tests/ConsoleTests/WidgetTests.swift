@@ -3,21 +3,23 @@ import Testing
 
 @Suite("Widgets")
 struct WidgetTests {
-    @Test("text field editing keys", arguments: [
-        // (start text, keys, expected text, expected cursor)
-        ("hello world", [Key.control("w")], "hello ", 6),
-        ("hello world  ", [Key.control("w")], "hello ", 6),
-        ("hello world", [Key.control("u")], "", 0),
-        ("hello world", [Key.home, .control("k")], "", 0),
-        ("hello", [Key.left, .left, .backspace], "helo", 2),
-        ("hello", [Key.home, .delete], "ello", 0),
-        ("hello", [Key.home, .right, .character("X")], "hXello", 2),
-        ("hello", [Key.control("a"), .character(">")], ">hello", 1),
-        ("ab", [Key.left, .control("e"), .character("c")], "abc", 3),
-        ("", [Key.character("保"), .character("☕")], "保☕", 2),
-        ("", [Key.backspace, .delete, .left], "", 0),
-        ("a", [Key.character("\n"), .character("b")], "a b", 3),
-    ] as [(String, [Key], String, Int)])
+    @Test(
+        "text field editing keys",
+        arguments: [
+            // (start text, keys, expected text, expected cursor)
+            ("hello world", [Key.control("w")], "hello ", 6),
+            ("hello world  ", [Key.control("w")], "hello ", 6),
+            ("hello world", [Key.control("u")], "", 0),
+            ("hello world", [Key.home, .control("k")], "", 0),
+            ("hello", [Key.left, .left, .backspace], "helo", 2),
+            ("hello", [Key.home, .delete], "ello", 0),
+            ("hello", [Key.home, .right, .character("X")], "hXello", 2),
+            ("hello", [Key.control("a"), .character(">")], ">hello", 1),
+            ("ab", [Key.left, .control("e"), .character("c")], "abc", 3),
+            ("", [Key.character("保"), .character("☕")], "保☕", 2),
+            ("", [Key.backspace, .delete, .left], "", 0),
+            ("a", [Key.character("\n"), .character("b")], "a b", 3),
+        ] as [(String, [Key], String, Int)])
     func textField(start: String, keys: [Key], text: String, cursor: Int) {
         var field = TextField(start)
         for key in keys { field.handle(key) }
@@ -77,11 +79,12 @@ struct WidgetTests {
     }
 
     @Test func tableDropsLowPriorityColumnsWhenNarrowAndSharesSpareWidth() {
-        let table = Table(columns: [
-            TableColumn("ID", .fixed(4), priority: 3),
-            TableColumn("NAME", .flexible(min: 10, weight: 2), priority: 4),
-            TableColumn("NOTE", .flexible(min: 10, weight: 1), priority: 0),
-        ], rows: [])
+        let table = Table(
+            columns: [
+                TableColumn("ID", .fixed(4), priority: 3),
+                TableColumn("NAME", .flexible(min: 10, weight: 2), priority: 4),
+                TableColumn("NOTE", .flexible(min: 10, weight: 1), priority: 0),
+            ], rows: [])
         #expect(table.layout(width: 20) == [4, 15, 0])
         let wide = table.layout(width: 60)
         #expect(wide[0] == 4 && wide[1] + wide[2] + 2 + 4 == 60 && wide[1] > wide[2])

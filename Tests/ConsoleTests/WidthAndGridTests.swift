@@ -3,9 +3,11 @@ import Testing
 
 @Suite("Display width and the cell grid")
 struct WidthAndGridTests {
-    @Test("columns per character", arguments: [
-        ("a", 1), ("é", 1), ("e\u{301}", 1), ("保", 2), ("Ｆ", 2), ("☕", 2), ("👍🏽", 2), ("❤️", 2), ("\u{200B}", 0), ("한", 2),
-    ] as [(String, Int)])
+    @Test(
+        "columns per character",
+        arguments: [
+            ("a", 1), ("é", 1), ("e\u{301}", 1), ("保", 2), ("Ｆ", 2), ("☕", 2), ("👍🏽", 2), ("❤️", 2), ("\u{200B}", 0), ("한", 2),
+        ] as [(String, Int)])
     func widths(text: String, expected: Int) {
         #expect(DisplayWidth.of(Character(text)) == expected)
     }

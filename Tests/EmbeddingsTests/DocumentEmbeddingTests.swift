@@ -8,8 +8,10 @@ struct DocumentEmbeddingTests {
     @Test("a short document is one window equal to embedding prefix + body as one text")
     func shortDocumentIsOneWindow() async throws {
         let embedder = try ModelLocation.embedder.get()
-        let documents = [EmbeddingDocument(prefix: "Travel Mug. ", body: "Keeps coffee hot for twelve hours."),
-                         EmbeddingDocument(prefix: "Empty. ", body: "")]
+        let documents = [
+            EmbeddingDocument(prefix: "Travel Mug. ", body: "Keeps coffee hot for twelve hours."),
+            EmbeddingDocument(prefix: "Empty. ", body: ""),
+        ]
         let windows = try await embedder.embedDocuments(documents, maxChunks: 32)
         #expect(windows.map(\.count) == [1, 1])
         let whole = try await embedder.embed(["Travel Mug. Keeps coffee hot for twelve hours.", "Empty. "])

@@ -50,14 +50,16 @@ struct EmbedderBehaviourTests {
         var testDescription: String { name }
     }
 
-    @Test("empty, whitespace-only and 100 KB texts give unit vectors", arguments: [
-        EdgeText(name: "empty", text: ""), EdgeText(name: "space", text: " "),
-        EdgeText(name: "whitespace", text: "\t\n \r\n"), EdgeText(name: "dropped characters only", text: "\u{200B}\u{0000}"),
-        EdgeText(name: "100 KB one word", text: String(repeating: "x", count: 100_000)),
-        EdgeText(name: "100 KB sentences", text: String(repeating: sentence, count: 1_200)),
-        EdgeText(name: "100 KB punctuation", text: String(repeating: "!", count: 100_000)),
-        EdgeText(name: "100 KB CJK", text: String(repeating: "登山鞋", count: 11_400)),
-    ])
+    @Test(
+        "empty, whitespace-only and 100 KB texts give unit vectors",
+        arguments: [
+            EdgeText(name: "empty", text: ""), EdgeText(name: "space", text: " "),
+            EdgeText(name: "whitespace", text: "\t\n \r\n"), EdgeText(name: "dropped characters only", text: "\u{200B}\u{0000}"),
+            EdgeText(name: "100 KB one word", text: String(repeating: "x", count: 100_000)),
+            EdgeText(name: "100 KB sentences", text: String(repeating: sentence, count: 1_200)),
+            EdgeText(name: "100 KB punctuation", text: String(repeating: "!", count: 100_000)),
+            EdgeText(name: "100 KB CJK", text: String(repeating: "登山鞋", count: 11_400)),
+        ])
     func edgeCases(edge: EdgeText) async throws {
         let text = edge.text
         let embedder = try ModelLocation.embedder.get()

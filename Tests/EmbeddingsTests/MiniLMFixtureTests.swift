@@ -18,7 +18,9 @@ struct MiniLMFixtureTests {
                 mismatches += 1
                 if mismatches <= 5 {
                     let at = zip(ids, item.input_ids).prefix { $0 == $1 }.count
-                    Issue.record("ids differ at \(at) for \(item.text.debugDescription.prefix(300)): got \(ids[at...].prefix(12)), expected \(item.input_ids[at...].prefix(12))")
+                    Issue.record(
+                        "ids differ at \(at) for \(item.text.debugDescription.prefix(300)): got \(ids[at...].prefix(12)), expected \(item.input_ids[at...].prefix(12))"
+                    )
                 }
             }
         }
@@ -43,8 +45,9 @@ struct MiniLMFixtureTests {
             for vectors in [single, batched] {
                 let (maxAbs, cosine) = compare(vectors[index], expected)
                 worst = max(worst, maxAbs)
-                #expect(maxAbs <= 1e-4 && cosine >= 0.99999,
-                        "line \(index + 1) \(item.text.prefix(40).debugDescription): max abs \(maxAbs), cosine \(cosine)")
+                #expect(
+                    maxAbs <= 1e-4 && cosine >= 0.99999,
+                    "line \(index + 1) \(item.text.prefix(40).debugDescription): max abs \(maxAbs), cosine \(cosine)")
             }
         }
         // A correct fp32 port lands near 1e-6; far above that points to an approximation.

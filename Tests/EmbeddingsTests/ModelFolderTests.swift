@@ -75,9 +75,11 @@ struct ModelFolderTests {
     @Test("config.json values are read, not assumed")
     func configIsRead() throws {
         let model = try ModelLocation.model.get()
-        #expect(model.config == BertConfig(
-            hiddenSize: 384, layerCount: 6, headCount: 12, intermediateSize: 1536, vocabularySize: 30522,
-            maxPositions: 512, typeVocabularySize: 2, layerNormEpsilon: 1e-12))
+        #expect(
+            model.config
+                == BertConfig(
+                    hiddenSize: 384, layerCount: 6, headCount: 12, intermediateSize: 1536, vocabularySize: 30522,
+                    maxPositions: 512, typeVocabularySize: 2, layerNormEpsilon: 1e-12))
         #expect(model.tokenizer.lowercases && model.tokenizer.maxLength == 256)
     }
 
@@ -85,15 +87,16 @@ struct ModelFolderTests {
     func float16Weights() async throws {
         let dir = try Self.folder(copying: ["config.json", "vocab.txt", "tokenizer_config.json"])
         defer { try? FileManager.default.removeItem(at: dir) }
-        try Self.writeFloat16Copy(of: ModelLocation.folder.appendingPathComponent("model.safetensors"),
-                                  to: dir.appendingPathComponent("model.safetensors"))
+        try Self.writeFloat16Copy(
+            of: ModelLocation.folder.appendingPathComponent("model.safetensors"),
+            to: dir.appendingPathComponent("model.safetensors"))
         let half = MiniLMEmbedder(model: try MiniLMModel(folder: dir), threads: 1)
         let full = try ModelLocation.embedder.get()
         let texts = ["waterproof hiking boots for winter", "crème brûlée", ""]
         let a = try await half.embed(texts), b = try await full.embed(texts)
         for (x, y) in zip(a, b) {
             let (maxAbs, cosine) = compare(x, y)
-            #expect(maxAbs > 0)   // the f16 path really ran
+            #expect(maxAbs > 0)  // the f16 path really ran
             #expect(maxAbs < 5e-3 && cosine > 0.9999, "max abs \(maxAbs), cosine \(cosine)")
         }
     }
@@ -137,7 +140,7 @@ struct VectorKernelTests {
     @Test("GELU (erf form) stays within 1.2e-6 of the double-precision formula on [-8, 8] (tanh form: ~1e-3)")
     func geluAccuracy() {
         let xs = (0..<24_000).map { Float(-8 + Double($0) * 16 / 24_000) }
-        let got = VectorKernels.gelu(xs + [0.5])   // one value past the 8-lane blocks takes the scalar tail
+        let got = VectorKernels.gelu(xs + [0.5])  // one value past the 8-lane blocks takes the scalar tail
         var worst = 0.0
         for (x, y) in zip(xs + [0.5], got) {
             let exact = 0.5 * Double(x) * (1 + Foundation.erf(Double(x) / 2.0.squareRoot()))

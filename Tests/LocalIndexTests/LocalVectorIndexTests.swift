@@ -3,8 +3,9 @@ import Foundation
 import Logging
 import Postgres
 import PostgresCatalog
-import Testing
 import TestSupport
+import Testing
+
 @testable import LocalIndex
 
 let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -53,7 +54,9 @@ struct LocalVectorIndexTests {
             try await index.upsert(records(vectors))
             try await index.catchUp()
             #expect(try await index.loadedCount == 500)
-            #expect(try await index.stats() == IndexStats(dimension: 16, metric: "cosine", totalVectorCount: 500, namespaces: ["products": 500]))
+            #expect(
+                try await index.stats() == IndexStats(dimension: 16, metric: "cosine", totalVectorCount: 500, namespaces: ["products": 500])
+            )
 
             let q = vectors[42].1
             let top = try await index.query(VectorQuery(vector: q, topK: 5))
@@ -82,7 +85,8 @@ struct LocalVectorIndexTests {
             try await index.catchUp()
             #expect(try await index.listIDs(prefix: "1#").isEmpty)
             #expect(try await index.loadedCount == 27)
-            let cheap = try await index.query(VectorQuery(vector: vectors[0].1, topK: 30, filter: try MetadataFilter(json: #"{"price": {"$lt": 3}}"#)))
+            let cheap = try await index.query(
+                VectorQuery(vector: vectors[0].1, topK: 30, filter: try MetadataFilter(json: #"{"price": {"$lt": 3}}"#)))
             let expected = vectors.enumerated().filter { $0.offset % 10 < 3 && !$0.element.0.hasPrefix("1#") }.map(\.element.0)
             #expect(Set(cheap.map(\.id)) == Set(expected))
             await #expect(throws: LocalIndexError.emptyPrefix) { try await index.delete(idPrefix: "") }

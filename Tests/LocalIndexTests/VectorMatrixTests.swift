@@ -1,6 +1,7 @@
 import Catalog
 import DedicatedThreads
 import Testing
+
 @testable import LocalIndex
 
 /// Brute force in Double from the original (unnormalised) vectors: the reference the
@@ -108,8 +109,10 @@ func randomVectors(_ n: Int, dim: Int, seed: UInt64) -> [(String, [Float])] {
     @Test func filtersSelectRowsByMetadata() throws {
         let vectors = randomVectors(2_000, dim: 16, seed: 9)
         let m = matrix(vectors) { i in
-            var meta: Metadata = ["price": .number(Double(i % 100)), "category": .string(i % 2 == 0 ? "kitchen" : "garden"),
-                                  "tags": .strings(i % 3 == 0 ? ["sale", "new"] : ["new"])]
+            var meta: Metadata = [
+                "price": .number(Double(i % 100)), "category": .string(i % 2 == 0 ? "kitchen" : "garden"),
+                "tags": .strings(i % 3 == 0 ? ["sale", "new"] : ["new"]),
+            ]
             if i % 5 == 0 { meta["featured"] = .bool(true) }
             return meta
         }
@@ -139,8 +142,10 @@ func randomVectors(_ n: Int, dim: Int, seed: UInt64) -> [(String, [Float])] {
 
 @Suite struct MetadataJSONTests {
     @Test func fastParserReadsWhatTheIndexWrites() {
-        let metadata: Metadata = ["id": .number(42), "name": .string("Mug \"Deluxe\" ✓"), "price": .number(12.5),
-                                  "on_sale": .bool(false), "tags": .strings(["a", "b\\c"])]
+        let metadata: Metadata = [
+            "id": .number(42), "name": .string("Mug \"Deluxe\" ✓"), "price": .number(12.5),
+            "on_sale": .bool(false), "tags": .strings(["a", "b\\c"]),
+        ]
         let json = MetadataJSON.encode(metadata)
         let decoded = Array(json.utf8).withUnsafeBufferPointer { MetadataJSON.decode($0) }
         #expect(decoded == metadata)

@@ -76,7 +76,9 @@ struct PineconeControlPlaneTests {
         #expect(sleeps.delays == [.seconds(1)])
         let second = try await control.ensureIndex(spec)
         #expect(!second.created && second.model.isReady)
-        await #expect(throws: PineconeError.indexShapeMismatch(index: "catalog", expected: "768 dimensions, cosine", found: "384 dimensions, cosine")) {
+        await #expect(
+            throws: PineconeError.indexShapeMismatch(index: "catalog", expected: "768 dimensions, cosine", found: "384 dimensions, cosine")
+        ) {
             _ = try await control.ensureIndex(PineconeIndexSpec(name: "catalog", dimension: 768))
         }
     }
@@ -113,18 +115,23 @@ struct PineconeControlPlaneTests {
         let split = try PineconeIndex.upsertBodies(records, namespace: "n", maxBytes: 10_000_000, maxRecords: 1_000)
         #expect(split.count == 2, "the client splits at 1,000")
         let encoded = try records.map { try PineconeIndex.encode($0) }
-        let oneBody = Array(#"{"namespace":"n","vectors":["#.utf8) + Array(encoded.joined(separator: [UInt8(ascii: ",")]))
+        let oneBody =
+            Array(#"{"namespace":"n","vectors":["#.utf8) + Array(encoded.joined(separator: [UInt8(ascii: ",")]))
             + Array("]}".utf8)
         let transport = PineconeTransport(configuration: raw)
-        await #expect(throws: PineconeError.rejected(status: 400, operation: "upsert", message: "Upsert takes 1 to 1000 vectors, got 1001")) {
+        await #expect(throws: PineconeError.rejected(status: 400, operation: "upsert", message: "Upsert takes 1 to 1000 vectors, got 1001"))
+        {
             _ = try await transport.send(.post, baseURL: host, path: "/vectors/upsert", body: oneBody, operation: "upsert", index: nil)
         }
-        let big = (0..<200).map { VectorRecord(id: "\($0)", values: [1, 1], metadata: ["text": .string(String(repeating: "x", count: 12_000))]) }
+        let big = (0..<200).map {
+            VectorRecord(id: "\($0)", values: [1, 1], metadata: ["text": .string(String(repeating: "x", count: 12_000))])
+        }
         let bigBody = try #require(try PineconeIndex.upsertBodies(big, namespace: "n", maxBytes: 10_000_000, maxRecords: 1_000).first)
         #expect(bigBody.count > 2 * 1024 * 1024)
-        let error = try #require(await #expect(throws: PineconeError.self) {
-            _ = try await transport.send(.post, baseURL: host, path: "/vectors/upsert", body: bigBody, operation: "upsert", index: nil)
-        })
+        let error = try #require(
+            await #expect(throws: PineconeError.self) {
+                _ = try await transport.send(.post, baseURL: host, path: "/vectors/upsert", body: bigBody, operation: "upsert", index: nil)
+            })
         guard case .rejected(400, _, let message) = error else { Issue.record("got \(error)"); return }
         #expect(message.contains("exceeds the maximum"))
     }
@@ -134,19 +141,23 @@ struct PineconeControlPlaneTests {
         let server = try PineconeTestServer()
         defer { server.stop() }
         let host = try server.createIndex(name: "ids", dimension: 2)
-        let configuration = try PineconeConfiguration(apiKey: server.apiKey, dataPlaneHost: host, retry: PineconeRetryPolicy(sleep: { _ in }))
+        let configuration = try PineconeConfiguration(
+            apiKey: server.apiKey, dataPlaneHost: host, retry: PineconeRetryPolicy(sleep: { _ in }))
         let transport = PineconeTransport(configuration: configuration)
         let ids = (0..<1_001).map { "\($0)#0" }
         let query = ids.map { "ids=" + PineconeTransport.percentEncode($0) }.joined(separator: "&") + "&namespace=products"
         await #expect(throws: PineconeError.rejected(status: 400, operation: "fetch", message: "Fetch takes at most 1000 ids, got 1001")) {
             _ = try await transport.send(.get, baseURL: host, path: "/vectors/fetch", query: query, operation: "fetch", index: nil)
         }
-        let body = try transport.encode(["namespace": JSONValue.string("products"), "ids": .array(ids.map { .string($0) })], operation: "delete")
+        let body = try transport.encode(
+            ["namespace": JSONValue.string("products"), "ids": .array(ids.map { .string($0) })], operation: "delete")
         await #expect(throws: PineconeError.rejected(status: 400, operation: "delete", message: "Delete takes 1 to 1000 ids, got 1001")) {
             _ = try await transport.send(.post, baseURL: host, path: "/vectors/delete", body: body, operation: "delete", index: nil)
         }
-        let bare = try await HTTPClient().send(HTTPRequest(method: .post, url: host + "/describe_index_stats",
-                                                           headers: ["Api-Key": server.apiKey], body: Array("{}".utf8)))
+        let bare = try await HTTPClient().send(
+            HTTPRequest(
+                method: .post, url: host + "/describe_index_stats",
+                headers: ["Api-Key": server.apiKey], body: Array("{}".utf8)))
         #expect(bare.status == 400)
     }
 

@@ -39,9 +39,10 @@ struct PineconeErrorTests {
         defer { fixture.server.stop() }
         let index = try await fixture.open()
         fixture.server.failNext(10, status: 429)
-        let error = try #require(await #expect(throws: PineconeError.self) {
-            try await index.query(VectorQuery(vector: [1, 0]))
-        })
+        let error = try #require(
+            await #expect(throws: PineconeError.self) {
+                try await index.query(VectorQuery(vector: [1, 0]))
+            })
         guard case .quotaExceeded(429, _, let message) = error else { Issue.record("got \(error)"); return }
         #expect(message.contains("max request rate"))
         #expect(fixture.dataRequests("/query").count == 5)
@@ -54,19 +55,24 @@ struct PineconeErrorTests {
         let fixture = try PineconeFixture(dimension: 8)
         defer { fixture.server.stop() }
         let index = try await fixture.open()
-        let error = try #require(await #expect(throws: PineconeError.self) {
-            try await index.upsert([VectorRecord(id: "1#0", values: [1, 2, 3])])
-        })
-        #expect(error == .dimensionMismatch(expected: 8, found: 3, message: "Vector dimension 3 does not match the dimension of the index 8"))
+        let error = try #require(
+            await #expect(throws: PineconeError.self) {
+                try await index.upsert([VectorRecord(id: "1#0", values: [1, 2, 3])])
+            })
+        #expect(
+            error == .dimensionMismatch(expected: 8, found: 3, message: "Vector dimension 3 does not match the dimension of the index 8"))
         #expect(error.summary == "Vector dimension mismatch: the Pinecone index holds 8-dimensional vectors, this one has 3.")
         #expect(fixture.dataRequests("/vectors/upsert").count == 1)
         #expect(fixture.sleeps.delays.isEmpty)
 
-        let queryError = try #require(await #expect(throws: PineconeError.self) {
-            try await index.query(VectorQuery(vector: [1, 2, 3, 4]))
-        })
-        #expect(queryError == .dimensionMismatch(
-            expected: 8, found: 4, message: "Query vector dimension 4 does not match the dimension of the index 8"))
+        let queryError = try #require(
+            await #expect(throws: PineconeError.self) {
+                try await index.query(VectorQuery(vector: [1, 2, 3, 4]))
+            })
+        #expect(
+            queryError
+                == .dimensionMismatch(
+                    expected: 8, found: 4, message: "Query vector dimension 4 does not match the dimension of the index 8"))
     }
 
     @Test("other 400s are rejected without retry, with Pinecone's message")
@@ -74,9 +80,10 @@ struct PineconeErrorTests {
         let fixture = try PineconeFixture(dimension: 2)
         defer { fixture.server.stop() }
         let index = try await fixture.open()
-        let error = try #require(await #expect(throws: PineconeError.self) {
-            try await index.query(VectorQuery(vector: [1, 0], topK: 20_000))
-        })
+        let error = try #require(
+            await #expect(throws: PineconeError.self) {
+                try await index.query(VectorQuery(vector: [1, 0], topK: 20_000))
+            })
         #expect(error == .rejected(status: 400, operation: "query the index", message: "topK must be between 1 and 10000"))
         #expect(fixture.sleeps.delays.isEmpty)
     }
@@ -87,15 +94,19 @@ struct PineconeErrorTests {
         defer { fixture.server.stop() }
         let wrongKey = "pk-WRONG-9f8e7d6c5b4a"
         let configuration = try fixture.configuration(apiKey: wrongKey)
-        let error = try #require(await #expect(throws: PineconeError.self) {
-            _ = try await PineconeIndex.open(configuration: configuration)
-        })
+        let error = try #require(
+            await #expect(throws: PineconeError.self) {
+                _ = try await PineconeIndex.open(configuration: configuration)
+            })
         #expect(error == .unauthorized(operation: "describe the index"))
         #expect(error.remedy?.contains("PINECONE_API_KEY") == true)
         #expect(fixture.server.received.count == 1, "401 is not retried")
         #expect(fixture.server.received.first?.request.headers["api-key"] == wrongKey, "the key was sent, only not shown")
-        let texts = [error.summary, error.remedy ?? "", error.description, "\(error)", String(reflecting: error),
-                     "\(configuration.apiKey)", String(reflecting: configuration.apiKey), String(describing: configuration)] + fixture.logs.all
+        let texts =
+            [
+                error.summary, error.remedy ?? "", error.description, "\(error)", String(reflecting: error),
+                "\(configuration.apiKey)", String(reflecting: configuration.apiKey), String(describing: configuration),
+            ] + fixture.logs.all
         #expect(!fixture.logs.all.isEmpty)
         for text in texts {
             #expect(!text.contains(wrongKey), "key in: \(text)")
@@ -133,9 +144,10 @@ struct PineconeErrorTests {
         #expect(try await index.fetch(ids: ["1#0"]).isEmpty)
         #expect(try await index.query(VectorQuery(vector: [1, 0])).isEmpty)
         try await index.delete(ids: ["1#0"])
-        let error = try #require(await #expect(throws: PineconeError.self) {
-            try await index.upsert([VectorRecord(id: "1#0", values: [1, 0])])
-        })
+        let error = try #require(
+            await #expect(throws: PineconeError.self) {
+                try await index.upsert([VectorRecord(id: "1#0", values: [1, 0])])
+            })
         #expect(error == .namespaceNotFound(namespace: "fresh", operation: "upsert vectors"))
         #expect(server.requests.count == 5)
         #expect(sleeps.delays.isEmpty)
@@ -145,9 +157,10 @@ struct PineconeErrorTests {
     func missingIndex() async throws {
         let fixture = try PineconeFixture(dimension: 2)
         defer { fixture.server.stop() }
-        let error = try #require(await #expect(throws: PineconeError.self) {
-            _ = try await PineconeIndex.open(configuration: fixture.configuration(index: "no-such-index"))
-        })
+        let error = try #require(
+            await #expect(throws: PineconeError.self) {
+                _ = try await PineconeIndex.open(configuration: fixture.configuration(index: "no-such-index"))
+            })
         #expect(error == .indexNotFound(index: "no-such-index", operation: "describe the index"))
         #expect(error.summary == "Pinecone index \"no-such-index\" not found (404) while trying to describe the index.")
         #expect(error.remedy?.contains("refarch-tui index create") == true)
@@ -194,9 +207,10 @@ struct PineconeErrorTests {
             let sleeps = SleepRecorder()
             let configuration = try PineconeConfiguration(
                 apiKey: "pk-x", controllerHost: server.baseURL, retry: PineconeRetryPolicy(sleep: sleeps.sleep))
-            let error = try #require(await #expect(throws: PineconeError.self) {
-                _ = try await PineconeControlPlane(configuration: configuration).createIndex(PineconeIndexSpec(name: "a"))
-            })
+            let error = try #require(
+                await #expect(throws: PineconeError.self) {
+                    _ = try await PineconeControlPlane(configuration: configuration).createIndex(PineconeIndexSpec(name: "a"))
+                })
             #expect(error == .quotaExceeded(status: status, operation: "create the index", message: "Index quota reached"))
             #expect(server.requests.count == 1)
             #expect(sleeps.delays.isEmpty)
@@ -222,8 +236,9 @@ struct PineconeHostTests {
         #expect(try PineconeConfiguration.baseURL(for: host) == url)
     }
 
-    @Test("plain http to a non-loopback host is refused before anything is sent",
-          arguments: ["http://example.com", "http://10.0.0.5:5080", "http://api.pinecone.io", "http://127.evil.example.com"])
+    @Test(
+        "plain http to a non-loopback host is refused before anything is sent",
+        arguments: ["http://example.com", "http://10.0.0.5:5080", "http://api.pinecone.io", "http://127.evil.example.com"])
     func httpRefused(_ host: String) throws {
         #expect(throws: PineconeError.self) { try PineconeConfiguration(apiKey: "pk", dataPlaneHost: host) }
         #expect(throws: PineconeError.self) { try PineconeConfiguration(apiKey: "pk", controllerHost: host) }
@@ -240,10 +255,12 @@ struct PineconeHostTests {
 
 @Suite("Retry policy arithmetic")
 struct PineconeRetryPolicyTests {
-    @Test("408, 429 and 5xx are retried; other statuses are not", arguments: [
-        (408, true), (429, true), (500, true), (502, true), (503, true), (504, true),
-        (400, false), (401, false), (402, false), (403, false), (404, false), (409, false), (412, false), (422, false),
-    ])
+    @Test(
+        "408, 429 and 5xx are retried; other statuses are not",
+        arguments: [
+            (408, true), (429, true), (500, true), (502, true), (503, true), (504, true),
+            (400, false), (401, false), (402, false), (403, false), (404, false), (409, false), (412, false), (422, false),
+        ])
     func retryableStatuses(_ status: Int, _ retryable: Bool) {
         #expect(PineconeRetryPolicy.isRetryable(status: status) == retryable)
     }

@@ -43,8 +43,10 @@ struct PineconeIndexTests {
         let records = [
             VectorRecord(
                 id: "42#0", values: [0.25, -0.5, 1, 0.125],
-                metadata: ["id": .number(42), "name": .string("Trail \"Jacket\""), "price": .number(19.99), "tags": .strings(["a", "b"]),
-                           "in_stock": .bool(true)]),
+                metadata: [
+                    "id": .number(42), "name": .string("Trail \"Jacket\""), "price": .number(19.99), "tags": .strings(["a", "b"]),
+                    "in_stock": .bool(true),
+                ]),
             VectorRecord(id: "42#1", values: [1, 2, 3, 4]),
             VectorRecord(id: "43#0", values: [0, 0, 0, 1e-5], metadata: ["id": .number(43)]),
         ]
@@ -209,7 +211,8 @@ struct PineconeIndexTests {
             return list.count
         }
         #expect(sizes == [1_000, 1_000, 340])
-        #expect(fixture.server.records(index: PineconeFixture.indexName, namespace: "products").keys.sorted() == Array(ids.suffix(5)).sorted())
+        #expect(
+            fixture.server.records(index: PineconeFixture.indexName, namespace: "products").keys.sorted() == Array(ids.suffix(5)).sorted())
     }
 
     @Test("stats reads describe_index_stats: dimension, metric, totals per namespace")

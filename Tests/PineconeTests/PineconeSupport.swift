@@ -7,7 +7,6 @@ import TestSupport
 
 @testable import Pinecone
 
-
 /// A test server with one index, and a client configured for it.
 struct PineconeFixture {
     static let indexName = "products-test"

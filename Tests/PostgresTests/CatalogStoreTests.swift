@@ -1,10 +1,11 @@
-@testable import Catalog
 import Foundation
 import Logging
 import Postgres
-@testable import PostgresCatalog
-import Testing
 import TestSupport
+import Testing
+
+@testable import Catalog
+@testable import PostgresCatalog
 
 /// Runs `body` with a migrated schema of its own and a pool on it.
 func withMigratedStore<T>(_ body: (PostgresProductStore, PostgresConfiguration) async throws -> T) async throws -> T {
@@ -31,8 +32,9 @@ func outbox(_ pool: PostgresPool) async throws -> [OutboxRow] {
 }
 
 func sample(_ sku: String = "SKU-1", name: String = "Insulated Mug", description: String = "Keeps coffee hot.") throws -> NewProduct {
-    try NewProduct(name: name, sku: sku, description: description, price: Price(parsing: "$24.99"),
-                   lastUpdated: LocalDate(year: 2026, month: 11, day: 1))
+    try NewProduct(
+        name: name, sku: sku, description: description, price: Price(parsing: "$24.99"),
+        lastUpdated: LocalDate(year: 2026, month: 11, day: 1))
 }
 
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"))
@@ -47,7 +49,8 @@ struct ProductStoreTests {
             #expect(try await store.product(id: created.id) == created)
             #expect(try await store.product(sku: "SKU-1") == created)
 
-            let updated = try await store.update(id: created.id, try ProductChanges(description: "Now also keeps tea hot.", price: Price(cents: 1999)))
+            let updated = try await store.update(
+                id: created.id, try ProductChanges(description: "Now also keeps tea hot.", price: Price(cents: 1999)))
             #expect(updated?.description == "Now also keeps tea hot.")
             #expect(updated?.price.cents == 1999)
             #expect(updated?.name == created.name)
@@ -98,7 +101,8 @@ struct ProductStoreTests {
     @Test func listPagesSortsAndFilters() async throws {
         try await withMigratedStore { store, _ in
             for (i, (name, price)) in [("Cherry", "5"), ("apple", "30"), ("Banana", "12.5"), ("Date", "1")].enumerated() {
-                _ = try await store.create(try NewProduct(name: name, sku: "S\(i)", description: "fruit \(i)", price: Price(parsing: price)))
+                _ = try await store.create(
+                    try NewProduct(name: name, sku: "S\(i)", description: "fruit \(i)", price: Price(parsing: price)))
             }
             let byName = try await store.list(ProductQuery(limit: 2, sort: .name))
             #expect(byName.totalCount == 4)
@@ -127,12 +131,13 @@ struct OutboxTests {
             // An UPDATE that changes nothing writes nothing.
             _ = try await store.update(id: b.id, try ProductChanges(name: b.name))
             _ = try await store.delete(id: b.id)
-            #expect(try await outbox(store.pool) == [
-                OutboxRow(productID: a.id.rawValue, op: "insert"),
-                OutboxRow(productID: b.id.rawValue, op: "insert"),
-                OutboxRow(productID: a.id.rawValue, op: "update"),
-                OutboxRow(productID: b.id.rawValue, op: "delete"),
-            ])
+            #expect(
+                try await outbox(store.pool) == [
+                    OutboxRow(productID: a.id.rawValue, op: "insert"),
+                    OutboxRow(productID: b.id.rawValue, op: "insert"),
+                    OutboxRow(productID: a.id.rawValue, op: "update"),
+                    OutboxRow(productID: b.id.rawValue, op: "delete"),
+                ])
         }
     }
 
@@ -158,7 +163,8 @@ struct OutboxTests {
         try await withMigratedStore { store, config in
             var events = PostgresListener.events(configuration: config, channels: [SchemaMigrator.outboxChannel]).makeAsyncIterator()
             #expect(await events.next() == .listening)
-            _ = try await store.pool.query("""
+            _ = try await store.pool.query(
+                """
                 INSERT INTO products_with_increment (name, sku, price)
                 SELECT 'n' || g, 'wake-' || g, 1::money FROM generate_series(1, 50) g
                 """)
@@ -203,22 +209,26 @@ struct MigrationTests {
         try await TestDatabase.withSchema { config in
             let conn = try await PostgresConnection.connect(config)
             try await conn.executeScript(Self.referenceSchema, operation: "create the reference schema")
-            try await conn.execute("""
+            try await conn.execute(
+                """
                 INSERT INTO products_with_increment (name, sku, description, price, last_updated)
                 VALUES ('Old Lamp', 'REF-1', 'A lamp.', '$12.00', '2023-09-20')
                 """)
             let long = String(repeating: "x", count: 20_000)
             // The reference trigger puts the whole row into pg_notify: a long description cannot be written.
             await #expect(throws: PostgresError.self) {
-                try await conn.execute("INSERT INTO products_with_increment (name, sku, description, price) VALUES ('Big', 'REF-2', $1, 1::money)", [long])
+                try await conn.execute(
+                    "INSERT INTO products_with_increment (name, sku, description, price) VALUES ('Big', 'REF-2', $1, 1::money)", [long])
             }
             let report = try await SchemaMigrator.migrate(conn)
             #expect(report.replacedReferenceTriggers == ["products_notify_insert", "products_notify_update"])
-            try await conn.execute("INSERT INTO products_with_increment (name, sku, description, price) VALUES ('Big', 'REF-2', $1, 1::money)", [long])
+            try await conn.execute(
+                "INSERT INTO products_with_increment (name, sku, description, price) VALUES ('Big', 'REF-2', $1, 1::money)", [long])
             let rows = try await conn.query("SELECT name, description FROM products_with_increment ORDER BY id")
             #expect(try rows.map { try $0.decode(String.self, at: 0) } == ["Old Lamp", "Big"])
             #expect(try rows[1].decode(String.self, at: 1).count == 20_000)
-            let remaining = try await conn.query("""
+            let remaining = try await conn.query(
+                """
                 SELECT count(*) FROM pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
                 WHERE p.proname = 'notify_change' AND tg.tgrelid = 'products_with_increment'::regclass
                 """)[0].decode(Int.self, at: 0)
@@ -233,7 +243,8 @@ struct MigrationTests {
         try await TestDatabase.withSchema { config in
             let conn = try await PostgresConnection.connect(config)
             try await conn.executeScript(Self.referenceSchema, operation: "create the reference schema")
-            try await conn.execute("""
+            try await conn.execute(
+                """
                 INSERT INTO products_with_increment (name, sku, price) VALUES ('a', 'SAME', 1::money), ('b', 'SAME', 2::money), ('c', 'OTHER', 3::money)
                 """)
             do {
@@ -268,14 +279,16 @@ struct MigrationTests {
         """
 
     func schemaFingerprint(_ conn: PostgresConnection) async throws -> [String] {
-        try await conn.query("""
+        try await conn.query(
+            """
             SELECT 'table ' || table_name || '.' || column_name || ' ' || data_type FROM information_schema.columns
             WHERE table_schema = current_schema()
             UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgrelid = 'products_with_increment'::regclass AND NOT tgisinternal
             UNION ALL SELECT 'index ' || indexname FROM pg_indexes WHERE schemaname = current_schema()
             UNION ALL SELECT 'migration ' || version FROM refarch_schema_migrations
             ORDER BY 1
-            """).map { try $0.decode(String.self, at: 0) }
+            """
+        ).map { try $0.decode(String.self, at: 0) }
     }
 }
 

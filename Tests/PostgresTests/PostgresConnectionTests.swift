@@ -1,8 +1,9 @@
 import Catalog
 import Foundation
-@testable import Postgres
-import Testing
 import TestSupport
+import Testing
+
+@testable import Postgres
 
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"))
 struct PostgresConnectionTests {
@@ -10,7 +11,8 @@ struct PostgresConnectionTests {
         try await TestDatabase.withSchema { config in
             let conn = try await PostgresConnection.connect(config)
             defer { Task { await conn.close() } }
-            let rows = try await conn.query("""
+            let rows = try await conn.query(
+                """
                 SELECT $1::int4, $2::int8, $3::text, $4::numeric, '12.50'::money, '2024-02-29'::date::text,
                        '2026-11-25 08:13:34.5+01'::timestamptz, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid::text,
                        $5::bytea, '{"a": [1, 2]}'::jsonb, NULL::text, true
@@ -35,8 +37,9 @@ struct PostgresConnectionTests {
         try await TestDatabase.withSchema { config in
             let conn = try await PostgresConnection.connect(config)
             defer { Task { await conn.close() } }
-            let rows = try await conn.query("SELECT $1::bytea, 42::int8, 7::int4", [[UInt8](repeating: 7, count: 1536)],
-                                            resultFormat: .binary)
+            let rows = try await conn.query(
+                "SELECT $1::bytea, 42::int8, 7::int4", [[UInt8](repeating: 7, count: 1536)],
+                resultFormat: .binary)
             #expect(try rows[0].decode([UInt8].self, at: 0).count == 1536)
             #expect(try rows[0].decode(Int64.self, at: 1) == 42)
             #expect(try rows[0].decode(Int.self, at: 2) == 7)
@@ -111,7 +114,8 @@ struct PostgresConnectionTests {
             #expect(await events.next() == .listening)
             let conn = try await PostgresConnection.connect(config)
             defer { Task { await conn.close() } }
-            try await conn.execute("""
+            try await conn.execute(
+                """
                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                 WHERE pid <> pg_backend_pid() AND query ILIKE 'LISTEN%' AND query ILIKE '%' || $1 || '%'
                 """, [channel])
@@ -173,7 +177,10 @@ struct PostgresConnectionTests {
     }
 
     @Test(arguments: [
-        ("connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  password authentication failed for user \"bob\"", PostgresError.ConnectionProblem.wrongPassword),
+        (
+            "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  password authentication failed for user \"bob\"",
+            PostgresError.ConnectionProblem.wrongPassword
+        ),
         ("connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  database \"shop\" does not exist", .databaseMissing("shop")),
         ("connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  role \"bob\" does not exist", .roleMissing("bob")),
         ("connection to server at \"10.0.0.1\", port 5432 failed: timeout expired", .timedOut),
@@ -191,9 +198,12 @@ struct PostgresConnectionTests {
     @Test func environmentPrefersDatabaseURL() {
         let env = ["DATABASE_URL": "postgresql://a@b/c", "POSTGRES_DB_HOST": "ignored", "POSTGRES_SSLMODE": "require"]
         #expect(PostgresConfiguration.fromEnvironment(env) == PostgresConfiguration(url: "postgresql://a@b/c", sslMode: "require"))
-        let reference = ["POSTGRES_DB_HOST": "db", "POSTGRES_DB_PORT": "5433", "POSTGRES_DB_NAME": "n",
-                         "POSTGRES_DB_USER": "u", "POSTGRES_DB_PASSWORD": "p"]
-        #expect(PostgresConfiguration.fromEnvironment(reference)
+        let reference = [
+            "POSTGRES_DB_HOST": "db", "POSTGRES_DB_PORT": "5433", "POSTGRES_DB_NAME": "n",
+            "POSTGRES_DB_USER": "u", "POSTGRES_DB_PASSWORD": "p",
+        ]
+        #expect(
+            PostgresConfiguration.fromEnvironment(reference)
                 == PostgresConfiguration(host: "db", port: 5433, database: "n", user: "u", password: "p"))
     }
 }

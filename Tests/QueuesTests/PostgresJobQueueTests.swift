@@ -190,8 +190,9 @@ struct PostgresJobQueueTests {
             // After the window: a queue whose window is short delivers the same id again
             // (waiting longer than the window only makes this more certain).
             let pool = PostgresPool(configuration: configuration, maxConnections: 2, logger: QueueFixture.quiet)
-            let short = PostgresJobQueue(pool: pool, options: PostgresJobQueue.Options(deduplicationWindow: .milliseconds(300)),
-                                         logger: QueueFixture.quiet)
+            let short = PostgresJobQueue(
+                pool: pool, options: PostgresJobQueue.Options(deduplicationWindow: .milliseconds(300)),
+                logger: QueueFixture.quiet)
             let n = QueueFixture.message("p2", 1)
             #expect(try await short.send([n]).isEmpty)
             let first = try await short.receive(maxMessages: 10, wait: .zero)
@@ -208,7 +209,8 @@ struct PostgresJobQueueTests {
     @Test("a long poll is woken by a send from another connection well before its timeout")
     func longPollWokenByNotify() async throws {
         // Safety poll and wait of 120 s: returning within 60 s can only be the NOTIFY, even on a loaded machine.
-        try await QueueFixture.withQueue(.init(visibilityTimeout: .seconds(30), safetyPollInterval: .seconds(120))) { queue, configuration in
+        try await QueueFixture.withQueue(.init(visibilityTimeout: .seconds(30), safetyPollInterval: .seconds(120))) {
+            queue, configuration in
             let otherPool = PostgresPool(configuration: configuration, maxConnections: 1, logger: QueueFixture.quiet)
             let sender = PostgresJobQueue(pool: otherPool, logger: QueueFixture.quiet)
             let clock = ContinuousClock()

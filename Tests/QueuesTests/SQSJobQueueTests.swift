@@ -161,13 +161,17 @@ struct SQSJobQueueTests {
         let queue = try await SQSFixture.queue()
         _ = try await queue.send([QueueFixture.message("a", 1)])
         let cloudWatch = CloudWatchClient(configuration: queue.sqs.client.configuration)
-        _ = try await cloudWatch.client.json("PutMetricData", RawJSON([
-            "Namespace": "AWS/SQS",
-            "MetricData": [[
-                "MetricName": "ApproximateAgeOfOldestMessage", "Dimensions": [["Name": "QueueName", "Value": .string(queue.name)]],
-                "Timestamp": .double(Date().addingTimeInterval(-30).timeIntervalSince1970), "Value": 95.0, "Unit": "Seconds",
-            ]],
-        ]), as: EmptyShape.self)
+        _ = try await cloudWatch.client.json(
+            "PutMetricData",
+            RawJSON([
+                "Namespace": "AWS/SQS",
+                "MetricData": [
+                    [
+                        "MetricName": "ApproximateAgeOfOldestMessage", "Dimensions": [["Name": "QueueName", "Value": .string(queue.name)]],
+                        "Timestamp": .double(Date().addingTimeInterval(-30).timeIntervalSince1970), "Value": 95.0, "Unit": "Seconds",
+                    ]
+                ],
+            ]), as: EmptyShape.self)
         #expect(try await queue.stats().jobs.visible == 1)
         var age: Duration?
         let deadline = ContinuousClock.now + .seconds(20)

@@ -1,6 +1,7 @@
 import Catalog
-import Testing
 import TestSupport
+import Testing
+
 @testable import Search
 
 @Suite struct SearchServiceTests {
@@ -17,9 +18,12 @@ import TestSupport
         for p in products {
             let chunks = p.description.split(separator: ".").map { p.name + ". " + $0 }
             let vectors = try await embedder.embed(chunks)
-            try await index.upsert(vectors.enumerated().map { i, v in
-                VectorRecord(id: "\(p.id)#\(i)", values: v, metadata: ["id": .number(Double(p.id.rawValue)), "price": .number(p.price.doubleValue)])
-            })
+            try await index.upsert(
+                vectors.enumerated().map { i, v in
+                    VectorRecord(
+                        id: "\(p.id)#\(i)", values: v,
+                        metadata: ["id": .number(Double(p.id.rawValue)), "price": .number(p.price.doubleValue)])
+                })
         }
         return (SearchService(embedder: embedder, index: index, store: store), store, index)
     }
@@ -71,8 +75,10 @@ import TestSupport
         #expect(second.hits.count == 4)
         #expect(Set(first.hits.map(\.product.id)).isDisjoint(with: second.hits.map(\.product.id)))
         #expect(second.hits.first?.rank == 5)
-        let ranged = try await service.search(SearchRequest(query: "coffee mug", topK: 10,
-                                                            minPrice: try Price(cents: 3000), maxPrice: try Price(cents: 5000)))
+        let ranged = try await service.search(
+            SearchRequest(
+                query: "coffee mug", topK: 10,
+                minPrice: try Price(cents: 3000), maxPrice: try Price(cents: 5000)))
         #expect(Set(ranged.hits.map(\.product.id.rawValue)) == [3, 4, 5])
     }
 }

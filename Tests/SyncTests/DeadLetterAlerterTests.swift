@@ -25,7 +25,11 @@ final class RecordingPublisher: AlertPublisher {
 final class Gate: Sendable {
     private let waiters = Mutex<[CheckedContinuation<Void, Never>]>([])
     func wait() async { await withCheckedContinuation { c in waiters.withLock { $0.append(c) } } }
-    func open() { waiters.withLock { w in w.forEach { $0.resume() }; w.removeAll() } }
+    func open() {
+        waiters.withLock { w in
+            w.forEach { $0.resume() }; w.removeAll()
+        }
+    }
     var waiting: Int { waiters.withLock { $0.count } }
 }
 

@@ -6,8 +6,9 @@ import Logging
 import Postgres
 import PostgresCatalog
 import Search
-import Testing
 import TestSupport
+import Testing
+
 @testable import Sync
 
 /// Shopper queries phrased without the listings' words, whose right answers follow from the
@@ -46,10 +47,14 @@ struct SearchQualityTests {
     }
 
     @Test func semanticSearchClearlyBeatsFullTextSearch() async throws {
-        let queries = try JSONDecoder().decode([LabelledQuery].self, from: Data(contentsOf:
-            Fixtures.repositoryRoot.appendingPathComponent("Benchmarks/SearchQuality/queries.json")))
+        let queries = try JSONDecoder().decode(
+            [LabelledQuery].self,
+            from: Data(
+                contentsOf:
+                    Fixtures.repositoryRoot.appendingPathComponent("Benchmarks/SearchQuality/queries.json")))
         #expect(queries.count >= 40)
-        let folder = TestEnvironment.modelDirectory.map { URL(fileURLWithPath: $0) }
+        let folder =
+            TestEnvironment.modelDirectory.map { URL(fileURLWithPath: $0) }
             ?? Fixtures.repositoryRoot.appendingPathComponent(MiniLMModel.defaultRelativeFolder)
         let embedder = try MiniLMEmbedder(modelFolder: folder)
         let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -62,8 +67,9 @@ struct SearchQualityTests {
             let store = PostgresProductStore(pool: pool)
             let index = try await LocalVectorIndex.open(configuration: config, dimension: embedder.dimension, threads: 2, logger: quiet)
             // Index every product the way emu does (name in front of each window).
-            let emu = EmuService(queue: InMemoryJobQueue(), index: index, embedder: embedder, counters: WorkerCounters(),
-                                 metrics: .init(), logger: quiet)
+            let emu = EmuService(
+                queue: InMemoryJobQueue(), index: index, embedder: embedder, counters: WorkerCounters(),
+                metrics: .init(), logger: quiet)
             let all = try await store.list(ProductQuery(limit: 10_000)).products
             for start in stride(from: 0, to: all.count, by: 128) {
                 let batch = all[start..<min(start + 128, all.count)].map {
@@ -80,7 +86,8 @@ struct SearchQualityTests {
             for query in queries {
                 let hits = try await search.search(SearchRequest(query: query.query, topK: 10)).hits
                 semantic.append(hits.map { SeedCatalog.category(ofDescription: $0.product.description) })
-                let rows = try await pool.query("""
+                let rows = try await pool.query(
+                    """
                     WITH q AS (SELECT replace(plainto_tsquery('english', $1)::text, ' & ', ' | ')::tsquery AS q)
                     SELECT description FROM products_with_increment, q
                     WHERE to_tsvector('english', name || ' ' || description) @@ q.q
@@ -88,7 +95,8 @@ struct SearchQualityTests {
                     """, [query.query])
                 fullText.append(try rows.map { SeedCatalog.category(ofDescription: try $0.decode(String.self, at: 0)) })
                 // The stricter, usual form: every word must match (plainto_tsquery's AND).
-                let strict = try await pool.query("""
+                let strict = try await pool.query(
+                    """
                     SELECT description FROM products_with_increment
                     WHERE to_tsvector('english', name || ' ' || description) @@ plainto_tsquery('english', $1)
                     ORDER BY ts_rank(to_tsvector('english', name || ' ' || description), plainto_tsquery('english', $1)) DESC, id LIMIT 10
@@ -97,8 +105,9 @@ struct SearchQualityTests {
             }
             let ours = Self.score(semantic, queries), baseline = Self.score(fullText, queries)
             let strictBaseline = Self.score(fullTextAll, queries)
-            print("search quality over \(queries.count) queries, 1,000 seeded products: semantic \(ours); "
-                  + "full-text ts_rank, any word \(baseline); full-text ts_rank, all words \(strictBaseline)")
+            print(
+                "search quality over \(queries.count) queries, 1,000 seeded products: semantic \(ours); "
+                    + "full-text ts_rank, any word \(baseline); full-text ts_rank, all words \(strictBaseline)")
             #expect(ours.mrr >= baseline.mrr + 0.15, "semantic \(ours) vs full-text \(baseline)")
             #expect(ours.hit >= baseline.hit + 0.1, "semantic \(ours) vs full-text \(baseline)")
             await index.close()

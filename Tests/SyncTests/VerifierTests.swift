@@ -2,8 +2,9 @@ import Catalog
 import Logging
 import Postgres
 import PostgresCatalog
-import Testing
 import TestSupport
+import Testing
+
 @testable import Sync
 
 @Suite struct EmbeddingTemplateTests {
@@ -38,17 +39,18 @@ struct VerifierTests {
             let index = InMemoryVectorIndex(dimension: 4)
             let template = EmbeddingTemplate.standard
             func record(_ product: Int64, chunk: Int = 0, seq: Int64, fingerprint: String = template.fingerprint) -> VectorRecord {
-                VectorRecord(id: "\(product)#\(chunk)", values: [1, 0, 0, 0],
-                             metadata: ["id": .number(Double(product)), "seq": .number(Double(seq)), "template": .string(fingerprint)])
+                VectorRecord(
+                    id: "\(product)#\(chunk)", values: [1, 0, 0, 0],
+                    metadata: ["id": .number(Double(product)), "seq": .number(Double(seq)), "template": .string(fingerprint)])
             }
             let ids = products.map(\.id.rawValue)
             try await index.upsert([
                 record(ids[0], seq: seq[ids[0]]!), record(ids[0], chunk: 1, seq: seq[ids[0]]!),  // fine
-                record(ids[1], seq: seq[ids[1]]! - 1),                                          // stale by seq
-                record(ids[2], seq: seq[ids[2]]!, fingerprint: "other"),                         // stale by template
-                record(ids[3], seq: seq[ids[3]]!),                                               // fine
-                record(999, seq: 1),                                                             // extra
-            ])                                                                                   // ids[4], ids[5] missing
+                record(ids[1], seq: seq[ids[1]]! - 1),  // stale by seq
+                record(ids[2], seq: seq[ids[2]]!, fingerprint: "other"),  // stale by template
+                record(ids[3], seq: seq[ids[3]]!),  // fine
+                record(999, seq: 1),  // extra
+            ])  // ids[4], ids[5] missing
             let verifier = Verifier(pool: pool, index: index, template: template)
             let report = try await verifier.run()
             #expect(report.products == 6)

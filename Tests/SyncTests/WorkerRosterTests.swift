@@ -21,16 +21,19 @@ struct WorkerRosterTests {
 
             // A running pelican: it takes the lock and its heartbeat says it leads.
             let pelican = PelicanLeaderTests.pelican(config, pool, InMemoryJobQueue())
-            let pelicanBeat = HeartbeatWriter(identity: WorkerIdentity(kind: .pelican, configuredID: "pelican-1"), counters: WorkerCounters(),
-                                              pool: pool, interval: .seconds(1), logger: quietLogger)
-            let emuBeat = HeartbeatWriter(identity: WorkerIdentity(kind: .emu, configuredID: "emu-1"), counters: WorkerCounters(),
-                                          pool: pool, interval: .seconds(1), logger: quietLogger)
+            let pelicanBeat = HeartbeatWriter(
+                identity: WorkerIdentity(kind: .pelican, configuredID: "pelican-1"), counters: WorkerCounters(),
+                pool: pool, interval: .seconds(1), logger: quietLogger)
+            let emuBeat = HeartbeatWriter(
+                identity: WorkerIdentity(kind: .emu, configuredID: "emu-1"), counters: WorkerCounters(),
+                pool: pool, interval: .seconds(1), logger: quietLogger)
             let running = Task { await pelican.run() }
             #expect(try await PelicanLeaderTests.eventually { pelican.isLeader })
             try await pelicanBeat.beat(isLeader: pelican.isLeader)
             try await emuBeat.beat()
             // A worker that died an hour and a half ago is left out; one that died a minute ago is missing.
-            try await pool.query("""
+            try await pool.query(
+                """
                 INSERT INTO refarch_workers (kind, id, host, pid, started_at, last_seen, heartbeat_ms)
                 VALUES ('emu', 'gone', 'h', 1, now() - interval '2 hours', now() - interval '90 minutes', 5000),
                        ('emu', 'stuck', 'h', 2, now() - interval '1 hour', now() - interval '1 minute', 5000)

@@ -2,6 +2,7 @@ import Foundation
 import HTTP
 import Logging
 import Testing
+
 @testable import Telemetry
 
 @Suite struct TelemetryTests {
@@ -49,7 +50,10 @@ import Testing
         registry.observe("refarch_embed_seconds", 0.02, buckets: [0.01, 0.05, 0.1])
         registry.observe("refarch_embed_seconds", 0.2, buckets: [0.01, 0.05, 0.1])
         let text = registry.render()
-        #expect(text.contains("# HELP refarch_messages_total Messages received.\n# TYPE refarch_messages_total counter\nrefarch_messages_total{direction=\"in\"} 3\n"))
+        #expect(
+            text.contains(
+                "# HELP refarch_messages_total Messages received.\n# TYPE refarch_messages_total counter\nrefarch_messages_total{direction=\"in\"} 3\n"
+            ))
         #expect(text.contains("refarch_outbox_lag 4\n"))
         #expect(text.contains("refarch_embed_seconds_bucket{le=\"0.01\"} 0\n"))
         #expect(text.contains("refarch_embed_seconds_bucket{le=\"0.05\"} 1\n"))

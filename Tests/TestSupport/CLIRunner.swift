@@ -22,8 +22,10 @@ public enum CLIRunner {
 
     /// Runs the binary with `arguments` and an environment made of `environment` only (plus PATH
     /// and HOME), so the developer's own settings never leak into a test. Suspends, never blocks.
-    public static func run(_ arguments: [String], environment: [String: String] = [:],
-                           currentDirectory: String? = nil) async throws -> Result {
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:],
+        currentDirectory: String? = nil
+    ) async throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binaryPath)
         process.arguments = arguments
@@ -51,9 +53,10 @@ public enum CLIRunner {
         }
         try out.close()
         try err.close()
-        return Result(status: status,
-                      stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+        return Result(
+            status: status,
+            stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
     }
 }
 
@@ -81,7 +84,9 @@ public final class RunningCLI: @unchecked Sendable {
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         let continuation = exited.continuation
-        process.terminationHandler = { continuation.yield($0.terminationStatus); continuation.finish() }
+        process.terminationHandler = {
+            continuation.yield($0.terminationStatus); continuation.finish()
+        }
         try process.run()
     }
 
@@ -100,7 +105,9 @@ public final class RunningCLI: @unchecked Sendable {
                 for await status in exited.stream { return status }
                 return nil
             }
-            group.addTask { try? await Task.sleep(for: timeout); return nil }
+            group.addTask {
+                try? await Task.sleep(for: timeout); return nil
+            }
             let first = await group.next() ?? nil
             group.cancelAll()
             return first

@@ -61,8 +61,9 @@ public final class InMemoryProductStore: ProductStore {
             if s.products.values.contains(where: { $0.sku == product.sku }) {
                 throw ProductValidationErrors([.init(field: .sku, problem: .duplicateSKU(product.sku))])
             }
-            let p = Product(id: ProductID(s.nextID), name: product.name, sku: product.sku, description: product.description,
-                            price: product.price, lastUpdated: product.lastUpdated)
+            let p = Product(
+                id: ProductID(s.nextID), name: product.name, sku: product.sku, description: product.description,
+                price: product.price, lastUpdated: product.lastUpdated)
             s.products[p.id] = p
             s.nextID += 1
             return p
@@ -106,8 +107,9 @@ public final class InMemoryVectorIndex: VectorIndex {
         func norm(_ v: [Float]) -> Float { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
         let qn = norm(query.vector)
         return all.filter { query.filter?.matches($0.metadata) ?? true }.map { r in
-            VectorMatch(id: r.id, score: zip(r.values, query.vector).reduce(0) { $0 + $1.0 * $1.1 } / (qn * norm(r.values)),
-                        metadata: query.includeMetadata ? r.metadata : nil)
+            VectorMatch(
+                id: r.id, score: zip(r.values, query.vector).reduce(0) { $0 + $1.0 * $1.1 } / (qn * norm(r.values)),
+                metadata: query.includeMetadata ? r.metadata : nil)
         }.sorted { ($0.score, $1.id) > ($1.score, $0.id) }.prefix(query.topK).map { $0 }
     }
 

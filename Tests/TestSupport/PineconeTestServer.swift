@@ -190,7 +190,8 @@ public final class PineconeTestServer: Sendable {
             if let fault {
                 var headers: [String: String] = [:]
                 if let seconds = fault.retryAfter { headers["Retry-After"] = String(seconds) }
-                let message = fault.status == 429
+                let message =
+                    fault.status == 429
                     ? "Request failed. You've reached the max request rate for this namespace (test server)."
                     : "Service unavailable (test server)"
                 return dataError(fault.status, message, headers: headers)
@@ -272,8 +273,9 @@ public final class PineconeTestServer: Sendable {
                 return controlError(409, "ALREADY_EXISTS", "Resource \(name) already exists")
             }
             do {
-                try create(name: name, dimension: dimension, metric: metric, cloud: serverless.cloud, region: serverless.region,
-                           readyAfter: readyAfterDescribes)
+                try create(
+                    name: name, dimension: dimension, metric: metric, cloud: serverless.cloud, region: serverless.region,
+                    readyAfter: readyAfterDescribes)
             } catch {
                 return controlError(500, "INTERNAL", "Cannot start the index server")
             }
@@ -331,7 +333,9 @@ public final class PineconeTestServer: Sendable {
             }
             guard let body = decode(UpsertBody.self, request.body) else {
                 return dataError(
-                    400, "Body must be {namespace, vectors: [{id, values, metadata}]}; metadata values are strings, numbers, booleans or lists of strings")
+                    400,
+                    "Body must be {namespace, vectors: [{id, values, metadata}]}; metadata values are strings, numbers, booleans or lists of strings"
+                )
             }
             guard (1...Self.maxUpsertRecords).contains(body.vectors.count) else {
                 return dataError(400, "Upsert takes 1 to \(Self.maxUpsertRecords) vectors, got \(body.vectors.count)")
@@ -406,10 +410,11 @@ public final class PineconeTestServer: Sendable {
                 if body.includeValues ?? false { match["values"] = .array(stored[hit.id]!.values.map { .number(Double($0)) }) }
                 return .object(match)
             }
-            return json(.object([
-                "matches": .array(matches), "namespace": .string(namespace),
-                "usage": .object(["readUnits": .number(Double(1 + stored.count / 1000))]),
-            ]))
+            return json(
+                .object([
+                    "matches": .array(matches), "namespace": .string(namespace),
+                    "usage": .object(["readUnits": .number(Double(1 + stored.count / 1000))]),
+                ]))
         }
 
         func fetch(_ request: LoopbackHTTPServer.Request, index name: String) -> Reply {
@@ -428,9 +433,10 @@ public final class PineconeTestServer: Sendable {
                 if !record.metadata.isEmpty { entry["metadata"] = Self.metadataJSON(record.metadata) }
                 vectors[id] = .object(entry)
             }
-            return json(.object([
-                "vectors": .object(vectors), "namespace": .string(namespace), "usage": .object(["readUnits": .number(1)]),
-            ]))
+            return json(
+                .object([
+                    "vectors": .object(vectors), "namespace": .string(namespace), "usage": .object(["readUnits": .number(1)]),
+                ]))
         }
 
         struct DeleteBody: Decodable {
@@ -508,12 +514,13 @@ public final class PineconeTestServer: Sendable {
             }
             let index = state.withLock { $0.indexes[name]! }
             let counts = index.namespaces.filter { !$0.value.isEmpty }.mapValues { $0.count }
-            return json(.object([
-                "namespaces": .object(counts.mapValues { .object(["vectorCount": .number(Double($0))]) }),
-                "dimension": .number(Double(index.dimension)), "indexFullness": .number(0),
-                "totalVectorCount": .number(Double(counts.values.reduce(0, +))), "metric": .string(index.metric),
-                "vectorType": .string("dense"),
-            ]))
+            return json(
+                .object([
+                    "namespaces": .object(counts.mapValues { .object(["vectorCount": .number(Double($0))]) }),
+                    "dimension": .number(Double(index.dimension)), "indexFullness": .number(0),
+                    "totalVectorCount": .number(Double(counts.values.reduce(0, +))), "metric": .string(index.metric),
+                    "vectorType": .string("dense"),
+                ]))
         }
 
         // MARK: Helpers
@@ -540,14 +547,15 @@ public final class PineconeTestServer: Sendable {
         }
 
         static func metadataJSON(_ metadata: Metadata) -> JSONValue {
-            .object(metadata.mapValues { value -> JSONValue in
-                switch value {
-                case .string(let s): return .string(s)
-                case .number(let n): return .number(n)
-                case .bool(let b): return .bool(b)
-                case .strings(let list): return .array(list.map { .string($0) })
-                }
-            })
+            .object(
+                metadata.mapValues { value -> JSONValue in
+                    switch value {
+                    case .string(let s): return .string(s)
+                    case .number(let n): return .number(n)
+                    case .bool(let b): return .bool(b)
+                    case .strings(let list): return .array(list.map { .string($0) })
+                    }
+                })
         }
 
         static func queryItems(_ target: String) -> [(name: String, value: String)] {
@@ -580,8 +588,9 @@ public final class PineconeTestServer: Sendable {
 
         /// The control plane's error shape: `{"status": …, "error": {"code": …, "message": …}}`.
         func controlError(_ status: Int, _ code: String, _ message: String) -> Reply {
-            json(.object(["status": .number(Double(status)), "error": .object(["code": .string(code), "message": .string(message)])]),
-                 status: status)
+            json(
+                .object(["status": .number(Double(status)), "error": .object(["code": .string(code), "message": .string(message)])]),
+                status: status)
         }
     }
 }

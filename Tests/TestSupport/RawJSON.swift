@@ -7,7 +7,8 @@ public struct RawJSON: Encodable {
     public func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }
 
-public enum RawJSONValue: Encodable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral,
+public enum RawJSONValue: Encodable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral,
     ExpressibleByDictionaryLiteral, ExpressibleByFloatLiteral
 {
     case string(String)

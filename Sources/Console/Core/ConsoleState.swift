@@ -122,8 +122,10 @@ public struct ConsoleState: Hashable, Sendable {
     /// How often queue depths (shown on every view) and the workers' heartbeats are refreshed.
     public var refreshInterval: Duration = .seconds(2)
 
-    public init(size: Size, readOnly: Bool = false, themeName: String = "default", themeNames: [String] = ["default"],
-                backendLabel: String = "embedded") {
+    public init(
+        size: Size, readOnly: Bool = false, themeName: String = "default", themeNames: [String] = ["default"],
+        backendLabel: String = "embedded"
+    ) {
         self.size = size
         self.readOnly = readOnly
         self.themeName = themeName

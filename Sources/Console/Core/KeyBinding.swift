@@ -32,8 +32,10 @@ public struct KeyBinding: Hashable, Sendable {
     /// Listed in the help overlay but not in the hint bar.
     public var isHidden: Bool
 
-    public init(_ keys: [Key], _ label: String, _ help: String, _ action: ConsoleAction,
-                isWrite: Bool = false, isDestructive: Bool = false, isHidden: Bool = false) {
+    public init(
+        _ keys: [Key], _ label: String, _ help: String, _ action: ConsoleAction,
+        isWrite: Bool = false, isDestructive: Bool = false, isHidden: Bool = false
+    ) {
         self.keys = keys
         self.label = label
         self.help = help
@@ -59,8 +61,9 @@ public struct KeyBinding: Hashable, Sendable {
 /// Bindings every view shares (after its own).
 public enum GlobalBindings {
     public static let all: [KeyBinding] = [
-        KeyBinding([.character(":")], "view", "Jump to a view by name (:search, :products, :queues, :dlq, :workers)", .commandLine,
-                   isHidden: true),
+        KeyBinding(
+            [.character(":")], "view", "Jump to a view by name (:search, :products, :queues, :dlq, :workers)", .commandLine,
+            isHidden: true),
         KeyBinding([.tab], "next view", "Next view", .nextView, isHidden: true),
         KeyBinding([.backTab], "previous view", "Previous view", .previousView, isHidden: true),
         KeyBinding([.character("?")], "help", "Show every key of this view", .help),
@@ -77,6 +80,6 @@ public enum GlobalBindings {
 
     /// In a form, tab moves between fields.
     public static let whileEditing: [KeyBinding] = [
-        KeyBinding([.control("c")], "quit", "Quit (asks first if there are unsaved edits)", .quit),
+        KeyBinding([.control("c")], "quit", "Quit (asks first if there are unsaved edits)", .quit)
     ]
 }

@@ -114,8 +114,9 @@ public struct DeadLetterDetailState: Hashable, Sendable {
     public init(_ row: DeadLetterRow) {
         self.row = row
         if let object = try? JSONSerialization.jsonObject(with: Data(row.message.body.utf8), options: [.fragmentsAllowed]),
-           JSONSerialization.isValidJSONObject(object),
-           let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
+            JSONSerialization.isValidJSONObject(object),
+            let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        {
             bodyLines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         } else {
             bodyLines = row.message.body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

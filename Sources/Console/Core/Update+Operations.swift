@@ -55,8 +55,9 @@ extension ConsoleUpdate {
             s.queues.history.removeAll { $0.at < s.now - QueuesState.historyWindow }
             if before == 0, stats.deadLetters.total > 0 {
                 let count = stats.deadLetters.total
-                s.show("\(count) message\(count == 1 ? "" : "s") dead-lettered in \(stats.deadLetters.name): :dlq shows why.", .warn,
-                       for: .seconds(30))
+                s.show(
+                    "\(count) message\(count == 1 ? "" : "s") dead-lettered in \(stats.deadLetters.name): :dlq shows why.", .warn,
+                    for: .seconds(30))
             }
             // The list follows the DLQ while it is on screen (only when the depth changed:
             // an SQS listing is a receive, not a free read).
@@ -86,7 +87,8 @@ extension ConsoleUpdate {
             return []
         case let .deadLettersRedriven(request, summary):
             guard s.end(request), let task = s.queueTask, task.request == request else { return [] }
-            var text = "Redrove \(ConsoleView.grouped(summary.moved)) message\(summary.moved == 1 ? "" : "s") from \(task.queue) to \(jobsName(s))."
+            var text =
+                "Redrove \(ConsoleView.grouped(summary.moved)) message\(summary.moved == 1 ? "" : "s") from \(task.queue) to \(jobsName(s))."
             if summary.failed > 0 { text += " \(summary.failed) refused by the jobs queue stay in the DLQ." }
             if summary.notFound > 0 { text += " \(summary.notFound) were no longer there." }
             s.show(text, summary.failed > 0 ? .warn : .ok, for: .seconds(10))
@@ -176,41 +178,52 @@ extension ConsoleUpdate {
         let chosen: [String]?
         switch s.view {
         case .deadLetter: chosen = s.deadLetter.map { [$0.row.message.messageID] }
-        case .deadLetters: chosen = s.deadLetters.marked.isEmpty ? nil : s.deadLetters.visibleRows.map(\.message.messageID).filter {
-            s.deadLetters.marked.contains($0)
-        }
+        case .deadLetters:
+            chosen =
+                s.deadLetters.marked.isEmpty
+                ? nil
+                : s.deadLetters.visibleRows.map(\.message.messageID).filter {
+                    s.deadLetters.marked.contains($0)
+                }
         default: chosen = nil
         }
         func count(_ n: Int) -> String { "\(ConsoleView.grouped(n)) message\(n == 1 ? "" : "s")" }
         switch action {
         case .redrive:
             if let chosen {
-                s.overlay = .confirm(ConfirmDialog(
-                    title: "Redrive", message: "Redrive \(count(chosen.count)) from \(queue) to \(jobsName(s))?", confirmLabel: "redrive",
-                    isDestructive: false), .redriveDeadLetters(chosen))
+                s.overlay = .confirm(
+                    ConfirmDialog(
+                        title: "Redrive", message: "Redrive \(count(chosen.count)) from \(queue) to \(jobsName(s))?",
+                        confirmLabel: "redrive",
+                        isDestructive: false), .redriveDeadLetters(chosen))
             } else if total == 0 || (total == nil && s.deadLetters.rows?.isEmpty == true) {
                 s.show("\(queue) is empty: nothing to redrive.", .info)
             } else {
-                s.overlay = .confirm(ConfirmDialog(
-                    title: "Redrive", message: "Redrive \(total.map { "all \(count($0))" } ?? "every message") from \(queue) to \(jobsName(s))?",
-                    confirmLabel: "redrive", isDestructive: false), .redriveDeadLetters(nil))
+                s.overlay = .confirm(
+                    ConfirmDialog(
+                        title: "Redrive",
+                        message: "Redrive \(total.map { "all \(count($0))" } ?? "every message") from \(queue) to \(jobsName(s))?",
+                        confirmLabel: "redrive", isDestructive: false), .redriveDeadLetters(nil))
             }
         case .deleteMessages:
             guard let ids = chosen ?? selectedDeadLetter(s).map({ [$0.message.messageID] }) else {
                 s.show("No message selected: \(queue) lists none.", .info)
                 return []
             }
-            s.overlay = .confirm(ConfirmDialog(
-                title: "Delete", message: "Delete \(count(ids.count)) from \(queue)? They are gone for good.", confirmLabel: "delete",
-                isDestructive: true), .deleteDeadLetters(ids))
+            s.overlay = .confirm(
+                ConfirmDialog(
+                    title: "Delete", message: "Delete \(count(ids.count)) from \(queue)? They are gone for good.", confirmLabel: "delete",
+                    isDestructive: true), .deleteDeadLetters(ids))
         case .purge:
             if total == 0 || (total == nil && s.deadLetters.rows?.isEmpty == true) {
                 s.show("\(queue) is already empty: nothing to purge.", .warn)
                 return []
             }
-            s.overlay = .confirm(ConfirmDialog(
-                title: "Purge", message: "Purge \(total.map { "all \(count($0))" } ?? "every message") from \(queue)? They are gone for good.",
-                confirmLabel: "purge", isDestructive: true), .purgeDeadLetters)
+            s.overlay = .confirm(
+                ConfirmDialog(
+                    title: "Purge",
+                    message: "Purge \(total.map { "all \(count($0))" } ?? "every message") from \(queue)? They are gone for good.",
+                    confirmLabel: "purge", isDestructive: true), .purgeDeadLetters)
         default:
             break
         }

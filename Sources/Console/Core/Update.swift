@@ -74,7 +74,9 @@ public enum ConsoleUpdate {
             }
             s.editor?.sync = sync
             if stage == .indexed {
-                s.show("Product \(sync.productID) is searchable: indexed \(formatSeconds(sync.reached[.indexed] ?? .zero)) after the save.", .ok)
+                s.show(
+                    "Product \(sync.productID) is searchable: indexed \(formatSeconds(sync.reached[.indexed] ?? .zero)) after the save.",
+                    .ok)
             }
             return []
         case let .indexProgressLoaded(request, progress):
@@ -85,7 +87,7 @@ public enum ConsoleUpdate {
         case let .requestFailed(request, error):
             return requestFailed(&s, request: request, error: error)
         case .queueStatsLoaded, .workersLoaded, .deadLettersLoaded, .queueTaskProgressed, .deadLettersRedriven, .deadLettersDeleted,
-             .deadLettersPurged:
+            .deadLettersPurged:
             return operationsMessage(&s, message)
         }
     }
@@ -99,7 +101,9 @@ public enum ConsoleUpdate {
         if var sync = s.editor?.sync, sync.stage < .indexed, !sync.gaveUp, sync.pending == nil {
             if now - sync.savedAt > .seconds(120) {
                 sync.gaveUp = true
-                s.show("Product \(sync.productID) is not indexed 2 minutes after the save: are the workers running (refarch-tui run-local)?", .warn, for: nil)
+                s.show(
+                    "Product \(sync.productID) is not indexed 2 minutes after the save: are the workers running (refarch-tui run-local)?",
+                    .warn, for: nil)
             } else if sync.lastPoll.map({ now - $0 >= .milliseconds(100) }) ?? true {
                 let request = s.begin("following the change")
                 sync.pending = request
@@ -227,8 +231,10 @@ public enum ConsoleUpdate {
     /// Keys while a list's `/` filter is typed: enter applies the trimmed text (nil when
     /// empty), esc leaves the filter as it was, tab and ctrl-c still do what they do
     /// everywhere, and every other key edits.
-    static func filterKey(_ s: inout ConsoleState, _ key: Key, field: WritableKeyPath<ConsoleState, TextField?>,
-                          apply: (inout ConsoleState, String?) -> [ConsoleEffect]) -> [ConsoleEffect] {
+    static func filterKey(
+        _ s: inout ConsoleState, _ key: Key, field: WritableKeyPath<ConsoleState, TextField?>,
+        apply: (inout ConsoleState, String?) -> [ConsoleEffect]
+    ) -> [ConsoleEffect] {
         switch key {
         case .enter:
             let text = s[keyPath: field]?.text.trimmingCharacters(in: .whitespaces) ?? ""
@@ -268,8 +274,11 @@ public enum ConsoleUpdate {
             return perform(&s, .quit)
         default:
             if s.readOnly {
-                if case .character = key { s.show("Read-only mode: this product cannot be changed.", .warn) }
-                else { editor.form.handle(key) }
+                if case .character = key {
+                    s.show("Read-only mode: this product cannot be changed.", .warn)
+                } else {
+                    editor.form.handle(key)
+                }
                 s.editor = editor
                 return []
             }
@@ -358,8 +367,10 @@ public enum ConsoleUpdate {
         switch action {
         case .quit:
             if let editor = s.editor, editor.isDirty {
-                s.overlay = .confirm(ConfirmDialog(title: "Unsaved edits", message: "Quit and discard the unsaved edits to \(editorSubject(editor))?",
-                                                   confirmLabel: "quit", isDestructive: true), .quit)
+                s.overlay = .confirm(
+                    ConfirmDialog(
+                        title: "Unsaved edits", message: "Quit and discard the unsaved edits to \(editorSubject(editor))?",
+                        confirmLabel: "quit", isDestructive: true), .quit)
                 return []
             }
             s.isQuitting = true
@@ -369,8 +380,10 @@ public enum ConsoleUpdate {
             return []
         case .back:
             if s.view == .editor, let editor = s.editor, editor.isDirty {
-                s.overlay = .confirm(ConfirmDialog(title: "Unsaved edits", message: "Discard the unsaved edits to \(editorSubject(editor))?",
-                                                   confirmLabel: "discard", isDestructive: true), .discardEdits)
+                s.overlay = .confirm(
+                    ConfirmDialog(
+                        title: "Unsaved edits", message: "Discard the unsaved edits to \(editorSubject(editor))?",
+                        confirmLabel: "discard", isDestructive: true), .discardEdits)
                 return []
             }
             if s.view == .search, s.stack.isEmpty {
@@ -458,10 +471,11 @@ public enum ConsoleUpdate {
             default: return []
             }
         case .priceRange:
-            s.overlay = .priceRange(Form(fields: [
-                .init(name: "min", label: "Lowest price", input: .line(TextField(s.search.minPrice?.decimalString ?? ""))),
-                .init(name: "max", label: "Highest price", input: .line(TextField(s.search.maxPrice?.decimalString ?? ""))),
-            ]))
+            s.overlay = .priceRange(
+                Form(fields: [
+                    .init(name: "min", label: "Lowest price", input: .line(TextField(s.search.minPrice?.decimalString ?? ""))),
+                    .init(name: "max", label: "Highest price", input: .line(TextField(s.search.maxPrice?.decimalString ?? ""))),
+                ]))
             return []
         case .editSelected:
             let product: Product?
@@ -477,9 +491,11 @@ public enum ConsoleUpdate {
             return openEditor(&s, nil)
         case .deleteSelected:
             guard let product = s.view == .details ? s.details?.product : selectedProduct(s) else { return [] }
-            s.overlay = .confirm(ConfirmDialog(title: "Delete product",
-                                               message: "Delete product \(product.id) “\(product.name)” (\(product.sku))? It also leaves search.",
-                                               confirmLabel: "delete", isDestructive: true), .deleteProduct(product.id))
+            s.overlay = .confirm(
+                ConfirmDialog(
+                    title: "Delete product",
+                    message: "Delete product \(product.id) “\(product.name)” (\(product.sku))? It also leaves search.",
+                    confirmLabel: "delete", isDestructive: true), .deleteProduct(product.id))
             return []
         case .nextSort:
             let all = ProductSort.allCases
@@ -576,7 +592,8 @@ public enum ConsoleUpdate {
             _ = s.end(pending)
             effects.append(.cancel(request: pending))
         }
-        let request = SearchRequest(query: query, topK: s.search.pageSize, page: page, minPrice: s.search.minPrice, maxPrice: s.search.maxPrice)
+        let request = SearchRequest(
+            query: query, topK: s.search.pageSize, page: page, minPrice: s.search.minPrice, maxPrice: s.search.maxPrice)
         let id = s.begin("searching")
         s.search.pending = id
         s.search.pendingRequest = request
@@ -659,15 +676,20 @@ public enum ConsoleUpdate {
                     effect = .updateProduct(request: 0, original.id, changes)
                 }
             } catch {
-                for problem in error.problems where problems[problem.field.rawValue] == nil { problems[problem.field.rawValue] = problem.description }
+                for problem in error.problems where problems[problem.field.rawValue] == nil {
+                    problems[problem.field.rawValue] = problem.description
+                }
             }
         } else {
             do {
-                let product = try NewProduct(name: name, sku: sku, description: description, price: price ?? (try! Price(cents: 0)),
-                                             lastUpdated: date)
+                let product = try NewProduct(
+                    name: name, sku: sku, description: description, price: price ?? (try! Price(cents: 0)),
+                    lastUpdated: date)
                 if problems.isEmpty { effect = .createProduct(request: 0, product) }
             } catch {
-                for problem in error.problems where problems[problem.field.rawValue] == nil { problems[problem.field.rawValue] = problem.description }
+                for problem in error.problems where problems[problem.field.rawValue] == nil {
+                    problems[problem.field.rawValue] = problem.description
+                }
             }
         }
         editor.form.setErrors(problems)

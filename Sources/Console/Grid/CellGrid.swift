@@ -177,7 +177,9 @@ public struct CellGrid: Hashable, Sendable {
         let y0 = max(0, rect.y), y1 = min(size.rows, rect.maxY)
         guard x0 < x1, y0 < y1 else { return }
         let cell = Cell(character, role: role)
-        for y in y0..<y1 { cells.replaceSubrange((y * size.columns + x0)..<(y * size.columns + x1), with: repeatElement(cell, count: x1 - x0)) }
+        for y in y0..<y1 {
+            cells.replaceSubrange((y * size.columns + x0)..<(y * size.columns + x1), with: repeatElement(cell, count: x1 - x0))
+        }
     }
 
     /// Changes the role of the cells of a rectangle, keeping their characters (selection bars).

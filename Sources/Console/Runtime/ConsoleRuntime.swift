@@ -20,9 +20,11 @@ public final class ConsoleRuntime {
     public var onFrame: ((_ latency: Duration, _ frame: Int) -> Void)?
 
     /// - Parameter colour: false for `NO_COLOR`: the `mono` theme whatever the state names.
-    public init(terminal: any TerminalBackend, state: ConsoleState, themes: ThemeLibrary, colour: Bool,
-                services: any ConsoleServices, requestTimeout: Duration = .seconds(10),
-                logFailure: @escaping @Sendable (ConsoleEffect, any Error) -> Void = { _, _ in }) {
+    public init(
+        terminal: any TerminalBackend, state: ConsoleState, themes: ThemeLibrary, colour: Bool,
+        services: any ConsoleServices, requestTimeout: Duration = .seconds(10),
+        logFailure: @escaping @Sendable (ConsoleEffect, any Error) -> Void = { _, _ in }
+    ) {
         self.terminal = terminal
         self.state = state
         self.themes = themes

@@ -34,7 +34,9 @@ extension ConsoleError {
         switch error {
         case let errors as ProductValidationErrors:
             var fields: [String: String] = [:]
-            for problem in errors.problems where fields[problem.field.rawValue] == nil { fields[problem.field.rawValue] = problem.description }
+            for problem in errors.problems where fields[problem.field.rawValue] == nil {
+                fields[problem.field.rawValue] = problem.description
+            }
             self.init(summary: "Not saved: " + errors.problems.map(\.description).joined(separator: " "), fieldProblems: fields)
         case let problem as ProductValidationError:
             self.init(summary: "Not saved: \(problem.description)", fieldProblems: [problem.field.rawValue: problem.description])

@@ -18,9 +18,11 @@ public final class EffectRunner: Sendable {
     ///   - post: delivers a message to the console's loop (from any thread).
     ///   - timeout: how long a request may take before it is reported as failed.
     ///   - logFailure: told every failure with the whole error (the screen shows one line).
-    public init(services: any ConsoleServices, timeout: Duration = .seconds(10),
-                logFailure: @escaping @Sendable (ConsoleEffect, any Error) -> Void = { _, _ in },
-                post: @escaping @Sendable (ConsoleMessage) -> Void) {
+    public init(
+        services: any ConsoleServices, timeout: Duration = .seconds(10),
+        logFailure: @escaping @Sendable (ConsoleEffect, any Error) -> Void = { _, _ in },
+        post: @escaping @Sendable (ConsoleMessage) -> Void
+    ) {
         self.services = services
         self.timeout = timeout
         self.logFailure = logFailure
@@ -45,8 +47,9 @@ public final class EffectRunner: Sendable {
         case let .updateProduct(id, productID, changes):
             start(id, effect) {
                 guard let saved = try await services.store.update(id: productID, changes) else {
-                    throw ConsoleError(summary: "Product \(productID) no longer exists: someone deleted it.",
-                                       remedy: "Press esc and reload the list.")
+                    throw ConsoleError(
+                        summary: "Product \(productID) no longer exists: someone deleted it.",
+                        remedy: "Press esc and reload the list.")
                 }
                 return .productSaved(request: id, saved, changeSequence: try await services.changeSequence(of: saved.id))
             }
@@ -65,7 +68,8 @@ public final class EffectRunner: Sendable {
         case let .redriveDeadLetters(id, ids):
             let post = self.post
             start(id, effect) {
-                .deadLettersRedriven(request: id, try await services.redriveDeadLetters(ids: ids) { post(.queueTaskProgressed(request: id, done: $0)) })
+                .deadLettersRedriven(
+                    request: id, try await services.redriveDeadLetters(ids: ids) { post(.queueTaskProgressed(request: id, done: $0)) })
             }
         case let .deleteDeadLetters(id, ids):
             start(id, effect) { .deadLettersDeleted(request: id, count: try await services.deleteDeadLetters(ids: ids)) }
@@ -98,8 +102,9 @@ public final class EffectRunner: Sendable {
         let timer = Task {
             try? await Task.sleep(for: timeout)
             guard !Task.isCancelled, answered.claim() else { return }
-            let error = ConsoleError(summary: "No answer after \(Int(seconds)) s: the database or index is not responding.",
-                                     remedy: "The console keeps working; check that Postgres is running, then try again.")
+            let error = ConsoleError(
+                summary: "No answer after \(Int(seconds)) s: the database or index is not responding.",
+                remedy: "The console keeps working; check that Postgres is running, then try again.")
             logFailure(effect, error)
             post(.requestFailed(request: id, error))
         }

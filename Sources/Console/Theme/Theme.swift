@@ -37,8 +37,10 @@ public struct Style: Hashable, Sendable {
     public var underline = false
     public var reverse = false
     public var dim = false
-    public init(foreground: Color = .terminalDefault, background: Color = .terminalDefault,
-                bold: Bool = false, underline: Bool = false, reverse: Bool = false, dim: Bool = false) {
+    public init(
+        foreground: Color = .terminalDefault, background: Color = .terminalDefault,
+        bold: Bool = false, underline: Bool = false, reverse: Bool = false, dim: Bool = false
+    ) {
         self.foreground = foreground
         self.background = background
         self.bold = bold
@@ -106,7 +108,8 @@ public struct Theme: Hashable, Sendable {
                 case .string(let s) where s == "default": colour = .terminalDefault
                 case .string(let s):
                     guard let index = Color.names[s.lowercased()] else {
-                        throw fail("unknown colour \"\(s)\"; use a name such as \"cyan\" or \"bright-blue\", \"default\", or a number 0–255")
+                        throw fail(
+                            "unknown colour \"\(s)\"; use a name such as \"cyan\" or \"bright-blue\", \"default\", or a number 0–255")
                     }
                     colour = .indexed(index)
                 case .integer(let i) where (0...255).contains(i): colour = .indexed(UInt8(i))
@@ -128,8 +131,9 @@ public struct Theme: Hashable, Sendable {
         }
         let missing = Role.allCases.filter { styles[$0] == nil }
         guard missing.isEmpty else {
-            throw ThemeError(file: file, line: lastLine,
-                             message: "roles not defined: \(missing.map(\.rawValue).joined(separator: ", ")); every role needs a [roles.<role>] table")
+            throw ThemeError(
+                file: file, line: lastLine,
+                message: "roles not defined: \(missing.map(\.rawValue).joined(separator: ", ")); every role needs a [roles.<role>] table")
         }
         self.init(name: name, styles: styles)
     }

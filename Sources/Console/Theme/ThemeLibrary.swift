@@ -35,7 +35,8 @@ public struct ThemeLibrary: Sendable {
             }
         }
         let preferred = ["default", "light", "high-contrast", "mono"]
-        let ordered = preferred.compactMap { byName[$0] } + byName.keys.filter { !preferred.contains($0) }.sorted().compactMap { byName[$0] }
+        let ordered =
+            preferred.compactMap { byName[$0] } + byName.keys.filter { !preferred.contains($0) }.sorted().compactMap { byName[$0] }
         return ThemeLibrary(themes: ordered, problems: problems)
     }
 
@@ -75,81 +76,81 @@ public enum BuiltInThemes {
     public static let mono = try! Theme(parsing: monoText, file: "built-in mono.toml")
 
     static let defaultText = """
-# refarch-tui colour theme: default (dark terminals).
-# Roles map to colours: names (black red green yellow blue magenta cyan white, bright-*),
-# "default" (the terminal's own), or 0–255. Attributes: bold underline reverse dim.
-name = "default"
+        # refarch-tui colour theme: default (dark terminals).
+        # Roles map to colours: names (black red green yellow blue magenta cyan white, bright-*),
+        # "default" (the terminal's own), or 0–255. Attributes: bold underline reverse dim.
+        name = "default"
 
-[roles.title]
-fg = 81
-bold = true
+        [roles.title]
+        fg = 81
+        bold = true
 
-[roles.border]
-fg = 240
+        [roles.border]
+        fg = 240
 
-[roles.text]
-fg = "default"
+        [roles.text]
+        fg = "default"
 
-[roles.muted]
-fg = 245
+        [roles.muted]
+        fg = 245
 
-[roles.selection]
-fg = 16
-bg = 117
-bold = true
+        [roles.selection]
+        fg = 16
+        bg = 117
+        bold = true
 
-[roles.accent]
-fg = 214
+        [roles.accent]
+        fg = 214
 
-[roles.ok]
-fg = 114
+        [roles.ok]
+        fg = 114
 
-[roles.warn]
-fg = 221
+        [roles.warn]
+        fg = 221
 
-[roles.error]
-fg = 203
-bold = true
+        [roles.error]
+        fg = 203
+        bold = true
 
-[roles.input]
-fg = 255
-bg = 236
-"""
+        [roles.input]
+        fg = 255
+        bg = 236
+        """
 
     static let monoText = """
-# refarch-tui theme: mono (no colour; used when NO_COLOR is set). Selection is reverse
-# video and errors are bold, so it stays usable.
-name = "mono"
+        # refarch-tui theme: mono (no colour; used when NO_COLOR is set). Selection is reverse
+        # video and errors are bold, so it stays usable.
+        name = "mono"
 
-[roles.title]
-bold = true
+        [roles.title]
+        bold = true
 
-[roles.border]
-dim = true
+        [roles.border]
+        dim = true
 
-[roles.text]
-fg = "default"
+        [roles.text]
+        fg = "default"
 
-[roles.muted]
-dim = true
+        [roles.muted]
+        dim = true
 
-[roles.selection]
-reverse = true
+        [roles.selection]
+        reverse = true
 
-[roles.accent]
-underline = true
+        [roles.accent]
+        underline = true
 
-[roles.ok]
-fg = "default"
+        [roles.ok]
+        fg = "default"
 
-[roles.warn]
-bold = true
+        [roles.warn]
+        bold = true
 
-[roles.error]
-bold = true
-reverse = false
+        [roles.error]
+        bold = true
+        reverse = false
 
-[roles.input]
-underline = true
-"""
+        [roles.input]
+        underline = true
+        """
 }

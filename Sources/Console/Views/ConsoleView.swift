@@ -92,8 +92,9 @@ public enum ConsoleView {
         let area = s.body
         switch overlay {
         case .help(let scroll):
-            HelpOverlay.render(into: &grid, in: area, title: "Keys — \(s.view.title)", sections: helpSections(s), logPath: s.logPath,
-                               scroll: scroll)
+            HelpOverlay.render(
+                into: &grid, in: area, title: "Keys — \(s.view.title)", sections: helpSections(s), logPath: s.logPath,
+                scroll: scroll)
         case .confirm(let dialog, _):
             dialog.render(into: &grid, in: area)
         case .command(let field):
@@ -101,8 +102,9 @@ public enum ConsoleView {
             grid.fill(Rect(x: 0, y: y, width: s.size.columns, height: 1), role: .input)
             grid.write(":", x: 0, y: y, role: .accent)
             field.render(into: &grid, rect: Rect(x: 1, y: y, width: min(30, s.size.columns - 1), height: 1), focused: true)
-            grid.write("  view name: \(ConsoleUpdate.commandNames.joined(separator: ", ")) · tab completes · esc cancels", x: 32, y: y,
-                       role: .muted, maxWidth: s.size.columns - 32)
+            grid.write(
+                "  view name: \(ConsoleUpdate.commandNames.joined(separator: ", ")) · tab completes · esc cancels", x: 32, y: y,
+                role: .muted, maxWidth: s.size.columns - 32)
         case .priceRange(let form):
             SearchView.renderPriceRange(form, into: &grid, in: area)
         }
@@ -116,8 +118,10 @@ public enum ConsoleView {
         sections.append(("Everywhere", KeyBinding.visible(GlobalBindings.all, readOnly: s.readOnly)))
         if s.view == .search {
             var seen = Set(own)
-            let other = KeyBinding.visible(s.search.focus == .query ? SearchView.resultBindings : SearchView.queryBindings,
-                                           readOnly: s.readOnly).filter { seen.insert($0).inserted }
+            let other = KeyBinding.visible(
+                s.search.focus == .query ? SearchView.resultBindings : SearchView.queryBindings,
+                readOnly: s.readOnly
+            ).filter { seen.insert($0).inserted }
             sections.insert((s.search.focus == .query ? "Search results" : "Search box", other), at: 1)
         }
         return sections

@@ -93,8 +93,10 @@ public enum HelpOverlay {
     /// - Parameters:
     ///   - logPath: shown at the foot, so an error's full text can be found.
     ///   - scroll: lines scrolled past, when the keys do not fit.
-    public static func render(into grid: inout CellGrid, in area: Rect, title: String, sections: [(String, [KeyBinding])],
-                              logPath: String? = nil, scroll: Int = 0) {
+    public static func render(
+        into grid: inout CellGrid, in area: Rect, title: String, sections: [(String, [KeyBinding])],
+        logPath: String? = nil, scroll: Int = 0
+    ) {
         let lines = self.lines(sections)
         let rect = frame(in: area, lineCount: lines.count, logPath: logPath)
         Box.render(into: &grid, rect: rect, title: title)
@@ -167,10 +169,11 @@ public enum Sparkline {
             if let value = slices[i] { last = value } else { slices[i] = last }
         }
         let highest = slices.compactMap { $0 }.max() ?? 0
-        return String(slices.map { value -> Character in
-            guard let value else { return " " }
-            guard highest > 0, value > 0 else { return blocks[0] }
-            return blocks[min(blocks.count - 1, (value * blocks.count - 1) / highest)]
-        })
+        return String(
+            slices.map { value -> Character in
+                guard let value else { return " " }
+                guard highest > 0, value > 0 else { return blocks[0] }
+                return blocks[min(blocks.count - 1, (value * blocks.count - 1) / highest)]
+            })
     }
 }

@@ -120,8 +120,9 @@ public struct Table {
         for (i, column) in columns.enumerated() where widths[i] > 0 {
             var title = column.title
             if sortColumn == i { title += sortDescending ? " ▼" : " ▲" }
-            grid.write(DisplayWidth.fit(title, to: widths[i], alignRight: column.alignRight), x: x, y: rect.y, role: .title,
-                       maxWidth: widths[i])
+            grid.write(
+                DisplayWidth.fit(title, to: widths[i], alignRight: column.alignRight), x: x, y: rect.y, role: .title,
+                maxWidth: widths[i])
             x += widths[i] + 1
         }
         let visible = Table.visibleRows(height: rect.height)
@@ -136,8 +137,9 @@ public struct Table {
             for (i, column) in columns.enumerated() where widths[i] > 0 {
                 let value = i < rows[index].count ? rows[index][i] : ""
                 let cellRole: Role = (i == 0 && !isSelected && role == .text) ? .muted : role
-                grid.write(DisplayWidth.fit(value, to: widths[i], alignRight: column.alignRight), x: x, y: y, role: cellRole,
-                           maxWidth: widths[i])
+                grid.write(
+                    DisplayWidth.fit(value, to: widths[i], alignRight: column.alignRight), x: x, y: y, role: cellRole,
+                    maxWidth: widths[i])
                 x += widths[i] + 1
             }
             if isSelected && !focused { grid.paint(Rect(x: rect.x, y: y, width: 1, height: 1), role: .accent) }

@@ -62,8 +62,11 @@ public struct TextEditor: Hashable, Sendable {
                 lines[line].append(contentsOf: lines.remove(at: line + 1))
             }
         case .control("k"):
-            if column < lines[line].count { lines[line].removeSubrange(column...) }
-            else if line + 1 < lines.count { lines[line].append(contentsOf: lines.remove(at: line + 1)) }
+            if column < lines[line].count {
+                lines[line].removeSubrange(column...)
+            } else if line + 1 < lines.count {
+                lines[line].append(contentsOf: lines.remove(at: line + 1))
+            }
         default:
             return false
         }
@@ -84,7 +87,9 @@ public struct TextEditor: Hashable, Sendable {
         var candidate = 0
         for (index, row) in rows.enumerated() where row.line == line {
             candidate = index
-            if column < row.range.upperBound || (column == row.range.upperBound && (index + 1 == rows.count || rows[index + 1].line != line)) {
+            if column < row.range.upperBound
+                || (column == row.range.upperBound && (index + 1 == rows.count || rows[index + 1].line != line))
+            {
                 return index
             }
         }

@@ -8,10 +8,12 @@ public enum DeadLettersView {
         KeyBinding([.enter], "show", "Show the message: its JSON body and every attribute", .open),
         KeyBinding([.character(" ")], "mark", "Mark or unmark the message (actions apply to the marked ones)", .toggleMark),
         KeyBinding([.character("/")], "filter", "Show only messages containing a text (id, product, op, reason or body)", .focusInput),
-        KeyBinding([.character("R")], "redrive", "Move the marked messages (none marked: all) back to the jobs queue (asks first)", .redrive,
-                   isWrite: true),
-        KeyBinding([.character("D")], "delete", "Delete the marked messages (none marked: the selected one) (asks first)", .deleteMessages,
-                   isDestructive: true),
+        KeyBinding(
+            [.character("R")], "redrive", "Move the marked messages (none marked: all) back to the jobs queue (asks first)", .redrive,
+            isWrite: true),
+        KeyBinding(
+            [.character("D")], "delete", "Delete the marked messages (none marked: the selected one) (asks first)", .deleteMessages,
+            isDestructive: true),
         KeyBinding([.character("P")], "purge", "Delete every message in the DLQ (asks first)", .purge, isDestructive: true),
         KeyBinding([.character("r")], "reload", "List the messages again", .refresh, isHidden: true),
         KeyBinding([.up, .down, .pageUp, .pageDown], "move", "Move the selection (also j, k, g, G)", .edit, isHidden: true),
@@ -42,15 +44,18 @@ public enum DeadLettersView {
         if let field = state.filterField {
             let label = " Filter › "
             grid.write(label, x: top.x, y: top.y, role: .accent)
-            field.render(into: &grid, rect: Rect(x: top.x + label.displayWidth, y: top.y, width: top.width - label.displayWidth - 1, height: 1),
-                         focused: true, placeholder: "text in id, product, op, reason or body")
+            field.render(
+                into: &grid, rect: Rect(x: top.x + label.displayWidth, y: top.y, width: top.width - label.displayWidth - 1, height: 1),
+                focused: true, placeholder: "text in id, product, op, reason or body")
         } else {
             var x = top.x + grid.write(" Dead letters", x: top.x, y: top.y, role: .accent)
             var parts = [queue]
             if let rows = state.rows {
                 let shown = state.visibleRows.count
                 parts.append(state.filter == nil ? "\(ConsoleView.grouped(rows.count)) listed" : "\(shown) of \(rows.count) listed")
-                if let total = s.queues.stats?.deadLetters.total, total > rows.count { parts.append("\(ConsoleView.grouped(total)) in all") }
+                if let total = s.queues.stats?.deadLetters.total, total > rows.count {
+                    parts.append("\(ConsoleView.grouped(total)) in all")
+                }
             } else if state.pending != nil {
                 parts.append("loading…")
             }
@@ -66,17 +71,22 @@ public enum DeadLettersView {
         guard let rows = state.rows else { return }
         let visible = state.visibleRows
         if visible.isEmpty {
-            let text = rows.isEmpty
+            let text =
+                rows.isEmpty
                 ? "\(queue) is empty: nothing was dead-lettered. Messages emu gives up on land here with the reason."
                 : "No message contains “\(state.filter ?? "")”. Press / to change the filter."
             grid.write(text, x: tableArea.x + 2, y: tableArea.y + 1, role: .muted, maxWidth: tableArea.width - 4)
             return
         }
-        let table = Table(columns: columns, rows: visible.map { row in
-            [state.marked.contains(row.message.messageID) ? "●" : "", row.message.messageID, row.productID, row.operation,
-             String(row.message.receiveCount), row.message.firstReceivedAt.map { formatTime($0, s.timeZone) } ?? "",
-             row.message.lastReceivedAt.map { formatTime($0, s.timeZone) } ?? "", row.message.deadLetterReason ?? "—"]
-        })
+        let table = Table(
+            columns: columns,
+            rows: visible.map { row in
+                [
+                    state.marked.contains(row.message.messageID) ? "●" : "", row.message.messageID, row.productID, row.operation,
+                    String(row.message.receiveCount), row.message.firstReceivedAt.map { formatTime($0, s.timeZone) } ?? "",
+                    row.message.lastReceivedAt.map { formatTime($0, s.timeZone) } ?? "", row.message.deadLetterReason ?? "—",
+                ]
+            })
         table.render(into: &grid, rect: tableArea, selection: state.selection, focused: state.filterField == nil)
     }
 }
@@ -95,8 +105,10 @@ public enum DeadLetterView {
         let message = detail.row.message
         let body = s.body.inset(dx: 1, dy: 0)
         grid.write("Message \(message.messageID)", x: body.x, y: body.y, role: .title, maxWidth: body.width)
-        var facts = ["product \(detail.row.productID)", detail.row.operation,
-                     message.receiveCount == 1 ? "received once" : "received \(message.receiveCount) times"]
+        var facts = [
+            "product \(detail.row.productID)", detail.row.operation,
+            message.receiveCount == 1 ? "received once" : "received \(message.receiveCount) times",
+        ]
         if let first = message.firstReceivedAt { facts.append("first \(formatTime(first, s.timeZone))") }
         if let last = message.lastReceivedAt { facts.append("last \(formatTime(last, s.timeZone))") }
         if let dead = message.deadLetteredAt { facts.append("dead-lettered \(formatTime(dead, s.timeZone))") }
@@ -118,7 +130,9 @@ public enum DeadLetterView {
         lines.append(("", .text))
         lines.append(("Body", .title))
         for line in detail.bodyLines {
-            for wrapped in TextWrap.lines(line.isEmpty ? " " : line, width: max(10, body.width - 2)) { lines.append(("  " + wrapped, .text)) }
+            for wrapped in TextWrap.lines(line.isEmpty ? " " : line, width: max(10, body.width - 2)) {
+                lines.append(("  " + wrapped, .text))
+            }
         }
         let area = Rect(x: body.x, y: body.y + 3, width: body.width, height: body.height - 3)
         let first = min(detail.scroll, max(0, lines.count - area.height))

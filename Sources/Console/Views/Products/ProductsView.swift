@@ -47,8 +47,9 @@ public enum ProductsView {
         if let filter = state.filter {
             let label = " Filter › "
             grid.write(label, x: top.x, y: top.y, role: .accent)
-            filter.render(into: &grid, rect: Rect(x: top.x + label.displayWidth, y: top.y, width: top.width - label.displayWidth - 1, height: 1),
-                          focused: true, placeholder: "text in name, SKU or description")
+            filter.render(
+                into: &grid, rect: Rect(x: top.x + label.displayWidth, y: top.y, width: top.width - label.displayWidth - 1, height: 1),
+                focused: true, placeholder: "text in name, SKU or description")
         } else {
             grid.write(" Products", x: top.x, y: top.y, role: .accent)
             var parts: [String] = []
@@ -65,7 +66,9 @@ public enum ProductsView {
         let tableRect = ProductsView.tableRect(s)
         guard let page = state.page else { return }
         if page.products.isEmpty {
-            let text = state.query.filter.map { "No product contains “\($0)”. Press / to change the filter." } ?? "The catalog is empty. Press n to add a product."
+            let text =
+                state.query.filter.map { "No product contains “\($0)”. Press / to change the filter." }
+                ?? "The catalog is empty. Press n to add a product."
             grid.write(text, x: tableRect.x + 2, y: tableRect.y + 1, role: .muted, maxWidth: tableRect.width - 4)
             return
         }
@@ -109,8 +112,9 @@ public enum ProductEditorView {
     static func renderSync(_ editor: EditorState, now: Duration, into grid: inout CellGrid, at rect: Rect) {
         guard let sync = editor.sync else {
             if editor.original != nil {
-                grid.write("ctrl-s saves; the change then travels outbox → queue → index, shown here.", x: rect.x, y: rect.y,
-                           role: .muted, maxWidth: rect.width)
+                grid.write(
+                    "ctrl-s saves; the change then travels outbox → queue → index, shown here.", x: rect.x, y: rect.y,
+                    role: .muted, maxWidth: rect.width)
             }
             return
         }

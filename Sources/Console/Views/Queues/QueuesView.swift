@@ -26,24 +26,29 @@ public enum QueuesView {
         if queues.isStale, let at = queues.statsAt {
             grid.write("  stale: last good figures \(formatAge(s.now - at)) ago", x: x, y: y, role: .warn, maxWidth: body.maxX - x)
         } else if queues.stats == nil {
-            grid.write(queues.isStale ? "  the queue could not be read" : "  loading…", x: x, y: y, role: queues.isStale ? .warn : .muted,
-                       maxWidth: body.maxX - x)
+            grid.write(
+                queues.isStale ? "  the queue could not be read" : "  loading…", x: x, y: y, role: queues.isStale ? .warn : .muted,
+                maxWidth: body.maxX - x)
         } else if let at = queues.statsAt {
-            x += grid.write("  refreshed \(formatAge(s.now - at)) ago · every \(formatAge(s.refreshInterval))", x: x, y: y, role: .muted,
-                            maxWidth: body.maxX - x)
+            x += grid.write(
+                "  refreshed \(formatAge(s.now - at)) ago · every \(formatAge(s.refreshInterval))", x: x, y: y, role: .muted,
+                maxWidth: body.maxX - x)
         }
         y += 2
         guard let stats = queues.stats else { return }
 
         let depths = [stats.jobs, stats.deadLetters]
         let rows = depths.map { d in
-            [d.name, ConsoleView.grouped(d.visible), ConsoleView.grouped(d.inFlight), ConsoleView.grouped(d.delayed),
-             d.oldestAge.map(formatAge) ?? (d.total == 0 ? "" : "—")]
+            [
+                d.name, ConsoleView.grouped(d.visible), ConsoleView.grouped(d.inFlight), ConsoleView.grouped(d.delayed),
+                d.oldestAge.map(formatAge) ?? (d.total == 0 ? "" : "—"),
+            ]
         }
         var table = Table(columns: columns, rows: rows)
         table.rowRoles = [nil, stats.deadLetters.total > 0 ? .error : nil]
-        table.render(into: &grid, rect: Rect(x: body.x, y: y, width: min(body.width, 72), height: 3),
-                     selection: TableSelection(selected: -1), focused: false)
+        table.render(
+            into: &grid, rect: Rect(x: body.x, y: y, width: min(body.width, 72), height: 3),
+            selection: TableSelection(selected: -1), focused: false)
         y += 4
 
         let label = 16
@@ -55,7 +60,9 @@ public enum QueuesView {
         }
         line("Jobs queue", settings(stats))
         if let perMinute = s.workers.throughputPerMinute {
-            line("Throughput", "\(ConsoleView.grouped(Int(perMinute.rounded()))) messages/min processed (last minute, from the workers' heartbeats)")
+            line(
+                "Throughput",
+                "\(ConsoleView.grouped(Int(perMinute.rounded()))) messages/min processed (last minute, from the workers' heartbeats)")
         } else {
             line("Throughput", "measuring… (needs a few refreshes)", .muted)
         }

@@ -9,8 +9,9 @@ public enum SearchView {
         KeyBinding([.enter], "search", "Search for what you typed, in your own words (an exact SKU is found too)", .submit),
         KeyBinding([.escape, .down], "results", "Move to the results", .back),
         KeyBinding([.character(":")], "view", "In an empty box: jump to a view by name (:queues, :dlq, …)", .edit, isHidden: true),
-        KeyBinding([.control("w"), .control("u")], "delete word/line", "Delete the word before the cursor / everything before it", .edit,
-                   isHidden: true),
+        KeyBinding(
+            [.control("w"), .control("u")], "delete word/line", "Delete the word before the cursor / everything before it", .edit,
+            isHidden: true),
         KeyBinding([.home, .end], "start/end", "Cursor to the start or end (also ctrl-a, ctrl-e)", .edit, isHidden: true),
     ]
 
@@ -42,15 +43,18 @@ public enum SearchView {
         let label = " Search › "
         grid.write(label, x: top.x, y: top.y, role: .accent)
         let fieldWidth = top.width - label.displayWidth - 1
-        s.search.query.render(into: &grid, rect: Rect(x: top.x + label.displayWidth, y: top.y, width: fieldWidth, height: 1),
-                              focused: s.search.focus == .query, placeholder: "what are you looking for? e.g. something to keep coffee hot")
+        s.search.query.render(
+            into: &grid, rect: Rect(x: top.x + label.displayWidth, y: top.y, width: fieldWidth, height: 1),
+            focused: s.search.focus == .query, placeholder: "what are you looking for? e.g. something to keep coffee hot")
         let summaryRow = rest.splitTop(1).top
         grid.write(summary(s), x: summaryRow.x + 1, y: summaryRow.y, role: .muted, maxWidth: summaryRow.width - 2)
         let tableRect = SearchView.tableRect(s)
         guard let result = s.search.result else {
             if s.search.pending == nil {
-                let hint = ["Type what you are looking for and press enter.",
-                            "Results are ranked by meaning, not by matching words: try “a gift for someone who loves hiking”."]
+                let hint = [
+                    "Type what you are looking for and press enter.",
+                    "Results are ranked by meaning, not by matching words: try “a gift for someone who loves hiking”.",
+                ]
                 for (i, line) in hint.enumerated() {
                     grid.write(line, x: tableRect.x + 2, y: tableRect.y + 1 + i, role: .muted, maxWidth: tableRect.width - 4)
                 }
@@ -58,16 +62,20 @@ public enum SearchView {
             return
         }
         if result.hits.isEmpty {
-            grid.write("No products match “\(result.request.query)”\(priceText(s).map { " at \($0)" } ?? "").", x: tableRect.x + 2,
-                       y: tableRect.y + 1, role: .warn, maxWidth: tableRect.width - 4)
+            grid.write(
+                "No products match “\(result.request.query)”\(priceText(s).map { " at \($0)" } ?? "").", x: tableRect.x + 2,
+                y: tableRect.y + 1, role: .warn, maxWidth: tableRect.width - 4)
             return
         }
         let rows = result.hits.map { hit in
-            [String(hit.rank), String(format: "%.3f", hit.score), hit.product.name, hit.product.sku, hit.product.price.description,
-             snippet(hit.product.description)]
+            [
+                String(hit.rank), String(format: "%.3f", hit.score), hit.product.name, hit.product.sku, hit.product.price.description,
+                snippet(hit.product.description),
+            ]
         }
-        Table(columns: columns, rows: rows).render(into: &grid, rect: tableRect, selection: s.search.selection,
-                                                   focused: s.search.focus == .results)
+        Table(columns: columns, rows: rows).render(
+            into: &grid, rect: tableRect, selection: s.search.selection,
+            focused: s.search.focus == .results)
     }
 
     static func summary(_ s: ConsoleState) -> String {
@@ -106,7 +114,8 @@ public enum SearchView {
         let rect = area.centred(width: 56, height: 9)
         Box.render(into: &grid, rect: rect, title: "Price range")
         let inner = rect.inset(dx: 2, dy: 1)
-        grid.write("Empty means no limit. Write prices like 12, 12.50 or $1,200.", x: inner.x, y: inner.y, role: .muted, maxWidth: inner.width)
+        grid.write(
+            "Empty means no limit. Write prices like 12, 12.50 or $1,200.", x: inner.x, y: inner.y, role: .muted, maxWidth: inner.width)
         form.render(into: &grid, rect: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4))
         grid.write("tab next field · enter apply · esc cancel", x: inner.x, y: rect.maxY - 2, role: .muted, maxWidth: inner.width)
     }

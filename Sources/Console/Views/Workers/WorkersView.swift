@@ -27,8 +27,9 @@ public enum WorkersView {
         let top = s.body.splitTop(1).top
         var x = top.x + grid.write(" Workers", x: top.x, y: top.y, role: .accent)
         guard let roster = s.workers.roster else {
-            grid.write(s.workers.isStale ? "  the heartbeats could not be read" : "  loading…", x: x, y: top.y,
-                       role: s.workers.isStale ? .warn : .muted, maxWidth: top.maxX - x)
+            grid.write(
+                s.workers.isStale ? "  the heartbeats could not be read" : "  loading…", x: x, y: top.y,
+                role: s.workers.isStale ? .warn : .muted, maxWidth: top.maxX - x)
             return
         }
         let missing = roster.workers.filter { $0.isMissing(at: roster.readAt) }.count
@@ -46,21 +47,27 @@ public enum WorkersView {
 
         let rect = tableRect(s)
         if roster.workers.isEmpty {
-            grid.write("No worker has written a heartbeat in the last hour. Start them with `refarch-tui run-local` (embedded)",
-                       x: rect.x + 2, y: rect.y + 1, role: .muted, maxWidth: rect.width - 4)
-            grid.write("or `refarch-tui worker pelican` and `refarch-tui worker emu`.", x: rect.x + 2, y: rect.y + 2, role: .muted,
-                       maxWidth: rect.width - 4)
+            grid.write(
+                "No worker has written a heartbeat in the last hour. Start them with `refarch-tui run-local` (embedded)",
+                x: rect.x + 2, y: rect.y + 1, role: .muted, maxWidth: rect.width - 4)
+            grid.write(
+                "or `refarch-tui worker pelican` and `refarch-tui worker emu`.", x: rect.x + 2, y: rect.y + 2, role: .muted,
+                maxWidth: rect.width - 4)
             return
         }
-        var table = Table(columns: columns, rows: roster.workers.map { w in
-            let missing = w.isMissing(at: roster.readAt)
-            let seen = formatAge(.milliseconds(Int64(max(0, roster.readAt.timeIntervalSince(w.lastSeen)) * 1000))) + " ago"
-            return [w.kind, w.id, w.host, String(w.pid),
+        var table = Table(
+            columns: columns,
+            rows: roster.workers.map { w in
+                let missing = w.isMissing(at: roster.readAt)
+                let seen = formatAge(.milliseconds(Int64(max(0, roster.readAt.timeIntervalSince(w.lastSeen)) * 1000))) + " ago"
+                return [
+                    w.kind, w.id, w.host, String(w.pid),
                     formatAge(.seconds(Int64(max(0, roster.readAt.timeIntervalSince(w.startedAt))))),
                     ConsoleView.grouped(Int(w.processed)), ConsoleView.grouped(Int(w.errors)),
                     missing ? seen + " (missing)" : seen,
-                    w.kind != "pelican" || missing ? "" : (w.isLeader ? "leader" : "standby")]
-        })
+                    w.kind != "pelican" || missing ? "" : (w.isLeader ? "leader" : "standby"),
+                ]
+            })
         table.rowRoles = roster.workers.map { $0.isMissing(at: roster.readAt) ? .warn : nil }
         table.render(into: &grid, rect: rect, selection: s.workers.selection)
     }
