@@ -116,6 +116,17 @@ public protocol VectorIndex: Sendable {
     func fetch(ids: [String]) async throws -> [VectorRecord]
     /// Ids that start with `prefix`, in byte order.
     func listIDs(prefix: String) async throws -> [String]
+    /// ``listIDs(prefix:)`` for several prefixes at once (emu asks for every product of a
+    /// batch): an index that can answer in one round trip does; the default asks one by one.
+    func listIDs(prefixes: [String]) async throws -> [String: [String]]
     func query(_ query: VectorQuery) async throws -> [VectorMatch]
     func stats() async throws -> IndexStats
+}
+
+extension VectorIndex {
+    public func listIDs(prefixes: [String]) async throws -> [String: [String]] {
+        var ids: [String: [String]] = [:]
+        for prefix in Set(prefixes) { ids[prefix] = try await listIDs(prefix: prefix) }
+        return ids
+    }
 }

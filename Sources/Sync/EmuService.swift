@@ -194,13 +194,15 @@ public final class EmuService: Sendable {
             metrics.observe(
                 "refarch_upsert_seconds", (clock.now - writeStart).seconds, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
                 labels: [:], help: "Time to write one batch to the index.")
-            // Chunks a product had before and no longer has.
-            for ((message, _), chunks) in zip(upserts, vectors) {
-                let prefix = "\(message.productID.rawValue)#"
+            // Chunks a product had before and no longer has: one listing for the batch, one delete.
+            let prefixes = upserts.map { "\($0.message.productID.rawValue)#" }
+            let existing = try await index.listIDs(prefixes: prefixes)
+            var extra: [String] = []
+            for (prefix, chunks) in zip(prefixes, vectors) {
                 let keep = Set((0..<chunks.count).map { prefix + String($0) })
-                let extra = try await index.listIDs(prefix: prefix).filter { !keep.contains($0) }
-                if !extra.isEmpty { try await index.delete(ids: extra) }
+                extra += (existing[prefix] ?? []).filter { !keep.contains($0) }
             }
+            if !extra.isEmpty { try await index.delete(ids: extra) }
         }
         for id in deletes {
             try await index.delete(idPrefix: "\(id.rawValue)#")

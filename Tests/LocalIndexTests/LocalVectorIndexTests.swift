@@ -93,6 +93,23 @@ struct LocalVectorIndexTests {
         }
     }
 
+    @Test("listing and deleting by prefix: a product's chunks through its index, odd ids by text, nothing else")
+    func prefixesOfProductsAndOddIDs() async throws {
+        try await withLocalIndex { index, _ in
+            let ids = ["4#0", "4#1", "42#0", "42#abc", "042#1", "4x", "7#0"]
+            try await index.upsert(records(ids.enumerated().map { ($0.element, randomVectors(1, dim: 16, seed: UInt64($0.offset))[0].1) }))
+            let listed = try await index.listIDs(prefixes: ["4#", "42#", "4", "9#"])
+            #expect(listed["4#"] == ["4#0", "4#1"])
+            #expect(listed["42#"] == ["42#0", "42#abc"], "an id that is not <product>#<chunk> is still found by its text")
+            #expect(listed["4"] == ["4#0", "4#1", "42#0", "42#abc", "4x"])
+            #expect(listed["9#"] == [])
+            #expect(try await index.listIDs(prefix: "042#") == ["042#1"])
+            try await index.delete(idPrefix: "42#")
+            #expect(try await index.listIDs(prefix: "4") == ["4#0", "4#1", "4x"])
+            #expect(try await index.listIDs(prefix: "042#") == ["042#1"], "042#1 has product_id 42 but is not a chunk of 42")
+        }
+    }
+
     @Test func badInputIsRefusedWithClearErrors() async throws {
         try await withLocalIndex { index, _ in
             await #expect(throws: LocalIndexError.dimensionMismatch(expected: 16, found: 3)) {
