@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 log "building"
-swift build --product refarch-tui
+swift build --product refarch-tui "${DEBUG_BUILD_FLAGS[@]}"
 BIN="$(swift build --show-bin-path)/refarch-tui"
 
 WORKERS_PID=""

@@ -5,6 +5,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="$ROOT/.refarch"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 
+# Debug builds of `make test` and `make demo` share one configuration (so switching between
+# them rebuilds nothing) and treat every compiler warning as an error, as CI does.
+DEBUG_BUILD_FLAGS=(-Xswiftc -warnings-as-errors)
+
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 

@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 log "building (debug, with tests)"
-swift build --build-tests
+swift build --build-tests "${DEBUG_BUILD_FLAGS[@]}"
 
 cleanup() {
   "$ROOT/scripts/moto.sh" stop || true
@@ -23,4 +23,4 @@ log "Postgres: $REFARCH_TEST_DATABASE_URL  AWS emulator: $REFARCH_TEST_AWS_ENDPO
 
 log "running the tests"
 # A hung test must not hold CI for its whole budget.
-timeout --signal=INT --kill-after=30 1500 swift test --skip-build "$@"
+timeout --signal=INT --kill-after=30 1500 swift test --skip-build "${DEBUG_BUILD_FLAGS[@]}" "$@"

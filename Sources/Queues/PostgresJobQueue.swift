@@ -243,13 +243,21 @@ public final class PostgresJobQueue: JobQueue {
                 )
                 .map { (id: try $0.decode(Int64.self, at: 0), group: try $0.decode(String.self, at: 1)) }
                 if heads.isEmpty {
+                    // When the first group head turns visible. Not "the first hidden message":
+                    // a head that turned visible since the claim above would be missed, and the
+                    // poll would sleep until the safety poll (regression: a 700 ms visibility
+                    // took 120 s on a loaded machine). A head already visible now (it just
+                    // turned, or a concurrent receive holds it) means: look again shortly.
                     let next = try conn.query(
                         """
-                        SELECT extract(epoch FROM min(visible_at) - clock_timestamp())::float8
-                        FROM refarch_queue_messages WHERE queue = $1 AND visible_at > clock_timestamp()
+                        SELECT extract(epoch FROM min(m.visible_at) - clock_timestamp())::float8
+                        FROM refarch_queue_messages m
+                        WHERE m.queue = $1
+                          AND NOT EXISTS (SELECT 1 FROM refarch_queue_messages e
+                                          WHERE e.queue = m.queue AND e.group_id = m.group_id AND e.id < m.id)
                         """, [queue], operation: "look for hidden messages of the \(queue) queue")
                     let seconds = try next[0].decode(Double?.self, at: 0)
-                    return ([], seconds.map { Duration.milliseconds(Int64(($0 * 1000).rounded(.up))) })
+                    return ([], seconds.map { Duration.milliseconds(max(Self.recheckMilliseconds, Int64(($0 * 1000).rounded(.up)))) })
                 }
                 var ids = heads.map(\.id)
                 if heads.count < limit {
@@ -492,6 +500,9 @@ public final class PostgresJobQueue: JobQueue {
         logger.info("Dead letters redriven", metadata: [LogKey.queue: "\(queue)", LogKey.count: "\(summary.moved)"])
         return summary
     }
+
+    /// How soon a poll looks again when a group head is visible but was not claimable.
+    static let recheckMilliseconds: Int64 = 20
 
     /// Dead letters moved per transaction by a redrive.
     static let redriveBatchSize = 500

@@ -252,6 +252,33 @@ struct PostgresJobQueueTests {
         }
     }
 
+    /// Regression: a poll that found no claimable head asked only for messages still hidden,
+    /// so a head that was visible but held by a concurrent receive (or that turned visible
+    /// between the two queries) left it no wake-up but the 120 s safety poll.
+    @Test("a long poll that finds the head held by a concurrent receive looks again when it is let go")
+    func longPollRetriesAHeldHead() async throws {
+        try await QueueFixture.withQueue(.init(visibilityTimeout: .seconds(30), safetyPollInterval: .seconds(120))) { queue, configuration in
+            try await queue.send(QueueFixture.message("p1", 1))
+            let other = try await PostgresConnection.connect(configuration, logger: QueueFixture.quiet)
+            // Another consumer's claim, mid-transaction: the head is locked for a second, then
+            // let go unchanged (no NOTIFY: nothing was added or removed).
+            let holding = Task {
+                try await other.transaction { conn in
+                    _ = try conn.query("SELECT id FROM refarch_queue_messages FOR UPDATE")
+                    _ = try conn.query("SELECT pg_sleep(1)")
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let clock = ContinuousClock()
+            let start = clock.now
+            let received = try await queue.receive(maxMessages: 1, wait: .seconds(120))
+            #expect(received.map(\.body) == [QueueFixture.message("p1", 1).body])
+            #expect(clock.now - start < .seconds(60), "woken by its own recheck, not by the 120 s safety poll")
+            try await holding.value
+            await other.close()
+        }
+    }
+
     @Test("an empty long poll returns nothing when its wait is over")
     func longPollTimesOut() async throws {
         try await QueueFixture.withQueue { queue, _ in
