@@ -89,6 +89,24 @@ struct PipelineBench {
         times.sort()
         print(String(format: "search over %d products, %d queries: p50 %.2f ms, p99 %.2f ms", products, searches,
                      times[times.count / 2], times[min(times.count - 1, times.count * 99 / 100)]))
+        // Where a search's time goes: each stage alone, on the same queries.
+        func p50(_ body: (Int) async throws -> Void) async rethrows -> Double {
+            var samples: [Double] = []
+            for n in 0..<searches {
+                let t = clock.now
+                try await body(n)
+                samples.append((clock.now - t).seconds * 1000)
+            }
+            return samples.sorted()[samples.count / 2]
+        }
+        let vectors = try await embedder.embed(queries)
+        let embedMs = try await p50 { n in _ = try await embedder.embed([queries[n % queries.count]]) }
+        let topKMs = try await p50 { n in _ = try await reader.query(VectorQuery(vector: vectors[n % queries.count], topK: 30, includeMetadata: true)) }
+        let ids = (1...10).map { ProductID(Int64($0 * 97)) }
+        let hydrateMs = try await p50 { _ in _ = try await store.products(ids: ids) }
+        let skuMs = try await p50 { n in _ = try await store.product(sku: queries[n % queries.count]) }
+        print(String(format: "search stages, p50: query embedding %.2f ms, top-30 from the index %.2f ms, hydrating 10 products %.2f ms, "
+                     + "SKU lookup %.2f ms (concurrent with the embedding)", embedMs, topKMs, hydrateMs, skuMs))
         workers.cancel()
         _ = await workers.value
 
