@@ -96,7 +96,10 @@ public struct SearchService: Sendable {
             return SearchResult(request: request, hits: [], totalMatched: 0, elapsed: clock.now - start)
         }
         let wanted = request.topK * request.page
-        async let skuMatch = store.product(sku: text)
+        // A SKU has no spaces: a query with one is never looked up, so the lookup does not
+        // take a core from the query's embedding on a small machine.
+        let mayBeSKU = !text.contains { $0 == " " || $0 == "\t" }
+        async let skuMatch = mayBeSKU ? store.product(sku: text) : nil
         guard let vector = try await embedder.embed([text]).first else {
             return SearchResult(request: request, hits: [], totalMatched: 0, elapsed: clock.now - start)
         }

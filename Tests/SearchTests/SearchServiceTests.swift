@@ -60,6 +60,14 @@ import Testing
         #expect(result.hits.first?.isSKUMatch == true)
     }
 
+    @Test("a query with a space is never taken for a SKU (SKUs have none), so it is not looked up")
+    func aQueryWithSpacesIsNotASKU() async throws {
+        // Written around the store's validation, as an old reference database might hold it.
+        let (service, _, _) = try await setUp([try product(1, "Garden hose", "Waters plants", sku: "HOSE 9")])
+        let result = try await service.search(SearchRequest(query: "HOSE 9"))
+        #expect(result.hits.allSatisfy { !$0.isSKUMatch })
+    }
+
     @Test func emptyOrBlankQueriesDoNothing() async throws {
         let (service, _, _) = try await setUp([try product(1, "Mug", "Coffee")])
         #expect(try await service.search(SearchRequest(query: "")).hits.isEmpty)
