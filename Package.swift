@@ -87,7 +87,9 @@ let package = Package(
             name: "EmbedBench", dependencies: ["Embeddings", "Catalog"], path: "Benchmarks/EmbedBench", swiftSettings: optimisedSettings),
 
         // Tests mirror the layers; TestSupport holds what several of them share.
-        .target(name: "TestSupport", dependencies: ["Catalog", "Postgres", log], path: "Tests/TestSupport", swiftSettings: settings),
+        .target(
+            name: "TestSupport", dependencies: ["Catalog", "Postgres", "AWS", "HTTP", log], path: "Tests/TestSupport",
+            swiftSettings: settings),
         .testTarget(name: "DedicatedThreadsTests", dependencies: ["DedicatedThreads"], swiftSettings: settings),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "TestSupport"], swiftSettings: settings),

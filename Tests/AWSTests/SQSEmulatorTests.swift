@@ -8,16 +8,7 @@ import Testing
 struct SQSEmulatorTests {
     /// A FIFO jobs queue with a FIFO DLQ after `maxReceiveCount` 3, as the system uses them.
     static func makeQueues(_ sqs: SQSClient, prefix: String) async throws -> (source: String, dlq: String) {
-        let base = Emulator.unique(prefix)
-        let dlq = try await sqs.createQueue(name: "\(base)-dlq.fifo", attributes: ["FifoQueue": "true"])
-        let dlqARN = try #require(try await sqs.getQueueAttributes(url: dlq).queueARN)
-        let source = try await sqs.createQueue(
-            name: "\(base).fifo",
-            attributes: [
-                "FifoQueue": "true",
-                "VisibilityTimeout": "30",
-                "RedrivePolicy": RedrivePolicy(deadLetterTargetArn: dlqARN, maxReceiveCount: 3).jsonString,
-            ])
+        let (source, dlq) = try await Emulator.fifoQueueWithDeadLetters(sqs, prefix: prefix, maxReceiveCount: 3)
         return (source, dlq)
     }
 

@@ -64,6 +64,25 @@ struct CLISession {
     func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> CLIRunner.Result {
         try await CLIRunner.run(arguments, environment: environment.merging(["DATABASE_URL": url]) { a, _ in a })
     }
+
+    /// Polls `verify --json` until the index equals the catalog (no missing, extra or stale
+    /// product) or `timeout` passes; returns whether it did and the last report.
+    func waitUntilVerified(timeout: Duration) async throws -> (clean: Bool, report: String) {
+        struct Report: Decodable { let missing: Int, extra: Int, stale: Int }
+        let deadline = ContinuousClock.now + timeout
+        var last = ""
+        while ContinuousClock.now < deadline {
+            let result = try await run(["verify", "--json"])
+            last = result.stdout + result.stderr
+            if result.status == 0, let report = try? JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8)),
+                report.missing == 0, report.extra == 0, report.stale == 0
+            {
+                return (true, last)
+            }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        return (false, last)
+    }
 }
 
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"))

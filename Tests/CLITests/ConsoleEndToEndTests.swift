@@ -79,24 +79,6 @@ struct TmuxSession {
     }
 }
 
-extension CLISession {
-    /// Polls `verify --json` until the index equals the catalog (or the time is up).
-    func waitUntilIndexed(timeout: Duration) async throws -> Bool {
-        struct Report: Decodable { let missing: Int; let extra: Int; let stale: Int }
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            let result = try await run(["verify", "--json"])
-            if result.status == 0, let report = try? JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8)),
-                report.missing == 0, report.extra == 0, report.stale == 0
-            {
-                return true
-            }
-            try await Task.sleep(for: .milliseconds(300))
-        }
-        return false
-    }
-}
-
 /// The real binary in tmux against the local stack: search, edit, watch the change reach
 /// the index, find the edited text, quit with the terminal restored.
 @Suite(
@@ -115,7 +97,7 @@ struct ConsoleEndToEndTests {
             let env = ["DATABASE_URL": cli.url, "REFARCH_MODEL_DIR": model]
             let workers = try RunningCLI(["run-local"], environment: env)
             defer { workers.signal(SIGTERM) }
-            #expect(try await cli.waitUntilIndexed(timeout: .seconds(120)), "run-local indexes the seeded catalog")
+            #expect(try await cli.waitUntilVerified(timeout: .seconds(120)).clean, "run-local indexes the seeded catalog")
             let shown = try await cli.run(["products", "get", "42", "--json"])
             let product = try JSONDecoder().decode(ProductJSON.self, from: Data(shown.stdout.utf8))
 

@@ -38,22 +38,10 @@ struct DeadLetterEndToEndTests {
             let pool = PostgresPool(configuration: configuration, maxConnections: 2, logger: quiet)
             return Stack(queue: PostgresJobQueue(pool: pool, logger: quiet), environment: environment)
         case .sqs:
-            let endpoint = try #require(TestEnvironment.awsEndpoint, "REFARCH_TEST_AWS_ENDPOINT is not set: run `make test`")
-            let credentials = AWSCredentials(accessKeyID: "AKIDTESTING", secretAccessKey: "testing-secret-key", source: "test credentials")
-            let sqs = SQSClient(
-                configuration: AWSConfiguration(
-                    region: "us-east-1", credentials: StaticCredentialProvider(credentials),
-                    http: HTTPClient(configuration: .init(maxConcurrentRequests: 4, timeout: .seconds(40))),
-                    retry: RetryPolicy(sleep: { _ in }), endpoints: EndpointResolver(global: endpoint), logger: quiet))
-            let base = "e2e-\(UInt32.random(in: 0..<UInt32.max))"
-            let dlq = try await sqs.createQueue(name: "\(base)-dlq.fifo", attributes: ["FifoQueue": "true"])
-            let dlqARN = try #require(try await sqs.getQueueAttributes(url: dlq).queueARN)
-            let url = try await sqs.createQueue(
-                name: "\(base).fifo",
-                attributes: [
-                    "FifoQueue": "true", "VisibilityTimeout": "30",
-                    "RedrivePolicy": RedrivePolicy(deadLetterTargetArn: dlqARN, maxReceiveCount: 5).jsonString,
-                ])
+            let endpoint = try AWSEmulator.endpoint()
+            let sqs = SQSClient(configuration: AWSEmulator.configuration(endpoint: endpoint, logger: quiet))
+            let (url, _) = try await AWSEmulator.fifoQueueWithDeadLetters(sqs, prefix: "e2e", maxReceiveCount: 5)
+            let base = String(SQSQueueURL.name(of: url).dropLast(".fifo".count))
             // Dead-letter alerts: a topic with a queue subscribed to it.
             let sns = SNSClient(configuration: sqs.client.configuration)
             let topic = try #require(try await sns.client.query("CreateTopic", [("Name", "\(base)-alerts")]).first(named: "TopicArn")?.text)
@@ -63,7 +51,7 @@ struct DeadLetterEndToEndTests {
                 topicARN: topic, protocolName: "sqs", endpoint: inboxARN, attributes: ["RawMessageDelivery": "true"])
             environment.merge([
                 "SQS_QUEUE_URL": url, "AWS_ENDPOINT_URL": endpoint, "AWS_REGION": "us-east-1",
-                "AWS_ACCESS_KEY_ID": credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
+                "AWS_ACCESS_KEY_ID": AWSEmulator.credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": AWSEmulator.credentials.secretAccessKey,
                 "SNS_TOPIC_ARN": topic,
             ]) { _, new in new }
             return Stack(queue: try await SQSJobQueue.open(sqs: sqs, queueURL: url), environment: environment, alerts: (sqs, inbox))

@@ -56,22 +56,6 @@ struct PostgresRestartTests {
         }
     }
 
-    /// Polls `refarch-tui verify --json` until it reports no differences, for at most `timeout`.
-    static func waitUntilVerified(_ cli: CLISession, timeout: Duration) async throws -> (clean: Bool, report: String) {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        var last = ""
-        while clock.now < deadline {
-            let result = try await cli.run(["verify", "--json"])
-            last = result.stdout + result.stderr
-            if result.status == 0, last.contains("\"missing\" : 0"), last.contains("\"stale\" : 0"), last.contains("\"extra\" : 0") {
-                return (true, last)
-            }
-            try await Task.sleep(for: .seconds(1))
-        }
-        return (false, last)
-    }
-
     @Test func workersReconnectAfterAPostgresRestartAndNothingIsLost() async throws {
         try await PrivateCluster.with { cluster in
             let cli = CLISession(url: cluster.url)
@@ -113,7 +97,7 @@ struct PostgresRestartTests {
 
             // A batch that emu was writing when the server went away (its retries fail while
             // the server is down) comes back after emu's visibility timeout, 60 s, as on SQS.
-            let verified = try await Self.waitUntilVerified(cli, timeout: .seconds(180))
+            let verified = try await cli.waitUntilVerified(timeout: .seconds(180))
             #expect(verified.clean, "verify: \(verified.report)\npelican: \(pelican.log.suffix(1500))\nemu: \(emu.log.suffix(1500))")
             // Nothing lost: every product that exists is indexed with its latest change.
             #expect(verified.report.contains("\"products\" : \(400 - 8 + 5)"), "\(verified.report)")

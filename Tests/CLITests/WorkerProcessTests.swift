@@ -21,22 +21,6 @@ struct WorkerProcessTests {
         return env
     }
 
-    /// Polls `refarch-tui verify --json` until it reports no differences (or the time is up).
-    func waitUntilVerified(_ cli: CLISession, timeout: Duration) async throws -> String {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        var last = ""
-        while clock.now < deadline {
-            let result = try await cli.run(["verify", "--json"])
-            last = result.stdout + result.stderr
-            if result.status == 0, last.contains("\"missing\" : 0"), last.contains("\"stale\" : 0"), last.contains("\"extra\" : 0") {
-                return last
-            }
-            try await Task.sleep(for: .milliseconds(300))
-        }
-        return last
-    }
-
     @Test func sigtermStopsCleanlyAndNothingIsLostAcrossCrashes() async throws {
         try await CLISession.withSchema { cli in
             #expect(try await cli.run(["db", "migrate"]).status == 0)
@@ -55,8 +39,8 @@ struct WorkerProcessTests {
             _ = await second.waitForExit(timeout: .seconds(5))
             // Third run finishes the job: the index must equal the catalog.
             let third = try RunningCLI(["run-local"], environment: env)
-            let report = try await waitUntilVerified(cli, timeout: .seconds(90))
-            #expect(report.contains("\"missing\" : 0") && report.contains("\"stale\" : 0"), "verify: \(report)")
+            let verified = try await cli.waitUntilVerified(timeout: .seconds(90))
+            #expect(verified.clean, "verify: \(verified.report)")
             // Search ranks by score and finds what the query means.
             let search = try await cli.run(
                 ["search", "something to keep coffee hot on a commute", "--top-k", "5", "--json"], environment: env)
@@ -135,8 +119,8 @@ struct WorkerProcessTests {
             let emus = try (0..<2).map { _ in
                 try RunningCLI(["worker", "emu", "--heartbeat-seconds", "1", "--batch-size", "16", "--receivers", "1"], environment: env)
             }
-            let report = try await waitUntilVerified(cli, timeout: .seconds(120))
-            #expect(report.contains("\"missing\" : 0") && report.contains("\"stale\" : 0"), "verify: \(report)")
+            let verified = try await cli.waitUntilVerified(timeout: .seconds(120))
+            #expect(verified.clean, "verify: \(verified.report)")
             try await Task.sleep(for: .milliseconds(1500))  // one more heartbeat with the final counts
             let pool = PostgresPool(configuration: PostgresConfiguration(url: cli.url), maxConnections: 1)
             let processed = try await pool.query("SELECT pid, processed FROM refarch_workers WHERE kind = 'emu'").map {

@@ -257,7 +257,8 @@ struct PostgresJobQueueTests {
     /// between the two queries) left it no wake-up but the 120 s safety poll.
     @Test("a long poll that finds the head held by a concurrent receive looks again when it is let go")
     func longPollRetriesAHeldHead() async throws {
-        try await QueueFixture.withQueue(.init(visibilityTimeout: .seconds(30), safetyPollInterval: .seconds(120))) { queue, configuration in
+        try await QueueFixture.withQueue(.init(visibilityTimeout: .seconds(30), safetyPollInterval: .seconds(120))) {
+            queue, configuration in
             try await queue.send(QueueFixture.message("p1", 1))
             let other = try await PostgresConnection.connect(configuration, logger: QueueFixture.quiet)
             // Another consumer's claim, mid-transaction: the head is locked for a second, then

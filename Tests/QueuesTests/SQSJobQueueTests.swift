@@ -10,32 +10,15 @@ import Testing
 
 /// The AWS emulator for the SQS queue tests.
 enum SQSFixture {
-    static let http = HTTPClient(configuration: .init(maxConcurrentRequests: 4, timeout: .seconds(40)))
+    static let http = AWSEmulator.http
 
-    static func client() throws -> SQSClient {
-        let endpoint = try #require(
-            TestEnvironment.awsEndpoint, "REFARCH_TEST_AWS_ENDPOINT is not set: run `make test`, or `scripts/moto.sh start` and export it")
-        return SQSClient(
-            configuration: AWSConfiguration(
-                region: "us-east-1",
-                credentials: StaticCredentialProvider(
-                    AWSCredentials(accessKeyID: "AKIDTESTING", secretAccessKey: "testing-secret-key", source: "test credentials")),
-                http: http, retry: RetryPolicy(sleep: { _ in }), endpoints: EndpointResolver(global: endpoint),
-                logger: Logger(label: "refarch.queue.test") { _ in SwiftLogNoOpLogHandler() }))
-    }
+    static func client() throws -> SQSClient { SQSClient(configuration: try AWSEmulator.configuration()) }
 
     /// A FIFO queue with a FIFO DLQ after `maxReceiveCount` receives, named with a random suffix.
     static func queue(maxReceiveCount: Int = 3, visibility: Int = 30) async throws -> SQSJobQueue {
         let sqs = try client()
-        let base = "jq-\(UInt32.random(in: 0..<UInt32.max))"
-        let dlq = try await sqs.createQueue(name: "\(base)-dlq.fifo", attributes: ["FifoQueue": "true"])
-        let dlqARN = try #require(try await sqs.getQueueAttributes(url: dlq).queueARN)
-        let source = try await sqs.createQueue(
-            name: "\(base).fifo",
-            attributes: [
-                "FifoQueue": "true", "VisibilityTimeout": String(visibility),
-                "RedrivePolicy": RedrivePolicy(deadLetterTargetArn: dlqARN, maxReceiveCount: maxReceiveCount).jsonString,
-            ])
+        let (source, _) = try await AWSEmulator.fifoQueueWithDeadLetters(
+            sqs, prefix: "jq", visibility: visibility, maxReceiveCount: maxReceiveCount)
         return try await SQSJobQueue.open(sqs: sqs, queueURL: source)
     }
 }

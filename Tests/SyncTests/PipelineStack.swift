@@ -175,30 +175,12 @@ struct SQSTestQueue: Sendable {
     let queue: SQSJobQueue
     let http: HTTPClient
 
-    static func client(http: HTTPClient) throws -> SQSClient {
-        let endpoint = try #require(
-            TestEnvironment.awsEndpoint, "REFARCH_TEST_AWS_ENDPOINT is not set: run `make test`, or `scripts/moto.sh start` and export it")
-        return SQSClient(
-            configuration: AWSConfiguration(
-                region: "us-east-1",
-                credentials: StaticCredentialProvider(
-                    AWSCredentials(accessKeyID: "AKIDTESTING", secretAccessKey: "testing-secret-key", source: "test credentials")),
-                http: http, retry: RetryPolicy(), endpoints: EndpointResolver(global: endpoint), logger: quietLogger))
-    }
-
     /// Creates `pipe-<random>.fifo` and `pipe-<random>-dlq.fifo` (visibility in seconds).
     static func create(visibility: Int, maxReceiveCount: Int) async throws -> SQSTestQueue {
         let http = HTTPClient(configuration: .init(maxConcurrentRequests: 6, timeout: .seconds(40)), logger: quietLogger)
-        let sqs = try client(http: http)
-        let base = "pipe-\(UInt32.random(in: 0..<UInt32.max))"
-        let dlq = try await sqs.createQueue(name: "\(base)-dlq.fifo", attributes: ["FifoQueue": "true"])
-        let dlqARN = try #require(try await sqs.getQueueAttributes(url: dlq).queueARN)
-        let source = try await sqs.createQueue(
-            name: "\(base).fifo",
-            attributes: [
-                "FifoQueue": "true", "VisibilityTimeout": String(visibility),
-                "RedrivePolicy": RedrivePolicy(deadLetterTargetArn: dlqARN, maxReceiveCount: maxReceiveCount).jsonString,
-            ])
+        let sqs = SQSClient(configuration: try AWSEmulator.configuration(http: http, retry: RetryPolicy()))
+        let (source, dlq) = try await AWSEmulator.fifoQueueWithDeadLetters(
+            sqs, prefix: "pipe", visibility: visibility, maxReceiveCount: maxReceiveCount)
         let queue = try await SQSJobQueue.open(sqs: sqs, queueURL: source, deadLetterURL: nil)
         #expect(queue.deadLetterURL == dlq)
         return SQSTestQueue(queue: queue, http: http)

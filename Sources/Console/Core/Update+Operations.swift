@@ -28,15 +28,8 @@ extension ConsoleUpdate {
     }
 
     static func loadDeadLetters(_ s: inout ConsoleState) -> [ConsoleEffect] {
-        var effects: [ConsoleEffect] = []
-        if let pending = s.deadLetters.pending {
-            _ = s.end(pending)
-            effects.append(.cancel(request: pending))
-        }
-        let request = s.begin("reading dead letters")
-        s.deadLetters.pending = request
-        effects.append(.loadDeadLetters(request: request, limit: s.deadLetters.limit))
-        return effects
+        let (id, cancel) = s.replace(\.deadLetters.pending, "reading dead letters")
+        return cancel + [.loadDeadLetters(request: id, limit: s.deadLetters.limit)]
     }
 
     // MARK: Answers

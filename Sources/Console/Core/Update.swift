@@ -587,30 +587,16 @@ public enum ConsoleUpdate {
     // MARK: Requests
 
     static func runSearch(_ s: inout ConsoleState, query: String, page: Int) -> [ConsoleEffect] {
-        var effects: [ConsoleEffect] = []
-        if let pending = s.search.pending {
-            _ = s.end(pending)
-            effects.append(.cancel(request: pending))
-        }
         let request = SearchRequest(
             query: query, topK: s.search.pageSize, page: page, minPrice: s.search.minPrice, maxPrice: s.search.maxPrice)
-        let id = s.begin("searching")
-        s.search.pending = id
+        let (id, cancel) = s.replace(\.search.pending, "searching")
         s.search.pendingRequest = request
-        effects.append(.search(request: id, request))
-        return effects
+        return cancel + [.search(request: id, request)]
     }
 
     static func loadProducts(_ s: inout ConsoleState) -> [ConsoleEffect] {
-        var effects: [ConsoleEffect] = []
-        if let pending = s.products.pending {
-            _ = s.end(pending)
-            effects.append(.cancel(request: pending))
-        }
-        let id = s.begin("loading products")
-        s.products.pending = id
-        effects.append(.loadProducts(request: id, s.products.query))
-        return effects
+        let (id, cancel) = s.replace(\.products.pending, "loading products")
+        return cancel + [.loadProducts(request: id, s.products.query)]
     }
 
     static func reloadProducts(_ s: inout ConsoleState) -> [ConsoleEffect] {

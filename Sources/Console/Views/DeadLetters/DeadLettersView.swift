@@ -38,7 +38,7 @@ public enum DeadLettersView {
     static func tableRect(_ s: ConsoleState) -> Rect { s.body.splitTop(2).rest }
 
     static func render(_ s: ConsoleState, into grid: inout CellGrid) {
-        let (top, rest) = s.body.splitTop(1)
+        let top = s.body.splitTop(1).top
         let state = s.deadLetters
         let queue = s.queues.stats?.deadLetters.name ?? "the DLQ"
         if let field = state.filterField {
@@ -64,7 +64,8 @@ public enum DeadLettersView {
             x += grid.write("  " + parts.joined(separator: " · "), x: x, y: top.y, role: .muted, maxWidth: top.maxX - x)
             if state.isStale { grid.write("  stale", x: x, y: top.y, role: .warn, maxWidth: top.maxX - x) }
         }
-        let (statusRow, tableArea) = rest.splitTop(1)
+        // The line under the title shows a task in progress; the table is below it.
+        let statusRow = Rect(x: top.x, y: top.y + 1, width: top.width, height: 1), tableArea = tableRect(s)
         if let task = s.queueTask {
             grid.write(" " + task.line(now: s.now), x: statusRow.x, y: statusRow.y, role: .accent, maxWidth: statusRow.width)
         }
