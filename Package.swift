@@ -107,7 +107,7 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "HTTP", log], swiftSettings: settings),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "CMiniLMKernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "TestSupport", log], swiftSettings: settings),
         .testTarget(
             name: "QueuesTests", dependencies: ["Queues", "Catalog", "Postgres", "PostgresCatalog", "AWS", "HTTP", "TestSupport", log],

@@ -25,7 +25,7 @@ struct EmbedBench {
             options[String(key.dropFirst(2))] = value
         }
         if options["probe-small"] != nil {
-            for m in [1, 4, 8, 16, 32, 64, 128] {
+            for m in [1, 4, 8, 16, 32, 64, 128, 336, 672] {
                 let rates = [(1152, 384), (384, 384), (1536, 384), (384, 1536)].map {
                     BLASProbe.smallProductRate(rows: m, outputs: $0.0, inputs: $0.1, minimumSeconds: 0.2)
                 }
@@ -42,6 +42,24 @@ struct EmbedBench {
                     }
                     print("threads \(threads) M=\(m): " + rates.map { String(format: "%.0f", $0) }.joined(separator: " "))
                 }
+            }
+            return
+        }
+        if let count = options["query-only"].flatMap(Int.init) {
+            // Short-query latency alone, `count` queries per thread count: quick to repeat.
+            let model = try MiniLMModel(folder: MiniLMModel.resolveFolder(explicit: options["model-dir"]))
+            for threads in [1, 2] {
+                let embedder = MiniLMEmbedder(model: model, threads: threads, miniBatchTokens: options["mini-batch"].flatMap(Int.init))
+                for _ in 0..<50 { _ = try await embedder.embed([query]) }
+                var samples: [Double] = []
+                for _ in 0..<count {
+                    let start = Date()
+                    _ = try await embedder.embed([query])
+                    samples.append(Date().timeIntervalSince(start) * 1000)
+                }
+                samples.sort()
+                print(String(format: "threads %d  short query: p50 %.2f ms  p90 %.2f ms  p99 %.2f ms", threads,
+                             samples[count / 2], samples[count * 9 / 10], samples[count * 99 / 100]))
             }
             return
         }
@@ -88,7 +106,7 @@ struct EmbedBench {
         var profile = EncoderProfile()
         var profiledSeconds = 1.0
         for threads in [1, 2] {
-            let embedder = MiniLMEmbedder(model: model, threads: threads)
+            let embedder = MiniLMEmbedder(model: model, threads: threads, miniBatchTokens: options["mini-batch"].flatMap(Int.init))
             _ = try await embedder.embed(Array(texts.prefix(256)))
             for batch in [1, 32, 128] {
                 // The headline (2 threads, batch 32/128) is best of `passes`; the rest one pass each.

@@ -36,18 +36,28 @@ public enum BLASProbe {
 }
 
 extension BLASProbe {
-    /// GFLOP/s of the small-row kernel (no packing) on one thread, and whether it runs AVX2+FMA.
+    /// GFLOP/s of the small-row kernel (over packed weights when the shape packs) on one thread,
+    /// and whether it runs vectorised.
     public static func smallProductRate(rows: Int, outputs: Int, inputs: Int, minimumSeconds: Double = 0.3) -> (
         rate: Double, vectorised: Bool
     ) {
         let a = [Float](repeating: 0.01, count: rows * inputs)
         let w = [Float](repeating: 0.02, count: outputs * inputs)
+        var packed = [Float](repeating: 0, count: outputs * inputs)
+        let level = Int32(minilm_kernel_level())
+        let canPack = minilm_can_pack(level, Int32(outputs), Int32(inputs)) != 0
+        if canPack { minilm_pack(level, w, Int32(outputs), Int32(inputs), &packed) }
+        let panels = outputs / Int(minilm_pack_width(level))
         var c = [Float](repeating: 0, count: rows * outputs)
         var runs = 0
         let start = PhaseClock.now()
         var elapsed = 0.0
         repeat {
-            minilm_small_gemm(a, Int32(rows), Int32(inputs), w, 0, Int32(outputs), &c, Int32(outputs))
+            if canPack {
+                minilm_packed_gemm(level, a, Int32(rows), Int32(inputs), packed, 0, Int32(panels), &c, Int32(outputs), 0)
+            } else {
+                minilm_small_gemm(a, Int32(rows), Int32(inputs), w, 0, Int32(outputs), &c, Int32(outputs))
+            }
             runs += 1
             elapsed = Double(PhaseClock.now() - start) * 1e-9
         } while elapsed < minimumSeconds

@@ -70,7 +70,7 @@ struct BertEncoder: Sendable {
         output: UnsafeMutablePointer<Float>, team: SpinTeam? = nil
     ) {
         let config = weights.config
-        let h = config.hiddenSize, inter = config.intermediateSize
+        let h = config.hiddenSize
         let total = ids.count
         let longest = lengths.max() ?? 0
         workspace.reserve(tokens: total, longest: longest, config: config)
@@ -98,29 +98,23 @@ struct BertEncoder: Sendable {
 
         for layer in weights.layers {
             // Q, K and V for every token in one GEMM.
-            gemm(x, layer.qkvWeight, workspace.qkv, rows: total, outputs: 3 * h, inputs: h, packed: layer.qkvPacked, team: team)
+            gemm(x, layer.qkv, workspace.qkv, rows: total, team: team)
             clock.lap(&workspace.profile.gemm)
             minilm_add_bias(workspace.qkv, Int32(total), Int32(3 * h), layer.qkvBias)
             clock.lap(&workspace.profile.elementwise)
             attention(lengths: lengths, workspace: workspace)
             clock.lap(&workspace.profile.attention)
-            gemm(
-                workspace.context, layer.outputWeight, workspace.projected, rows: total, outputs: h, inputs: h, packed: layer.outputPacked,
-                team: team)
+            gemm(workspace.context, layer.output, workspace.projected, rows: total, team: team)
             clock.lap(&workspace.profile.gemm)
             minilm_add_layer_norm(
                 x, workspace.projected, layer.outputBias, Int32(total), Int32(h), layer.attentionNormGamma,
                 layer.attentionNormBeta, config.layerNormEpsilon)
             clock.lap(&workspace.profile.elementwise)
-            gemm(
-                x, layer.intermediateWeight, workspace.intermediate, rows: total, outputs: inter, inputs: h,
-                packed: layer.intermediatePacked, streaming: true, team: team)
+            gemm(x, layer.intermediate, workspace.intermediate, rows: total, streaming: true, team: team)
             clock.lap(&workspace.profile.gemm)
-            minilm_bias_gelu(workspace.intermediate, Int32(total), Int32(inter), layer.intermediateBias)
+            minilm_bias_gelu(workspace.intermediate, Int32(total), Int32(config.intermediateSize), layer.intermediateBias)
             clock.lap(&workspace.profile.elementwise)
-            gemm(
-                workspace.intermediate, layer.feedForwardWeight, workspace.projected, rows: total, outputs: h, inputs: inter,
-                packed: layer.feedForwardPacked, streaming: true, team: team)
+            gemm(workspace.intermediate, layer.feedForward, workspace.projected, rows: total, streaming: true, team: team)
             clock.lap(&workspace.profile.gemm)
             minilm_add_layer_norm(
                 x, workspace.projected, layer.feedForwardBias, Int32(total), Int32(h), layer.feedForwardNormGamma,
@@ -152,25 +146,29 @@ struct BertEncoder: Sendable {
 
     /// `c[rows × outputs] = a[rows × inputs] · w[outputs × inputs]ᵀ` (a PyTorch Linear without bias).
     private func gemm(
-        _ a: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-        rows: Int, outputs: Int, inputs: Int, packed: UnsafePointer<Float>?, streaming: Bool = false, team: SpinTeam?
+        _ a: UnsafePointer<Float>, _ w: BertWeights.Matrix, _ c: UnsafeMutablePointer<Float>, rows: Int, streaming: Bool = false,
+        team: SpinTeam?
     ) {
-        if let packed, team != nil || rows <= Self.smallProductRows {
-            let panels = outputs / 3
+        let outputs = w.outputs, inputs = w.inputs
+        if let packed = w.packed, weights.packedForEveryProduct || team != nil || rows <= Self.smallProductRows {
+            let level = weights.kernelLevel
+            let panels = outputs / Int(minilm_pack_width(level))
             guard let team, team.size > 1 else {
-                minilm_packed_gemm(a, Int32(rows), Int32(inputs), packed, 0, Int32(panels), c, Int32(outputs), streaming ? 1 : 0)
+                minilm_packed_gemm(level, a, Int32(rows), Int32(inputs), packed, 0, Int32(panels), c, Int32(outputs), streaming ? 1 : 0)
                 return
             }
             team.parallel { part, parts in
                 let first = panels * part / parts, end = panels * (part + 1) / parts
                 minilm_packed_gemm(
-                    a, Int32(rows), Int32(inputs), packed, Int32(first), Int32(end), c, Int32(outputs), streaming ? 1 : 0)
+                    level, a, Int32(rows), Int32(inputs), packed, Int32(first), Int32(end), c, Int32(outputs), streaming ? 1 : 0)
             }
             return
         }
+        // Without a packed copy that serves every product, the plain one exists (BertWeights).
+        let plain = w.plain!
         if rows <= Self.smallProductRows {
             guard let team, team.size > 1 else {
-                minilm_small_gemm(a, Int32(rows), Int32(inputs), w, 0, Int32(outputs), c, Int32(outputs))
+                minilm_small_gemm(a, Int32(rows), Int32(inputs), plain, 0, Int32(outputs), c, Int32(outputs))
                 return
             }
             team.parallel { part, parts in
@@ -178,13 +176,13 @@ struct BertEncoder: Sendable {
                 let blocks = (outputs + 2) / 3
                 let first = min(outputs, 3 * (blocks * part / parts))
                 let end = min(outputs, 3 * (blocks * (part + 1) / parts))
-                minilm_small_gemm(a, Int32(rows), Int32(inputs), w, Int32(first), Int32(end), c, Int32(outputs))
+                minilm_small_gemm(a, Int32(rows), Int32(inputs), plain, Int32(first), Int32(end), c, Int32(outputs))
             }
             return
         }
         cblas_sgemm(
             CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs),
-            1, a, Int32(inputs), w, Int32(inputs), 0, c, Int32(outputs))
+            1, a, Int32(inputs), plain, Int32(inputs), 0, c, Int32(outputs))
     }
 
     /// Multi-head self-attention of every sequence, from `qkv` into `context`.

@@ -10,7 +10,8 @@ import Foundation
 /// tasks are safe and each job gets every core). A small job (a search query, up to
 /// `smallJobTokens` ids) runs as one forward pass whose matrix products are split over the
 /// threads; a large one is cut into equal packed mini-batches that the coordinator and its
-/// helpers take in turn, each with single-threaded OpenBLAS, so GEMMs, attention and the
+/// helpers take in turn, each running its products alone (the packed AVX-512 kernel, or
+/// single-threaded OpenBLAS on CPUs without AVX-512), so GEMMs, attention and the
 /// elementwise passes all run in parallel. Creating an embedder sets OpenBLAS to one thread
 /// for the whole process.
 public final class MiniLMEmbedder: Embedder {
@@ -47,13 +48,16 @@ public final class MiniLMEmbedder: Embedder {
     }
 
     /// Wraps an already loaded model (several embedders may share one). `smallJobTokens` and
-    /// `miniBatchTokens` tune the two job paths described on the type; the defaults suit MiniLM.
-    public init(model: MiniLMModel, threads: Int? = nil, smallJobTokens: Int = 128, miniBatchTokens: Int = 2048) {
+    /// `miniBatchTokens` tune the two job paths described on the type; the defaults suit MiniLM:
+    /// mini-batches of 512 ids when the packed AVX-512 kernel runs every product (it is at its
+    /// peak from a few rows, and smaller batches keep the activations in L2), 2,048 for OpenBLAS.
+    public init(model: MiniLMModel, threads: Int? = nil, smallJobTokens: Int = 128, miniBatchTokens: Int? = nil) {
         self.model = model
         let count = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         threadCount = count
         self.smallJobTokens = smallJobTokens
-        self.miniBatchTokens = max(miniBatchTokens, model.tokenizer.maxLength)
+        let defaultMiniBatch = model.weights.packedForEveryProduct ? 512 : 2048
+        self.miniBatchTokens = max(miniBatchTokens ?? defaultMiniBatch, model.tokenizer.maxLength)
         encoder = BertEncoder(weights: model.weights)
         coordinator = DedicatedThreadExecutor(name: "minilm-0")
         helpers = (1..<count).map { DedicatedThreadExecutor(name: "minilm-\($0)") }

@@ -13,17 +13,31 @@
 void minilm_small_gemm(const float *x, int rows, int inputs, const float *w, int first_output,
                        int end_output, float *c, int ldc);
 
-/* The same product with the weights pre-packed by minilm_pack: panels of 3 output rows,
- * interleaved in runs of 8 inputs, so the kernel reads one contiguous stream (what the
- * hardware prefetcher serves best when the weights come from memory, as they do for a
- * query). Requires outputs % 3 == 0 and inputs % 8 == 0 (minilm_can_pack). Panels
- * [first_panel, end_panel) give outputs [3 * first_panel, 3 * end_panel). With `streaming`
- * set, the weights are prefetched non-temporally so they do not evict other weights from the
- * caches: the 42 MB of MiniLM's layers do not fit a 32 MB L3, but the 14 MB of attention
- * matrices do, if the 28 MB of feed-forward matrices pass by without being kept. */
-int minilm_can_pack(int outputs, int inputs);
-void minilm_pack(const float *w, int outputs, int inputs, float *packed);
-void minilm_packed_gemm(const float *x, int rows, int inputs, const float *packed, int first_panel,
+/* The matrix-product kernels this file has, best last. */
+enum { MINILM_KERNELS_PORTABLE = 0, MINILM_KERNELS_AVX2 = 1, MINILM_KERNELS_AVX512 = 2 };
+
+/* The best product kernel this CPU runs (checked once), capped by the environment variable
+ * REFARCH_MINILM_KERNELS=avx2 or =portable (to compare kernels on one machine). */
+int minilm_kernel_level(void);
+
+/* The same product with the weights pre-packed by minilm_pack for one kernel level, so the
+ * kernel reads contiguous streams (what the hardware prefetcher serves best when the weights
+ * come from memory, as they do for a query).
+ *
+ * Layouts: AVX-512 packs panels of 16 outputs k-major (for each input, the 16 outputs' weights
+ * side by side; the kernel broadcasts an input and needs no horizontal sums), and needs
+ * outputs % 16 == 0. AVX2 and portable pack panels of 3 output rows interleaved in runs of 8
+ * inputs, and need outputs % 3 == 0 and inputs % 8 == 0. minilm_can_pack says whether a shape
+ * packs at a level (0 for a level this CPU lacks); minilm_pack_width gives outputs per panel.
+ * Panels [first_panel, end_panel) give outputs [width * first_panel, width * end_panel).
+ *
+ * With `streaming` set, the weights are prefetched non-temporally so they do not evict other
+ * weights from the caches: the 42 MB of MiniLM's layers do not fit a 32 MB L3, but the 14 MB of
+ * attention matrices do, if the 28 MB of feed-forward matrices pass by without being kept. */
+int minilm_pack_width(int level);
+int minilm_can_pack(int level, int outputs, int inputs);
+void minilm_pack(int level, const float *w, int outputs, int inputs, float *packed);
+void minilm_packed_gemm(int level, const float *x, int rows, int inputs, const float *packed, int first_panel,
                         int end_panel, float *c, int ldc, int streaming);
 
 /* The encoder's elementwise passes and short-sequence attention, AVX2+FMA when available
