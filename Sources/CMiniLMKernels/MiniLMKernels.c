@@ -308,6 +308,44 @@ __attribute__((target("avx2,fma"))) static void add_layer_norm_avx2(float *resid
     }
 }
 
+/* Scores of one query against `nb` (1..4) blocks of 8 keys: 2 * nb independent accumulators
+ * (even and odd dimensions apart), so the FMAs do not wait on each other's results. */
+__attribute__((target("avx2,fma"), always_inline)) static inline void attention_scores(
+    const float *query, const float *keys_t, int padded, int dh, int nb, __m256 scale, float *row) {
+    __m256 even[4], odd[4];
+    for (int b = 0; b < nb; b++) even[b] = odd[b] = _mm256_setzero_ps();
+    for (int d = 0; d < dh; d += 2) {
+        __m256 u0 = _mm256_set1_ps(query[d]), u1 = _mm256_set1_ps(query[d + 1]);
+        for (int b = 0; b < nb; b++) {
+            even[b] = _mm256_fmadd_ps(u0, _mm256_loadu_ps(keys_t + (long)d * padded + 8 * b), even[b]);
+            odd[b] = _mm256_fmadd_ps(u1, _mm256_loadu_ps(keys_t + (long)(d + 1) * padded + 8 * b), odd[b]);
+        }
+    }
+    for (int b = 0; b < nb; b++) _mm256_storeu_ps(row + 8 * b, _mm256_mul_ps(_mm256_add_ps(even[b], odd[b]), scale));
+}
+
+/* out[0 ..< 8 * nb] = (sum_j weights[j] * v[j][0 ..< 8 * nb]) * inv, with even and odd j in
+ * separate accumulators for the same reason. */
+__attribute__((target("avx2,fma"), always_inline)) static inline void attention_values(
+    const float *weights, const float *v, int length, int stride, int nb, float inv, float *out) {
+    __m256 even[4], odd[4];
+    for (int b = 0; b < nb; b++) even[b] = odd[b] = _mm256_setzero_ps();
+    int j = 0;
+    for (; j + 2 <= length; j += 2) {
+        __m256 w0 = _mm256_set1_ps(weights[j]), w1 = _mm256_set1_ps(weights[j + 1]);
+        for (int b = 0; b < nb; b++) {
+            even[b] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(v + (long)j * stride + 8 * b), even[b]);
+            odd[b] = _mm256_fmadd_ps(w1, _mm256_loadu_ps(v + (long)(j + 1) * stride + 8 * b), odd[b]);
+        }
+    }
+    if (j < length) {
+        __m256 w0 = _mm256_set1_ps(weights[j]);
+        for (int b = 0; b < nb; b++) even[b] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(v + (long)j * stride + 8 * b), even[b]);
+    }
+    __m256 scale = _mm256_set1_ps(inv);
+    for (int b = 0; b < nb; b++) _mm256_storeu_ps(out + 8 * b, _mm256_mul_ps(_mm256_add_ps(even[b], odd[b]), scale));
+}
+
 __attribute__((target("avx2,fma"))) static void attention_avx2(const float *q, const float *k, const float *v,
                                                                float *out, int length, int stride, int out_stride,
                                                                int dh, float scale, float *keys_t, float *scores) {
@@ -320,17 +358,17 @@ __attribute__((target("avx2,fma"))) static void attention_avx2(const float *q, c
     for (int i = 0; i < length; i++) {
         const float *query = q + (long)i * stride;
         float *row = scores + (long)i * padded;
-        __m256 maxv = _mm256_set1_ps(-INFINITY);
-        for (int jb = 0; jb < padded; jb += 8) {
-            __m256 acc = _mm256_setzero_ps();
-            for (int d = 0; d < dh; d++)
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(query[d]), _mm256_loadu_ps(keys_t + d * padded + jb), acc);
-            acc = _mm256_mul_ps(acc, scalev);
-            _mm256_storeu_ps(row + jb, acc);
+        /* dh is a multiple of 8 (checked by the caller), so d and d + 1 pair up. */
+        for (int jb = 0; jb < padded; jb += 32) {
+            switch ((padded - jb) / 8) {
+            case 1: attention_scores(query, keys_t + jb, padded, dh, 1, scalev, row + jb); break;
+            case 2: attention_scores(query, keys_t + jb, padded, dh, 2, scalev, row + jb); break;
+            case 3: attention_scores(query, keys_t + jb, padded, dh, 3, scalev, row + jb); break;
+            default: attention_scores(query, keys_t + jb, padded, dh, 4, scalev, row + jb); break;
+            }
         }
         float maximum = -INFINITY;
         for (int j = 0; j < length; j++) maximum = row[j] > maximum ? row[j] : maximum;
-        (void)maxv;
         __m256 m = _mm256_set1_ps(maximum), sumv = _mm256_setzero_ps();
         int j = 0;
         for (; j + 8 <= length; j += 8) {
@@ -351,11 +389,13 @@ __attribute__((target("avx2,fma"))) static void attention_avx2(const float *q, c
         }
         float inv = 1.0f / total;
         float *target = out + (long)i * out_stride;
-        for (int db = 0; db < dh; db += 8) {
-            __m256 acc = _mm256_setzero_ps();
-            for (int jj = 0; jj < length; jj++)
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(row[jj]), _mm256_loadu_ps(v + (long)jj * stride + db), acc);
-            _mm256_storeu_ps(target + db, _mm256_mul_ps(acc, _mm256_set1_ps(inv)));
+        for (int db = 0; db < dh; db += 32) {
+            switch ((dh - db) / 8) {
+            case 1: attention_values(row, v + db, length, stride, 1, inv, target + db); break;
+            case 2: attention_values(row, v + db, length, stride, 2, inv, target + db); break;
+            case 3: attention_values(row, v + db, length, stride, 3, inv, target + db); break;
+            default: attention_values(row, v + db, length, stride, 4, inv, target + db); break;
+            }
         }
     }
 }
