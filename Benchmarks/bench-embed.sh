@@ -34,13 +34,16 @@ fi
 
 .build/release/EmbedBench --csv "$CSV" --write-texts "$OUT/descriptions.txt" >&2
 
-log "anchors: sentence-transformers and ONNX Runtime, 2 threads, batch 32 (best of 3 passes)"
-"${UNPIN[@]}" "$VENV/bin/python" "$SHARED/bench/anchor_embed.py" "$OUT/descriptions.txt" "$MODEL_DIR" \
-  --threads 2 --batch 32 | tee "$OUT/anchor.json"
+log "anchors: sentence-transformers and ONNX Runtime, 2 threads, batch 32 and 128 (best of 3 passes each)"
+for batch in 32 128; do
+  "${UNPIN[@]}" "$VENV/bin/python" "$SHARED/bench/anchor_embed.py" "$OUT/descriptions.txt" "$MODEL_DIR" \
+    --threads 2 --batch "$batch" | tee "$OUT/anchor-$batch.json"
+done
 
 log "native embedder"
 "${UNPIN[@]}" .build/release/EmbedBench --csv "$CSV" --model-dir "$MODEL_DIR" \
-  --parity "$SHARED/fixtures/minilm/parity.jsonl" --anchor-json "$OUT/anchor.json" | tee "$OUT/embed-bench.txt"
+  --parity "$SHARED/fixtures/minilm/parity.jsonl" --anchor-json "$OUT/anchor-32.json,$OUT/anchor-128.json" \
+  | tee "$OUT/embed-bench.txt"
 
 log "refarch-tui embed --file --stats (2 threads, batch 128)"
 "${UNPIN[@]}" .build/release/refarch-tui embed --file "$OUT/descriptions.txt" --stats --model-dir "$MODEL_DIR" \

@@ -1,3 +1,4 @@
+import CMiniLMKernels
 import COpenBLAS
 import Catalog
 import DedicatedThreads
@@ -70,6 +71,16 @@ public final class MiniLMEmbedder: Embedder {
     deinit {
         coordinator.shutdown()
         for helper in helpers { helper.shutdown() }
+    }
+
+    /// The product kernel this CPU runs: "avx512" (every product), "avx2" or "portable" (small
+    /// products; OpenBLAS the rest). `REFARCH_MINILM_KERNELS=avx2|portable` caps it.
+    public static var productKernelName: String {
+        switch Int(minilm_kernel_level()) {
+        case Int(MINILM_KERNELS_AVX512): "avx512"
+        case Int(MINILM_KERNELS_AVX2): "avx2"
+        default: "portable"
+        }
     }
 
     /// The kernel OpenBLAS picked for this CPU (e.g. "Haswell", "SkylakeX", "Cooperlake").
