@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Where and how to connect to Postgres.
 ///
 /// Built from `DATABASE_URL` (a libpq conninfo string or `postgresql://` URI) or from the
@@ -56,6 +60,12 @@ public struct PostgresConfiguration: Sendable, Hashable {
     /// Keyword/value pairs for `PQconnectdbParams` (with `expand_dbname` when a URL is used).
     var connectionParameters: [(String, String)] {
         var pairs: [(String, String)] = []
+        // GSSAPI encryption stays off unless asked for (in the URL, or PGGSSENCMODE). libpq's
+        // default ("prefer") probes for Kerberos credentials on every connection, and Kerberos'
+        // teardown at process exit aborts a thread that is still connecting (k5_mutex_lock
+        // assertion): a CLI command ending while a background connection opened crashed so.
+        // First in the list, so a gssencmode in the URL, expanded after it, wins.
+        if getenv("PGGSSENCMODE") == nil { pairs.append(("gssencmode", "disable")) }
         if let url { pairs.append(("dbname", url)) }
         if let host { pairs.append(("host", host)) }
         if let port { pairs.append(("port", String(port))) }

@@ -189,6 +189,15 @@ struct PostgresConnectionTests {
         #expect(PostgresError.classify(connectionMessage: message, database: nil, user: nil) == expected)
     }
 
+    @Test func gssEncryptionIsOffUnlessTheURLAsksForIt() {
+        // libpq processes the pairs in order and expands the URL where it stands: the default
+        // comes first, so a gssencmode in the URL overrides it.
+        let pairs = PostgresConfiguration(url: "postgresql://a@b/c?gssencmode=prefer").connectionParameters
+        #expect(pairs.first.map { [$0.0, $0.1] } == ["gssencmode", "disable"])
+        #expect((pairs.firstIndex { $0.0 == "dbname" } ?? 0) > 0)
+        #expect(PostgresConfiguration(host: "h").connectionParameters.contains { $0 == ("gssencmode", "disable") })
+    }
+
     @Test func redactedDescriptionHidesThePassword() {
         let config = PostgresConfiguration(url: "postgresql://app:s3cret@db.example.com:6543/shop?sslmode=require")
         #expect(config.redactedDescription == "db.example.com:6543/shop as app")
