@@ -50,14 +50,7 @@ struct EmbedBench {
             let model = try MiniLMModel(folder: MiniLMModel.resolveFolder(explicit: options["model-dir"]))
             for threads in [1, 2] {
                 let embedder = MiniLMEmbedder(model: model, threads: threads, miniBatchTokens: options["mini-batch"].flatMap(Int.init))
-                for _ in 0..<50 { _ = try await embedder.embed([query]) }
-                var samples: [Double] = []
-                for _ in 0..<count {
-                    let start = Date()
-                    _ = try await embedder.embed([query])
-                    samples.append(Date().timeIntervalSince(start) * 1000)
-                }
-                samples.sort()
+                let samples = try await queryLatencies(embedder, count: count)
                 print(String(format: "threads %d  short query: p50 %.2f ms  p90 %.2f ms  p99 %.2f ms", threads,
                              samples[count / 2], samples[count * 9 / 10], samples[count * 99 / 100]))
             }
@@ -139,15 +132,7 @@ struct EmbedBench {
                              batch == 1 ? " (first \(corpus.count) texts)" : ""))
                 fflush(nil)
             }
-            var samples: [Double] = []
-            for _ in 0..<20 { _ = try await embedder.embed([query]) }
-            _ = try await embedder.profile(reset: true)
-            for _ in 0..<200 {
-                let start = Date()
-                _ = try await embedder.embed([query])
-                samples.append(Date().timeIntervalSince(start) * 1000)
-            }
-            samples.sort()
+            let samples = try await queryLatencies(embedder, count: 200)
             let q = try await embedder.profile()
             print(String(format: "threads %d  query breakdown (ms per query, coordinator): gemm %.2f, attention %.3f, elementwise %.3f, embeddings+pooling %.3f; total %.2f",
                          threads, q.gemm * 5, q.attention * 5, q.elementwise * 5, (q.embeddings + q.pooling) * 5, q.total * 5))
@@ -252,6 +237,20 @@ struct EmbedBench {
             print(String(format: "short query p50: %.2f ms (sentence-transformers %.2f ms, ONNX Runtime %.2f ms)  [target <= 1.5 ms]",
                          latency[2]!.0, first.stQuery, first.ortQuery))
         }
+    }
+
+    /// Milliseconds of `count` single short queries, sorted, after a warm-up of 20; the
+    /// embedder's phase profile then covers the timed queries only.
+    static func queryLatencies(_ embedder: MiniLMEmbedder, count: Int) async throws -> [Double] {
+        for _ in 0..<20 { _ = try await embedder.embed([query]) }
+        _ = try await embedder.profile(reset: true)
+        var samples: [Double] = []
+        for _ in 0..<count {
+            let start = Date()
+            _ = try await embedder.embed([query])
+            samples.append(Date().timeIntervalSince(start) * 1000)
+        }
+        return samples.sorted()
     }
 
     static func cpuModel() -> String {

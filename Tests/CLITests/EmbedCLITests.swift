@@ -7,30 +7,18 @@ import Testing
 /// batches, portable C with OpenBLAS), texts as arguments, `--file --stats`, and bad input.
 @Suite("embed command")
 struct EmbedCLITests {
-    struct Line: Decodable {
-        let text: String
-        let input_ids: [Int32]
-        let embedding: [Double]
-    }
+    static var modelDirectory: String { MiniLMFixtures.modelFolder.path }
+    static var parityFixture: URL { MiniLMFixtures.parityFixture }
 
-    static var modelDirectory: String {
-        TestEnvironment.modelDirectory
-            ?? Fixtures.repositoryRoot.appendingPathComponent(".refarch/models/all-MiniLM-L6-v2").path
-    }
-
-    static var parityFixture: URL {
-        Fixtures.path("fixtures/minilm/parity.jsonl", overriddenBy: "MINILM_PARITY_FIXTURE")
-    }
-
-    static func decodeLines(_ text: String) throws -> [Line] {
-        try text.split(separator: "\n").map { try JSONDecoder().decode(Line.self, from: Data($0.utf8)) }
+    static func decodeLines(_ text: String) throws -> [ParityCase] {
+        try text.split(separator: "\n").map { try JSONDecoder().decode(ParityCase.self, from: Data($0.utf8)) }
     }
 
     @Test(
         "MiniLM parity through embed --jsonl at every kernel level, one text per job and all in one",
         arguments: ["", "avx2", "portable"], [1, 64])
     func parityThroughTheCommand(kernels: String, batchSize: Int) async throws {
-        let expected = try Self.decodeLines(String(contentsOf: Self.parityFixture, encoding: .utf8))
+        let expected = try Fixtures.jsonLines(ParityCase.self, at: Self.parityFixture)
         let result = try await CLIRunner.run(
             ["embed", "--jsonl", Self.parityFixture.path, "--model-dir", Self.modelDirectory, "--batch-size", String(batchSize)],
             environment: kernels.isEmpty ? [:] : ["REFARCH_MINILM_KERNELS": kernels])
@@ -40,10 +28,8 @@ struct EmbedCLITests {
         for (got, want) in zip(lines, expected) {
             #expect(got.text == want.text)
             #expect(got.input_ids == want.input_ids, "ids of \(want.text.prefix(40))")
-            let maxAbs = zip(got.embedding, want.embedding).map { abs($0 - $1) }.max() ?? .infinity
-            let dot = zip(got.embedding, want.embedding).map(*).reduce(0, +)
-            let norms = (got.embedding.map { $0 * $0 }.reduce(0, +) * want.embedding.map { $0 * $0 }.reduce(0, +)).squareRoot()
-            #expect(maxAbs <= 1e-4 && dot / norms >= 0.99999, "\(want.text.prefix(40)): max abs \(maxAbs)")
+            let (maxAbs, cosine) = compare(got.embedding.map { Float($0) }, want.embedding.map { Float($0) })
+            #expect(maxAbs <= 1e-4 && cosine >= 0.99999, "\(want.text.prefix(40)): max abs \(maxAbs)")
         }
     }
 

@@ -1,6 +1,7 @@
 import Catalog
 import Embeddings
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("MiniLM document embedding (name in front of every chunk)")

@@ -1,5 +1,6 @@
 import Embeddings
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Chunking long texts")
