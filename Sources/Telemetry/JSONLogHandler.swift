@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Log lines as JSON objects on stderr, one per event, for a container's log driver.
+/// Log lines as JSON objects, one per event: on stdout for a container's log driver (workers),
+/// in a file for the console.
 ///
 /// Every line carries `ts`, `level`, `msg`, the logger label, and the fixed fields given at
 /// bootstrap (worker kind and id); metadata keys are merged in. Secrets never reach a
@@ -14,7 +15,7 @@ public struct JSONLogHandler: LogHandler {
     let fields: [String: String]
     let sink: LogSink
 
-    public init(label: String, level: Logger.Level = .info, fields: [String: String] = [:], sink: LogSink = .standardError) {
+    public init(label: String, level: Logger.Level = .info, fields: [String: String] = [:], sink: LogSink = .standardOutput) {
         self.label = label
         self.logLevel = level
         self.fields = fields
@@ -60,11 +61,11 @@ public struct JSONLogHandler: LogHandler {
     }
 }
 
-/// Where log lines go: stderr for workers, a file for the console (whose screen is the
-/// terminal), memory in tests.
+/// Where log lines go: stdout for workers (a container's log driver reads it; errors that end
+/// the process go to stderr), a file for the console (whose screen is the terminal), memory in tests.
 public final class LogSink: Sendable {
     enum Destination {
-        case standardError
+        case standardOutput
         case file(FileHandle)
         case memory
     }
@@ -72,7 +73,7 @@ public final class LogSink: Sendable {
     private let lines = Mutex<[String]>([])
     private let destination: Destination
 
-    public static let standardError = LogSink(.standardError)
+    public static let standardOutput = LogSink(.standardOutput)
     public static func memory() -> LogSink { LogSink(.memory) }
 
     /// Appends to the file at `path`, creating it and its folder; throws when it cannot be opened.
@@ -90,7 +91,7 @@ public final class LogSink: Sendable {
     func write(_ data: Data) {
         // The lock keeps lines whole when several threads log at once.
         switch destination {
-        case .standardError: lines.withLock { _ in FileHandle.standardError.write(data) }
+        case .standardOutput: lines.withLock { _ in FileHandle.standardOutput.write(data) }
         case .file(let handle): lines.withLock { _ in try? handle.write(contentsOf: data) }
         case .memory: lines.withLock { $0.append(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)) }
         }

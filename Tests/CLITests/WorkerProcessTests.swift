@@ -32,6 +32,14 @@ struct WorkerProcessTests {
             first.signal(SIGTERM)
             let status = await first.waitForExit(timeout: .seconds(10))
             #expect(status == 0, "log: \(first.log.suffix(2000))")
+            // Logs are JSON lines on stdout, each naming its worker; nothing went wrong, so stderr is empty.
+            let lines = first.standardOutput.split(separator: "\n")
+            #expect(lines.contains { $0.contains("\"worker\":\"pelican+emu\"") }, "stdout: \(first.standardOutput.suffix(1500))")
+            for line in lines {
+                let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                #expect(object?["worker_id"] is String && object?["level"] is String, "not a log line: \(line)")
+            }
+            #expect(first.standardError.isEmpty, "stderr: \(first.standardError.suffix(1500))")
             // Second run: killed outright in the middle.
             let second = try RunningCLI(["run-local"], environment: env)
             try await Task.sleep(for: .milliseconds(800))

@@ -66,9 +66,10 @@ public final class RunningCLI: @unchecked Sendable {
     // the calls used here (signals, pid, waiting through its termination handler).
     let process: Process
     private let exited = AsyncStream<Int32>.makeStream()
-    public let logURL: URL
+    /// Where the process's stdout (a worker's JSON log lines) and stderr go.
+    public let outputURL: URL, errorURL: URL
 
-    /// Starts the binary with `arguments`; its stdout and stderr go to a temporary log file.
+    /// Starts the binary with `arguments`; its stdout and stderr go to two temporary files.
     public init(_ arguments: [String], environment: [String: String]) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: CLIRunner.binaryPath)
@@ -77,11 +78,12 @@ public final class RunningCLI: @unchecked Sendable {
         env.merge(environment) { _, new in new }
         process.environment = env
         process.currentDirectoryURL = FileManager.default.temporaryDirectory
-        logURL = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let log = try FileHandle(forWritingTo: logURL)
-        process.standardOutput = log
-        process.standardError = log
+        let name = "worker-\(UUID().uuidString)"
+        outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).out")
+        errorURL = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).err")
+        for url in [outputURL, errorURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
+        process.standardOutput = try FileHandle(forWritingTo: outputURL)
+        process.standardError = try FileHandle(forWritingTo: errorURL)
         process.standardInput = FileHandle.nullDevice
         let continuation = exited.continuation
         process.terminationHandler = {
@@ -114,11 +116,16 @@ public final class RunningCLI: @unchecked Sendable {
         }
     }
 
-    /// What the process wrote so far.
-    public var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+    /// What the process wrote to stdout so far.
+    public var standardOutput: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
+    /// What the process wrote to stderr so far.
+    public var standardError: String { (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "" }
+    /// Both, for failure messages: stdout, then stderr.
+    public var log: String { standardOutput + standardError }
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        try? FileManager.default.removeItem(at: logURL)
+        try? FileManager.default.removeItem(at: outputURL)
+        try? FileManager.default.removeItem(at: errorURL)
     }
 }
