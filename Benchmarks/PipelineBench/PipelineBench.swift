@@ -143,7 +143,7 @@ struct PipelineBench {
             try? await sqs.deleteQueue(url: source)
             try? await sqs.deleteQueue(url: dlq)
         }
-        queue.close()
+        await queue.close()
         await reader.close()
         await writer.close()
         await pool.close()

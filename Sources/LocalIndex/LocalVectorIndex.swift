@@ -16,7 +16,7 @@ import Synchronization
 /// the index's own threads, never on Swift's cooperative pool.
 public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matrix confined to indexThread, see below
     // @unchecked Sendable: `matrix` and `appliedSeq` are only touched on `indexThread`
-    // (every access goes through `indexThread.run`); `listenTask` only under `lock`.
+    // (every access goes through `indexThread.run`); `listenTask` and `listener` only under `lock`.
     public let dimension: Int
     public let namespace: String
     public let pool: PostgresPool
@@ -29,6 +29,7 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
     private var schema = ""
     private let lock = NSLock()
     private var listenTask: Task<Void, Never>?
+    private var listener: PostgresListener?
 
     /// The NOTIFY channel writers signal after each committed change (payload: the schema).
     public static let channel = "refarch_vectors"
@@ -80,9 +81,12 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
 
     /// Stops listening and ends the index's threads.
     public func close() async {
-        lock.withLock {
+        let listener = lock.withLock {
             listenTask?.cancel(); listenTask = nil
+            defer { self.listener = nil }
+            return self.listener
         }
+        await listener?.stop()
         await pool.close()
         workers.shutdown()
         indexThread.shutdown()
@@ -199,9 +203,9 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
     }
 
     private func startListening() {
-        let events = PostgresListener.events(configuration: configuration, channels: [Self.channel], logger: logger)
+        let listener = PostgresListener(configuration: configuration, channels: [Self.channel], logger: logger)
         let task = Task { [weak self] in
-            for await event in events {
+            for await event in listener.events {
                 guard let self else { return }
                 switch event {
                 case .listening:
@@ -214,7 +218,10 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
                 }
             }
         }
-        lock.withLock { listenTask = task }
+        lock.withLock {
+            listenTask = task
+            self.listener = listener
+        }
     }
 
     private func catchUpLogging() async {

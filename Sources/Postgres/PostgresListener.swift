@@ -16,32 +16,58 @@ public enum PostgresListenerEvent: Sendable, Equatable {
 /// LISTEN on a connection of its own, as an async sequence of events.
 ///
 /// The socket is polled on the listener's own thread (never the cooperative pool). It
-/// reconnects with exponential backoff when the server goes away, and the sequence ends
-/// when the consumer stops iterating (the stream's termination cancels the loop).
-public enum PostgresListener {
-    /// Starts listening on `channels` (lower-case identifiers) and returns the events.
+/// reconnects with exponential backoff when the server goes away. The events end when the
+/// consumer stops iterating or ``stop()`` is called; `stop()` also waits until the session's
+/// connection is closed and its thread has ended, so an owner that closes before the process
+/// exits leaves no connection half open (libpq's connection set-up must not race exit).
+public final class PostgresListener: Sendable {
+    public let events: AsyncStream<PostgresListenerEvent>
+    private let stopped = StopFlag()
+    private let finished: Task<Void, Never>
+
+    /// Starts listening on `channels` (lower-case identifiers).
+    public init(
+        configuration: PostgresConfiguration,
+        channels: [String],
+        logger: Logger = Logger(label: "refarch.postgres.listen"),
+        maxBackoff: Duration = .seconds(5)
+    ) {
+        precondition(
+            channels.allSatisfy { name in
+                !name.isEmpty && name.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+            }, "channel names are lower-case identifiers")
+        let (stream, continuation) = AsyncStream.makeStream(of: PostgresListenerEvent.self, bufferingPolicy: .bufferingNewest(4096))
+        let stopped = stopped
+        continuation.onTermination = { _ in stopped.stop() }
+        events = stream
+        let thread = DedicatedThreadExecutor(name: "postgres-listen")
+        finished = Task {
+            _ = try? await thread.run {
+                Self.run(
+                    configuration: configuration, channels: channels, logger: logger, maxBackoff: maxBackoff,
+                    stopped: stopped, continuation: continuation)
+            }
+            continuation.finish()
+            thread.shutdown()
+        }
+    }
+
+    /// Ends the events and returns once the connection is closed and the thread has ended
+    /// (at most one poll interval, or the connect attempt in progress).
+    public func stop() async {
+        stopped.stop()
+        await finished.value
+    }
+
+    /// Starts listening on `channels` and returns the events alone; the session ends when the
+    /// consumer stops iterating (without waiting for its thread).
     public static func events(
         configuration: PostgresConfiguration,
         channels: [String],
         logger: Logger = Logger(label: "refarch.postgres.listen"),
         maxBackoff: Duration = .seconds(5)
     ) -> AsyncStream<PostgresListenerEvent> {
-        precondition(
-            channels.allSatisfy { name in
-                !name.isEmpty && name.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
-            }, "channel names are lower-case identifiers")
-        let (stream, continuation) = AsyncStream.makeStream(of: PostgresListenerEvent.self, bufferingPolicy: .bufferingNewest(4096))
-        let stopped = StopFlag()
-        continuation.onTermination = { _ in stopped.stop() }
-        let thread = DedicatedThreadExecutor(name: "postgres-listen")
-        thread.execute {
-            run(
-                configuration: configuration, channels: channels, logger: logger, maxBackoff: maxBackoff,
-                stopped: stopped, continuation: continuation)
-            continuation.finish()
-            thread.shutdown()
-        }
-        return stream
+        PostgresListener(configuration: configuration, channels: channels, logger: logger, maxBackoff: maxBackoff).events
     }
 
     final class StopFlag: Sendable {

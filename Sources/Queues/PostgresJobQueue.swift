@@ -83,14 +83,16 @@ public final class PostgresJobQueue: JobQueue {
         listener.withLock { $0?.cancel() }
     }
 
-    /// Stops the LISTEN connection that long polls use. Receives still work afterwards,
-    /// polling at the safety interval.
-    public func close() {
-        listener.withLock { task in
-            task?.cancel()
-            task = nil
+    /// Stops the LISTEN connection that long polls use, and returns once it is closed.
+    /// Receives still work afterwards (a long poll starts listening again).
+    public func close() async {
+        let task = listener.withLock { task in
+            defer { task = nil }
+            return task
         }
+        task?.cancel()
         listening.set(false)
+        await task?.value
     }
 
     // MARK: Sending
@@ -327,8 +329,8 @@ public final class PostgresJobQueue: JobQueue {
             let wakeups = wakeups
             let logger = logger
             task = Task { [listening] in
-                let events = PostgresListener.events(configuration: configuration, channels: [SchemaMigrator.queueChannel], logger: logger)
-                for await event in events {
+                let session = PostgresListener(configuration: configuration, channels: [SchemaMigrator.queueChannel], logger: logger)
+                for await event in session.events {
                     switch event {
                     case .listening:
                         listening.set(true)
@@ -339,6 +341,7 @@ public final class PostgresJobQueue: JobQueue {
                         listening.set(false)
                     }
                 }
+                await session.stop()
             }
         }
     }

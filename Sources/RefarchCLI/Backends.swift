@@ -30,7 +30,7 @@ func makeJobQueue(context: CommandContext) async throws -> OpenedJobQueue {
     return OpenedJobQueue(
         queue: queue, location: "Postgres queue \(queue.name)",
         close: {
-            queue.close(); await pool.close()
+            await queue.close(); await pool.close()
         })
 }
 

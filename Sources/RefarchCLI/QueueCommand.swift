@@ -74,7 +74,7 @@ enum EmbeddedQueue {
         let server = pool.configuration.redactedDescription.components(separatedBy: " as ").first ?? ""
         let location = "postgres://\(server)#\(queue.name)"
         let result = await Result { try await body(queue, location) }
-        queue.close()
+        await queue.close()
         await pool.close()
         try result.get()
         return true

@@ -74,18 +74,16 @@ public final class PelicanService: Sendable {
     public func run() async {
         let listener = Task { [wakeups, configuration, logger] in
             let schema = configuration.searchPath.first
-            for await event in PostgresListener.events(
-                configuration: configuration, channels: [SchemaMigrator.outboxChannel],
-                logger: logger)
-            {
+            let session = PostgresListener(configuration: configuration, channels: [SchemaMigrator.outboxChannel], logger: logger)
+            for await event in session.events {
                 switch event {
                 case .listening: wakeups.signal()
                 case .notification(_, let payload) where schema == nil || payload == schema: wakeups.signal()
                 default: break
                 }
             }
+            await session.stop()
         }
-        defer { listener.cancel() }
         var backoff = Duration.milliseconds(100)
         while !Task.isCancelled {
             do {
@@ -108,6 +106,8 @@ public final class PelicanService: Sendable {
             }
         }
         leader.value = false
+        listener.cancel()
+        await listener.value  // the LISTEN connection is closed when run() returns
     }
 
     /// Waits for the leader lock, then drains until cancelled or the lock connection breaks.

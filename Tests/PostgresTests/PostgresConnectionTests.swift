@@ -107,6 +107,47 @@ struct PostgresConnectionTests {
         }
     }
 
+    @Test func stoppingAListenerEndsItsEventsAndClosesItsSession() async throws {
+        try await TestDatabase.withSchema { config in
+            let channel = "test_" + UUID().uuidString.lowercased().prefix(8)
+            let listener = PostgresListener(configuration: config, channels: [channel])
+            var events = listener.events.makeAsyncIterator()
+            #expect(await events.next() == .listening)
+            let conn = try await PostgresConnection.connect(config)
+            defer { Task { await conn.close() } }
+            let sessions = "SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN ' || $1"
+            #expect(try await conn.query(sessions, [channel])[0].decode(Int.self, at: 0) == 1)
+            await listener.stop()
+            // stop() returned after the thread ended: nothing more can arrive.
+            try await conn.execute("SELECT pg_notify($1, 'late')", [channel])
+            #expect(await events.next() == nil)
+            // The server ends the backend once it reads the Terminate libpq sent before stop() returned.
+            var open = 1
+            for _ in 0..<100 where open > 0 {
+                open = try await conn.query(sessions, [channel])[0].decode(Int.self, at: 0)
+                if open > 0 { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(open == 0)
+        }
+    }
+
+    @Test func stoppingAListenerThatCannotConnectReturns() async throws {
+        // Port 1 on loopback refuses: the listener is in its connect-and-back-off loop.
+        let unreachable = PostgresConfiguration(host: "127.0.0.1", port: 1, database: "none", user: "none")
+        let listener = PostgresListener(configuration: unreachable, channels: ["nobody"], maxBackoff: .seconds(30))
+        try await Task.sleep(for: .milliseconds(300))
+        let stopped = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await listener.stop(); return true }
+            group.addTask { try? await Task.sleep(for: .seconds(20)); return false }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        #expect(stopped)
+        var events = listener.events.makeAsyncIterator()
+        #expect(await events.next() == nil)
+    }
+
     @Test func listenerReconnectsAfterItsSessionIsKilled() async throws {
         try await TestDatabase.withSchema { config in
             let channel = "test_" + UUID().uuidString.lowercased().prefix(8)

@@ -21,7 +21,7 @@ enum QueueFixture {
             _ = try await pool.withConnection { try await SchemaMigrator.migrate($0, logger: quiet) }
             let queue = PostgresJobQueue(pool: pool, options: options, logger: quiet)
             let result = await Result { try await body(queue, configuration) }
-            queue.close()
+            await queue.close()
             await pool.close()
             try result.get()
         }
@@ -201,7 +201,7 @@ struct PostgresJobQueueTests {
             try await Task.sleep(for: .milliseconds(600))
             #expect(try await short.send([n]).isEmpty)
             #expect(try await short.receive(maxMessages: 10, wait: .zero).count == 1)
-            short.close()
+            await short.close()
             await pool.close()
         }
     }

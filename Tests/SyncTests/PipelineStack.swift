@@ -76,7 +76,7 @@ struct PipelineStack: Sendable {
                     let postgresQueue = PostgresJobQueue(
                         pool: queuePool, options: .init(visibilityTimeout: .seconds(5), maxReceiveCount: 3))
                     cleanups.append {
-                        postgresQueue.close(); await queuePool.close()
+                        await postgresQueue.close(); await queuePool.close()
                     }
                     let local = try await LocalVectorIndex.open(
                         configuration: config, dimension: dimension, threads: 1, logger: quietLogger)
