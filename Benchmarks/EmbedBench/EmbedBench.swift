@@ -5,7 +5,7 @@ import Foundation
 /// Throughput and latency of the native MiniLM embedder on the reference corpus.
 ///
 /// Usage: EmbedBench [--csv FILE | --seed-count N [--seed S]] [--model-dir DIR] [--parity FILE] [--anchor-json FILE]
-///                   [--write-texts FILE] [--limit N] [--passes N] [--batch1-limit N]
+///                   [--write-texts FILE] [--limit N] [--passes N] [--batch1-limit N] [--threads N]
 /// Prints the OpenBLAS kernel, the CPU, sentences/s and tokens/s at batch sizes 1/32/128 with
 /// 1 and 2 threads, short-query latency p50/p99, where the time goes, the share of OpenBLAS's
 /// own sgemm rate reached, a parity check, and ratios against the anchor script's JSON.
@@ -24,6 +24,8 @@ struct EmbedBench {
             }
             options[String(key.dropFirst(2))] = value
         }
+        // `--threads N` measures one thread count instead of 1 and 2 (quick A/B runs).
+        let threadCounts = options["threads"].flatMap(Int.init).map { [$0] } ?? [1, 2]
         if options["probe-small"] != nil {
             for m in [1, 4, 8, 16, 32, 64, 128, 336, 672] {
                 let rates = [(1152, 384), (384, 384), (1536, 384), (384, 1536)].map {
@@ -48,7 +50,7 @@ struct EmbedBench {
         if let count = options["query-only"].flatMap(Int.init) {
             // Short-query latency alone, `count` queries per thread count: quick to repeat.
             let model = try MiniLMModel(folder: MiniLMModel.resolveFolder(explicit: options["model-dir"]))
-            for threads in [1, 2] {
+            for threads in threadCounts {
                 let embedder = MiniLMEmbedder(model: model, threads: threads, miniBatchTokens: options["mini-batch"].flatMap(Int.init))
                 let samples = try await queryLatencies(embedder, count: count)
                 print(String(format: "threads %d  short query: p50 %.2f ms  p90 %.2f ms  p99 %.2f ms", threads,
@@ -102,7 +104,7 @@ struct EmbedBench {
         var latency: [Int: (Double, Double)] = [:]
         var profile = EncoderProfile()
         var profiledSeconds = 1.0
-        for threads in [1, 2] {
+        for threads in threadCounts {
             let embedder = MiniLMEmbedder(model: model, threads: threads, miniBatchTokens: options["mini-batch"].flatMap(Int.init))
             _ = try await embedder.embed(Array(texts.prefix(256)))
             for batch in [1, 32, 128] {
@@ -140,6 +142,8 @@ struct EmbedBench {
             fflush(nil)
         }
 
+        // The rest is taken at 2 threads.
+        guard threadCounts.contains(2) else { return }
         // Where the time goes (2 threads, batch 32), and the share of OpenBLAS's own sgemm rate.
         let config = model.config
         let wall = Double(texts.count) / results["2x32"]!

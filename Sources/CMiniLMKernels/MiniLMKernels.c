@@ -143,8 +143,37 @@ __attribute__((target("avx2,fma"))) static void packed_avx2(const float *x, int 
 
 #define PANEL 16
 
+/* erf and GELU with the same operations, in the same order, as erf256 and bias_gelu_avx2 below,
+ * so a fused epilogue gives bit for bit what the separate pass gives. */
+__attribute__((target("avx512f"))) static inline __m512 erf512(__m512 input) {
+    __m512 x = _mm512_min_ps(_mm512_max_ps(input, _mm512_set1_ps(-4.0f)), _mm512_set1_ps(4.0f));
+    __m512 x2 = _mm512_mul_ps(x, x);
+    __m512 p = _mm512_fmadd_ps(x2, _mm512_set1_ps(-2.72614225801306e-10f), _mm512_set1_ps(2.77068142495902e-08f));
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-2.10102402082508e-06f));
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-5.69250639462346e-05f));
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-7.34990630326855e-04f));
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-2.95459980854025e-03f));
+    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-1.60960333262415e-02f));
+    p = _mm512_mul_ps(x, p);
+    __m512 q = _mm512_fmadd_ps(x2, _mm512_set1_ps(-1.45660718464996e-05f), _mm512_set1_ps(-2.13374055278905e-04f));
+    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(-1.68282697438203e-03f));
+    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(-7.37332916720468e-03f));
+    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(-1.42647390514189e-02f));
+    return _mm512_div_ps(p, q);
+}
+
+__attribute__((target("avx512f"), always_inline)) static inline __m512 epilogue512(__m512 v, const float *bias,
+                                                                                 int epilogue) {
+    if (epilogue == MINILM_EPILOGUE_NONE) return v;
+    __m512 x = _mm512_add_ps(v, _mm512_loadu_ps(bias));
+    if (epilogue == MINILM_EPILOGUE_BIAS) return x;
+    __m512 g = erf512(_mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752f)));
+    return _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), x), _mm512_add_ps(_mm512_set1_ps(1.0f), g));
+}
+
 __attribute__((target("avx512f"), always_inline)) static inline void packed512_block(
-    const float *x, int rows, int inputs, const float *w0, int panels, float *c, int ldc, int streaming) {
+    const float *x, int rows, int inputs, const float *w0, int panels, float *c, int ldc, int streaming,
+    const float *bias, int epilogue) {
     __m512 acc[8][3];
     for (int m = 0; m < rows; m++)
         for (int j = 0; j < panels; j++) acc[m][j] = _mm512_setzero_ps();
@@ -164,16 +193,18 @@ __attribute__((target("avx512f"), always_inline)) static inline void packed512_b
         }
     }
     for (int m = 0; m < rows; m++)
-        for (int j = 0; j < panels; j++) _mm512_storeu_ps(c + (long)m * ldc + j * PANEL, acc[m][j]);
+        for (int j = 0; j < panels; j++)
+            _mm512_storeu_ps(c + (long)m * ldc + j * PANEL, epilogue512(acc[m][j], bias + j * PANEL, epilogue));
 }
 
 /* One function per row count so the compiler keeps every accumulator in a register. */
 #define PACKED512_ROWS(R)                                                                                   \
     __attribute__((target("avx512f"))) static void packed512_rows##R(const float *x, int inputs, const float *w0, \
-                                                                     int panels, float *c, int ldc, int streaming) { \
-        if (panels == 3) packed512_block(x, R, inputs, w0, 3, c, ldc, streaming);                            \
-        else if (panels == 2) packed512_block(x, R, inputs, w0, 2, c, ldc, streaming);                       \
-        else packed512_block(x, R, inputs, w0, 1, c, ldc, streaming);                                        \
+                                                                     int panels, float *c, int ldc, int streaming, \
+                                                                     const float *bias, int epilogue) {             \
+        if (panels == 3) packed512_block(x, R, inputs, w0, 3, c, ldc, streaming, bias, epilogue);            \
+        else if (panels == 2) packed512_block(x, R, inputs, w0, 2, c, ldc, streaming, bias, epilogue);       \
+        else packed512_block(x, R, inputs, w0, 1, c, ldc, streaming, bias, epilogue);                        \
     }
 PACKED512_ROWS(1)
 PACKED512_ROWS(2)
@@ -184,21 +215,21 @@ PACKED512_ROWS(6)
 PACKED512_ROWS(7)
 PACKED512_ROWS(8)
 
-typedef void (*packed512_fn)(const float *, int, const float *, int, float *, int, int);
+typedef void (*packed512_fn)(const float *, int, const float *, int, float *, int, int, const float *, int);
 static const packed512_fn packed512_by_rows[9] = {
     0, packed512_rows1, packed512_rows2, packed512_rows3, packed512_rows4,
     packed512_rows5, packed512_rows6, packed512_rows7, packed512_rows8,
 };
 
 static void packed_avx512(const float *x, int rows, int inputs, const float *packed, int first, int end, float *c,
-                          int ldc, int streaming) {
+                          int ldc, int streaming, const float *bias, int epilogue) {
     for (int q = first; q < end; q += 3) {
         int panels = end - q < 3 ? end - q : 3;
         const float *w0 = packed + (long)q * PANEL * inputs;
         for (int m = 0; m < rows; m += 8) {
             int block = rows - m < 8 ? rows - m : 8;
             packed512_by_rows[block](x + (long)m * inputs, inputs, w0, panels, c + (long)m * ldc + q * PANEL, ldc,
-                                     streaming);
+                                     streaming, epilogue ? bias + q * PANEL : NULL, epilogue);
         }
     }
 }
@@ -242,6 +273,11 @@ __attribute__((target("avx2,fma"))) static inline __m256 erf256(__m256 input) {
     return _mm256_div_ps(p, q);
 }
 
+/* Lanes [0, count) of 8 set, for masked loads and stores of a row's tail. */
+__attribute__((target("avx2,fma"))) static inline __m256i tail_mask(int count) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
 __attribute__((target("avx2,fma"))) static void bias_gelu_avx2(float *data, int rows, int columns, const float *bias) {
     const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f), r2 = _mm256_set1_ps(0.70710678118654752f);
     for (int r = 0; r < rows; r++) {
@@ -252,9 +288,13 @@ __attribute__((target("avx2,fma"))) static void bias_gelu_avx2(float *data, int 
             __m256 g = _mm256_mul_ps(_mm256_mul_ps(half, x), _mm256_add_ps(one, erf256(_mm256_mul_ps(x, r2))));
             _mm256_storeu_ps(row + c, g);
         }
-        for (; c < columns; c++) {
-            float x = row[c] + bias[c];
-            row[c] = 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
+        if (c < columns) {
+            /* The tail through masked lanes, so every column gets the same arithmetic wherever
+             * a row segment starts or ends (a split product's epilogue sees segments). */
+            __m256i mask = tail_mask(columns - c);
+            __m256 x = _mm256_add_ps(_mm256_maskload_ps(row + c, mask), _mm256_maskload_ps(bias + c, mask));
+            __m256 g = _mm256_mul_ps(_mm256_mul_ps(half, x), _mm256_add_ps(one, erf256(_mm256_mul_ps(x, r2))));
+            _mm256_maskstore_ps(row + c, mask, g);
         }
     }
 }
@@ -346,14 +386,48 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void attention_
     for (int b = 0; b < nb; b++) _mm256_storeu_ps(out + 8 * b, _mm256_mul_ps(_mm256_add_ps(even[b], odd[b]), scale));
 }
 
+/* Transposes the 8 x 8 block whose rows are r[0..7], in place. */
+__attribute__((target("avx2,fma"), always_inline)) static inline void transpose8(__m256 r[8]) {
+    __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+    __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+    __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+    __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    r[0] = _mm256_permute2f128_ps(u0, u4, 0x20);
+    r[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
+    r[2] = _mm256_permute2f128_ps(u2, u6, 0x20);
+    r[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
+    r[4] = _mm256_permute2f128_ps(u0, u4, 0x31);
+    r[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
+    r[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
+    r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
+}
+
 __attribute__((target("avx2,fma"))) static void attention_avx2(const float *q, const float *k, const float *v,
                                                                float *out, int length, int stride, int out_stride,
                                                                int dh, float scale, float *keys_t, float *scores) {
     int padded = (length + 7) & ~7;
+    /* This head's rows of q, k and v are a few lines each, a row of the whole QKV product apart,
+     * and mostly no longer in L1/L2 when attention starts: ask for all of them at once, so the
+     * misses overlap instead of arriving one transposed row at a time. */
     for (int j = 0; j < length; j++)
-        for (int d = 0; d < dh; d++) keys_t[d * padded + j] = k[(long)j * stride + d];
-    for (int j = length; j < padded; j++)
-        for (int d = 0; d < dh; d++) keys_t[d * padded + j] = 0;
+        for (int d = 0; d < dh; d += 16) {
+            _mm_prefetch((const char *)(k + (long)j * stride + d), _MM_HINT_T0);
+            _mm_prefetch((const char *)(q + (long)j * stride + d), _MM_HINT_T0);
+            _mm_prefetch((const char *)(v + (long)j * stride + d), _MM_HINT_T0);
+        }
+    /* keys_t[d][j] = k[j][d], in 8 x 8 blocks through registers; keys past the end are zeros. */
+    for (int jb = 0; jb < padded; jb += 8)
+        for (int db = 0; db < dh; db += 8) {
+            __m256 r[8];
+            for (int l = 0; l < 8; l++)
+                r[l] = jb + l < length ? _mm256_loadu_ps(k + (long)(jb + l) * stride + db) : _mm256_setzero_ps();
+            transpose8(r);
+            for (int l = 0; l < 8; l++) _mm256_storeu_ps(keys_t + (long)(db + l) * padded + jb, r[l]);
+        }
     __m256 scalev = _mm256_set1_ps(scale);
     for (int i = 0; i < length; i++) {
         const float *query = q + (long)i * stride;
@@ -505,19 +579,26 @@ static void packed_portable(const float *x, int rows, int inputs, const float *p
 }
 
 void minilm_packed_gemm(int level, const float *x, int rows, int inputs, const float *packed, int first_panel,
-                        int end_panel, float *c, int ldc, int streaming) {
+                        int end_panel, float *c, int ldc, int streaming, const float *bias, int epilogue) {
 #if defined(__x86_64__)
     if (level == MINILM_KERNELS_AVX512) {
-        packed_avx512(x, rows, inputs, packed, first_panel, end_panel, c, ldc, streaming);
+        packed_avx512(x, rows, inputs, packed, first_panel, end_panel, c, ldc, streaming, bias, epilogue);
         return;
     }
-    if (level == MINILM_KERNELS_AVX2) {
-        packed_avx2(x, rows, inputs, packed, first_panel, end_panel, c, ldc, streaming);
-        return;
-    }
-#endif
+    if (level == MINILM_KERNELS_AVX2) packed_avx2(x, rows, inputs, packed, first_panel, end_panel, c, ldc, streaming);
+    else packed_portable(x, rows, inputs, packed, first_panel, end_panel, c, ldc);
+#else
     (void)streaming;
     packed_portable(x, rows, inputs, packed, first_panel, end_panel, c, ldc);
+#endif
+    /* Panels of 3 outputs: the epilogue as a pass over this call's columns, while they are in cache. */
+    if (epilogue == MINILM_EPILOGUE_NONE) return;
+    int first = 3 * first_panel, columns = 3 * (end_panel - first_panel);
+    for (int m = 0; m < rows; m++) {
+        float *segment = c + (long)m * ldc + first;
+        if (epilogue == MINILM_EPILOGUE_BIAS_GELU) minilm_bias_gelu(segment, 1, columns, bias + first);
+        else minilm_add_bias(segment, 1, columns, bias + first);
+    }
 }
 
 /* ---- elementwise and attention, portable ---- */

@@ -54,7 +54,9 @@ extension BLASProbe {
         var elapsed = 0.0
         repeat {
             if canPack {
-                minilm_packed_gemm(level, a, Int32(rows), Int32(inputs), packed, 0, Int32(panels), &c, Int32(outputs), 0)
+                minilm_packed_gemm(
+                    level, a, Int32(rows), Int32(inputs), packed, 0, Int32(panels), &c, Int32(outputs), 0, nil,
+                    Int32(MINILM_EPILOGUE_NONE))
             } else {
                 minilm_small_gemm(a, Int32(rows), Int32(inputs), w, 0, Int32(outputs), &c, Int32(outputs))
             }

@@ -98,24 +98,24 @@ struct BertEncoder: Sendable {
 
         for layer in weights.layers {
             // Q, K and V for every token in one GEMM.
-            gemm(x, layer.qkv, workspace.qkv, rows: total, team: team)
-            clock.lap(&workspace.profile.gemm)
-            minilm_add_bias(workspace.qkv, Int32(total), Int32(3 * h), layer.qkvBias)
-            clock.lap(&workspace.profile.elementwise)
+            gemm(
+                x, layer.qkv, workspace.qkv, rows: total, epilogue: .bias(layer.qkvBias), team: team, workspace: workspace,
+                clock: &clock)
             attention(lengths: lengths, workspace: workspace)
             clock.lap(&workspace.profile.attention)
-            gemm(workspace.context, layer.output, workspace.projected, rows: total, team: team)
-            clock.lap(&workspace.profile.gemm)
+            gemm(
+                workspace.context, layer.output, workspace.projected, rows: total, team: team, workspace: workspace,
+                clock: &clock)
             minilm_add_layer_norm(
                 x, workspace.projected, layer.outputBias, Int32(total), Int32(h), layer.attentionNormGamma,
                 layer.attentionNormBeta, config.layerNormEpsilon)
             clock.lap(&workspace.profile.elementwise)
-            gemm(x, layer.intermediate, workspace.intermediate, rows: total, streaming: true, team: team)
-            clock.lap(&workspace.profile.gemm)
-            minilm_bias_gelu(workspace.intermediate, Int32(total), Int32(config.intermediateSize), layer.intermediateBias)
-            clock.lap(&workspace.profile.elementwise)
-            gemm(workspace.intermediate, layer.feedForward, workspace.projected, rows: total, streaming: true, team: team)
-            clock.lap(&workspace.profile.gemm)
+            gemm(
+                x, layer.intermediate, workspace.intermediate, rows: total, streaming: true,
+                epilogue: .biasGELU(layer.intermediateBias), team: team, workspace: workspace, clock: &clock)
+            gemm(
+                workspace.intermediate, layer.feedForward, workspace.projected, rows: total, streaming: true, team: team,
+                workspace: workspace, clock: &clock)
             minilm_add_layer_norm(
                 x, workspace.projected, layer.feedForwardBias, Int32(total), Int32(h), layer.feedForwardNormGamma,
                 layer.feedForwardNormBeta, config.layerNormEpsilon)
@@ -144,26 +144,60 @@ struct BertEncoder: Sendable {
         clock.lap(&workspace.profile.pooling)
     }
 
-    /// `c[rows × outputs] = a[rows × inputs] · w[outputs × inputs]ᵀ` (a PyTorch Linear without bias).
+    /// What a product does to its outputs after the sum (see `MINILM_EPILOGUE_*`).
+    enum Epilogue {
+        case none
+        case bias(UnsafePointer<Float>)
+        case biasGELU(UnsafePointer<Float>)
+    }
+
+    /// `c[rows × outputs] = epilogue(a[rows × inputs] · w[outputs × inputs]ᵀ)`: a PyTorch Linear,
+    /// with its bias (and the GELU after it) fused into the packed kernel when that runs the product.
+    /// Laps the clock into `gemm`, and into `elementwise` for an epilogue run as its own pass.
     private func gemm(
         _ a: UnsafePointer<Float>, _ w: BertWeights.Matrix, _ c: UnsafeMutablePointer<Float>, rows: Int, streaming: Bool = false,
-        team: SpinTeam?
+        epilogue: Epilogue = .none, team: SpinTeam?, workspace: EncoderWorkspace, clock: inout PhaseClock
     ) {
+        let (bias, kind): (UnsafePointer<Float>?, Int32) =
+            switch epilogue {
+            case .none: (nil, Int32(MINILM_EPILOGUE_NONE))
+            case .bias(let bias): (bias, Int32(MINILM_EPILOGUE_BIAS))
+            case .biasGELU(let bias): (bias, Int32(MINILM_EPILOGUE_BIAS_GELU))
+            }
         let outputs = w.outputs, inputs = w.inputs
         if let packed = w.packed, weights.packedForEveryProduct || team != nil || rows <= Self.smallProductRows {
             let level = weights.kernelLevel
             let panels = outputs / Int(minilm_pack_width(level))
-            guard let team, team.size > 1 else {
-                minilm_packed_gemm(level, a, Int32(rows), Int32(inputs), packed, 0, Int32(panels), c, Int32(outputs), streaming ? 1 : 0)
-                return
+            let stream: Int32 = streaming ? 1 : 0
+            if let team, team.size > 1 {
+                team.parallel { part, parts in
+                    let first = panels * part / parts, end = panels * (part + 1) / parts
+                    minilm_packed_gemm(
+                        level, a, Int32(rows), Int32(inputs), packed, Int32(first), Int32(end), c, Int32(outputs), stream, bias, kind)
+                }
+            } else {
+                minilm_packed_gemm(level, a, Int32(rows), Int32(inputs), packed, 0, Int32(panels), c, Int32(outputs), stream, bias, kind)
             }
-            team.parallel { part, parts in
-                let first = panels * part / parts, end = panels * (part + 1) / parts
-                minilm_packed_gemm(
-                    level, a, Int32(rows), Int32(inputs), packed, Int32(first), Int32(end), c, Int32(outputs), streaming ? 1 : 0)
-            }
+            clock.lap(&workspace.profile.gemm)
             return
         }
+        plainProduct(a, w, c, rows: rows, team: team)
+        clock.lap(&workspace.profile.gemm)
+        guard let bias else { return }
+        if kind == Int32(MINILM_EPILOGUE_BIAS_GELU) {
+            minilm_bias_gelu(c, Int32(rows), Int32(outputs), bias)
+        } else {
+            minilm_add_bias(c, Int32(rows), Int32(outputs), bias)
+        }
+        clock.lap(&workspace.profile.elementwise)
+    }
+
+    /// The product from the plain (unpacked) weights: the small-product kernel for a few rows,
+    /// OpenBLAS otherwise.
+    private func plainProduct(
+        _ a: UnsafePointer<Float>, _ w: BertWeights.Matrix, _ c: UnsafeMutablePointer<Float>, rows: Int, team: SpinTeam?
+    ) {
+        let outputs = w.outputs, inputs = w.inputs
         // Without a packed copy that serves every product, the plain one exists (BertWeights).
         let plain = w.plain!
         if rows <= Self.smallProductRows {

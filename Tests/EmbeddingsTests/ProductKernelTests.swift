@@ -52,16 +52,49 @@ struct ProductKernelTests {
                 let x = Self.values(rows * inputs, seed: UInt64(rows))
                 let (want, scale) = Self.reference(x, rows: rows, w, outputs: outputs, inputs: inputs)
                 var whole = [Float](repeating: .nan, count: rows * outputs)
-                minilm_packed_gemm(level, x, Int32(rows), Int32(inputs), packed, 0, Int32(panels), &whole, Int32(outputs), 0)
+                minilm_packed_gemm(level, x, Int32(rows), Int32(inputs), packed, 0, Int32(panels), &whole, Int32(outputs), 0, nil, 0)
                 let worst = zip(whole, zip(want, scale)).map { abs(Double($0) - $1.0) / ($1.1 + 1e-30) }.max() ?? .nan
                 #expect(worst <= 1e-6, "level \(level), \(rows) rows: relative error \(worst)")
 
                 // Two threads' halves (one of them streaming) give the same floats as one call.
                 var split = [Float](repeating: .nan, count: rows * outputs)
                 let middle = panels / 2
-                minilm_packed_gemm(level, x, Int32(rows), Int32(inputs), packed, 0, Int32(middle), &split, Int32(outputs), 0)
-                minilm_packed_gemm(level, x, Int32(rows), Int32(inputs), packed, Int32(middle), Int32(panels), &split, Int32(outputs), 1)
+                minilm_packed_gemm(level, x, Int32(rows), Int32(inputs), packed, 0, Int32(middle), &split, Int32(outputs), 0, nil, 0)
+                minilm_packed_gemm(level, x, Int32(rows), Int32(inputs), packed, Int32(middle), Int32(panels), &split, Int32(outputs), 1, nil, 0)
                 #expect(split == whole, "level \(level), \(rows) rows: split products differ")
+            }
+        }
+    }
+
+    @Test(
+        "a fused bias or bias+GELU equals the product followed by the separate pass, bit for bit, at every level and split",
+        arguments: [(outputs: 48, inputs: 64), (outputs: 96, inputs: 384)])
+    func fusedEpilogues(shape: (outputs: Int, inputs: Int)) {
+        let (outputs, inputs) = shape
+        let w = Self.values(outputs * inputs, seed: UInt64(outputs * 3 + inputs))
+        // A bias large enough that GELU sees its negative, curved and linear parts.
+        let bias = Self.values(outputs, seed: 99).map { $0 * 3 }
+        for level in Self.levels {
+            var packed = [Float](repeating: 0, count: outputs * inputs)
+            minilm_pack(level, w, Int32(outputs), Int32(inputs), &packed)
+            let panels = outputs / Int(minilm_pack_width(level))
+            for rows in [1, 7, 9] {
+                let x = Self.values(rows * inputs, seed: UInt64(rows + 5))
+                for epilogue in [Int32(MINILM_EPILOGUE_BIAS), Int32(MINILM_EPILOGUE_BIAS_GELU)] {
+                    var separate = [Float](repeating: .nan, count: rows * outputs)
+                    minilm_packed_gemm(level, x, Int32(rows), Int32(inputs), packed, 0, Int32(panels), &separate, Int32(outputs), 0, nil, 0)
+                    if epilogue == Int32(MINILM_EPILOGUE_BIAS_GELU) {
+                        minilm_bias_gelu(&separate, Int32(rows), Int32(outputs), bias)
+                    } else {
+                        minilm_add_bias(&separate, Int32(rows), Int32(outputs), bias)
+                    }
+                    var fused = [Float](repeating: .nan, count: rows * outputs)
+                    let cut = max(1, panels / 3)  // an uneven split, so segments start mid-vector at small widths
+                    minilm_packed_gemm(level, x, Int32(rows), Int32(inputs), packed, 0, Int32(cut), &fused, Int32(outputs), 0, bias, epilogue)
+                    minilm_packed_gemm(
+                        level, x, Int32(rows), Int32(inputs), packed, Int32(cut), Int32(panels), &fused, Int32(outputs), 1, bias, epilogue)
+                    #expect(fused == separate, "level \(level), \(rows) rows, epilogue \(epilogue)")
+                }
             }
         }
     }

@@ -37,8 +37,15 @@ int minilm_kernel_level(void);
 int minilm_pack_width(int level);
 int minilm_can_pack(int level, int outputs, int inputs);
 void minilm_pack(int level, const float *w, int outputs, int inputs, float *packed);
+
+/* What a product applies to the outputs it writes: nothing, + bias[n], or GELU(· + bias[n]).
+ * Fused, the bias and GELU cost no pass over memory of their own, and a product split over
+ * threads splits them too. Results are bit for bit those of minilm_add_bias and
+ * minilm_bias_gelu on the product. `bias` is indexed by output (NULL with NONE). */
+enum { MINILM_EPILOGUE_NONE = 0, MINILM_EPILOGUE_BIAS = 1, MINILM_EPILOGUE_BIAS_GELU = 2 };
+
 void minilm_packed_gemm(int level, const float *x, int rows, int inputs, const float *packed, int first_panel,
-                        int end_panel, float *c, int ldc, int streaming);
+                        int end_panel, float *c, int ldc, int streaming, const float *bias, int epilogue);
 
 /* The encoder's elementwise passes and short-sequence attention, AVX2+FMA when available
  * (8 lanes with fused multiply-add; Swift code here is built for baseline x86-64, SSE only),
