@@ -60,7 +60,8 @@ struct ProductKernelTests {
                 var split = [Float](repeating: .nan, count: rows * outputs)
                 let middle = panels / 2
                 minilm_packed_gemm(level, x, Int32(rows), Int32(inputs), packed, 0, Int32(middle), &split, Int32(outputs), 0, nil, 0)
-                minilm_packed_gemm(level, x, Int32(rows), Int32(inputs), packed, Int32(middle), Int32(panels), &split, Int32(outputs), 1, nil, 0)
+                minilm_packed_gemm(
+                    level, x, Int32(rows), Int32(inputs), packed, Int32(middle), Int32(panels), &split, Int32(outputs), 1, nil, 0)
                 #expect(split == whole, "level \(level), \(rows) rows: split products differ")
             }
         }
@@ -82,7 +83,8 @@ struct ProductKernelTests {
                 let x = Self.values(rows * inputs, seed: UInt64(rows + 5))
                 for epilogue in [Int32(MINILM_EPILOGUE_BIAS), Int32(MINILM_EPILOGUE_BIAS_GELU)] {
                     var separate = [Float](repeating: .nan, count: rows * outputs)
-                    minilm_packed_gemm(level, x, Int32(rows), Int32(inputs), packed, 0, Int32(panels), &separate, Int32(outputs), 0, nil, 0)
+                    minilm_packed_gemm(
+                        level, x, Int32(rows), Int32(inputs), packed, 0, Int32(panels), &separate, Int32(outputs), 0, nil, 0)
                     if epilogue == Int32(MINILM_EPILOGUE_BIAS_GELU) {
                         minilm_bias_gelu(&separate, Int32(rows), Int32(outputs), bias)
                     } else {
@@ -90,7 +92,8 @@ struct ProductKernelTests {
                     }
                     var fused = [Float](repeating: .nan, count: rows * outputs)
                     let cut = max(1, panels / 3)  // an uneven split, so segments start mid-vector at small widths
-                    minilm_packed_gemm(level, x, Int32(rows), Int32(inputs), packed, 0, Int32(cut), &fused, Int32(outputs), 0, bias, epilogue)
+                    minilm_packed_gemm(
+                        level, x, Int32(rows), Int32(inputs), packed, 0, Int32(cut), &fused, Int32(outputs), 0, bias, epilogue)
                     minilm_packed_gemm(
                         level, x, Int32(rows), Int32(inputs), packed, Int32(cut), Int32(panels), &fused, Int32(outputs), 1, bias, epilogue)
                     #expect(fused == separate, "level \(level), \(rows) rows, epilogue \(epilogue)")

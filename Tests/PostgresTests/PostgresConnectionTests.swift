@@ -137,8 +137,14 @@ struct PostgresConnectionTests {
         let listener = PostgresListener(configuration: unreachable, channels: ["nobody"], maxBackoff: .seconds(30))
         try await Task.sleep(for: .milliseconds(300))
         let stopped = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await listener.stop(); return true }
-            group.addTask { try? await Task.sleep(for: .seconds(20)); return false }
+            group.addTask {
+                await listener.stop()
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(20))
+                return false
+            }
             let first = await group.next() ?? false
             group.cancelAll()
             return first
