@@ -13,7 +13,10 @@ import Telemetry
 /// a product no longer has and all chunks of deleted products are removed — and only then
 /// are the messages deleted from the queue. Messages that can never succeed go straight to
 /// the dead-letter queue with the reason; transient failures are retried with backoff and
-/// then left for the queue to redeliver. Visibility is extended while a batch works.
+/// then handed back to the queue, visible again after a delay that doubles with each receive
+/// (so a brief index outage costs seconds, not the visibility timeout, and a long one still
+/// reaches the dead-letter queue after `maxReceiveCount` tries). Visibility is extended while
+/// a batch works.
 public final class EmuService: Sendable {
     public struct Options: Sendable {
         public var batchSize: Int
@@ -23,12 +26,16 @@ public final class EmuService: Sendable {
         public var maxChunks: Int
         public var attempts: Int
         public var backoff: Duration
+        /// How long a failed batch stays hidden after its first receive; doubled for every
+        /// receive after that, up to `visibilityTimeout`.
+        public var redeliveryDelay: Duration
 
         public init(
             batchSize: Int = 64, receivers: Int = 2, wait: Duration = .seconds(20),
             visibilityTimeout: Duration = .seconds(60), maxChunks: Int = 32, attempts: Int = 3,
-            backoff: Duration = .milliseconds(200)
+            backoff: Duration = .milliseconds(200), redeliveryDelay: Duration = .seconds(5)
         ) {
+            self.redeliveryDelay = redeliveryDelay
             self.batchSize = batchSize
             self.receivers = receivers
             self.wait = wait
@@ -147,7 +154,23 @@ public final class EmuService: Sendable {
         defer { extender.cancel() }
 
         let changes = latest.values.map(\.message).sorted { $0.productID < $1.productID }
-        try await withRetries { try await self.apply(changes) }
+        do {
+            try await withRetries { try await self.apply(changes) }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            extender.cancel()
+            _ = await extender.result
+            let receives = jobs.map(\.receiveCount).max() ?? 1
+            let delay = Self.redeliveryDelay(afterReceive: receives, options: options)
+            do {
+                _ = try await queue.changeVisibility(receiptHandles: handles, timeout: delay)
+            } catch {
+                logger.warning(
+                    "Could not hand a failed batch back; it returns after its visibility timeout", metadata: ["error": "\(error)"])
+            }
+            throw error
+        }
         let stale = try await queue.delete(receiptHandles: handles)
         if !stale.isEmpty {
             logger.warning("Some messages were redelivered before they were deleted", metadata: ["count": "\(stale.count)"])
@@ -230,6 +253,13 @@ public final class EmuService: Sendable {
         if let date = row.lastUpdated { metadata["last_updated"] = .string(date.description) }
         if let seq = message.seq { metadata["seq"] = .number(Double(seq)) }
         return metadata
+    }
+
+    /// How long a batch that failed on its `receive`-th receive stays hidden: the first delay,
+    /// doubled per receive since, at most the visibility timeout.
+    static func redeliveryDelay(afterReceive receive: Int, options: Options) -> Duration {
+        let doublings = min(max(receive, 1) - 1, 16)
+        return min(options.redeliveryDelay * (1 << doublings), options.visibilityTimeout)
     }
 
     /// Retries transient failures (index or embedder) with exponential backoff.

@@ -89,14 +89,34 @@ public final class InMemoryProductStore: ProductStore {
 
 /// A vector index in memory with exact brute-force search: the reference for the real ones.
 public final class InMemoryVectorIndex: VectorIndex {
+    /// What writes throw while ``failWrites(_:)`` is on (an index outage).
+    public struct Unavailable: Error {}
+
     public let dimension: Int
     private let records = Mutex<[String: VectorRecord]>([:])
+    private let failingWrites = Mutex(false)
 
     public init(dimension: Int) { self.dimension = dimension }
 
-    public func upsert(_ new: [VectorRecord]) async throws { records.withLock { r in for v in new { r[v.id] = v } } }
-    public func delete(ids: [String]) async throws { records.withLock { r in for id in ids { r[id] = nil } } }
-    public func delete(idPrefix prefix: String) async throws { records.withLock { r in r = r.filter { !$0.key.hasPrefix(prefix) } } }
+    /// While on, every upsert and delete throws ``Unavailable`` and changes nothing.
+    public func failWrites(_ on: Bool) { failingWrites.withLock { $0 = on } }
+
+    private func checkWritable() throws {
+        if failingWrites.withLock({ $0 }) { throw Unavailable() }
+    }
+
+    public func upsert(_ new: [VectorRecord]) async throws {
+        try checkWritable()
+        records.withLock { r in for v in new { r[v.id] = v } }
+    }
+    public func delete(ids: [String]) async throws {
+        try checkWritable()
+        records.withLock { r in for id in ids { r[id] = nil } }
+    }
+    public func delete(idPrefix prefix: String) async throws {
+        try checkWritable()
+        records.withLock { r in r = r.filter { !$0.key.hasPrefix(prefix) } }
+    }
     public func fetch(ids: [String]) async throws -> [VectorRecord] { records.withLock { r in ids.compactMap { r[$0] } } }
     public func listIDs(prefix: String) async throws -> [String] {
         records.withLock { r in r.keys.filter { $0.hasPrefix(prefix) }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) } }
