@@ -33,27 +33,22 @@ struct EmuRedeliveryTests {
         #expect(try await queue.send([Self.upsert(7)]).isEmpty)
         index.failWrites(true)
 
-        // First receive fails: hidden for 5 s, not for the 60 s visibility timeout.
-        let first = try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .seconds(60))
-        #expect(first.count == 1)
-        await #expect(throws: InMemoryVectorIndex.Unavailable.self) { try await emu.process(first) }
-        clock.advance(by: .seconds(4))
-        #expect(try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .seconds(60)).isEmpty)
-        clock.advance(by: .seconds(2))
-        let second = try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .seconds(60))
-        #expect(second.map(\.receiveCount) == [2])
-
-        // Second failure: twice as long.
-        await #expect(throws: InMemoryVectorIndex.Unavailable.self) { try await emu.process(second) }
-        clock.advance(by: .seconds(9))
-        #expect(try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .seconds(60)).isEmpty)
-        clock.advance(by: .seconds(2))
-        let third = try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .seconds(60))
-        #expect(third.map(\.receiveCount) == [3])
+        // Each failed receive hides the batch for 5 s, then 10 s: not for the 60 s visibility timeout.
+        var jobs = try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .seconds(60))
+        #expect(jobs.count == 1)
+        for (receive, delay) in [(2, 5), (3, 10)] {
+            let batch = jobs
+            await #expect(throws: InMemoryVectorIndex.Unavailable.self) { try await emu.process(batch) }
+            clock.advance(by: .seconds(delay - 1))
+            #expect(try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .seconds(60)).isEmpty)
+            clock.advance(by: .seconds(2))
+            jobs = try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .seconds(60))
+            #expect(jobs.map(\.receiveCount) == [receive], "after a \(delay) s delay")
+        }
 
         // The index is back: the batch is written, then deleted from the queue.
         index.failWrites(false)
-        try await emu.process(third)
+        try await emu.process(jobs)
         #expect(try await index.listIDs(prefix: "7#") == ["7#0"])
         clock.advance(by: .seconds(120))
         #expect(try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .seconds(60)).isEmpty)
