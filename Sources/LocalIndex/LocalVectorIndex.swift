@@ -404,12 +404,16 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
 
     // MARK: - Helpers
 
+    /// The transaction lock every write takes: one per catalog (schema), since each schema has
+    /// its own change sequence, so writers to different catalogs never wait for each other.
+    static let writeLockSQL = "SELECT pg_advisory_xact_lock(724002, hashtext(current_schema()))"
+
     /// Runs a write in a transaction that holds the index's write lock, then wakes readers.
     private func write(operation: String, _ body: @escaping @Sendable (isolated PostgresConnection) throws -> Void) async throws {
         try await pool.withConnection { connection in
             try await connection.transaction(operation: operation) { conn in
                 // One writer at a time, so change_seq order is commit order for readers catching up.
-                try conn.execute("SELECT pg_advisory_xact_lock(724002)", operation: operation)
+                try conn.execute(Self.writeLockSQL, operation: operation)
                 try body(conn)
                 try conn.execute("SELECT pg_notify($1, current_schema())", [Self.channel], operation: operation)
             }

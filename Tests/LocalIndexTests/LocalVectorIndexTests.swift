@@ -146,6 +146,31 @@ struct LocalVectorIndexTests {
         }
     }
 
+    @Test func writersToTwoCatalogsDoNotWaitForEachOther() async throws {
+        try await withLocalIndex { first, firstConfig in
+            try await withLocalIndex { second, _ in
+                // Hold the first catalog's write lock, as a long write to it would.
+                let holder = try await PostgresConnection.connect(firstConfig)
+                try await holder.execute("BEGIN")
+                try await holder.execute(LocalVectorIndex.writeLockSQL)
+                let blocked = Task { try await first.upsert(records([("a#0", [Float](repeating: 1, count: 16))])) }
+                let free = Task { try await second.upsert(records([("b#0", [Float](repeating: 1, count: 16))])) }
+                // Polled rather than awaited, so a regression fails here instead of hanging.
+                let secondWrote = try await eventually(timeout: .seconds(20)) {
+                    try await second.fetch(ids: ["b#0"]).count == 1
+                }
+                let firstWroteMeanwhile = try await first.fetch(ids: ["a#0"]).count == 1
+                try await holder.execute("COMMIT")
+                await holder.close()
+                try await blocked.value
+                try await free.value
+                #expect(secondWrote, "a write to the second catalog waited for the first catalog's lock")
+                #expect(!firstWroteMeanwhile, "the first catalog's write did not wait for its own lock")
+                #expect(try await first.fetch(ids: ["a#0"]).count == 1)
+            }
+        }
+    }
+
     @Test func aReaderLoadsWhatIsAlreadyThere() async throws {
         try await withLocalIndex { writer, config in
             let vectors = randomVectors(2_000, dim: 16, seed: 5)
