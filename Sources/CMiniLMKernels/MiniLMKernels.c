@@ -18,6 +18,29 @@ __attribute__((target("avx2,fma"))) static inline float hsum(__m256 v) {
     return _mm_cvtss_f32(sums);
 }
 
+/* erf(x) = x · P(x²) / Q(x²) on [-4, 4] (clamped outside): one set of coefficients, and one
+ * sequence of operations for every vector width, so every width gives the same floats. */
+static const float erf_numerator[7] = {
+    -2.72614225801306e-10f, 2.77068142495902e-08f, -2.10102402082508e-06f, -5.69250639462346e-05f,
+    -7.34990630326855e-04f, -2.95459980854025e-03f, -1.60960333262415e-02f,
+};
+static const float erf_denominator[5] = {
+    -1.45660718464996e-05f, -2.13374055278905e-04f, -1.68282697438203e-03f, -7.37332916720468e-03f,
+    -1.42647390514189e-02f,
+};
+
+#define ERF_AT_WIDTH(NAME, TARGET, V, P)                                                                     \
+    __attribute__((target(TARGET))) static inline V NAME(V input) {                                         \
+        V x = P##_min_ps(P##_max_ps(input, P##_set1_ps(-4.0f)), P##_set1_ps(4.0f));                          \
+        V x2 = P##_mul_ps(x, x);                                                                             \
+        V p = P##_fmadd_ps(x2, P##_set1_ps(erf_numerator[0]), P##_set1_ps(erf_numerator[1]));                \
+        for (int i = 2; i < 7; i++) p = P##_fmadd_ps(x2, p, P##_set1_ps(erf_numerator[i]));                 \
+        p = P##_mul_ps(x, p);                                                                                \
+        V q = P##_fmadd_ps(x2, P##_set1_ps(erf_denominator[0]), P##_set1_ps(erf_denominator[1]));            \
+        for (int i = 2; i < 5; i++) q = P##_fmadd_ps(x2, q, P##_set1_ps(erf_denominator[i]));               \
+        return P##_div_ps(p, q);                                                                             \
+    }
+
 /* 4 rows x 3 outputs: 12 accumulators, 3 weight vectors, 1 input vector = 16 registers. */
 __attribute__((target("avx2,fma"))) static void block_4x3(const float *x, int inputs, const float *w, float *c,
                                                           int ldc) {
@@ -143,24 +166,9 @@ __attribute__((target("avx2,fma"))) static void packed_avx2(const float *x, int 
 
 #define PANEL 16
 
-/* erf and GELU with the same operations, in the same order, as erf256 and bias_gelu_avx2 below,
- * so a fused epilogue gives bit for bit what the separate pass gives. */
-__attribute__((target("avx512f"))) static inline __m512 erf512(__m512 input) {
-    __m512 x = _mm512_min_ps(_mm512_max_ps(input, _mm512_set1_ps(-4.0f)), _mm512_set1_ps(4.0f));
-    __m512 x2 = _mm512_mul_ps(x, x);
-    __m512 p = _mm512_fmadd_ps(x2, _mm512_set1_ps(-2.72614225801306e-10f), _mm512_set1_ps(2.77068142495902e-08f));
-    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-2.10102402082508e-06f));
-    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-5.69250639462346e-05f));
-    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-7.34990630326855e-04f));
-    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-2.95459980854025e-03f));
-    p = _mm512_fmadd_ps(x2, p, _mm512_set1_ps(-1.60960333262415e-02f));
-    p = _mm512_mul_ps(x, p);
-    __m512 q = _mm512_fmadd_ps(x2, _mm512_set1_ps(-1.45660718464996e-05f), _mm512_set1_ps(-2.13374055278905e-04f));
-    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(-1.68282697438203e-03f));
-    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(-7.37332916720468e-03f));
-    q = _mm512_fmadd_ps(x2, q, _mm512_set1_ps(-1.42647390514189e-02f));
-    return _mm512_div_ps(p, q);
-}
+/* erf512 comes from ERF_AT_WIDTH (top of the file), and the GELU has the same operations in the
+ * same order as bias_gelu_avx2, so a fused epilogue gives bit for bit what the separate pass gives. */
+ERF_AT_WIDTH(erf512, "avx512f", __m512, _mm512)
 
 __attribute__((target("avx512f"), always_inline)) static inline __m512 epilogue512(__m512 v, const float *bias,
                                                                                  int epilogue) {
@@ -257,22 +265,7 @@ __attribute__((target("avx2,fma"))) static inline __m256 exp256(__m256 input) {
     return _mm256_mul_ps(y, scale);
 }
 
-__attribute__((target("avx2,fma"))) static inline __m256 erf256(__m256 input) {
-    __m256 x = _mm256_min_ps(_mm256_max_ps(input, _mm256_set1_ps(-4.0f)), _mm256_set1_ps(4.0f));
-    __m256 x2 = _mm256_mul_ps(x, x);
-    __m256 p = _mm256_fmadd_ps(x2, _mm256_set1_ps(-2.72614225801306e-10f), _mm256_set1_ps(2.77068142495902e-08f));
-    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-2.10102402082508e-06f));
-    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-5.69250639462346e-05f));
-    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-7.34990630326855e-04f));
-    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-2.95459980854025e-03f));
-    p = _mm256_fmadd_ps(x2, p, _mm256_set1_ps(-1.60960333262415e-02f));
-    p = _mm256_mul_ps(x, p);
-    __m256 q = _mm256_fmadd_ps(x2, _mm256_set1_ps(-1.45660718464996e-05f), _mm256_set1_ps(-2.13374055278905e-04f));
-    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-1.68282697438203e-03f));
-    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-7.37332916720468e-03f));
-    q = _mm256_fmadd_ps(x2, q, _mm256_set1_ps(-1.42647390514189e-02f));
-    return _mm256_div_ps(p, q);
-}
+ERF_AT_WIDTH(erf256, "avx2,fma", __m256, _mm256)
 
 /* Lanes [0, count) of 8 set, for masked loads and stores of a row's tail. */
 __attribute__((target("avx2,fma"))) static inline __m256i tail_mask(int count) {
