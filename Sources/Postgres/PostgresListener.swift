@@ -59,17 +59,6 @@ public final class PostgresListener: Sendable {
         await finished.value
     }
 
-    /// Starts listening on `channels` and returns the events alone; the session ends when the
-    /// consumer stops iterating (without waiting for its thread).
-    public static func events(
-        configuration: PostgresConfiguration,
-        channels: [String],
-        logger: Logger = Logger(label: "refarch.postgres.listen"),
-        maxBackoff: Duration = .seconds(5)
-    ) -> AsyncStream<PostgresListenerEvent> {
-        PostgresListener(configuration: configuration, channels: channels, logger: logger, maxBackoff: maxBackoff).events
-    }
-
     final class StopFlag: Sendable {
         private let flag = Atomic<Bool>(false)
         func stop() { flag.store(true, ordering: .relaxed) }

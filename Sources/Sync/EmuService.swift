@@ -35,7 +35,6 @@ public final class EmuService: Sendable {
             visibilityTimeout: Duration = .seconds(60), maxChunks: Int = 32, attempts: Int = 3,
             backoff: Duration = .milliseconds(200), redeliveryDelay: Duration = .seconds(5)
         ) {
-            self.redeliveryDelay = redeliveryDelay
             self.batchSize = batchSize
             self.receivers = receivers
             self.wait = wait
@@ -43,6 +42,7 @@ public final class EmuService: Sendable {
             self.maxChunks = maxChunks
             self.attempts = attempts
             self.backoff = backoff
+            self.redeliveryDelay = redeliveryDelay
         }
     }
 

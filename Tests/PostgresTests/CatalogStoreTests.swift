@@ -161,7 +161,7 @@ struct OutboxTests {
 
     @Test func eachStatementSendsOneWakeUp() async throws {
         try await withMigratedStore { store, config in
-            var events = PostgresListener.events(configuration: config, channels: [SchemaMigrator.outboxChannel]).makeAsyncIterator()
+            var events = PostgresListener(configuration: config, channels: [SchemaMigrator.outboxChannel]).events.makeAsyncIterator()
             #expect(await events.next() == .listening)
             _ = try await store.pool.query(
                 """

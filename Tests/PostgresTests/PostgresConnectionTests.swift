@@ -98,7 +98,7 @@ struct PostgresConnectionTests {
     @Test func listenerReceivesNotifications() async throws {
         try await TestDatabase.withSchema { config in
             let channel = "test_" + UUID().uuidString.lowercased().prefix(8)
-            var events = PostgresListener.events(configuration: config, channels: [channel]).makeAsyncIterator()
+            var events = PostgresListener(configuration: config, channels: [channel]).events.makeAsyncIterator()
             #expect(await events.next() == .listening)
             let conn = try await PostgresConnection.connect(config)
             defer { Task { await conn.close() } }
@@ -157,7 +157,7 @@ struct PostgresConnectionTests {
     @Test func listenerReconnectsAfterItsSessionIsKilled() async throws {
         try await TestDatabase.withSchema { config in
             let channel = "test_" + UUID().uuidString.lowercased().prefix(8)
-            var events = PostgresListener.events(configuration: config, channels: [channel]).makeAsyncIterator()
+            var events = PostgresListener(configuration: config, channels: [channel]).events.makeAsyncIterator()
             #expect(await events.next() == .listening)
             let conn = try await PostgresConnection.connect(config)
             defer { Task { await conn.close() } }

@@ -44,7 +44,7 @@ struct PostgresJobQueueTests {
     func idleReceivesSendNoWakeUps() async throws {
         try await QueueFixture.withQueue { queue, configuration in
             let schema = configuration.searchPath[0]
-            var events = PostgresListener.events(configuration: configuration, channels: [SchemaMigrator.queueChannel]).makeAsyncIterator()
+            var events = PostgresListener(configuration: configuration, channels: [SchemaMigrator.queueChannel]).events.makeAsyncIterator()
             #expect(await events.next() == .listening)
             for _ in 0..<3 { #expect(try await queue.receive(maxMessages: 10, wait: .zero).isEmpty) }
             // Notifications arrive in commit order: a marker after the empty receives, then a send.
