@@ -1,3 +1,5 @@
+import CLibPQ
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -72,10 +74,61 @@ public struct PostgresConfiguration: Sendable, Hashable {
         if url == nil, let database { pairs.append(("dbname", database)) }
         if let user { pairs.append(("user", user)) }
         if let password { pairs.append(("password", password)) }
-        if let sslMode { pairs.append(("sslmode", sslMode)) }
+        if let sslMode = sslMode ?? Self.defaultSSLMode(for: self, environment: { getenv($0).map { String(cString: $0) } }) {
+            pairs.append(("sslmode", sslMode))
+        }
         pairs.append(("connect_timeout", String(connectTimeoutSeconds)))
         pairs.append(("application_name", applicationName))
         return pairs
+    }
+
+    /// The `sslmode` to add when none is given, or nil to keep libpq's own default (`prefer`).
+    ///
+    /// A database across a network gets `verify-full`: encrypted, and the server's certificate
+    /// checked against the CA bundle (`PGSSLROOTCERT` / `sslrootcert`) and its host name, so a
+    /// man in the middle cannot read the password. A loopback host or a Unix socket keeps libpq's
+    /// default, as local servers (`make demo`, the tests) usually run without TLS. An `sslmode`
+    /// in the URL, in ``sslMode`` (`POSTGRES_SSLMODE`) or in `PGSSLMODE` always wins;
+    /// `sslmode=disable` is the explicit opt-out.
+    static func defaultSSLMode(
+        for configuration: PostgresConfiguration, environment: (String) -> String?
+    ) -> String? {
+        func given(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
+        let fromURL = configuration.url.map(conninfoValues) ?? [:]
+        if given(configuration.sslMode) != nil || given(fromURL["sslmode"]) != nil || given(environment("PGSSLMODE")) != nil {
+            return nil
+        }
+        // libpq's order: the host given here, the URL's host or hostaddr, then PGHOST / PGHOSTADDR;
+        // none at all means the default Unix socket.
+        let hosts =
+            given(configuration.host) ?? given(fromURL["host"]) ?? given(fromURL["hostaddr"])
+            ?? given(environment("PGHOST")) ?? given(environment("PGHOSTADDR"))
+        guard let hosts else { return nil }
+        let remote = hosts.split(separator: ",").contains { !isLoopback(String($0)) }
+        return remote ? "verify-full" : nil
+    }
+
+    /// True for a Unix-socket directory, `localhost` and the 127.0.0.0/8 and ::1 addresses.
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.trimmingCharacters(in: " ").lowercased()
+        if host.isEmpty || host.hasPrefix("/") || host.hasPrefix("@") { return true }
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        return bare == "localhost" || bare.hasSuffix(".localhost") || bare.hasPrefix("127.") || bare == "::1"
+            || bare == "0:0:0:0:0:0:0:1"
+    }
+
+    /// The keywords a conninfo string or URI sets, parsed by libpq itself (no defaults filled in).
+    /// Parsing does no I/O, so it is safe on any thread.
+    static func conninfoValues(_ url: String) -> [String: String] {
+        guard let options = PQconninfoParse(url, nil) else { return [:] }
+        defer { PQconninfoFree(options) }
+        var values: [String: String] = [:]
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { values[String(cString: keyword)] = String(cString: value) }
+            option += 1
+        }
+        return values
     }
 
     /// Host, port, database and user, as far as known, without the password: for messages.

@@ -13,6 +13,10 @@ public enum PostgresError: UserFacingError, Equatable {
         case wrongPassword
         case databaseMissing(String)
         case roleMissing(String)
+        /// TLS was required (`sslmode` require or stricter, the default for a remote host) and the server has none.
+        case serverWithoutTLS
+        /// The server's certificate could not be checked: no CA bundle, an unknown CA, or a host-name mismatch.
+        case certificateNotVerified(String)
         case other(String)
     }
 
@@ -37,6 +41,9 @@ public enum PostgresError: UserFacingError, Equatable {
             case .wrongPassword: return "Postgres at \(endpoint) rejected the password."
             case let .databaseMissing(name): return "Postgres at \(endpoint) has no database \"\(name)\"."
             case let .roleMissing(name): return "Postgres at \(endpoint) has no role \"\(name)\"."
+            case .serverWithoutTLS: return "Postgres at \(endpoint) does not offer TLS, and this connection requires it."
+            case let .certificateNotVerified(message):
+                return "Cannot verify the TLS certificate of Postgres at \(endpoint): \(message)"
             case let .other(message): return "Cannot connect to Postgres at \(endpoint): \(message)"
             }
         case let .statementFailed(operation, sqlState, message, _, _):
@@ -66,6 +73,13 @@ public enum PostgresError: UserFacingError, Equatable {
                 return "Create it (`createdb`), or set POSTGRES_DB_NAME / the database in DATABASE_URL."
             case .roleMissing:
                 return "Check POSTGRES_DB_USER or the user in DATABASE_URL."
+            case .serverWithoutTLS:
+                return "A remote host defaults to sslmode=verify-full. Enable TLS on the server, or opt out explicitly "
+                    + "with sslmode=disable (in DATABASE_URL, POSTGRES_SSLMODE or PGSSLMODE) on a network you trust."
+            case .certificateNotVerified:
+                return "Point PGSSLROOTCERT (or sslrootcert in DATABASE_URL) at the CA bundle that signed the server's "
+                    + "certificate and connect by the name on it; sslmode=require encrypts without checking, "
+                    + "sslmode=disable turns TLS off."
             case .other:
                 return "Check DATABASE_URL or the POSTGRES_DB_* settings (`refarch-tui config` shows them)."
             }
@@ -108,13 +122,19 @@ public enum PostgresError: UserFacingError, Equatable {
             return .timedOut
         }
         if m.contains("password authentication failed") || m.contains("no password supplied") { return .wrongPassword }
+        if m.contains("server does not support ssl") { return .serverWithoutTLS }
+        let firstLine = message.split(separator: "\n").first.map(String.init) ?? message
+        if m.contains("root certificate file") || m.contains("certificate verify failed")
+            || m.contains("does not match host name") || m.contains("ssl error: certificate")
+        {
+            return .certificateNotVerified(firstLine.trimmingCharacters(in: " "))
+        }
         if m.contains("database"), m.contains("does not exist") {
             return .databaseMissing(extractQuoted(message, after: "database") ?? database ?? "?")
         }
         if m.contains("role"), m.contains("does not exist") {
             return .roleMissing(extractQuoted(message, after: "role") ?? user ?? "?")
         }
-        let firstLine = message.split(separator: "\n").first.map(String.init) ?? message
         return .other(firstLine.trimmingCharacters(in: " "))
     }
 

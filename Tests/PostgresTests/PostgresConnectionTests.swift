@@ -199,6 +199,88 @@ struct PostgresConnectionTests {
     }
 }
 
+@Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"))
+struct PostgresTLSRequiredTests {
+    @Test func serverWithoutTLSNamesTheExplicitOptOut() async throws {
+        // The test cluster runs without TLS, as a remote server without it would look.
+        var config = try TestDatabase.baseConfiguration()
+        config.sslMode = "require"
+        do {
+            let conn = try await PostgresConnection.connect(config)
+            await conn.close()
+            Issue.record("expected the connection to be refused for lack of TLS")
+        } catch let error as PostgresError {
+            guard case .connectionFailed(_, .serverWithoutTLS) = error else {
+                Issue.record("expected serverWithoutTLS, got \(error)")
+                return
+            }
+            #expect(error.remedy?.contains("sslmode=disable") == true)
+        }
+    }
+}
+
+/// Which `sslmode` a connection gets when none is given (issue 21: TLS verified end to end).
+@Suite struct PostgresSSLModeDefaultTests {
+    static let remote = "verify-full"
+
+    @Test(arguments: [
+        // A host across the network, with nothing said: verify the certificate and the name.
+        (PostgresConfiguration(url: "postgresql://app@db.example.com:5432/shop"), [String: String](), remote),
+        (PostgresConfiguration(url: "host=10.0.3.17 dbname=shop"), [:], remote),
+        (PostgresConfiguration(url: "hostaddr=10.0.3.17 dbname=shop"), [:], remote),
+        (PostgresConfiguration(host: "mydb.abc123.eu-west-1.rds.amazonaws.com", port: 5432), [:], remote),
+        (PostgresConfiguration(url: "dbname=shop"), ["PGHOST": "db.internal"], remote),
+        (PostgresConfiguration(url: "postgresql://app@localhost,db.example.com/shop"), [:], remote),
+        // Loopback and Unix sockets keep libpq's default.
+        (PostgresConfiguration(url: "postgresql://app@localhost/shop"), [:], nil),
+        (PostgresConfiguration(url: "postgresql://app@127.0.0.1:55432/shop"), [:], nil),
+        (PostgresConfiguration(url: "postgresql://app@[::1]:5432/shop"), [:], nil),
+        (PostgresConfiguration(url: "host=/var/run/postgresql dbname=shop"), [:], nil),
+        (PostgresConfiguration(url: "postgresql:///shop?host=%2Ftmp"), [:], nil),
+        (PostgresConfiguration(url: "dbname=shop"), [:], nil),
+        (PostgresConfiguration(host: "127.0.0.1", database: "shop"), [:], nil),
+        // An explicit sslmode always wins, wherever it is given.
+        (PostgresConfiguration(url: "postgresql://app@db.example.com/shop?sslmode=disable"), [:], nil),
+        (PostgresConfiguration(url: "host=db.example.com sslmode=require dbname=shop"), [:], nil),
+        (PostgresConfiguration(url: "postgresql://app@db.example.com/shop", sslMode: "prefer"), [:], nil),
+        (PostgresConfiguration(host: "db.example.com"), ["PGSSLMODE": "disable"], nil),
+    ])
+    func defaultFollowsTheHost(config: PostgresConfiguration, environment: [String: String], expected: String?) {
+        #expect(PostgresConfiguration.defaultSSLMode(for: config, environment: { environment[$0] }) == expected)
+    }
+
+    @Test func explicitModeIsPassedAndNoDefaultIsAdded() {
+        let pairs = PostgresConfiguration(host: "db.example.com", sslMode: "require").connectionParameters
+        #expect(pairs.filter { $0.0 == "sslmode" }.map(\.1) == ["require"])
+        let fromURL = PostgresConfiguration(url: "postgresql://a@db.example.com/c?sslmode=disable").connectionParameters
+        #expect(!fromURL.contains { $0.0 == "sslmode" })
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PGSSLMODE"] == nil, "PGSSLMODE is set here"))
+    func remoteHostGetsVerifyFullInTheConnectionParameters() {
+        let pairs = PostgresConfiguration(url: "postgresql://a@db.example.com/c").connectionParameters
+        #expect(pairs.filter { $0.0 == "sslmode" }.map(\.1) == ["verify-full"])
+        #expect(!PostgresConfiguration(url: "postgresql://a@127.0.0.1/c").connectionParameters.contains { $0.0 == "sslmode" })
+    }
+
+    @Test func tlsFailuresAreClassifiedWithTheirRemedy() {
+        let noTLS = PostgresError.classify(
+            connectionMessage: "connection to server at \"10.0.0.1\", port 5432 failed: server does not support SSL, but SSL was required",
+            database: nil, user: nil)
+        #expect(noTLS == .serverWithoutTLS)
+        #expect(PostgresError.connectionFailed(endpoint: "e", problem: noTLS).remedy?.contains("sslmode=disable") == true)
+        let noRoot = PostgresError.classify(
+            connectionMessage:
+                "connection to server at \"10.0.0.1\", port 5432 failed: root certificate file \"/home/app/.postgresql/root.crt\" does not exist\nEither provide the file or change sslmode to disable server certificate verification.",
+            database: nil, user: nil)
+        guard case .certificateNotVerified = noRoot else {
+            Issue.record("expected certificateNotVerified, got \(noRoot)")
+            return
+        }
+        #expect(PostgresError.connectionFailed(endpoint: "e", problem: noRoot).remedy?.contains("PGSSLROOTCERT") == true)
+    }
+}
+
 @Suite struct PostgresConnectionErrorTests {
     @Test func refusedConnectionSaysWhatToDo() async throws {
         let config = PostgresConfiguration(url: "postgresql://someone:hunter2@127.0.0.1:1/db")
