@@ -18,6 +18,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# `make test` puts the infra tests' Python packages in a venv (scripts/test-infra.sh).
+if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+  log "installing python3-venv"
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+fi
+
 if ! python3 -c 'import moto.server, flask, flask_cors' 2>/dev/null; then
   log "installing the AWS emulator: pip install 'moto[server]'"
   python3 -m pip install -q 'moto[server]>=5'

@@ -24,3 +24,7 @@ log "Postgres: $REFARCH_TEST_DATABASE_URL  AWS emulator: $REFARCH_TEST_AWS_ENDPO
 log "running the tests"
 # A hung test must not hold CI for its whole budget.
 timeout --signal=INT --kill-after=30 1500 swift test --skip-build "${DEBUG_BUILD_FLAGS[@]}" "$@"
+
+# The infra/ and Dockerfile tests run after the Swift tests (set -e: a Swift failure already
+# stopped us); their own failure fails `make test` too. Skipped when only some tests are asked for.
+if [ $# -eq 0 ]; then "$ROOT/scripts/test-infra.sh"; fi
