@@ -10,7 +10,6 @@ checked by `validators.py`, in the unit tests and in the policy pack.
 from __future__ import annotations
 
 import ipaddress
-import json
 import shlex
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence
@@ -26,10 +25,6 @@ from .settings import (
     RDS_CA_BUNDLE,
     StackSettings,
 )
-
-# Actions that AWS does not scope to a resource (they take no ARN, or only "*"). They are the
-# only ones a policy statement with Resource "*" may hold; validators.py checks the same list.
-from .validators import ACTIONS_WITHOUT_RESOURCE_SCOPE  # noqa: F401  (re-exported for readers)
 
 ROLE_TAG = "refarch:role"
 
