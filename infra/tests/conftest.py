@@ -40,6 +40,11 @@ CONFIG = {
     "refarch-tui:alarmEmail": "ops@example.com",
 }
 SECRET_KEYS = ["refarch-tui:pineconeApiKey"]
+# test_without_pinecone.py runs the suite again in a child process with no Pinecone index.
+WITHOUT_PINECONE = os.environ.get("REFARCH_INFRA_TEST_WITHOUT_PINECONE") == "1"
+if WITHOUT_PINECONE:
+    CONFIG = {k: v for k, v in CONFIG.items() if "pinecone" not in k}
+    SECRET_KEYS = []
 
 
 # How the engine marks a secret value on the wire ({SECRET_SIG: SECRET_MARK, "value": ...}).
