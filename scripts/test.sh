@@ -23,8 +23,12 @@ log "Postgres: $REFARCH_TEST_DATABASE_URL  AWS emulator: $REFARCH_TEST_AWS_ENDPO
 
 log "running the tests"
 # A hung test must not hold CI for its whole budget.
-timeout --signal=INT --kill-after=30 1500 swift test --skip-build "${DEBUG_BUILD_FLAGS[@]}" "$@"
+swift_status=0
+timeout --signal=INT --kill-after=30 1500 swift test --skip-build "${DEBUG_BUILD_FLAGS[@]}" "$@" || swift_status=$?
 
-# The infra/ and Dockerfile tests run after the Swift tests (set -e: a Swift failure already
-# stopped us); their own failure fails `make test` too. Skipped when only some tests are asked for.
-if [ $# -eq 0 ]; then "$ROOT/scripts/test-infra.sh"; fi
+# The infra/ and Dockerfile tests (Python, offline, seconds) run whatever the Swift tests did,
+# and a failure of either fails `make test`. Skipped when only some Swift tests are asked for.
+infra_status=0
+if [ $# -eq 0 ]; then "$ROOT/scripts/test-infra.sh" || infra_status=$?; fi
+[ "$swift_status" = 0 ] || die "swift test failed (exit $swift_status)"
+[ "$infra_status" = 0 ] || die "the infra tests failed (exit $infra_status)"
