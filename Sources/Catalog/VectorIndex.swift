@@ -59,6 +59,20 @@ public struct VectorRecord: Hashable, Sendable {
     }
 }
 
+/// New metadata for a stored vector, its values (the embedding) left as they are.
+///
+/// The keys given replace the stored ones and the other stored keys stay, as Pinecone's
+/// update with `setMetadata` does: a key cannot be removed this way (rewrite the record).
+public struct MetadataUpdate: Hashable, Sendable {
+    public var id: String
+    public var metadata: Metadata
+
+    public init(id: String, metadata: Metadata) {
+        self.id = id
+        self.metadata = metadata
+    }
+}
+
 /// A similarity query.
 public struct VectorQuery: Sendable {
     public var vector: [Float]
@@ -121,6 +135,15 @@ public protocol VectorIndex: Sendable {
     func listIDs(prefixes: [String]) async throws -> [String: [String]]
     func query(_ query: VectorQuery) async throws -> [VectorMatch]
     func stats() async throws -> IndexStats
+    /// The metadata of the records that exist, by id: what emu compares before deciding
+    /// whether a product's text changed. The default fetches whole records; an index that
+    /// can leave the values out does.
+    func fetchMetadata(ids: [String]) async throws -> [String: Metadata]
+    /// Changes the metadata of existing records without touching their values (an update
+    /// that left the embedded text alone, such as a new price, needs no new embedding). Ids
+    /// that do not exist are skipped. The default fetches the records and upserts them with
+    /// the merged metadata; an index with an update call of its own uses it.
+    func updateMetadata(_ updates: [MetadataUpdate]) async throws
 }
 
 extension VectorIndex {
@@ -128,5 +151,22 @@ extension VectorIndex {
         var ids: [String: [String]] = [:]
         for prefix in Set(prefixes) { ids[prefix] = try await listIDs(prefix: prefix) }
         return ids
+    }
+
+    public func fetchMetadata(ids: [String]) async throws -> [String: Metadata] {
+        var found: [String: Metadata] = [:]
+        for record in try await fetch(ids: ids) { found[record.id] = record.metadata }
+        return found
+    }
+
+    public func updateMetadata(_ updates: [MetadataUpdate]) async throws {
+        guard !updates.isEmpty else { return }
+        var merged: [String: Metadata] = [:]
+        for update in updates { merged[update.id, default: [:]].merge(update.metadata) { _, new in new } }
+        let records = try await fetch(ids: Array(merged.keys)).map { record in
+            VectorRecord(
+                id: record.id, values: record.values, metadata: record.metadata.merging(merged[record.id] ?? [:]) { _, new in new })
+        }
+        try await upsert(records)
     }
 }

@@ -344,6 +344,49 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
         }
     }
 
+    /// The metadata column alone: emu reads it for every product of a batch, and the vectors
+    /// (1.5 KB each) are not needed for that.
+    public func fetchMetadata(ids: [String]) async throws -> [String: Metadata] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await pool.query(
+            "SELECT id, metadata FROM refarch_vectors WHERE id = ANY($1::text[])",
+            [PostgresArray(ids)], resultFormat: .binary, operation: "fetch vector metadata")
+        var found: [String: Metadata] = [:]
+        for row in rows {
+            found[try row.decode(String.self, at: 0)] = row.withBytes(at: 1) { b -> Metadata in
+                guard let b, b.count > 1 else { return [:] }
+                return MetadataJSON.decode(UnsafeBufferPointer(rebasing: b.dropFirst()))
+            }
+        }
+        return found
+    }
+
+    /// Merges the new keys into the metadata column (`||`); the vector bytes are not written.
+    /// Each row gets a new change_seq, so readers pick the new metadata up as they do upserts.
+    public func updateMetadata(_ updates: [MetadataUpdate]) async throws {
+        guard !updates.isEmpty else { return }
+        var latest: [String: Metadata] = [:]
+        var order: [String] = []
+        for update in updates {
+            if latest[update.id] == nil { order.append(update.id) }
+            latest[update.id, default: [:]].merge(update.metadata) { _, new in new }
+        }
+        let ids = order, encoded = order.map { MetadataJSON.encode(latest[$0] ?? [:]) }
+        try await write(operation: "update vector metadata") { conn in
+            for start in stride(from: 0, to: ids.count, by: Self.writeBatch * 5) {
+                let range = start..<min(start + Self.writeBatch * 5, ids.count)
+                try conn.execute(
+                    """
+                    UPDATE refarch_vectors v
+                    SET metadata = v.metadata || u.metadata::jsonb, change_seq = nextval('refarch_vector_change_seq'), updated_at = now()
+                    FROM unnest($1::text[], $2::text[]) AS u(id, metadata)
+                    WHERE v.id = u.id
+                    """, [PostgresArray(Array(ids[range])), PostgresArray(Array(encoded[range]))],
+                    operation: "update vector metadata")
+            }
+        }
+    }
+
     public func listIDs(prefix: String) async throws -> [String] {
         try await listIDs(prefixes: [prefix])[prefix] ?? []
     }

@@ -108,6 +108,37 @@ public final class PineconeIndex: VectorIndex {
         try await deleteRecords(ids: ids)
     }
 
+    /// Requests of an ``updateMetadata(_:)`` in flight at once: Pinecone updates one record
+    /// per request (100 a second per namespace), so a batch's updates go side by side.
+    public static let maxConcurrentUpdates = 8
+
+    /// `POST /vectors/update` with `setMetadata` for each record, a few at a time: the values
+    /// stay as stored, the keys given are set and the others kept (Pinecone's semantics, and
+    /// the protocol's). An id that does not exist is skipped by Pinecone (200). If one
+    /// request fails the others may have been applied; an update is idempotent, so the
+    /// caller retries the whole call.
+    public func updateMetadata(_ updates: [MetadataUpdate]) async throws {
+        struct Body: Encodable {
+            var id: String
+            var setMetadata: Metadata
+            var namespace: String
+        }
+        let bodies = try updates.map { update in
+            try transport.encode(
+                Body(id: update.id, setMetadata: update.metadata, namespace: configuration.namespace), operation: "update vector metadata")
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (n, body) in bodies.enumerated() {
+                if n >= Self.maxConcurrentUpdates { try await group.next() }
+                group.addTask {
+                    _ = try await self.dataPlane(.post, path: "/vectors/update", body: body, operation: "update vector metadata")
+                }
+            }
+            try await group.waitForAll()
+        }
+        configuration.logger.debug("Vector metadata updated", metadata: [LogKey.batchSize: "\(updates.count)"])
+    }
+
     public func fetch(ids: [String]) async throws -> [VectorRecord] {
         try await fetchRecords(ids: ids)
     }

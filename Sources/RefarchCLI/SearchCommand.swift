@@ -72,7 +72,8 @@ struct SearchCommand: AsyncParsableCommand {
 /// `refarch-tui verify`: compare Postgres with the index.
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Compare the catalog with the vector index: missing, extra and stale products.")
+        commandName: "verify",
+        abstract: "Compare the catalog with the vector index: missing, extra, text-stale and metadata-stale products.")
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Enqueue the fixes through the outbox for the workers to apply.") var repair = false
@@ -92,6 +93,12 @@ struct VerifyCommand: AsyncParsableCommand {
             print("missing:  \(report.missing)\(examples(report.missingExamples))")
             print("extra:    \(report.extra)\(examples(report.extraExamples))")
             print("stale:    \(report.stale)\(examples(report.staleExamples))")
+            print(
+                "  text:     \(report.textStale)\(examples(report.textStaleExamples))  (made from another text or template: embedded again)"
+            )
+            print(
+                "  metadata: \(report.metadataStale)\(examples(report.metadataStaleExamples))  (current text, older metadata: updated only)"
+            )
             if repair { print("Enqueued \(report.repaired) fixes; the workers apply them.") }
             if !report.isClean && !repair { print("Run `refarch-tui verify --repair` to enqueue the fixes.") }
         }

@@ -29,6 +29,31 @@ public struct EmbeddingTemplate: Sendable, Hashable {
         return out + rest
     }
 
+    /// What emu embeds for a product: when the template ends with `{description}`, the part
+    /// before it (with the name) is the prefix every window keeps in front; otherwise the
+    /// whole rendered text is the body.
+    public func document(name: String, description: String, sku: String = "") -> EmbeddingDocument {
+        if text.hasSuffix("{description}") {
+            return EmbeddingDocument(prefix: render(name: name, description: "", sku: sku), body: description)
+        }
+        return EmbeddingDocument(prefix: "", body: render(name: name, description: description, sku: sku))
+    }
+
+    /// A fingerprint of the text a product's vectors are made from (FNV-1a 64 over the
+    /// prefix, a separator and the body; 16 hex digits), stored with every vector as
+    /// `text_hash`. Equal hashes mean the same windows would be embedded again, so emu can
+    /// update metadata only, and `verify` can tell a text-stale vector from one whose
+    /// metadata alone is behind. (An accidental collision between a product's old and new
+    /// text has odds of about 2⁻⁶⁴.)
+    public static func textHash(of document: EmbeddingDocument) -> String {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in document.prefix.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        h = (h ^ 0x1f) &* 0x100000001b3  // unit separator: "ab"+"c" and "a"+"bc" differ
+        for b in document.body.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
     /// A short stable fingerprint (FNV-1a, hex) stored in each vector's metadata as `template`.
     public var fingerprint: String {
         var h: UInt64 = 0xcbf29ce484222325

@@ -186,6 +186,13 @@ public final class EmuService: Sendable {
     }
 
     /// Embeds and writes one coalesced batch; idempotent, so retrying it is safe.
+    ///
+    /// Before embedding, the index is asked what each product's vectors were made from (their
+    /// `text_hash`): a product whose stored chunks all carry the hash of its text now (a
+    /// price, date or SKU change) gets its metadata updated and is not embedded again. The
+    /// check runs here against the index, not in the outbox trigger, because only the index
+    /// knows what the vectors really hold: it stays right after a template change, after
+    /// lost or coalesced messages, for the reference pelican's messages, and for repairs.
     func apply(_ changes: [QueueMessage]) async throws {
         var upserts: [(message: QueueMessage, row: ProductRow)] = []
         var deletes: [ProductID] = []
@@ -197,55 +204,105 @@ public final class EmuService: Sendable {
         }
         if !upserts.isEmpty {
             let documents = upserts.map { document(for: $0.row) }
+            let hashes = documents.map(EmbeddingTemplate.textHash(of:))
             let clock = ContinuousClock()
-            let start = clock.now
-            let vectors = try await embedder.embedDocuments(documents, maxChunks: options.maxChunks)
-            metrics.observe(
-                "refarch_embed_seconds", (clock.now - start).seconds, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-                labels: [:], help: "Time to embed one batch.")
-            var records: [VectorRecord] = []
-            for ((message, row), chunks) in zip(upserts, vectors) {
-                for (chunk, values) in chunks.enumerated() {
-                    records.append(
-                        VectorRecord(
-                            id: "\(message.productID.rawValue)#\(chunk)", values: values,
-                            metadata: metadata(for: message, row: row, chunk: chunk)))
-                }
-            }
-            let writeStart = clock.now
-            try await index.upsert(records)
-            metrics.observe(
-                "refarch_upsert_seconds", (clock.now - writeStart).seconds, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-                labels: [:], help: "Time to write one batch to the index.")
-            // Chunks a product had before and no longer has: one listing for the batch, one delete.
+            // What the index holds for these products now: one listing and one metadata read.
             let prefixes = upserts.map { "\($0.message.productID.rawValue)#" }
             let existing = try await index.listIDs(prefixes: prefixes)
-            var extra: [String] = []
-            for (prefix, chunks) in zip(prefixes, vectors) {
-                let keep = Set((0..<chunks.count).map { prefix + String($0) })
-                extra += (existing[prefix] ?? []).filter { !keep.contains($0) }
+            let stored = try await index.fetchMetadata(ids: existing.values.flatMap { $0 })
+            var updates: [MetadataUpdate] = []
+            var embed: [Int] = []
+            for (i, (message, row)) in upserts.enumerated() {
+                let wanted = (0..<max(1, existing[prefixes[i]]?.count ?? 0)).map {
+                    metadata(for: message, row: row, chunk: $0, textHash: hashes[i])
+                }
+                if Self.textUnchanged(
+                    ids: existing[prefixes[i]] ?? [], prefix: prefixes[i], stored: stored, textHash: hashes[i], wanted: wanted)
+                {
+                    updates += wanted.enumerated().map { MetadataUpdate(id: prefixes[i] + String($0.offset), metadata: $0.element) }
+                } else {
+                    embed.append(i)
+                }
             }
-            if !extra.isEmpty { try await index.delete(ids: extra) }
+            if !updates.isEmpty {
+                let updateStart = clock.now
+                try await index.updateMetadata(updates)
+                metrics.observe(
+                    "refarch_metadata_update_seconds", (clock.now - updateStart).seconds,
+                    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], labels: [:],
+                    help: "Time to update the metadata of one batch's unchanged texts.")
+            }
+            metrics.increment(
+                "refarch_products_total", by: Double(upserts.count - embed.count), labels: ["worker": "emu", "action": "metadata_only"],
+                help: "Products emu wrote, by what it did: embedded again or metadata only.")
+            metrics.increment(
+                "refarch_products_total", by: Double(embed.count), labels: ["worker": "emu", "action": "embedded"],
+                help: "Products emu wrote, by what it did: embedded again or metadata only.")
+            if !embed.isEmpty {
+                let start = clock.now
+                let vectors = try await embedder.embedDocuments(embed.map { documents[$0] }, maxChunks: options.maxChunks)
+                metrics.observe(
+                    "refarch_embed_seconds", (clock.now - start).seconds, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+                    labels: [:], help: "Time to embed one batch.")
+                var records: [VectorRecord] = []
+                for (i, chunks) in zip(embed, vectors) {
+                    let (message, row) = upserts[i]
+                    for (chunk, values) in chunks.enumerated() {
+                        records.append(
+                            VectorRecord(
+                                id: "\(message.productID.rawValue)#\(chunk)", values: values,
+                                metadata: metadata(for: message, row: row, chunk: chunk, textHash: hashes[i])))
+                    }
+                }
+                let writeStart = clock.now
+                try await index.upsert(records)
+                metrics.observe(
+                    "refarch_upsert_seconds", (clock.now - writeStart).seconds,
+                    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+                    labels: [:], help: "Time to write one batch to the index.")
+                // Chunks a product had before and no longer has (from the listing above), one delete.
+                var extra: [String] = []
+                for (i, chunks) in zip(embed, vectors) {
+                    let keep = Set((0..<chunks.count).map { prefixes[i] + String($0) })
+                    extra += (existing[prefixes[i]] ?? []).filter { !keep.contains($0) }
+                }
+                if !extra.isEmpty { try await index.delete(ids: extra) }
+            }
         }
         for id in deletes {
             try await index.delete(idPrefix: "\(id.rawValue)#")
         }
     }
 
-    /// The text to embed: the template's fixed part with the name stays in front of every window.
-    func document(for row: ProductRow) -> EmbeddingDocument {
-        let name = row.name ?? "", description = row.description ?? "", sku = row.sku ?? ""
-        if template.text.hasSuffix("{description}") {
-            return EmbeddingDocument(prefix: template.render(name: name, description: "", sku: sku), body: description)
+    /// Whether a product's stored vectors were made from the text it has now, so new metadata
+    /// is all it needs: its chunks are exactly `0..<n`, every one carries `textHash` (a chunk
+    /// left from an interrupted write does not), and no stored key would have to be removed
+    /// (an update only sets keys; a product that lost its price is written anew).
+    static func textUnchanged(ids: [String], prefix: String, stored: [String: Metadata], textHash: String, wanted: [Metadata])
+        -> Bool
+    {
+        guard !ids.isEmpty, ids.count == wanted.count, Set(ids) == Set((0..<ids.count).map { prefix + String($0) }) else {
+            return false
         }
-        return EmbeddingDocument(prefix: "", body: template.render(name: name, description: description, sku: sku))
+        for (chunk, metadata) in wanted.enumerated() {
+            guard let old = stored[prefix + String(chunk)], old["text_hash"] == .string(textHash),
+                old.keys.allSatisfy({ metadata[$0] != nil })
+            else { return false }
+        }
+        return true
     }
 
-    func metadata(for message: QueueMessage, row: ProductRow, chunk: Int) -> Metadata {
+    /// The text to embed: the template's fixed part with the name stays in front of every window.
+    func document(for row: ProductRow) -> EmbeddingDocument {
+        template.document(name: row.name ?? "", description: row.description ?? "", sku: row.sku ?? "")
+    }
+
+    func metadata(for message: QueueMessage, row: ProductRow, chunk: Int, textHash: String) -> Metadata {
         var metadata: Metadata = [
             "id": .number(Double(message.productID.rawValue)),
             "chunk": .number(Double(chunk)),
             "template": .string(template.fingerprint),
+            "text_hash": .string(textHash),
         ]
         if let name = row.name { metadata["name"] = .string(name) }
         if let sku = row.sku { metadata["sku"] = .string(sku) }

@@ -3,8 +3,11 @@ import Logging
 import Postgres
 
 /// Compares the catalog in Postgres with the vector index: products with no vectors
-/// (missing), vectors of products that are gone (extra), and vectors older than the
-/// product's latest change or made with another embedding template (stale).
+/// (missing), vectors of products that are gone (extra), and stale vectors of two kinds:
+/// text-stale (made from another text than the product's now, by `text_hash`, or with
+/// another embedding template: they must be embedded again) and metadata-stale (the text
+/// is current but the metadata is older than the product's latest change: emu only has to
+/// update it). Everything else is current.
 public struct Verifier: Sendable {
     /// What `verify` found, with a few example product ids of each kind.
     public struct Report: Sendable, Hashable, Codable {
@@ -12,10 +15,17 @@ public struct Verifier: Sendable {
         public var indexedProducts: Int
         public var missing: Int
         public var extra: Int
+        /// Text-stale plus metadata-stale products.
         public var stale: Int
+        /// Products whose vectors were made from another text or template.
+        public var textStale: Int
+        /// Products whose vectors hold their current text but older metadata (a price, a date).
+        public var metadataStale: Int
         public var missingExamples: [Int64]
         public var extraExamples: [Int64]
         public var staleExamples: [Int64]
+        public var textStaleExamples: [Int64]
+        public var metadataStaleExamples: [Int64]
         /// Products enqueued by `--repair` (0 without it).
         public var repaired: Int
 
@@ -27,6 +37,10 @@ public struct Verifier: Sendable {
             case missingExamples = "missing_examples"
             case extraExamples = "extra_examples"
             case staleExamples = "stale_examples"
+            case textStale = "text_stale"
+            case metadataStale = "metadata_stale"
+            case textStaleExamples = "text_stale_examples"
+            case metadataStaleExamples = "metadata_stale_examples"
         }
     }
 
@@ -42,22 +56,32 @@ public struct Verifier: Sendable {
     }
 
     /// Runs the comparison; with `repair`, enqueues the fixes through the outbox (upserts
-    /// for missing and stale products, deletes for extra ones) for the workers to apply.
+    /// for missing and stale products, deletes for extra ones) for the workers to apply (emu
+    /// embeds the text-stale ones again and updates only the metadata of the others).
     public func run(repair: Bool = false) async throws -> Report {
         let rows = try await pool.query(
             """
-            SELECT p.id, coalesce(v.seq, 0) FROM products_with_increment p
+            SELECT p.id, coalesce(v.seq, 0), coalesce(p.name, ''), coalesce(p.description, ''), coalesce(p.sku, '')
+            FROM products_with_increment p
             LEFT JOIN refarch_product_versions v ON v.product_id = p.id
             """, operation: "read product versions")
         var expected: [Int64: Int64] = [:]
-        for row in rows { expected[try row.decode(Int64.self, at: 0)] = try row.decode(Int64.self, at: 1) }
+        var textHashes: [Int64: String] = [:]
+        for row in rows {
+            let id = try row.decode(Int64.self, at: 0)
+            expected[id] = try row.decode(Int64.self, at: 1)
+            textHashes[id] = EmbeddingTemplate.textHash(
+                of: template.document(
+                    name: try row.decode(String.self, at: 2), description: try row.decode(String.self, at: 3),
+                    sku: try row.decode(String.self, at: 4)))
+        }
 
         // Every vector id, grouped by product; chunk 0's metadata carries the seq and template.
         var indexed = Set<Int64>()
         for id in try await index.listIDs(prefix: "") {
             if let product = Int64(id.split(separator: "#", maxSplits: 1).first ?? "") { indexed.insert(product) }
         }
-        var missing: [Int64] = [], extra: [Int64] = [], stale: [Int64] = []
+        var missing: [Int64] = [], extra: [Int64] = [], textStale: [Int64] = [], metadataStale: [Int64] = []
         for product in expected.keys.sorted() where !indexed.contains(product) { missing.append(product) }
         for product in indexed.sorted() where expected[product] == nil { extra.append(product) }
         let present = indexed.filter { expected[$0] != nil }.sorted()
@@ -70,12 +94,19 @@ public struct Verifier: Sendable {
                 seen.insert(product)
                 let seq = record.metadata["seq"]?.numberValue.map { Int64($0) } ?? -1
                 let fingerprint = record.metadata["template"]?.stringValue
-                if seq < (expected[product] ?? 0) || fingerprint != template.fingerprint { stale.append(product) }
+                // Vectors written before text hashes were recorded have none: text-stale.
+                if fingerprint != template.fingerprint || record.metadata["text_hash"]?.stringValue != textHashes[product] {
+                    textStale.append(product)
+                } else if seq < (expected[product] ?? 0) {
+                    metadataStale.append(product)
+                }
             }
-            // A product with chunks but no chunk 0 is damaged: treat it as stale.
-            stale.append(contentsOf: batch.filter { !seen.contains($0) })
+            // A product with chunks but no chunk 0 is damaged: it must be embedded again.
+            textStale.append(contentsOf: batch.filter { !seen.contains($0) })
         }
-        stale.sort()
+        textStale.sort()
+        metadataStale.sort()
+        let stale = (textStale + metadataStale).sorted()
         var repaired = 0
         if repair, !(missing.isEmpty && stale.isEmpty && extra.isEmpty) {
             let toUpsert = PostgresArray(missing + stale), toDelete = PostgresArray(extra)
@@ -96,8 +127,9 @@ public struct Verifier: Sendable {
         }
         return Report(
             products: expected.count, indexedProducts: indexed.count, missing: missing.count, extra: extra.count,
-            stale: stale.count, missingExamples: Array(missing.prefix(exampleCount)),
-            extraExamples: Array(extra.prefix(exampleCount)), staleExamples: Array(stale.prefix(exampleCount)),
-            repaired: repaired)
+            stale: stale.count, textStale: textStale.count, metadataStale: metadataStale.count,
+            missingExamples: Array(missing.prefix(exampleCount)), extraExamples: Array(extra.prefix(exampleCount)),
+            staleExamples: Array(stale.prefix(exampleCount)), textStaleExamples: Array(textStale.prefix(exampleCount)),
+            metadataStaleExamples: Array(metadataStale.prefix(exampleCount)), repaired: repaired)
     }
 }

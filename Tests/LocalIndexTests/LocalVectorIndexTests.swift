@@ -126,6 +126,34 @@ struct LocalVectorIndexTests {
         }
     }
 
+    @Test("updating metadata merges keys, leaves the vector bytes alone, skips unknown ids, and readers follow it")
+    func metadataUpdatesKeepTheVectors() async throws {
+        try await withLocalIndex { index, _ in
+            let vectors = randomVectors(3, dim: 16, seed: 7)
+            try await index.upsert(records(vectors))
+            let before = try await index.fetch(ids: ["0#0", "1#0"])
+            try await index.updateMetadata([
+                MetadataUpdate(id: "0#0", metadata: ["price": .number(99.5), "seq": .number(7)]),
+                MetadataUpdate(id: "nope#0", metadata: ["price": .number(1)]),
+            ])
+            let after = try await index.fetch(ids: ["0#0", "1#0"])
+            #expect(after.map { $0.values.map(\.bitPattern) } == before.map { $0.values.map(\.bitPattern) })
+            #expect(after[0].metadata == ["price": .number(99.5), "seq": .number(7), "name": .string("item 0")])
+            #expect(after[1].metadata == before[1].metadata)
+            #expect(try await index.listIDs(prefix: "").count == 3)
+            #expect(
+                try await index.fetchMetadata(ids: ["0#0", "2#0", "nope#0"]) == [
+                    "0#0": after[0].metadata, "2#0": ["price": .number(2), "name": .string("item 2")],
+                ])
+            // The in-memory matrix follows (a filter on the new price finds it).
+            try await index.catchUp()
+            #expect(try await index.loadedMetadata(id: "0#0")?["price"] == .number(99.5))
+            let cheap = try await index.query(
+                VectorQuery(vector: vectors[0].1, topK: 3, filter: try MetadataFilter(.object(["price": .object(["$gt": .number(50)])]))))
+            #expect(cheap.map(\.id) == ["0#0"])
+        }
+    }
+
     @Test func aSecondReaderSeesWritesThroughNotifyWithinOneSecond() async throws {
         try await withLocalIndex { writer, config in
             let reader = try await LocalVectorIndex.open(configuration: config, dimension: 16, threads: 1, logger: quiet)

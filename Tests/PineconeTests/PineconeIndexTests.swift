@@ -195,6 +195,30 @@ struct PineconeIndexTests {
         await #expect(throws: PineconeError.self) { try await index.delete(idPrefix: "") }
     }
 
+    @Test("updating metadata sends one /vectors/update with setMetadata per record; values stay, other keys stay")
+    func updateMetadata() async throws {
+        let fixture = try PineconeFixture(dimension: 2)
+        defer { fixture.server.stop() }
+        let stored = (0..<20).map {
+            VectorRecord(id: "\($0)#0", values: [Float($0) + 0.1, 1], metadata: ["sku": .string("S\($0)"), "price": .number(1)])
+        }
+        fixture.server.seed(index: PineconeFixture.indexName, namespace: "products", stored)
+        let index = try await fixture.open()
+        try await index.updateMetadata((0..<12).map { MetadataUpdate(id: "\($0)#0", metadata: ["price": .number(Double($0) + 2.5)]) })
+        let records = fixture.server.records(index: PineconeFixture.indexName, namespace: "products")
+        for n in 0..<20 {
+            let record = try #require(records["\(n)#0"])
+            #expect(record.values == stored[n].values)
+            #expect(record.metadata == ["sku": .string("S\(n)"), "price": .number(n < 12 ? Double(n) + 2.5 : 1)])
+        }
+        let updates = fixture.dataRequests("/vectors/update").compactMap(\.json)
+        #expect(updates.count == 12)
+        #expect(
+            updates.contains(
+                .object(["id": .string("3#0"), "namespace": .string("products"), "setMetadata": .object(["price": .number(5.5)])])))
+        #expect(try await index.fetchMetadata(ids: ["3#0", "99#0"]) == ["3#0": ["sku": .string("S3"), "price": .number(5.5)]])
+    }
+
     @Test("fetch and delete by ids send at most 1,000 ids a request")
     func idBatches() async throws {
         let fixture = try PineconeFixture(dimension: 2)

@@ -48,6 +48,8 @@ struct PipelineStack: Sendable {
     let queue: any JobQueue
     let index: any VectorIndex
     let embedder: FixedEmbedder
+    /// Emu's embedder: ``embedder``, counted.
+    let emuEmbedder: CountingEmbedder<FixedEmbedder>
     let pelican: PelicanService
     let emu: EmuService
     /// Makes the index's reads current: the local index applies committed changes to its
@@ -90,18 +92,19 @@ struct PipelineStack: Sendable {
                     (queue, index, catchUp) = (sqs.queue, pinecone.index, {})
                 }
                 let embedder = FixedEmbedder(dimension: dimension)
+                let emuEmbedder = CountingEmbedder(embedder)
                 let metrics = MetricsRegistry()
                 let pelican = PelicanService(
                     configuration: config, pool: pool, queue: queue, options: .init(batchSize: 50),
                     counters: WorkerCounters(), metrics: metrics, logger: quietLogger)
                 let wait: Duration = backend == .aws ? .seconds(1) : .milliseconds(200)
                 let emu = EmuService(
-                    queue: queue, index: index, embedder: embedder,
+                    queue: queue, index: index, embedder: emuEmbedder,
                     options: .init(batchSize: 64, wait: wait, visibilityTimeout: .seconds(30)),
                     counters: WorkerCounters(), metrics: metrics, logger: quietLogger)
                 let stack = PipelineStack(
                     backend: backend, config: config, pool: pool, store: PostgresProductStore(pool: pool),
-                    queue: queue, index: index, embedder: embedder, pelican: pelican, emu: emu, catchUp: catchUp)
+                    queue: queue, index: index, embedder: embedder, emuEmbedder: emuEmbedder, pelican: pelican, emu: emu, catchUp: catchUp)
                 try await body(stack)
             } catch {
                 await cleanUp()

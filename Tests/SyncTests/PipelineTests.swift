@@ -72,6 +72,68 @@ struct PipelineTests {
         }
     }
 
+    /// Issue 22 §1: an update that leaves the embedded text alone (a price) changes the
+    /// vectors' metadata only — values bit for bit the same, the embedder not called — while
+    /// a description change embeds again; `verify` tells metadata-stale from text-stale, and
+    /// a template change makes every vector text-stale.
+    @Test(arguments: PipelineBackend.available)
+    func aPriceOnlyUpdateRewritesMetadataWithoutEmbeddingAndADescriptionChangeEmbeds(_ backend: PipelineBackend) async throws {
+        try await PipelineStack.with(backend) { stack in
+            let long = (1...30).map { "Sentence \($0) about a sturdy camping tent with aluminium poles and mesh." }.joined(separator: " ")
+            let mug = try await stack.store.create(
+                try NewProduct(name: "Travel mug", sku: "M-1", description: "Keeps coffee hot on a commute.", price: Price(cents: 2000)))
+            let tent = try await stack.store.create(try NewProduct(name: "Tent", sku: "T-1", description: long, price: Price(cents: 10000)))
+            try await stack.sync()
+            let ids = try await stack.index.listIDs(prefix: "")
+            #expect(ids.count > 3, "the tent is several chunks")
+            let before = try await stack.index.fetch(ids: ids)
+            let embedded = (calls: stack.emuEmbedder.calls, texts: stack.emuEmbedder.texts)
+            #expect(embedded.texts == 2)
+
+            // Prices change in Postgres; until emu runs, verify sees metadata-stale vectors only.
+            for product in [mug, tent] {
+                _ = try await stack.store.update(id: product.id, try ProductChanges(price: Price(cents: product.price.cents + 199)))
+            }
+            let behind = try await Verifier(pool: stack.pool, index: stack.index).run()
+            #expect(behind.metadataStale == 2 && behind.textStale == 0 && behind.stale == 2, "\(behind)")
+            #expect(behind.metadataStaleExamples == [mug.id.rawValue, tent.id.rawValue].sorted())
+
+            try await stack.sync()
+            #expect(stack.emuEmbedder.calls == embedded.calls, "a price-only update must not run the embedder")
+            let after = try await stack.index.fetch(ids: ids)
+            #expect(after.map(\.id) == before.map(\.id))
+            let seqs = try await Dictionary(
+                uniqueKeysWithValues: stack.pool.query("SELECT product_id, seq FROM refarch_product_versions").map {
+                    (try $0.decode(Int64.self, at: 0), try $0.decode(Int64.self, at: 1))
+                })
+            for (old, new) in zip(before, after) {
+                #expect(old.values.map(\.bitPattern) == new.values.map(\.bitPattern), "\(new.id): values must stay bit-identical")
+                let product = new.id.hasPrefix("\(mug.id)#") ? mug : tent
+                #expect(new.metadata["price"] == .number(Double(product.price.cents + 199) / 100), "\(new.id)")
+                #expect(new.metadata["seq"] == .number(Double(seqs[product.id.rawValue] ?? -1)), "\(new.id)")
+                #expect(new.metadata["text_hash"] == old.metadata["text_hash"] && new.metadata["text_hash"] != nil)
+                #expect(new.metadata["sku"] == old.metadata["sku"] && new.metadata["chunk"] == old.metadata["chunk"])
+            }
+            let current = try await Verifier(pool: stack.pool, index: stack.index).run()
+            #expect(current.isClean, "\(current)")
+
+            // A description change is text-stale until emu embeds it again.
+            _ = try await stack.store.update(id: mug.id, try ProductChanges(description: "A steel mug with a lid that locks."))
+            let changed = try await Verifier(pool: stack.pool, index: stack.index).run()
+            #expect(changed.textStale == 1 && changed.metadataStale == 0 && changed.textStaleExamples == [mug.id.rawValue], "\(changed)")
+            try await stack.sync()
+            #expect(stack.emuEmbedder.texts == embedded.texts + 1, "only the changed description is embedded")
+            let mugNow = try #require(try await stack.store.product(id: mug.id))
+            #expect(try await stack.index.fetch(ids: ["\(mug.id)#0"]).first?.values == (try await stack.expectedVectors(for: mugNow))[0])
+            #expect(try await Verifier(pool: stack.pool, index: stack.index).run().isClean)
+
+            // Another template: every vector was made from another text.
+            let retemplated = try await Verifier(pool: stack.pool, index: stack.index, template: EmbeddingTemplate("{name}: {description}"))
+                .run()
+            #expect(retemplated.textStale == 2 && retemplated.metadataStale == 0, "\(retemplated)")
+        }
+    }
+
     /// The issue's scale: a catalog indexed by the running workers, then changed while they run.
     static let catalogSize = 2_000
 

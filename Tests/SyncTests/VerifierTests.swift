@@ -14,6 +14,20 @@ import Testing
         #expect(EmbeddingTemplate("{name}").fingerprint != EmbeddingTemplate.standard.fingerprint)
         #expect(EmbeddingTemplate.standard.fingerprint == EmbeddingTemplate("{name}. {description}").fingerprint)
     }
+
+    @Test func textHashCoversPrefixAndBodyApart() {
+        let standard = EmbeddingTemplate.standard.document(name: "Mug", description: "Keeps coffee hot.")
+        #expect(standard == EmbeddingDocument(prefix: "Mug. ", body: "Keeps coffee hot."))
+        let hash = EmbeddingTemplate.textHash(of: standard)
+        #expect(hash.count == 16)
+        #expect(hash == EmbeddingTemplate.textHash(of: EmbeddingDocument(prefix: "Mug. ", body: "Keeps coffee hot.")))
+        #expect(hash != EmbeddingTemplate.textHash(of: EmbeddingDocument(prefix: "Mug. Keeps", body: " coffee hot.")))
+        #expect(hash != EmbeddingTemplate.textHash(of: EmbeddingDocument(prefix: "Mug. ", body: "Keeps tea hot.")))
+        // A template without the description at the end is embedded whole, without a prefix.
+        #expect(
+            EmbeddingTemplate("{description} ({name})").document(name: "N", description: "D")
+                == EmbeddingDocument(prefix: "", body: "D (N)"))
+    }
 }
 
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"))
@@ -38,17 +52,26 @@ struct VerifierTests {
 
             let index = InMemoryVectorIndex(dimension: 4)
             let template = EmbeddingTemplate.standard
-            func record(_ product: Int64, chunk: Int = 0, seq: Int64, fingerprint: String = template.fingerprint) -> VectorRecord {
+            let ids = products.map(\.id.rawValue)
+            func textHash(_ product: Int64) -> String {
+                guard let p = products.first(where: { $0.id.rawValue == product }) else { return "none" }
+                return EmbeddingTemplate.textHash(of: template.document(name: p.name, description: p.description, sku: p.sku))
+            }
+            func record(
+                _ product: Int64, chunk: Int = 0, seq: Int64, fingerprint: String = template.fingerprint, textHash hash: String? = nil
+            ) -> VectorRecord {
                 VectorRecord(
                     id: "\(product)#\(chunk)", values: [1, 0, 0, 0],
-                    metadata: ["id": .number(Double(product)), "seq": .number(Double(seq)), "template": .string(fingerprint)])
+                    metadata: [
+                        "id": .number(Double(product)), "seq": .number(Double(seq)), "template": .string(fingerprint),
+                        "text_hash": .string(hash ?? textHash(product)),
+                    ])
             }
-            let ids = products.map(\.id.rawValue)
             try await index.upsert([
-                record(ids[0], seq: seq[ids[0]]!), record(ids[0], chunk: 1, seq: seq[ids[0]]!),  // fine
-                record(ids[1], seq: seq[ids[1]]! - 1),  // stale by seq
-                record(ids[2], seq: seq[ids[2]]!, fingerprint: "other"),  // stale by template
-                record(ids[3], seq: seq[ids[3]]!),  // fine
+                record(ids[0], seq: seq[ids[0]]!), record(ids[0], chunk: 1, seq: seq[ids[0]]!),  // current
+                record(ids[1], seq: seq[ids[1]]! - 1),  // metadata-stale: older seq, same text
+                record(ids[2], seq: seq[ids[2]]!, fingerprint: "other"),  // text-stale by template
+                record(ids[3], seq: seq[ids[3]]!, textHash: "0123456789abcdef"),  // text-stale by text
                 record(999, seq: 1),  // extra
             ])  // ids[4], ids[5] missing
             let verifier = Verifier(pool: pool, index: index, template: template)
@@ -56,19 +79,27 @@ struct VerifierTests {
             #expect(report.products == 6)
             #expect(report.missing == 2)
             #expect(report.extra == 1)
-            #expect(report.stale == 2)
+            #expect(report.stale == 3)
+            #expect(report.textStale == 2)
+            #expect(report.metadataStale == 1)
             #expect(report.missingExamples == [ids[4], ids[5]])
             #expect(report.extraExamples == [999])
-            #expect(report.staleExamples == [ids[1], ids[2]])
+            #expect(report.staleExamples == [ids[1], ids[2], ids[3]])
+            #expect(report.textStaleExamples == [ids[2], ids[3]])
+            #expect(report.metadataStaleExamples == [ids[1]])
             #expect(report.repaired == 0)
 
             try await pool.query("DELETE FROM refarch_outbox")
             let repaired = try await verifier.run(repair: true)
-            #expect(repaired.repaired == 5)
+            #expect(repaired.repaired == 6)
             let queued = try await pool.query("SELECT product_id, op FROM refarch_outbox ORDER BY product_id").map {
                 "\(try $0.decode(Int64.self, at: 0)):\(try $0.decode(String.self, at: 1))"
             }
-            #expect(Set(queued) == Set(["\(ids[1]):update", "\(ids[2]):update", "\(ids[4]):update", "\(ids[5]):update", "999:delete"]))
+            #expect(
+                Set(queued)
+                    == Set([
+                        "\(ids[1]):update", "\(ids[2]):update", "\(ids[3]):update", "\(ids[4]):update", "\(ids[5]):update", "999:delete",
+                    ]))
             await pool.close()
         }
     }

@@ -162,3 +162,32 @@ extension FixedEmbedder: ChunkingEmbedder {
 
     public static let wordsPerChunk = 40
 }
+
+/// Wraps an embedder and counts what it is asked to do, for tests that check that nothing
+/// (or exactly something) was embedded: emu's metadata-only updates, search's query cache.
+public final class CountingEmbedder<Base: ChunkingEmbedder>: ChunkingEmbedder {
+    public let base: Base
+    private let counts = Mutex<(calls: Int, texts: Int)>((0, 0))
+
+    public init(_ base: Base) { self.base = base }
+
+    public var dimension: Int { base.dimension }
+    /// Calls of `embed` and `embedDocuments` so far.
+    public var calls: Int { counts.withLock { $0.calls } }
+    /// Texts and documents those calls carried.
+    public var texts: Int { counts.withLock { $0.texts } }
+
+    public func embed(_ texts: [String]) async throws -> [[Float]] {
+        counts.withLock {
+            $0.calls += 1; $0.texts += texts.count
+        }
+        return try await base.embed(texts)
+    }
+
+    public func embedDocuments(_ documents: [EmbeddingDocument], maxChunks: Int) async throws -> [[[Float]]] {
+        counts.withLock {
+            $0.calls += 1; $0.texts += documents.count
+        }
+        return try await base.embedDocuments(documents, maxChunks: maxChunks)
+    }
+}

@@ -9,7 +9,8 @@ import Synchronization
 /// its own for its data plane (describe returns `127.0.0.1:<port>` as the host). Indexes and
 /// namespaces live in memory. It checks the `Api-Key` (401) and that an API version is sent,
 /// and enforces the documented limits: ≤ 1,000 records and ≤ 2 MB per upsert, ≤ 1,000 ids per
-/// fetch or delete, the index's dimension, ids of 1–512 bytes, no all-zero vector. Queries
+/// fetch or delete, the index's dimension, ids of 1–512 bytes, no all-zero vector. Update by
+/// id sets metadata keys (`setMetadata`) and/or replaces values. Queries
 /// are exact (cosine, dot product or euclidean) with the filter language evaluated by
 /// `MetadataFilter`; `list` pages in byte order with an opaque pagination token.
 ///
@@ -311,6 +312,7 @@ public final class PineconeTestServer: Sendable {
             case ("POST", "/query"): return query(request, index: name)
             case ("GET", "/vectors/fetch"): return fetch(request, index: name)
             case ("POST", "/vectors/delete"): return delete(request, index: name)
+            case ("POST", "/vectors/update"): return update(request, index: name)
             case ("GET", "/vectors/list"): return list(request, index: name)
             case ("POST", "/describe_index_stats"): return stats(request, index: name)
             default: return dataError(404, "No route \(request.method) \(request.path)", code: 5)
@@ -358,6 +360,39 @@ public final class PineconeTestServer: Sendable {
                 }
             }
             return json(.object(["upsertedCount": .number(Double(body.vectors.count))]))
+        }
+
+        struct UpdateBody: Decodable {
+            var id: String?
+            var values: [Float]?
+            var setMetadata: Metadata?
+            var namespace: String?
+        }
+
+        /// Update by id: `values` replace the vector, `setMetadata` keys are set and the other
+        /// keys kept; an id that does not exist changes nothing and still answers 200.
+        func update(_ request: LoopbackHTTPServer.Request, index name: String) -> Reply {
+            guard let body = decode(UpdateBody.self, request.body) else {
+                return dataError(
+                    400,
+                    "Body must be {id, values?, setMetadata?, namespace}; metadata values are strings, numbers, booleans or lists of strings"
+                )
+            }
+            guard let id = body.id, (1...512).contains(id.utf8.count) else { return dataError(400, "id is a required field") }
+            guard body.values != nil || body.setMetadata != nil else { return dataError(400, "Provide values or setMetadata to update") }
+            let namespace = body.namespace ?? "__default__"
+            guard let dimension = state.withLock({ $0.indexes[name]?.dimension }) else { return dataError(404, "Index not found", code: 5) }
+            if let values = body.values, values.count != dimension || !values.contains(where: { $0 != 0 }) {
+                return dataError(
+                    400, "Vector dimension \(values.count) does not match the dimension of the index \(dimension), or it is all zeros")
+            }
+            state.withLock { state in
+                guard var record = state.indexes[name]?.namespaces[namespace]?[id] else { return }
+                if let values = body.values { record.values = values }
+                record.metadata.merge(body.setMetadata ?? [:]) { _, new in new }
+                state.indexes[name]?.namespaces[namespace]?[id] = record
+            }
+            return json(.object([:]))
         }
 
         struct QueryBody: Decodable {
