@@ -10,6 +10,14 @@ public protocol Embedder: Sendable {
     /// Embeds each text (one vector per text, in order). Texts longer than the model's
     /// window are truncated; use the chunking API where every part must count.
     func embed(_ texts: [String]) async throws -> [[Float]]
+
+    /// Which model's vectors these are, for caches that may see several embedders (search's
+    /// query cache). The default names the type and dimension.
+    var modelID: String { get }
+}
+
+extension Embedder {
+    public var modelID: String { "\(String(reflecting: type(of: self)))/\(dimension)" }
 }
 
 /// A text to embed in windows: `body` is split to fit the model, and `prefix` (the product

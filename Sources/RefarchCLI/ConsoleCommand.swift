@@ -149,6 +149,8 @@ final class LiveConsoleServices: ConsoleServices {
     let pool: PostgresPool
     let store: any ProductStore
     let embedder: DeferredEmbedder
+    /// Query embeddings kept across searches: paging (`]`) and repeating a query embed it once.
+    let queryCache = QueryEmbeddingCache()
     private let opening: Task<OpenedVectorIndex, any Error>
     private let jobQueue: Reopening<OpenedJobQueue>
     private let roster: WorkerRosterReader
@@ -171,7 +173,7 @@ final class LiveConsoleServices: ConsoleServices {
 
     func search(_ request: SearchRequest) async throws -> SearchResult {
         let opened = try await index()
-        return try await SearchService(embedder: embedder, index: opened.index, store: store).search(request)
+        return try await SearchService(embedder: embedder, index: opened.index, store: store, queryCache: queryCache).search(request)
     }
 
     func reader() async throws -> SyncProgressReader {

@@ -69,8 +69,12 @@ public struct SearchResult: Sendable, Hashable {
 ///
 /// Products the index still has but the store no longer has are dropped, not shown; a
 /// query that is exactly a SKU puts that product first. Works on any `VectorIndex`.
+/// Query embeddings are kept in a small ``QueryEmbeddingCache``, so paging and repeating a
+/// query embed it once; copies of a service share its cache, and a caller that makes a new
+/// service per search (the console) passes one cache to keep.
 public struct SearchService: Sendable {
     let embedder: any Embedder
+    let queryCache: QueryEmbeddingCache?
     let index: any VectorIndex
     let store: any ProductStore
     let logger: Logger
@@ -79,9 +83,11 @@ public struct SearchService: Sendable {
 
     public init(
         embedder: any Embedder, index: any VectorIndex, store: any ProductStore,
-        chunkOverfetch: Int = 3, logger: Logger = Logger(label: "refarch.search")
+        chunkOverfetch: Int = 3, queryCache: QueryEmbeddingCache? = QueryEmbeddingCache(),
+        logger: Logger = Logger(label: "refarch.search")
     ) {
         self.embedder = embedder
+        self.queryCache = queryCache
         self.index = index
         self.store = store
         self.chunkOverfetch = max(1, chunkOverfetch)
@@ -100,7 +106,7 @@ public struct SearchService: Sendable {
         // take a core from the query's embedding on a small machine.
         let mayBeSKU = !text.contains { $0 == " " || $0 == "\t" }
         async let skuMatch = mayBeSKU ? store.product(sku: text) : nil
-        guard let vector = try await embedder.embed([text]).first else {
+        guard let vector = try await queryVector(text) else {
             return SearchResult(request: request, hits: [], totalMatched: 0, elapsed: clock.now - start)
         }
         let matches = try await index.query(
@@ -138,6 +144,15 @@ public struct SearchService: Sendable {
         let elapsed = clock.now - start
         logger.debug("Search answered", metadata: ["results": "\(hits.count)", "elapsed_ms": "\(elapsed)"])
         return SearchResult(request: request, hits: hits, totalMatched: ranked.count, elapsed: elapsed)
+    }
+
+    /// The query's embedding: from the cache, or embedded (and cached).
+    func queryVector(_ text: String) async throws -> [Float]? {
+        let model = embedder.modelID
+        if let cached = queryCache?.vector(model: model, text: text) { return cached }
+        guard let vector = try await embedder.embed([text]).first else { return nil }
+        queryCache?.store(vector, model: model, text: text)
+        return vector
     }
 
     /// The product a vector belongs to: metadata `id`, else the id's `<productId>#` prefix.

@@ -89,4 +89,45 @@ import Testing
                 minPrice: try Price(cents: 3000), maxPrice: try Price(cents: 5000)))
         #expect(Set(ranged.hits.map(\.product.id.rawValue)) == [3, 4, 5])
     }
+
+    @Test("paging and repeating a query embed it once; a new query, or another model, embeds")
+    func repeatedQueriesComeFromTheCache() async throws {
+        let products = try (1...9).map { try product(Int64($0), "Coffee mug \($0)", "Coffee mug number \($0)") }
+        let (plain, store, index) = try await setUp(products)
+        let counting = CountingEmbedder(embedder)
+        let cache = QueryEmbeddingCache(capacity: 8)
+        let service = SearchService(embedder: counting, index: index, store: store, queryCache: cache)
+        let first = try await service.search(SearchRequest(query: "coffee mug", topK: 4, page: 1))
+        #expect(counting.calls == 1)
+        let second = try await service.search(SearchRequest(query: "coffee mug", topK: 4, page: 2))
+        let again = try await service.search(SearchRequest(query: " coffee mug ", topK: 4, page: 1))
+        #expect(counting.calls == 1, "page 2 and the repeated query must not embed again")
+        #expect(again.hits == first.hits)
+        #expect(second.hits.first?.rank == 5)
+        // The cached vector gives the same results as embedding afresh.
+        #expect(try await plain.search(SearchRequest(query: "coffee mug", topK: 4, page: 2)).hits == second.hits)
+        _ = try await service.search(SearchRequest(query: "tea mug"))
+        #expect(counting.calls == 2)
+        // Same text, another model: its own entry.
+        let other = SearchService(embedder: FixedEmbedder(dimension: 32), index: index, store: store, queryCache: cache)
+        _ = try? await other.search(SearchRequest(query: "coffee mug"))
+        #expect(cache.count == 3)
+        #expect(cache.hitsAndMisses == (hits: 2, misses: 3))
+    }
+
+    @Test("the query cache holds at most its capacity and drops the least recently used")
+    func theQueryCacheIsBounded() {
+        let cache = QueryEmbeddingCache(capacity: 3)
+        for n in 0..<3 { cache.store([Float(n)], model: "m", text: "q\(n)") }
+        #expect(cache.vector(model: "m", text: "q0") == [0])  // q0 used: q1 is now the oldest
+        cache.store([3], model: "m", text: "q3")
+        #expect(cache.count == 3)
+        #expect(cache.vector(model: "m", text: "q1") == nil)
+        #expect(cache.vector(model: "m", text: "q0") == [0])
+        #expect(cache.vector(model: "m", text: "q3") == [3])
+        #expect(cache.vector(model: "other", text: "q3") == nil)
+        for n in 0..<100 { cache.store([Float(n)], model: "m", text: "many \(n)") }
+        #expect(cache.count == 3)
+        #expect(cache.vector(model: "m", text: "many 99") == [99])
+    }
 }
