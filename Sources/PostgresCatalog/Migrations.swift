@@ -466,7 +466,8 @@ public enum MigrationError: UserFacingError, Equatable {
     public var remedy: String? {
         switch self {
         case .duplicateSKUs:
-            return "Give each product its own SKU (`refarch-tui products update ID --sku NEW-SKU`), then run `refarch-tui db migrate` again."
+            return
+                "Give each product its own SKU (`refarch-tui products update ID --sku NEW-SKU`), then run `refarch-tui db migrate` again."
         case .skusDifferOnlyInCase:
             // The products commands need the current schema, so the rename is plain SQL.
             return "Give each of these products its own SKU, e.g. "

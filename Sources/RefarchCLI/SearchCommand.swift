@@ -11,7 +11,8 @@ struct SearchCommand: AsyncParsableCommand {
         commandName: "search", abstract: "Semantic search over the products, best match first.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "What to look for, in your own words, or a SKU (ignoring case; at least 4 characters list the SKUs starting with them).")
+    @Argument(
+        help: "What to look for, in your own words, or a SKU (ignoring case; at least 4 characters list the SKUs starting with them).")
     var query: String
     @Option(name: .customLong("top-k"), help: "Results per page.") var topK = 10
     @Option(help: "Page of results, from 1.") var page = 1

@@ -163,7 +163,9 @@ struct CLIProductsTests {
     func skusIgnoreCase() async throws {
         try await CLISession.withSchema { cli in
             #expect(try await cli.run(["db", "migrate"]).status == 0)
-            let added = try await cli.run(["products", "add", "--name", "Thermal Tumbler", "--sku", "KIT-253-FCC", "--price", "37.96", "--json"])
+            let added = try await cli.run([
+                "products", "add", "--name", "Thermal Tumbler", "--sku", "KIT-253-FCC", "--price", "37.96", "--json",
+            ])
             #expect(added.status == 0)
             let id = try JSONDecoder().decode(ProductJSON.self, from: Data(added.stdout.utf8)).id
 

@@ -89,15 +89,17 @@ struct ProductStoreTests {
             for sku in ["KIT-2530-AB", "kit-253-fcc", "KIT-26", "KIT_25%", "OUT-253"] { _ = try await store.create(try sample(sku)) }
             let cheap = try await store.create(
                 try NewProduct(name: "Cheap", sku: "KIT-2539", description: "", price: Price(cents: 100), lastUpdated: nil))
-            #expect(try await store.products(skuPrefix: "Kit-25", minPrice: nil, maxPrice: nil, limit: 10).map(\.sku) == [
-                "kit-253-fcc", "KIT-2530-AB", "KIT-2539",
-            ])
+            #expect(
+                try await store.products(skuPrefix: "Kit-25", minPrice: nil, maxPrice: nil, limit: 10).map(\.sku) == [
+                    "kit-253-fcc", "KIT-2530-AB", "KIT-2539",
+                ])
             #expect(try await store.products(skuPrefix: "kit-25", minPrice: nil, maxPrice: nil, limit: 2).count == 2)
             #expect(try await store.products(skuPrefix: "KIT_", minPrice: nil, maxPrice: nil, limit: 10).map(\.sku) == ["KIT_25%"])
             #expect(try await store.products(skuPrefix: "KIT_25%", minPrice: nil, maxPrice: nil, limit: 10).map(\.sku) == ["KIT_25%"])
             #expect(try await store.products(skuPrefix: "%", minPrice: nil, maxPrice: nil, limit: 10).isEmpty)
             #expect(
-                try await store.products(skuPrefix: "kit-25", minPrice: nil, maxPrice: Price(cents: 500), limit: 10).map(\.id) == [cheap.id])
+                try await store.products(skuPrefix: "kit-25", minPrice: nil, maxPrice: Price(cents: 500), limit: 10).map(\.id) == [cheap.id]
+            )
             #expect(
                 try await store.products(skuPrefix: "kit-25", minPrice: Price(cents: 500), maxPrice: nil, limit: 10).count == 2)
         }
@@ -293,7 +295,11 @@ struct MigrationTests {
                 _ = try await SchemaMigrator.migrate(conn)
                 Issue.record("expected the migration to refuse")
             } catch let error as MigrationError {
-                #expect(error == .skusDifferOnlyInCase([SKUCaseClash(products: [.init(id: 1, sku: "KIT-1"), .init(id: 2, sku: "kit-1"), .init(id: 4, sku: "Kit-1")])]))
+                #expect(
+                    error
+                        == .skusDifferOnlyInCase([
+                            SKUCaseClash(products: [.init(id: 1, sku: "KIT-1"), .init(id: 2, sku: "kit-1"), .init(id: 4, sku: "Kit-1")])
+                        ]))
                 #expect(error.summary.contains("KIT-1 (id 1) = kit-1 (id 2) = Kit-1 (id 4)"))
                 #expect(error.summary.contains("Nothing was changed."))
             }

@@ -62,7 +62,8 @@ public final class InMemoryProductStore: ProductStore {
                 product.sku.lowercased().hasPrefix(prefix.lowercased()) && (minPrice.map { product.price >= $0 } ?? true)
                     && (maxPrice.map { product.price <= $0 } ?? true)
             }
-            return Array(matching.sorted { Array($0.sku.lowercased().utf8).lexicographicallyPrecedes($1.sku.lowercased().utf8) }.prefix(limit))
+            return Array(
+                matching.sorted { Array($0.sku.lowercased().utf8).lexicographicallyPrecedes($1.sku.lowercased().utf8) }.prefix(limit))
         }
     }
     public func products(ids: [ProductID]) async throws -> [Product] { state.withLock { s in ids.compactMap { s.products[$0] } } }
