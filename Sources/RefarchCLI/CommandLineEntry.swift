@@ -58,10 +58,14 @@ extension RefarchCommand {
         var parts: [String] = []
         for line in full.split(separator: "\n") {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("Help:") {
-                parts.append(
-                    trimmed.dropFirst("Help:".count).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") + ".")
+            guard trimmed.hasPrefix("Help:") else { continue }
+            // "Help:  --price <price>  Price: 12, …" → "--price <price>: Price: 12, …"
+            let help = trimmed.dropFirst("Help:".count).trimmingCharacters(in: .whitespaces)
+            var text = help
+            if let gap = help.range(of: "  ") {
+                text = help[..<gap.lowerBound] + ": " + help[gap.upperBound...].trimmingCharacters(in: .whitespaces)
             }
+            parts.append(text.hasSuffix(".") || text.hasSuffix(")") ? text : text + ".")
         }
         let command = (["refarch-tui"] + commandPath).joined(separator: " ")
         parts.append("Run `\(command) --help` for the options.")
@@ -143,10 +147,17 @@ struct CommandLineNormalizer {
         let options = valueOptions(of: path)
         var joined: [String] = []
         var afterTerminator = false
-        for argument in rest {
+        for (index, argument) in rest.enumerated() {
             if !afterTerminator, argument == "--" { afterTerminator = true }
             if !afterTerminator, Self.isNegativeNumber(argument), let previous = joined.last, options.contains(previous) {
                 joined[joined.count - 1] = previous + "=" + argument
+            } else if !afterTerminator, Self.isNegativeNumber(argument),
+                !rest[index...].contains(where: { $0.hasPrefix("-") && !Self.isNegativeNumber($0) })
+            {
+                // A positional argument (`services scale emu -1`): after `--`, ArgumentParser
+                // takes it as one, as it does everything that follows (no options do).
+                joined += ["--", argument]
+                afterTerminator = true
             } else {
                 joined.append(argument)
             }

@@ -68,7 +68,9 @@ import Testing
             #expect(result.stderr.contains("\nhint: "), "\(arguments): \(result.stderr)")
             #expect(!result.stderr.contains("Error:") && !result.stderr.contains("Help:"), "\(arguments): \(result.stderr)")
         }
-        let missing = try await CLIRunner.run(["products", "add", "--name"])
+        let missing = try await CLIRunner.run(["products", "add", "--price"])
+        #expect(missing.stderr.contains("error: Missing value for '--price <price>'"))
+        #expect(missing.stderr.contains("hint: --price <price>: Price: 12, 12.5 or $1,234.50; never negative."))
         #expect(missing.stderr.contains("refarch-tui products add --help"))
     }
 
@@ -82,6 +84,11 @@ import Testing
         let limit = try await CLIRunner.run(["products", "list", "--limit", "-5"], environment: noDatabase)
         #expect(limit.status == 64)
         #expect(limit.stderr.contains("--limit must be between 1 and 10000."))
+
+        // A negative positional argument is that argument's value too.
+        let count = try await CLIRunner.run(["services", "scale", "emu", "-1"])
+        #expect(count.status == 64)
+        #expect(count.stderr.contains("error: The desired count must be 0 or more."), "\(count.stderr)")
     }
 
     @Test("products update reports every problem at once, as add does")
