@@ -153,6 +153,12 @@ import Testing
         #expect(tooLong.status == 1)
         #expect(tooLong.stderr.contains("description is 100001 characters long; at most 100000 are allowed."))
 
+        try Data([0x42, 0xFF, 0xFE]).write(to: file)
+        let notText = try await CLIRunner.run(
+            ["products", "update", "7", "--description-file", file.path, "--name", ""], environment: noDatabase)
+        #expect(notText.status == 1)
+        #expect(notText.stderr.contains("name is required. description is not valid UTF-8."), "\(notText.stderr)")
+
         let both = try await CLIRunner.run(["products", "update", "7", "--description", "x", "--description-file", file.path])
         #expect(both.status == 64)
 
