@@ -25,7 +25,7 @@ extension RefarchCommand {
             Foundation.exit(ExitCode.failure.rawValue)
         }
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try await asyncParseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -112,9 +112,7 @@ struct ProductsCommand: AsyncParsableCommand {
         /// The changes the flags ask for, every problem reported at once (as ``newProduct()``).
         func changes(includingSKU: Bool) throws -> ProductChanges {
             var problems: [ProductValidationError] = []
-            let price: Price? =
-                try collect(&problems) { () throws -> Price? in try self.price.map { text throws -> Price in try Price(parsing: text) } }
-                ?? nil
+            let price = try collect(&problems) { try parsedPrice() } ?? nil
             let date = try collect(&problems) { try parsedDate() } ?? nil
             let description = try collect(&problems) { try readDescription() } ?? nil
             do {
@@ -145,6 +143,10 @@ struct ProductsCommand: AsyncParsableCommand {
                 problems += error.problems
                 return nil
             }
+        }
+
+        func parsedPrice() throws -> Price? {
+            try price.map { text throws -> Price in try Price(parsing: text) }
         }
 
         func parsedDate() throws -> LocalDate? {
