@@ -6,8 +6,12 @@ public struct Price: Hashable, Comparable, Sendable, Codable, CustomStringConver
     /// The price in cents.
     public let cents: Int64
 
-    /// The largest price accepted: Postgres money's range, rounded down to whole dollars.
+    /// The largest price accepted ($900,000,000,000,000.00), well inside Postgres money's
+    /// range (about $92 quadrillion).
     public static let maximumCents: Int64 = 90_000_000_000_000_000
+
+    /// The largest price accepted, for messages.
+    public static var maximum: Price { try! Price(cents: maximumCents) }
 
     public init(cents: Int64) throws(ProductValidationError) {
         guard cents >= 0 else { throw .init(field: .price, problem: .negativePrice) }
@@ -42,7 +46,9 @@ public struct Price: Hashable, Comparable, Sendable, Codable, CustomStringConver
             else { throw fail(.notAPrice(text)) }
         }
         let digits = groups.joined()
-        guard digits.allSatisfy(\.isASCIIDigit), digits.count <= 17 else { throw fail(.notAPrice(text)) }
+        guard digits.allSatisfy(\.isASCIIDigit) else { throw fail(.notAPrice(text)) }
+        // A number, but more dollars than Int64 cents (and Postgres money) can hold.
+        guard digits.drop(while: { $0 == "0" }).count <= 17 else { throw fail(.priceTooLarge) }
         let dollars = Int64(digits.isEmpty ? "0" : digits) ?? 0
         let centsPart = Int64(fraction.padding(toLength: 2, withPad: "0")) ?? 0
         let (scaled, overflow) = dollars.multipliedReportingOverflow(by: 100)

@@ -38,7 +38,11 @@ public struct ProductPage: Sendable, Hashable {
 public protocol ProductStore: Sendable {
     func list(_ query: ProductQuery) async throws -> ProductPage
     func product(id: ProductID) async throws -> Product?
+    /// The product with this SKU, ignoring case (`kit-253-fcc` finds `KIT-253-FCC`).
     func product(sku: String) async throws -> Product?
+    /// Up to `limit` products whose SKU starts with `prefix`, ignoring case, in SKU order (so
+    /// an exact match comes first), within the price range when one is given.
+    func products(skuPrefix prefix: String, minPrice: Price?, maxPrice: Price?, limit: Int) async throws -> [Product]
     /// Products by id, in no particular order; ids that do not exist are left out.
     func products(ids: [ProductID]) async throws -> [Product]
     func create(_ product: NewProduct) async throws -> Product

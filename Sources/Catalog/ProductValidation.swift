@@ -64,6 +64,8 @@ public struct ProductValidationError: Error, Hashable, Sendable, CustomStringCon
         case notAPrice(String)
         case notADate(String)
         case duplicateSKU(String)
+        /// The SKU differs from another product's only in case (SKUs are unique ignoring case).
+        case skuTakenIgnoringCase(String, existing: String, productID: Int64)
     }
 
     public let field: ProductField
@@ -83,11 +85,13 @@ public struct ProductValidationError: Error, Hashable, Sendable, CustomStringCon
         case .nulCharacter: return "\(field.rawValue) must not contain NUL characters."
         case .invalidUTF8: return "\(field.rawValue) is not valid UTF-8."
         case .negativePrice: return "price must not be negative."
-        case .priceTooLarge: return "price is too large."
+        case .priceTooLarge: return "price is too large; at most \(Price.maximum) is allowed."
         case let .tooManyDecimals(text): return "price \"\(text)\" has more than two decimals; write cents at most, like 12.50."
         case let .notAPrice(text): return "price \"\(text)\" is not a price; write it like 12, 12.5 or $1,234.50."
         case let .notADate(text): return "\(field.rawValue) \"\(text)\" is not a date; write it as YYYY-MM-DD."
         case let .duplicateSKU(sku): return "sku \"\(sku)\" is already used by another product."
+        case let .skuTakenIgnoringCase(sku, existing, id):
+            return "sku \"\(sku)\" is already used by product \(id) as \"\(existing)\"; SKUs are unique ignoring case."
         }
     }
 }

@@ -1,4 +1,6 @@
 import CLibPQ
+import Catalog
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -129,6 +131,66 @@ public struct PostgresConfiguration: Sendable, Hashable {
             option += 1
         }
         return values
+    }
+
+    /// Why ``url`` is not something libpq can connect with, or nil when it is (or unset).
+    ///
+    /// libpq reads a string without `=` that is not a `postgres(ql)://` URI as a database
+    /// name, so `not a url` or `postgres//host` would otherwise fail later as "connection
+    /// refused at localhost". The text never contains the URL's password.
+    public var urlProblem: String? {
+        guard let url else { return nil }
+        let trimmed = url.trimmingSpaces()
+        if let schemeEnd = trimmed.range(of: "://") {
+            let scheme = trimmed[..<schemeEnd.lowerBound]
+            if scheme != "postgresql" && scheme != "postgres" {
+                let shown = scheme.count <= 20 && scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) })
+                return shown
+                    ? "\(scheme):// is not a Postgres URI (it must start with postgresql:// or postgres://)."
+                    : "it is not a Postgres URI (it must start with postgresql:// or postgres://)."
+            }
+        } else if !trimmed.contains("=") {
+            return "it is neither a postgresql:// URI nor a conninfo string of key=value pairs."
+        }
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(url, &error) else {
+            defer { if let error { PQfreemem(error) } }
+            let message = error.map { String(cString: $0) } ?? "libpq cannot read it."
+            return Self.redacting(url, from: message.trimmingSpaces())
+        }
+        PQconninfoFree(options)
+        return nil
+    }
+
+    /// `message` with every part of `url` that may be a secret masked: libpq quotes the
+    /// whole URI in some parse errors.
+    static func redacting(_ url: String, from message: String) -> String {
+        var secrets: [String] = []
+        if let schemeEnd = url.range(of: "://") {
+            let rest = url[schemeEnd.upperBound...]
+            let authority = rest.prefix { $0 != "/" && $0 != "?" }
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                secrets.append(String(authority[authority.index(after: colon)..<at]))
+            }
+            if let query = rest.firstIndex(of: "?") {
+                for pair in rest[rest.index(after: query)...].split(separator: "&") where pair.hasPrefix("password=") {
+                    secrets.append(String(pair.dropFirst("password=".count)))
+                }
+            }
+        } else {
+            let words = url.split(separator: " ")
+            for (index, word) in words.enumerated() where word.hasPrefix("password") {
+                if let equals = word.firstIndex(of: "=") {
+                    let value = word[word.index(after: equals)...]
+                    secrets.append(String(value.isEmpty && index + 1 < words.count ? words[index + 1] : value))
+                }
+            }
+        }
+        var text = message
+        for secret in secrets where !secret.isEmpty {
+            text = text.replacingOccurrences(of: secret, with: "****")
+        }
+        return text
     }
 
     /// Host, port, database and user, as far as known, without the password: for messages.

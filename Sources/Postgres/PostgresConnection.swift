@@ -65,6 +65,7 @@ public actor PostgresConnection {
     /// Opens a raw libpq handle with the session settings every connection of ours uses.
     /// Blocks the calling thread; callers are on a dedicated thread.
     static func openHandle(_ configuration: PostgresConfiguration) throws -> OpaquePointer {
+        if let problem = configuration.urlProblem { throw PostgresError.malformedURL(problem: problem) }
         let pairs = configuration.connectionParameters
         let expand: Int32 = configuration.url == nil ? 0 : 1
         let conn: OpaquePointer? = withCStringArray(pairs.map(\.0)) { keywords in

@@ -21,6 +21,9 @@ public enum PostgresError: UserFacingError, Equatable {
     }
 
     case connectionFailed(endpoint: String, problem: ConnectionProblem)
+    /// The database URL is neither a `postgresql://` URI nor a `key=value` conninfo string
+    /// (`problem` says why, without the URL's password).
+    case malformedURL(problem: String)
     /// The server answered a statement with an error.
     case statementFailed(operation: String, sqlState: String, message: String, detail: String?, hint: String?)
     /// The connection broke while a statement was running (server restart, network).
@@ -46,6 +49,8 @@ public enum PostgresError: UserFacingError, Equatable {
                 return "Cannot verify the TLS certificate of Postgres at \(endpoint): \(message)"
             case let .other(message): return "Cannot connect to Postgres at \(endpoint): \(message)"
             }
+        case let .malformedURL(problem):
+            return "The database URL is malformed: \(problem)"
         case let .statementFailed(operation, sqlState, message, _, _):
             return "Postgres refused to \(operation): \(message) (SQLSTATE \(sqlState))."
         case let .connectionLost(operation, message):
@@ -83,6 +88,9 @@ public enum PostgresError: UserFacingError, Equatable {
             case .other:
                 return "Check DATABASE_URL or the POSTGRES_DB_* settings (`refarch-tui config` shows them)."
             }
+        case .malformedURL:
+            return "Write it as postgresql://USER@HOST:PORT/DATABASE or as host=HOST port=PORT dbname=DATABASE "
+                + "(`refarch-tui config` shows where database.url was set: --database-url, DATABASE_URL or refarch.toml)."
         case .schemaNotMigrated:
             return "Run `refarch-tui db migrate`."
         case .connectionLost:

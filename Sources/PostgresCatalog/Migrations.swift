@@ -389,6 +389,41 @@ public enum SchemaMigrator {
                 -- The console marks a worker missing after three of its own heartbeat intervals.
                 ALTER TABLE refarch_workers ADD COLUMN IF NOT EXISTS heartbeat_ms integer NOT NULL DEFAULT 5000;
                 """),
+        Migration(
+            9, "SKUs unique ignoring case",
+            precondition: { conn in
+                // No writer may add a clash between the check and the index (CREATE INDEX takes
+                // this lock too); held until the migration's transaction ends.
+                try conn.execute("LOCK TABLE products_with_increment IN SHARE MODE", operation: "lock the products for the SKU check")
+                let rows = try conn.query(
+                    """
+                    SELECT id, sku FROM products_with_increment WHERE lower(sku) IN (
+                        SELECT lower(sku) FROM products_with_increment WHERE sku IS NOT NULL
+                        GROUP BY lower(sku) HAVING count(*) > 1 ORDER BY lower(sku) LIMIT 50)
+                    ORDER BY lower(sku), id
+                    """, operation: "look for SKUs that differ only in case")
+                guard rows.isEmpty else {
+                    var clashes: [SKUCaseClash] = []
+                    for row in rows {
+                        let product = (id: try row.decode(Int64.self, at: 0), sku: try row.decode(String.self, at: 1))
+                        if let last = clashes.last, last.products[0].sku.lowercased() == product.sku.lowercased() {
+                            clashes[clashes.count - 1].products.append(.init(id: product.id, sku: product.sku))
+                        } else {
+                            clashes.append(SKUCaseClash(products: [.init(id: product.id, sku: product.sku)]))
+                        }
+                    }
+                    throw MigrationError.skusDifferOnlyInCase(clashes)
+                }
+            },
+            sql: """
+                -- Lookups ignore case (`kit-253-fcc` finds `KIT-253-FCC`), so uniqueness does too.
+                -- text_pattern_ops compares bytes, so the same index also serves SKU-prefix
+                -- searches (lower(sku) LIKE 'kit-25%') whatever the database's collation; it
+                -- replaces the case-sensitive index of migration 3, which it implies.
+                CREATE UNIQUE INDEX IF NOT EXISTS products_with_increment_sku_lower_key
+                    ON products_with_increment (lower(sku) text_pattern_ops);
+                DROP INDEX IF EXISTS products_with_increment_sku_key;
+                """),
     ]
 }
 
@@ -398,9 +433,20 @@ public struct DuplicateSKU: Sendable, Equatable {
     public let productIDs: [Int64]
 }
 
+/// Products whose SKUs are the same but for case (`KIT-1`, `kit-1`).
+public struct SKUCaseClash: Sendable, Equatable {
+    public struct Row: Sendable, Equatable {
+        public let id: Int64
+        public let sku: String
+    }
+    public var products: [Row]
+}
+
 /// Why `db migrate` refused to change anything.
 public enum MigrationError: UserFacingError, Equatable {
     case duplicateSKUs([DuplicateSKU])
+    /// Migration 9 makes SKUs unique ignoring case; these groups (at most 50) stand in its way.
+    case skusDifferOnlyInCase([SKUCaseClash])
 
     public var summary: String {
         switch self {
@@ -408,11 +454,26 @@ public enum MigrationError: UserFacingError, Equatable {
             let shown = list.prefix(10).map { "\($0.sku) (ids \($0.productIDs.map(String.init).joined(separator: ", ")))" }
             return "Cannot make SKUs unique: \(list.count)\(list.count == 50 ? "+" : "") SKUs are used by more than one product: "
                 + shown.joined(separator: "; ") + (list.count > 10 ? "; …" : "") + ". Nothing was changed."
+        case .skusDifferOnlyInCase(let list):
+            let shown = list.prefix(10).map { clash in
+                clash.products.map { "\($0.sku) (id \($0.id))" }.joined(separator: " = ")
+            }
+            return "Cannot make SKUs unique ignoring case: \(list.count)\(list.count == 50 ? "+" : "") SKUs differ only in case: "
+                + shown.joined(separator: "; ") + (list.count > 10 ? "; …" : "") + ". Nothing was changed."
         }
     }
 
     public var remedy: String? {
-        "Give each product its own SKU (`refarch-tui products update ID --sku NEW-SKU`), then run `refarch-tui db migrate` again."
+        switch self {
+        case .duplicateSKUs:
+            return
+                "Give each product its own SKU (`refarch-tui products update ID --sku NEW-SKU`), then run `refarch-tui db migrate` again."
+        case .skusDifferOnlyInCase:
+            // The products commands need the current schema, so the rename is plain SQL.
+            return "Give each of these products its own SKU, e.g. "
+                + "`psql \"$DATABASE_URL\" -c \"UPDATE products_with_increment SET sku = 'KIT-1-B' WHERE id = 9\"`, "
+                + "then run `refarch-tui db migrate` again."
+        }
     }
 }
 

@@ -89,11 +89,30 @@ public struct PostgresProductStore: ProductStore {
         ).first.map(Self.decode)
     }
 
+    /// One lookup on the unique index of `lower(sku)` (migration 9).
     public func product(sku: String) async throws -> Product? {
         try await pool.query(
-            "SELECT \(Self.columns) FROM products_with_increment WHERE sku = $1",
+            "SELECT \(Self.columns) FROM products_with_increment WHERE lower(sku) = lower($1)",
             [sku.trimmingSpaces()], operation: "read product by SKU"
         ).first.map(Self.decode)
+    }
+
+    /// One range scan of the `lower(sku) text_pattern_ops` index: LIKE with a fixed prefix
+    /// becomes `>= prefix AND < prefix'`, and `USING ~<~` orders the rows as the index does,
+    /// so the scan stops after `limit` rows. `%`, `_` and `\` in the prefix match themselves.
+    public func products(skuPrefix prefix: String, minPrice: Price?, maxPrice: Price?, limit: Int) async throws -> [Product] {
+        let text = prefix.trimmingSpaces()
+        guard !text.isEmpty, limit > 0 else { return [] }
+        return try await pool.query(
+            """
+            SELECT \(Self.columns) FROM products_with_increment
+            WHERE lower(sku) LIKE lower($1) || '%'
+              AND ($2::numeric IS NULL OR price >= $2::numeric::money)
+              AND ($3::numeric IS NULL OR price <= $3::numeric::money)
+            ORDER BY lower(sku) USING ~<~ LIMIT $4
+            """, [Self.escapeLike(text), minPrice?.decimalString, maxPrice?.decimalString, limit],
+            operation: "list products by SKU prefix"
+        ).map(Self.decode)
     }
 
     public func products(ids: [ProductID]) async throws -> [Product] {
@@ -115,7 +134,7 @@ public struct PostgresProductStore: ProductStore {
                 operation: "add a product")
             return try Self.decode(rows[0])
         } catch let error as PostgresError where error.sqlState == "23505" {
-            throw ProductValidationErrors([.init(field: .sku, problem: .duplicateSKU(product.sku))])
+            throw try await duplicateSKU(product.sku)
         }
     }
 
@@ -140,8 +159,19 @@ public struct PostgresProductStore: ProductStore {
                 """, parameters, operation: "update product \(id)"
             ).first.map(Self.decode)
         } catch let error as PostgresError where error.sqlState == "23505" {
-            throw ProductValidationErrors([.init(field: .sku, problem: .duplicateSKU(changes.sku ?? ""))])
+            throw try await duplicateSKU(changes.sku ?? "")
         }
+    }
+
+    /// The error for a SKU that is taken, naming the product's SKU when it differs in case.
+    private func duplicateSKU(_ sku: String) async throws -> ProductValidationErrors {
+        let existing = try await product(sku: sku)
+        if let existing, existing.sku != sku {
+            return ProductValidationErrors([
+                .init(field: .sku, problem: .skuTakenIgnoringCase(sku, existing: existing.sku, productID: existing.id.rawValue))
+            ])
+        }
+        return ProductValidationErrors([.init(field: .sku, problem: .duplicateSKU(sku))])
     }
 
     public func delete(id: ProductID) async throws -> Bool {

@@ -5,7 +5,7 @@ import Postgres
 public enum ProductLoader {
     /// Inserts `products` (already validated) and returns how many were written.
     ///
-    /// A SKU that already exists in the table fails the whole load with the offending SKU named.
+    /// A SKU that already exists in the table (ignoring case) fails the whole load with the offending SKU named.
     public static func insert(_ products: [NewProduct], into pool: PostgresPool) async throws -> Int {
         do {
             return try await pool.withConnection { connection in
@@ -34,12 +34,14 @@ public enum ProductLoader {
                 }
             }
         } catch let error as PostgresError where error.sqlState == "23505" {
-            let sku = Self.keyValue(in: error) ?? "?"
+            // The index is on lower(sku): name the SKU as this load spelled it.
+            let key = Self.keyValue(in: error)
+            let sku = key.map { key in products.first { $0.sku.lowercased() == key }?.sku ?? key } ?? "?"
             throw ProductValidationErrors([.init(field: .sku, problem: .duplicateSKU(sku))])
         }
     }
 
-    /// The SKU in a unique-violation detail such as `Key (sku)=(ABC-1) already exists.`
+    /// The SKU in a unique-violation detail such as `Key (lower(sku::text))=(abc-1) already exists.`
     static func keyValue(in error: PostgresError) -> String? {
         guard case let .statementFailed(_, _, _, detail?, _) = error,
             let open = detail.firstIndex(of: "="), detail[detail.index(after: open)...].first == "("

@@ -79,8 +79,8 @@ struct CommandContext: Sendable {
     func requireWritable(_ action: String) throws {
         guard isReadOnly else { return }
         let source = settings.resolved["read_only"]?.source.description ?? "configuration"
-        throw CLIError(
-            summary: "Refusing to \(action): read-only mode is on (\(source)).",
+        throw CLIError.refused(
+            "Refusing to \(action): read-only mode is on (\(source)).",
             remedy: "Drop --read-only / REFARCH_READ_ONLY to make changes.")
     }
 }
@@ -89,6 +89,13 @@ struct CommandContext: Sendable {
 struct CLIError: UserFacingError {
     let summary: String
     let remedy: String?
+    /// 1 for failures, 3 for refused actions (read-only mode, a missing `--yes`).
+    var exitCode: Int32 = 1
+
+    /// An action refused by a switch (read-only mode): exit status 3, as the README promises.
+    static func refused(_ summary: String, remedy: String) -> CLIError {
+        CLIError(summary: summary, remedy: remedy, exitCode: 3)
+    }
 }
 
 extension ConfigurationError: UserFacingError {
@@ -122,7 +129,7 @@ private func report(_ error: any Error) -> any Error {
     } else {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     }
-    return ExitCode.failure
+    return ExitCode((error as? CLIError)?.exitCode ?? 1)
 }
 
 extension Result where Failure == any Error {

@@ -26,6 +26,8 @@ struct EmbedCommand: AsyncParsableCommand {
             --model-dir, then REFARCH_MODEL_DIR, then .refarch/models/all-MiniLM-L6-v2.
             """)
 
+    @OptionGroup var global: GlobalOptions
+
     @Argument(help: "Texts to embed.")
     var texts: [String] = []
 
@@ -58,7 +60,9 @@ struct EmbedCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let folder = MiniLMModel.resolveFolder(explicit: modelDirectory)
+            // model.dir as every command reads it: --model-dir, REFARCH_MODEL_DIR, refarch.toml (--config).
+            let context = try CommandContext(global, extraFlags: modelDirectory.map { ["--model-dir": $0] } ?? [:])
+            let folder = URL(fileURLWithPath: context.settings.string("model.dir") ?? MiniLMModel.defaultRelativeFolder)
             let embedder = try MiniLMEmbedder(modelFolder: folder, threads: threads)
             var output = OutputWriter()
             if let jsonlPath {
@@ -72,10 +76,10 @@ struct EmbedCommand: AsyncParsableCommand {
             }
             output.flush()
         } catch let error as EmbeddingError {
-            FileHandle.standardError.write(Data("error: \(error.summary)\n\(error.remedy)\n".utf8))
+            printError(summary: error.summary, remedy: error.remedy)
             throw ExitCode(1)
         } catch let error as InputError {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            printError(summary: error.message, remedy: nil)
             throw ExitCode(1)
         }
     }

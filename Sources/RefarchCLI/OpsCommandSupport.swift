@@ -64,6 +64,9 @@ func runOps(_ body: () async throws -> Void) async throws {
     } catch let error as OpsError {
         printError(summary: error.summary, remedy: error.remedy)
         throw ExitCode(error.exitCode)
+    } catch let error as CLIError {
+        printError(summary: error.summary, remedy: error.remedy)
+        throw ExitCode(error.exitCode)
     } catch let error as any UserFacingError {
         // Postgres and queue errors of the embedded queue.
         printError(summary: error.summary, remedy: error.remedy)

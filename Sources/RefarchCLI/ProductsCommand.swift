@@ -69,26 +69,35 @@ struct ProductsCommand: AsyncParsableCommand {
     /// The editable fields as flags.
     struct FieldOptions: ParsableArguments {
         @Option(help: "Product name (at most 255 characters).") var name: String?
-        @Option(help: "Stock-keeping unit, unique (at most 255 characters).") var sku: String?
+        @Option(help: "Stock-keeping unit, unique ignoring case (at most 255 characters).") var sku: String?
         @Option(help: "Price: 12, 12.5 or $1,234.50; never negative.") var price: String?
         @Option(help: "Description (at most 100,000 characters).") var description: String?
+        @Option(
+            name: .customLong("description-file"),
+            help: ArgumentHelp("Read the description from this UTF-8 file (- reads standard input).", valueName: "path"))
+        var descriptionFile: String?
         @Option(help: "Date of the last update, YYYY-MM-DD.") var lastUpdated: String?
 
-        func parsedPrice() throws -> Price? {
-            try price.map { text throws -> Price in try Price(parsing: text) }
+        func validate() throws {
+            if description != nil && descriptionFile != nil {
+                throw ValidationError("Give --description or --description-file, not both.")
+            }
         }
+
+        /// True when a description was given, inline or as a file.
+        var changesDescription: Bool { description != nil || descriptionFile != nil }
 
         /// Validates every field at once, so one run reports every problem.
         func newProduct() throws -> NewProduct {
             var problems: [ProductValidationError] = []
             var price: Price?
-            var date: LocalDate?
             if let text = self.price {
                 do { price = try Price(parsing: text) } catch { problems.append(error) }
             } else {
                 problems.append(.init(field: .price, problem: .required))
             }
-            do { date = try parsedDate() } catch let error as ProductValidationError { problems.append(error) }
+            let date = try collect(&problems) { try parsedDate() } ?? nil
+            let description = try collect(&problems) { try readDescription() } ?? nil
             do {
                 let product = try NewProduct(
                     name: name ?? "", sku: sku ?? "", description: description ?? "",
@@ -97,7 +106,47 @@ struct ProductsCommand: AsyncParsableCommand {
             } catch let error as ProductValidationErrors {
                 problems = error.problems + problems
             }
-            throw ProductValidationErrors(problems)
+            throw ProductValidationErrors(Self.ordered(problems))
+        }
+
+        /// The changes the flags ask for, every problem reported at once (as ``newProduct()``).
+        func changes(includingSKU: Bool) throws -> ProductChanges {
+            var problems: [ProductValidationError] = []
+            let price = try collect(&problems) { try parsedPrice() } ?? nil
+            let date = try collect(&problems) { try parsedDate() } ?? nil
+            let description = try collect(&problems) { try readDescription() } ?? nil
+            do {
+                let changes = try ProductChanges(
+                    name: name, sku: includingSKU ? sku : nil, description: description, price: price, lastUpdated: date)
+                if problems.isEmpty { return changes }
+            } catch {
+                problems = error.problems + problems
+            }
+            throw ProductValidationErrors(Self.ordered(problems))
+        }
+
+        /// Problems in the order of the fields on the command line's help.
+        static func ordered(_ problems: [ProductValidationError]) -> [ProductValidationError] {
+            let order: [ProductField] = [.name, .sku, .price, .description, .lastUpdated]
+            return problems.enumerated().sorted {
+                (order.firstIndex(of: $0.element.field) ?? 9, $0.offset) < (order.firstIndex(of: $1.element.field) ?? 9, $1.offset)
+            }.map(\.element)
+        }
+
+        /// Runs `body`; a validation problem is added to `problems` (and nil returned), any
+        /// other error (an unreadable file) is thrown.
+        private func collect<T>(_ problems: inout [ProductValidationError], _ body: () throws -> T) rethrows -> T? {
+            do { return try body() } catch let error as ProductValidationError {
+                problems.append(error)
+                return nil
+            } catch let error as ProductValidationErrors {
+                problems += error.problems
+                return nil
+            }
+        }
+
+        func parsedPrice() throws -> Price? {
+            try price.map { text throws -> Price in try Price(parsing: text) }
         }
 
         func parsedDate() throws -> LocalDate? {
@@ -106,6 +155,54 @@ struct ProductsCommand: AsyncParsableCommand {
                 throw ProductValidationError(field: .lastUpdated, problem: .notADate(text))
             }
             return date
+        }
+
+        /// `--description`, or the text of `--description-file` (`-`: standard input) without
+        /// its final line break; nil when neither was given.
+        func readDescription() throws -> String? {
+            if let description { return description }
+            guard let path = descriptionFile else { return nil }
+            let bytes = try Self.readLimited(path)
+            var text = try ProductRules.decodeUTF8(bytes, field: .description)
+            if text.hasSuffix("\r\n") {
+                text.removeLast(1)
+            } else if text.hasSuffix("\n") {
+                text.removeLast()
+            }
+            return text
+        }
+
+        /// The most bytes read from a description file: far more than 100,000 characters take
+        /// in UTF-8, so `/dev/zero` or a huge file is refused without filling memory.
+        static let descriptionFileByteLimit = 4_000_000
+
+        static func readLimited(_ path: String) throws -> [UInt8] {
+            let limit = descriptionFileByteLimit
+            let handle: FileHandle
+            if path == "-" {
+                handle = FileHandle.standardInput
+            } else {
+                guard let opened = FileHandle(forReadingAtPath: path) else {
+                    throw CLIError(
+                        summary: "Cannot read the description file \(path).",
+                        remedy: "Check the path given with --description-file and its permissions (- reads standard input).")
+                }
+                handle = opened
+            }
+            defer { if path != "-" { try? handle.close() } }
+            var bytes: [UInt8] = []
+            while bytes.count <= limit {
+                let chunk: Data?
+                do { chunk = try handle.read(upToCount: 65_536) } catch {
+                    throw CLIError(summary: "Cannot read the description file \(path): \(error.localizedDescription)", remedy: nil)
+                }
+                guard let chunk, !chunk.isEmpty else { return bytes }
+                bytes += chunk
+            }
+            throw CLIError(
+                summary: "The description file \(path) is over \(limit / 1_000_000) MB; a description has at most "
+                    + "\(ProductRules.maxDescriptionLength) characters.",
+                remedy: "Shorten the description.")
         }
     }
 
@@ -197,9 +294,10 @@ struct ProductsCommand: AsyncParsableCommand {
                 throw ValidationError("Give the product id, or --sku to select the product by SKU.")
             }
             let changesSKU = fields.sku != nil && !selectsBySKU
-            if fields.name == nil && !changesSKU && fields.price == nil && fields.description == nil && fields.lastUpdated == nil {
+            if fields.name == nil && !changesSKU && fields.price == nil && !fields.changesDescription && fields.lastUpdated == nil {
                 throw ValidationError(
-                    "Nothing to change: give at least one of --name, --sku (with an id), --price, --description, --last-updated.")
+                    "Nothing to change: give at least one of --name, --sku (with an id), --price, --description, --description-file, --last-updated."
+                )
             }
         }
 
@@ -207,9 +305,7 @@ struct ProductsCommand: AsyncParsableCommand {
             try await reportingErrors {
                 let context = try CommandContext(global)
                 try context.requireWritable("update a product")
-                let changes = try ProductChanges(
-                    name: fields.name, sku: selectsBySKU ? nil : fields.sku, description: fields.description,
-                    price: try fields.parsedPrice(), lastUpdated: try fields.parsedDate())
+                let changes = try fields.changes(includingSKU: !selectsBySKU)
                 let store = PostgresProductStore(pool: try await context.migratedPool())
                 let target = try await ProductSelector(id: id, sku: selectsBySKU ? fields.sku : nil).resolve(in: store)
                 guard let updated = try await store.update(id: target.id, changes) else {

@@ -11,7 +11,9 @@ struct SearchCommand: AsyncParsableCommand {
         commandName: "search", abstract: "Semantic search over the products, best match first.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "What to look for, in your own words (or an exact SKU).") var query: String
+    @Argument(
+        help: "What to look for, in your own words, or a SKU (ignoring case; at least 4 characters list the SKUs starting with them).")
+    var query: String
     @Option(name: .customLong("top-k"), help: "Results per page.") var topK = 10
     @Option(help: "Page of results, from 1.") var page = 1
     @Option(help: "Lowest price, like 10 or $9.99.") var minPrice: String?
@@ -22,6 +24,10 @@ struct SearchCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1...1000).contains(topK) else { throw ValidationError("--top-k must be between 1 and 1000.") }
         guard page >= 1 else { throw ValidationError("--page starts at 1.") }
+        // Unreadable prices are reported by run() like any price; an empty range is misuse.
+        if let minPrice, let maxPrice, let low = try? Price(parsing: minPrice), let high = try? Price(parsing: maxPrice), low > high {
+            throw ValidationError("--min-price \(low) is above --max-price \(high), so nothing could match; swap them.")
+        }
     }
 
     func run() async throws {

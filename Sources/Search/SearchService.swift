@@ -37,7 +37,8 @@ public struct SearchHit: Sendable, Hashable {
     public var rank: Int
     public var score: Float
     public var product: Product
-    /// True when the query was this product's exact SKU (shown first whatever its score).
+    /// True when the query was this product's SKU, or the start of it with no exact match
+    /// (shown first whatever its score).
     public var isSKUMatch: Bool
 
     public init(rank: Int, score: Float, product: Product, isSKUMatch: Bool = false) {
@@ -68,7 +69,8 @@ public struct SearchResult: Sendable, Hashable {
 /// chunks by product, read the products back from Postgres, return them in score order.
 ///
 /// Products the index still has but the store no longer has are dropped, not shown; a
-/// query that is exactly a SKU puts that product first. Works on any `VectorIndex`.
+/// query that is a SKU (ignoring case) puts that product first, and one that only starts
+/// SKUs puts those products first. Works on any `VectorIndex`.
 /// Query embeddings are kept in a small ``QueryEmbeddingCache``, so paging and repeating a
 /// query embed it once; copies of a service share its cache, and a caller that makes a new
 /// service per search (the console) passes one cache to keep.
@@ -102,10 +104,7 @@ public struct SearchService: Sendable {
             return SearchResult(request: request, hits: [], totalMatched: 0, elapsed: clock.now - start)
         }
         let wanted = request.topK * request.page
-        // A SKU has no spaces: a query with one is never looked up, so the lookup does not
-        // take a core from the query's embedding on a small machine.
-        let mayBeSKU = !text.contains { $0 == " " || $0 == "\t" }
-        async let skuMatch = mayBeSKU ? store.product(sku: text) : nil
+        async let skuLookup = skuMatches(for: text, request: request, limit: wanted)
         guard let vector = try await queryVector(text) else {
             return SearchResult(request: request, hits: [], totalMatched: 0, elapsed: clock.now - start)
         }
@@ -126,11 +125,10 @@ public struct SearchService: Sendable {
             }
         }
         var ranked = order.sorted { (best[$0]!, $1.rawValue) > (best[$1]!, $0.rawValue) }
-        let sku = try await skuMatch
-        if let sku, request.priceFilter.map({ $0.matches(["price": .number(sku.price.doubleValue)]) }) ?? true {
-            ranked.removeAll { $0 == sku.id }
-            ranked.insert(sku.id, at: 0)
-        }
+        let skuHits = try await skuLookup
+        let skuIDs = Set(skuHits.map(\.id))
+        ranked.removeAll { skuIDs.contains($0) }
+        ranked.insert(contentsOf: skuHits.map(\.id), at: 0)
         let pageIDs = Array(ranked.dropFirst((request.page - 1) * request.topK).prefix(request.topK))
         let products = Dictionary(try await store.products(ids: pageIDs).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var hits: [SearchHit] = []
@@ -139,7 +137,7 @@ public struct SearchService: Sendable {
             hits.append(
                 SearchHit(
                     rank: (request.page - 1) * request.topK + hits.count + 1, score: best[id] ?? 1,
-                    product: product, isSKUMatch: id == sku?.id))
+                    product: product, isSKUMatch: skuIDs.contains(id)))
         }
         let elapsed = clock.now - start
         logger.debug("Search answered", metadata: ["results": "\(hits.count)", "elapsed_ms": "\(elapsed)"])
@@ -153,6 +151,30 @@ public struct SearchService: Sendable {
         guard let vector = try await embedder.embed([text]).first else { return nil }
         queryCache?.store(vector, model: model, text: text)
         return vector
+    }
+
+    /// The shortest query taken as a SKU prefix. Shorter ones (`kit`, `mug`) are more often
+    /// words than SKUs, and a seeded SKU's first three letters are its category's, which would
+    /// list a twentieth of the catalog ahead of the semantic results.
+    public static let minimumSKUPrefixLength = 4
+
+    /// Products the query names by SKU, ignoring case, to show first: the exact match if
+    /// there is one; else, for a query of at least ``minimumSKUPrefixLength`` characters, up
+    /// to `limit` products whose SKU starts with it, in SKU order. A SKU has no spaces: a
+    /// query with one is never looked up, so the lookup takes no core from the query's
+    /// embedding on a small machine.
+    func skuMatches(for text: String, request: SearchRequest, limit: Int) async throws -> [Product] {
+        guard !text.contains(where: { $0 == " " || $0 == "\t" }) else { return [] }
+        if text.count < Self.minimumSKUPrefixLength {
+            guard let product = try await store.product(sku: text),
+                request.priceFilter.map({ $0.matches(["price": .number(product.price.doubleValue)]) }) ?? true
+            else { return [] }
+            return [product]
+        }
+        // One indexed query: in SKU order an exact match sorts before every longer SKU it starts.
+        let found = try await store.products(skuPrefix: text, minPrice: request.minPrice, maxPrice: request.maxPrice, limit: limit)
+        if let first = found.first, first.sku.lowercased() == text.lowercased() { return [first] }
+        return found
     }
 
     /// The product a vector belongs to: metadata `id`, else the id's `<productId>#` prefix.

@@ -3,6 +3,6 @@ import RefarchCLI
 @main
 struct EntryPoint {
     static func main() async {
-        await RefarchCommand.main()
+        await RefarchCommand.runCommandLine()
     }
 }

@@ -137,7 +137,7 @@ struct CLIProductsTests {
             #expect(page.products.map(\.sku) == ["TJ-2"])
 
             let readOnly = try await cli.run(["products", "delete", String(product.id)], environment: ["REFARCH_READ_ONLY": "1"])
-            #expect(readOnly.status == 1)
+            #expect(readOnly.status == 3)
             #expect(readOnly.stderr.contains("read-only mode is on (env REFARCH_READ_ONLY)"))
 
             #expect(try await cli.run(["products", "delete", String(product.id)]).status == 0)
@@ -156,6 +156,53 @@ struct CLIProductsTests {
             #expect(result.stderr.contains("sku must not contain spaces."))
             #expect(result.stderr.contains("price must not be negative."))
             #expect(try await cli.run(["products", "count"]).stdout == "0\n")
+        }
+    }
+
+    @Test("SKUs are looked up and kept unique ignoring case")
+    func skusIgnoreCase() async throws {
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            let added = try await cli.run([
+                "products", "add", "--name", "Thermal Tumbler", "--sku", "KIT-253-FCC", "--price", "37.96", "--json",
+            ])
+            #expect(added.status == 0)
+            let id = try JSONDecoder().decode(ProductJSON.self, from: Data(added.stdout.utf8)).id
+
+            let clash = try await cli.run(["products", "add", "--name", "Other", "--sku", "kit-253-fcc", "--price", "1"])
+            #expect(clash.status == 1)
+            #expect(clash.stderr.contains("sku \"kit-253-fcc\" is already used by product \(id) as \"KIT-253-FCC\""))
+            let other = try await cli.run(["products", "add", "--name", "Other", "--sku", "KIT-999", "--price", "1", "--json"])
+            let otherID = try JSONDecoder().decode(ProductJSON.self, from: Data(other.stdout.utf8)).id
+            let renamed = try await cli.run(["products", "update", String(otherID), "--sku", "Kit-253-Fcc"])
+            #expect(renamed.status == 1)
+            #expect(renamed.stderr.contains("is already used by product \(id)"))
+
+            let fetched = try await cli.run(["products", "get", "--sku", "kit-253-fcc", "--json"])
+            #expect(try JSONDecoder().decode(ProductJSON.self, from: Data(fetched.stdout.utf8)).id == id)
+            #expect(try await cli.run(["products", "update", "--sku", "Kit-253-FCC", "--price", "30"]).status == 0)
+            #expect(try await cli.run(["products", "delete", "--sku", "kit-253-FCC"]).status == 0)
+            #expect(try await cli.run(["products", "count"]).stdout == "1\n")
+        }
+    }
+
+    @Test("an argument that is not UTF-8 writes nothing; a long description comes from standard input")
+    func argumentsThatCannotBeTextAndLongDescriptions() async throws {
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            let bad = try await CLIRunner.runShell(
+                #""$0" products add --name "$(printf 'Bad\377\376Name')" --sku BAD-1 --price 5"#, environment: ["DATABASE_URL": cli.url])
+            #expect(bad.status == 1)
+            #expect(bad.stderr.contains("--name is not valid UTF-8"))
+            #expect(try await cli.run(["products", "count"]).stdout == "0\n")
+
+            // 100,000 characters in 200,000 bytes: over Linux's 128 KiB limit for one argument.
+            let piped = try await CLIRunner.runShell(
+                #"awk 'BEGIN { for (i = 0; i < 100000; i++) printf "é"; print "" }' | "$0" products add --name Long --sku LONG-1 --price 1 --description-file - --json"#,
+                environment: ["DATABASE_URL": cli.url])
+            #expect(piped.status == 0, "\(piped.stderr)")
+            let product = try JSONDecoder().decode(ProductJSON.self, from: Data(piped.stdout.utf8))
+            #expect(product.description == String(repeating: "é", count: 100_000), "the final line break is dropped")
         }
     }
 

@@ -58,7 +58,7 @@ import Testing
         defer { server.stop() }
         let readOnly = try await CLIRunner.run(
             ["index", "create", "--read-only"], environment: Self.environment(server))
-        #expect(readOnly.status == 1)
+        #expect(readOnly.status == 3)
         #expect(readOnly.stderr.contains("Refusing to create the Pinecone index catalog: read-only mode is on"))
         #expect(server.received.isEmpty)
 

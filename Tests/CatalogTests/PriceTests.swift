@@ -21,6 +21,12 @@ import Testing
         #expect(throws: ProductValidationError(field: .price, problem: .negativePrice)) { try Price(parsing: "-5") }
     }
 
+    @Test(arguments: ["123456789012345678901", "$99,999,999,999,999,999.99", "1000000000000000", "900000000000000.01"])
+    func tooLargeIsNamedAsSuch(text: String) {
+        #expect(throws: ProductValidationError(field: .price, problem: .priceTooLarge)) { try Price(parsing: text) }
+        #expect(ProductValidationError(field: .price, problem: .priceTooLarge).description.contains("too large"))
+    }
+
     @Test func formatsLikeTheReferenceCSV() throws {
         #expect(try Price(cents: 123_450).description == "$1,234.50")
         #expect(try Price(cents: 5).description == "$0.05")

@@ -63,6 +63,48 @@ struct ProductStoreTests {
         }
     }
 
+    @Test("SKU lookups ignore case, and a SKU that differs only in case is refused naming the product that has it")
+    func skusIgnoreCase() async throws {
+        try await withMigratedStore { store, _ in
+            let created = try await store.create(try sample("KIT-253-FCC"))
+            #expect(try await store.product(sku: "kit-253-fcc") == created)
+            #expect(try await store.product(sku: " Kit-253-Fcc ") == created)
+            let clash = ProductValidationErrors([
+                .init(field: .sku, problem: .skuTakenIgnoringCase("kit-253-fcc", existing: "KIT-253-FCC", productID: created.id.rawValue))
+            ])
+            await #expect(throws: clash) { _ = try await store.create(try sample("kit-253-fcc", name: "Other")) }
+            let other = try await store.create(try sample("KIT-254"))
+            await #expect(throws: ProductValidationErrors.self) {
+                _ = try await store.update(id: other.id, try ProductChanges(sku: "Kit-253-fcc"))
+            }
+            #expect(try await store.count() == 2)
+            // Changing only the case of a product's own SKU is allowed.
+            #expect(try await store.update(id: created.id, try ProductChanges(sku: "kit-253-fcc"))?.sku == "kit-253-fcc")
+        }
+    }
+
+    @Test("a SKU prefix lists the products whose SKU starts with it: case ignored, wildcards literal, SKU order, price range")
+    func skuPrefixListing() async throws {
+        try await withMigratedStore { store, _ in
+            for sku in ["KIT-2530-AB", "kit-253-fcc", "KIT-26", "KIT_25%", "OUT-253"] { _ = try await store.create(try sample(sku)) }
+            let cheap = try await store.create(
+                try NewProduct(name: "Cheap", sku: "KIT-2539", description: "", price: Price(cents: 100), lastUpdated: nil))
+            #expect(
+                try await store.products(skuPrefix: "Kit-25", minPrice: nil, maxPrice: nil, limit: 10).map(\.sku) == [
+                    "kit-253-fcc", "KIT-2530-AB", "KIT-2539",
+                ])
+            #expect(try await store.products(skuPrefix: "kit-25", minPrice: nil, maxPrice: nil, limit: 2).count == 2)
+            #expect(try await store.products(skuPrefix: "KIT_", minPrice: nil, maxPrice: nil, limit: 10).map(\.sku) == ["KIT_25%"])
+            #expect(try await store.products(skuPrefix: "KIT_25%", minPrice: nil, maxPrice: nil, limit: 10).map(\.sku) == ["KIT_25%"])
+            #expect(try await store.products(skuPrefix: "%", minPrice: nil, maxPrice: nil, limit: 10).isEmpty)
+            #expect(
+                try await store.products(skuPrefix: "kit-25", minPrice: nil, maxPrice: Price(cents: 500), limit: 10).map(\.id) == [cheap.id]
+            )
+            #expect(
+                try await store.products(skuPrefix: "kit-25", minPrice: Price(cents: 500), maxPrice: nil, limit: 10).count == 2)
+        }
+    }
+
     @Test func duplicateSKUIsRefusedAndNothingIsWritten() async throws {
         try await withMigratedStore { store, _ in
             _ = try await store.create(try sample("DUP"))
@@ -235,6 +277,39 @@ struct MigrationTests {
             #expect(remaining == 0)
             let outboxOps = try await conn.query("SELECT op FROM refarch_outbox").map { try $0.decode(String.self, at: 0) }
             #expect(outboxOps == ["insert"])
+            await conn.close()
+        }
+    }
+
+    @Test("SKUs that differ only in case block the migration, listed with their ids, and nothing changes")
+    func skusDifferingInCaseBlockTheMigration() async throws {
+        try await TestDatabase.withSchema { config in
+            let conn = try await PostgresConnection.connect(config)
+            try await conn.executeScript(Self.referenceSchema, operation: "create the reference schema")
+            try await conn.execute(
+                """
+                INSERT INTO products_with_increment (name, sku, price) VALUES
+                    ('a', 'KIT-1', 1::money), ('b', 'kit-1', 2::money), ('c', 'OTHER', 3::money), ('d', 'Kit-1', 4::money)
+                """)
+            do {
+                _ = try await SchemaMigrator.migrate(conn)
+                Issue.record("expected the migration to refuse")
+            } catch let error as MigrationError {
+                #expect(
+                    error
+                        == .skusDifferOnlyInCase([
+                            SKUCaseClash(products: [.init(id: 1, sku: "KIT-1"), .init(id: 2, sku: "kit-1"), .init(id: 4, sku: "Kit-1")])
+                        ]))
+                #expect(error.summary.contains("KIT-1 (id 1) = kit-1 (id 2) = Kit-1 (id 4)"))
+                #expect(error.summary.contains("Nothing was changed."))
+            }
+            #expect(try await SchemaMigrator.currentVersion(conn) == 0)
+            let outboxExists = try await conn.query("SELECT to_regclass('refarch_outbox') IS NOT NULL")[0].decode(Bool.self, at: 0)
+            #expect(!outboxExists)
+
+            try await conn.execute("UPDATE products_with_increment SET sku = 'KIT-1-B' WHERE id = 2")
+            try await conn.execute("UPDATE products_with_increment SET sku = 'KIT-1-D' WHERE id = 4")
+            #expect(try await SchemaMigrator.migrate(conn).currentVersion == SchemaMigrator.requiredVersion)
             await conn.close()
         }
     }

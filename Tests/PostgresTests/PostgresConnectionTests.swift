@@ -294,6 +294,29 @@ struct PostgresTLSRequiredTests {
         }
     }
 
+    @Test(
+        "a URL libpq would take for a database name, or cannot read, is malformed, not a refused connection",
+        arguments: [
+            ("not a url", "neither a postgresql:// URI nor a conninfo"), ("mysql://x@y/z", "mysql:// is not a Postgres URI"),
+            ("postgres//host", "neither a postgresql:// URI nor a conninfo"), ("host=h bogus=1", "invalid connection option"),
+            ("postgresql://u:hunter2@[::1/db", "IPv6 host address"),
+        ])
+    func malformedURLIsNamed(url: String, expected: String) async throws {
+        do {
+            _ = try await PostgresConnection.connect(PostgresConfiguration(url: url))
+            Issue.record("expected a malformed URL error")
+        } catch let error as PostgresError {
+            guard case let .malformedURL(problem) = error else {
+                Issue.record("expected .malformedURL, got \(error)")
+                return
+            }
+            #expect(problem.contains(expected), "\(problem)")
+            #expect(!"\(error)".contains("hunter2"))
+        }
+        #expect(PostgresConfiguration(url: "postgresql://u:pw@h:5432/db?sslmode=require").urlProblem == nil)
+        #expect(PostgresConfiguration(url: "host=h port=5432 dbname=db").urlProblem == nil)
+    }
+
     @Test func unknownHostIsNamed() async throws {
         let config = PostgresConfiguration(host: "no-such-host.invalid", port: 5432, database: "x", password: "hunter2")
         do {

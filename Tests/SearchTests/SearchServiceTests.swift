@@ -60,6 +60,41 @@ import Testing
         #expect(result.hits.first?.isSKUMatch == true)
     }
 
+    @Test func aSKUIsFoundWhateverItsCase() async throws {
+        let (service, _, _) = try await setUp([
+            try product(1, "Travel mug", "Keeps coffee hot"),
+            try product(2, "Thermal tumbler", "Double walled", sku: "KIT-253-FCC"),
+            try product(3, "Thermal flask", "Double walled", sku: "KIT-2530-AB"),
+        ])
+        let result = try await service.search(SearchRequest(query: "kit-253-fcc"))
+        #expect(result.hits.first?.product.id.rawValue == 2)
+        #expect(result.hits.filter(\.isSKUMatch).map(\.product.id.rawValue) == [2], "an exact match lists no prefix matches")
+    }
+
+    @Test("a SKU prefix with no exact match lists the products whose SKU starts with it, in SKU order, first")
+    func aSKUPrefixListsItsProducts() async throws {
+        let (service, _, _) = try await setUp([
+            try product(1, "Travel mug", "Keeps coffee hot"),
+            try product(2, "Thermal tumbler", "Double walled", price: 4000, sku: "KIT-253-FCC"),
+            try product(3, "Thermal flask", "Double walled", price: 2000, sku: "KIT-2530-AB"),
+            try product(4, "Tent", "Sleeps two", sku: "OUT-253"),
+        ])
+        let result = try await service.search(SearchRequest(query: "kit-25", topK: 10))
+        #expect(result.hits.prefix(2).map(\.product.id.rawValue) == [2, 3])
+        #expect(result.hits.prefix(2).allSatisfy { $0.isSKUMatch })
+        #expect(result.hits.dropFirst(2).allSatisfy { !$0.isSKUMatch })
+        #expect(Set(result.hits.map(\.product.id)).count == result.hits.count, "each product once")
+
+        let paged = try await service.search(SearchRequest(query: "KIT-25", topK: 1, page: 2))
+        #expect(paged.hits.map(\.product.id.rawValue) == [3])
+        let ranged = try await service.search(SearchRequest(query: "KIT-25", topK: 10, maxPrice: try Price(cents: 3000)))
+        #expect(ranged.hits.filter(\.isSKUMatch).map(\.product.id.rawValue) == [3])
+
+        // Shorter than four characters: a word as often as a SKU; only an exact SKU counts.
+        let short = try await service.search(SearchRequest(query: "kit", topK: 10))
+        #expect(short.hits.allSatisfy { !$0.isSKUMatch })
+    }
+
     @Test("a query with a space is never taken for a SKU (SKUs have none), so it is not looked up")
     func aQueryWithSpacesIsNotASKU() async throws {
         // Written around the store's validation, as an old reference database might hold it.

@@ -26,8 +26,20 @@ public enum CLIRunner {
         _ arguments: [String], environment: [String: String] = [:],
         currentDirectory: String? = nil
     ) async throws -> Result {
+        try await run(executable: binaryPath, arguments, environment: environment, currentDirectory: currentDirectory)
+    }
+
+    /// Runs `script` with `/bin/sh -c`, `$0` being the binary: for arguments a `String` cannot
+    /// hold (bytes that are not UTF-8, made with printf) and for piping into the binary.
+    public static func runShell(_ script: String, environment: [String: String] = [:]) async throws -> Result {
+        try await run(executable: "/bin/sh", ["-c", script, binaryPath], environment: environment, currentDirectory: nil)
+    }
+
+    static func run(
+        executable: String, _ arguments: [String], environment: [String: String], currentDirectory: String?
+    ) async throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binaryPath)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C.UTF-8"]
         env.merge(environment) { _, new in new }

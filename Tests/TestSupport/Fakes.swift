@@ -53,12 +53,24 @@ public final class InMemoryProductStore: ProductStore {
     }
 
     public func product(id: ProductID) async throws -> Product? { state.withLock { $0.products[id] } }
-    public func product(sku: String) async throws -> Product? { state.withLock { s in s.products.values.first { $0.sku == sku } } }
+    public func product(sku: String) async throws -> Product? {
+        state.withLock { s in s.products.values.first { $0.sku.lowercased() == sku.lowercased() } }
+    }
+    public func products(skuPrefix prefix: String, minPrice: Price?, maxPrice: Price?, limit: Int) async throws -> [Product] {
+        state.withLock { s in
+            let matching = s.products.values.filter { product in
+                product.sku.lowercased().hasPrefix(prefix.lowercased()) && (minPrice.map { product.price >= $0 } ?? true)
+                    && (maxPrice.map { product.price <= $0 } ?? true)
+            }
+            return Array(
+                matching.sorted { Array($0.sku.lowercased().utf8).lexicographicallyPrecedes($1.sku.lowercased().utf8) }.prefix(limit))
+        }
+    }
     public func products(ids: [ProductID]) async throws -> [Product] { state.withLock { s in ids.compactMap { s.products[$0] } } }
 
     public func create(_ product: NewProduct) async throws -> Product {
         try state.withLock { s in
-            if s.products.values.contains(where: { $0.sku == product.sku }) {
+            if s.products.values.contains(where: { $0.sku.lowercased() == product.sku.lowercased() }) {
                 throw ProductValidationErrors([.init(field: .sku, problem: .duplicateSKU(product.sku))])
             }
             let p = Product(
