@@ -424,6 +424,20 @@ public enum SchemaMigrator {
                     ON products_with_increment (lower(sku) text_pattern_ops);
                 DROP INDEX IF EXISTS products_with_increment_sku_key;
                 """),
+        Migration(
+            10, "sync pause",
+            sql: """
+                -- `refarch-tui sync pause` / `resume` (issue 22 §4): one row per catalog. Pelican
+                -- reads it (FOR SHARE) in each drain transaction, so a pause waits for the batch in
+                -- flight and no batch starts after it; emu reads it before each receive.
+                CREATE TABLE IF NOT EXISTS refarch_sync_control (
+                    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+                    paused boolean NOT NULL DEFAULT false,
+                    changed_at timestamptz NOT NULL DEFAULT now(),
+                    changed_by text NOT NULL DEFAULT ''
+                );
+                INSERT INTO refarch_sync_control (singleton) VALUES (true) ON CONFLICT DO NOTHING;
+                """),
     ]
 }
 

@@ -108,7 +108,7 @@ func runWorkers(
                         queue: opened.queue, index: index.index, embedder: embedder, template: template,
                         options: .init(batchSize: batchSize ?? 64, receivers: receivers), counters: counters,
                         metrics: metrics, alerter: try makeDeadLetterAlerter(context: context, logger: workerLogger),
-                        logger: workerLogger)
+                        syncControl: SyncControl(pool: pool), logger: workerLogger)
                     services.append { await emu.run() }
                     services.append { await heartbeat.run() }
                     healthChecks.append { counters.isProgressing(within: .seconds(60)) }

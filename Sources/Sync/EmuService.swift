@@ -16,7 +16,7 @@ import Telemetry
 /// then handed back to the queue, visible again after a delay that doubles with each receive
 /// (so a brief index outage costs seconds, not the visibility timeout, and a long one still
 /// reaches the dead-letter queue after `maxReceiveCount` tries). Visibility is extended while
-/// a batch works.
+/// a batch works. While the sync is paused (``SyncControl``) it does not receive.
 public final class EmuService: Sendable {
     public struct Options: Sendable {
         public var batchSize: Int
@@ -56,11 +56,14 @@ public final class EmuService: Sendable {
     let logger: Logger
     /// Told of every dead-lettered batch (SNS alerts in AWS mode).
     let alerter: DeadLetterAlerter?
+    /// The catalog's pause switch (`sync pause`); nil: never paused (tests, tools).
+    let syncControl: SyncControl?
+    private let paused = PauseFlag()
 
     public init(
         queue: any JobQueue, index: any VectorIndex, embedder: any ChunkingEmbedder, template: EmbeddingTemplate = .standard,
         options: Options = Options(), counters: WorkerCounters, metrics: MetricsRegistry, alerter: DeadLetterAlerter? = nil,
-        logger: Logger
+        syncControl: SyncControl? = nil, logger: Logger
     ) {
         self.queue = queue
         self.index = index
@@ -70,7 +73,25 @@ public final class EmuService: Sendable {
         self.counters = counters
         self.metrics = metrics
         self.alerter = alerter
+        self.syncControl = syncControl
         self.logger = logger
+    }
+
+    /// True when emu last found the sync paused.
+    public var isPaused: Bool { paused.value }
+
+    /// Reads the pause switch; keeps the last answer when Postgres cannot be asked.
+    func checkPaused() async -> Bool {
+        guard let syncControl else { return false }
+        do {
+            let now = try await syncControl.isPaused()
+            if now != paused.value { logger.info(now ? "Sync paused; not receiving" : "Sync resumed") }
+            paused.value = now
+            metrics.set("refarch_sync_paused", now ? 1 : 0, labels: ["worker": "emu"], help: "1 while the sync is paused.")
+        } catch {
+            logger.warning("Could not read the sync pause state; keeping the last one", metadata: ["error": "\(error)"])
+        }
+        return paused.value
     }
 
     /// Runs the receivers until the task is cancelled; a batch in hand is finished first.
@@ -88,11 +109,21 @@ public final class EmuService: Sendable {
         var backoff = options.backoff
         while !Task.isCancelled {
             do {
+                if await checkPaused() {
+                    counters.recordAlive()
+                    try await Task.sleep(for: SyncControl.pollInterval)
+                    continue
+                }
                 let jobs = try await queue.receive(
                     maxMessages: min(options.batchSize, queue.maxMessagesPerReceive),
                     wait: options.wait, visibilityTimeout: options.visibilityTimeout)
                 counters.recordAlive()
                 if jobs.isEmpty { continue }
+                // Paused during a long poll: hand the messages back untouched, visible at once.
+                if await checkPaused() {
+                    _ = try await queue.changeVisibility(receiptHandles: jobs.map(\.receiptHandle), timeout: .zero)
+                    continue
+                }
                 // Finish the batch even if shutdown starts meanwhile: acking is what makes it count.
                 try await Task { try await self.process(jobs) }.value
                 backoff = options.backoff

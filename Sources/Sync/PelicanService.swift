@@ -18,7 +18,8 @@ import Telemetry
 /// rows it read in the same transaction that locked them, after the queue accepted the
 /// messages. A crash between send and commit re-sends: duplicates are dropped by the
 /// queue's deduplication or harmless to emu, and nothing is lost. It sleeps until the
-/// outbox NOTIFY wakes it, with a periodic poll as a safety net.
+/// outbox NOTIFY wakes it, with a periodic poll as a safety net. While the sync is paused
+/// (``SyncControl``) it drains nothing; the outbox keeps the changes.
 public final class PelicanService: Sendable {
     public struct Options: Sendable {
         public var batchSize: Int
@@ -53,6 +54,7 @@ public final class PelicanService: Sendable {
     let logger: Logger
     private let wakeups = QueueWakeups()
     private let leader = LeaderFlag()
+    private let paused = PauseFlag()
 
     public init(
         configuration: PostgresConfiguration, pool: PostgresPool, queue: any JobQueue, options: Options = Options(),
@@ -69,6 +71,9 @@ public final class PelicanService: Sendable {
 
     /// True while this process holds the leader lock.
     public var isLeader: Bool { leader.value }
+
+    /// True when the last drain found the sync paused (`refarch-tui sync pause`).
+    public var isPaused: Bool { paused.value }
 
     /// Runs until the task is cancelled (graceful shutdown cancels it between batches).
     public func run() async {
@@ -136,7 +141,8 @@ public final class PelicanService: Sendable {
             _ = try await lockConnection.query("SELECT 1", operation: "check the pelican leader lock")
             counters.recordAlive()
             if drained < options.batchSize {
-                await wakeups.wait(after: generation, timeout: options.safetyPoll)
+                // Resuming notifies the outbox channel; the shorter poll while paused is the safety net.
+                await wakeups.wait(after: generation, timeout: paused.value ? min(options.safetyPoll, .seconds(1)) : options.safetyPoll)
             }
         }
     }
@@ -150,6 +156,13 @@ public final class PelicanService: Sendable {
         let queue = self.queue
         let result: (rows: Int, sent: Int, lagSeconds: Double) = try await pool.withConnection { connection in
             try await connection.transaction(operation: "drain the outbox") { conn in
+                // Paused (`sync pause`): nothing is drained. FOR SHARE makes a pause wait for a
+                // batch in flight, so once `sync pause` returns no batch is being sent.
+                let control = try conn.query(
+                    "SELECT paused FROM refarch_sync_control FOR SHARE", operation: "read the sync state")
+                let isPaused = try control.first?.decode(Bool.self, at: 0) ?? false
+                self.paused.value = isPaused
+                if isPaused { return (0, 0, 0) }
                 let rows = try conn.query(
                     """
                     SELECT seq, product_id, extract(epoch FROM now() - changed_at)::float8 FROM refarch_outbox
@@ -196,6 +209,7 @@ public final class PelicanService: Sendable {
                 return (rows.count, messages.count - refused.count, oldest)
             }
         }
+        metrics.set("refarch_sync_paused", paused.value ? 1 : 0, labels: ["worker": "pelican"], help: "1 while the sync is paused.")
         if result.rows > 0 {
             counters.recordProcessed(result.sent)
             metrics.increment(

@@ -101,7 +101,7 @@ struct PipelineStack: Sendable {
                 let emu = EmuService(
                     queue: queue, index: index, embedder: emuEmbedder,
                     options: .init(batchSize: 64, wait: wait, visibilityTimeout: .seconds(30)),
-                    counters: WorkerCounters(), metrics: metrics, logger: quietLogger)
+                    counters: WorkerCounters(), metrics: metrics, syncControl: SyncControl(pool: pool), logger: quietLogger)
                 let stack = PipelineStack(
                     backend: backend, config: config, pool: pool, store: PostgresProductStore(pool: pool),
                     queue: queue, index: index, embedder: embedder, emuEmbedder: emuEmbedder, pelican: pelican, emu: emu, catchUp: catchUp)
