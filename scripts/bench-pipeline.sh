@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Pipeline benchmark (release build): indexing 10,000 seeded products on the embedded default
 # and the embedding share of it, freshness of 200 single updates as a warm reader sees them
-# (Postgres queue, then SQS FIFO in the AWS emulator on loopback), and search latency over
-# 200 queries. Figures go in the README. SQS=0 skips the emulator run; SCRATCH_PATH=.build-NAME
+# (Postgres queue, then SQS FIFO in the AWS emulator on loopback), search latency over
+# 200 queries (uncached, and with the query embedding cached), and a price-only UPDATE of every
+# product against a description change of every product (RESYNC=0 skips that; it re-embeds the
+# whole catalog). Figures go in the README. SQS=0 skips the emulator run; SCRATCH_PATH=.build-NAME
 # builds in another folder than .build (a second checkout or worktree building at once).
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"

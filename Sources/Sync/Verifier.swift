@@ -94,10 +94,15 @@ public struct Verifier: Sendable {
                 seen.insert(product)
                 let seq = record.metadata["seq"]?.numberValue.map { Int64($0) } ?? -1
                 let fingerprint = record.metadata["template"]?.stringValue
-                // Vectors written before text hashes were recorded have none: text-stale.
-                if fingerprint != template.fingerprint || record.metadata["text_hash"]?.stringValue != textHashes[product] {
+                let isBehind = seq < (expected[product] ?? 0)
+                // A vector written before text hashes were recorded has none: at the product's
+                // latest seq it holds that change's text (current); behind it, the text may
+                // have changed since (text-stale, to be safe).
+                let hash = record.metadata["text_hash"]?.stringValue
+                let textChanged = hash.map { $0 != textHashes[product] } ?? isBehind
+                if fingerprint != template.fingerprint || textChanged {
                     textStale.append(product)
-                } else if seq < (expected[product] ?? 0) {
+                } else if isBehind {
                     metadataStale.append(product)
                 }
             }

@@ -57,18 +57,20 @@ struct VerifierTests {
                 guard let p = products.first(where: { $0.id.rawValue == product }) else { return "none" }
                 return EmbeddingTemplate.textHash(of: template.document(name: p.name, description: p.description, sku: p.sku))
             }
+            /// `textHash: ""` leaves the hash out, as vectors written before hashes were recorded.
             func record(
                 _ product: Int64, chunk: Int = 0, seq: Int64, fingerprint: String = template.fingerprint, textHash hash: String? = nil
             ) -> VectorRecord {
-                VectorRecord(
-                    id: "\(product)#\(chunk)", values: [1, 0, 0, 0],
-                    metadata: [
-                        "id": .number(Double(product)), "seq": .number(Double(seq)), "template": .string(fingerprint),
-                        "text_hash": .string(hash ?? textHash(product)),
-                    ])
+                var metadata: Metadata = [
+                    "id": .number(Double(product)), "seq": .number(Double(seq)), "template": .string(fingerprint),
+                    "text_hash": .string(hash ?? textHash(product)),
+                ]
+                if hash == "" { metadata["text_hash"] = nil }
+                return VectorRecord(id: "\(product)#\(chunk)", values: [1, 0, 0, 0], metadata: metadata)
             }
             try await index.upsert([
-                record(ids[0], seq: seq[ids[0]]!), record(ids[0], chunk: 1, seq: seq[ids[0]]!),  // current
+                // current (chunk 0 from before text hashes were recorded: at the latest seq, its text is current)
+                record(ids[0], seq: seq[ids[0]]!, textHash: ""), record(ids[0], chunk: 1, seq: seq[ids[0]]!),
                 record(ids[1], seq: seq[ids[1]]! - 1),  // metadata-stale: older seq, same text
                 record(ids[2], seq: seq[ids[2]]!, fingerprint: "other"),  // text-stale by template
                 record(ids[3], seq: seq[ids[3]]!, textHash: "0123456789abcdef"),  // text-stale by text
