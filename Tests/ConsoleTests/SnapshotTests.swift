@@ -90,10 +90,10 @@ struct SnapshotTests {
         _ = ConsoleUpdate.update(&s, .ticked(at: .seconds(5)))
         var saved = Sample.page.products[0]
         saved.description += " Now with a lifetime warranty."
-        let poll = ConsoleUpdate.update(&s, .productSaved(request: save, saved, changeSequence: 9))
+        let poll = ConsoleUpdate.update(&s, .productSaved(request: save, saved))
         _ = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(5_040)))
         for effect in poll {
-            if case let .loadSyncStage(r, _, _) = effect { _ = ConsoleUpdate.update(&s, .syncProgressed(request: r, .sent)) }
+            if case let .loadSyncStage(r, _, _) = effect { _ = ConsoleUpdate.update(&s, .syncProgressed(request: r, .sent, changeSequence: 9)) }
         }
         _ = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(5_180)))
         assertSnapshot(ConsoleView.render(s), name("editor-syncing", size))

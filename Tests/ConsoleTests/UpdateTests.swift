@@ -337,24 +337,47 @@ struct UpdateTests {
         var saved = Sample.products[0]
         saved.name += "!"
         _ = ConsoleUpdate.update(&s, .ticked(at: .seconds(10)))
-        let poll = ConsoleUpdate.update(&s, .productSaved(request: request, saved, changeSequence: 42))
-        #expect(s.editor?.isDirty == false && s.editor?.sync?.changeSequence == 42)
-        let pollRequest = poll.compactMap { if case let .loadSyncStage(r, id, seq) = $0, id == saved.id, seq == 42 { r } else { nil } }
+        let poll = ConsoleUpdate.update(&s, .productSaved(request: request, saved))
+        #expect(s.editor?.isDirty == false && s.editor?.sync?.changeSequence == nil)
+        let pollRequest = poll.compactMap { if case let .loadSyncStage(r, id, nil) = $0, id == saved.id { r } else { nil } }
             .first
-        #expect(pollRequest != nil, "saving starts following the change at once")
+        #expect(pollRequest != nil, "saving starts following the change at once (its seq is read by the first poll)")
         _ = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(10_050)))
-        _ = ConsoleUpdate.update(&s, .syncProgressed(request: pollRequest!, .sent))
-        #expect(s.editor?.sync?.stage == .sent)
+        _ = ConsoleUpdate.update(&s, .syncProgressed(request: pollRequest!, .sent, changeSequence: 42))
+        #expect(s.editor?.sync?.stage == .sent && s.editor?.sync?.changeSequence == 42)
         #expect(s.editor?.sync?.reached[.captured] == .milliseconds(50))
         #expect(s.editor?.sync?.reached[.sent] == .milliseconds(50))
         let next = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(10_200)))
-        let nextRequest = next.compactMap { if case let .loadSyncStage(r, _, _) = $0 { r } else { nil } }.first!
+        let nextRequest = next.compactMap { if case let .loadSyncStage(r, _, 42) = $0 { r } else { nil } }.first!
         _ = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(10_300)))
-        _ = ConsoleUpdate.update(&s, .syncProgressed(request: nextRequest, .indexed))
+        _ = ConsoleUpdate.update(&s, .syncProgressed(request: nextRequest, .indexed, changeSequence: 42))
         #expect(s.editor?.sync?.reached[.indexed] == .milliseconds(300))
         #expect(s.status?.text == "Product 1 is searchable: indexed 300 ms after the save.")
         let after = ConsoleUpdate.update(&s, .ticked(at: .seconds(11)))
         #expect(!after.contains { if case .loadSyncStage = $0 { true } else { false } }, "polling stops once indexed")
+    }
+
+    @Test func anIndexThatCannotAnswerLeavesTheSaveSaved() {
+        var s = editing()
+        type(&s, "!")
+        let request = requestNumber(press(&s, .control("s")))!
+        var saved = Sample.products[0]
+        saved.name += "!"
+        _ = ConsoleUpdate.update(&s, .ticked(at: .seconds(10)))
+        let poll = ConsoleUpdate.update(&s, .productSaved(request: request, saved))
+        let pollRequest = requestNumber(poll.filter { if case .loadSyncStage = $0 { true } else { false } })!
+        _ = ConsoleUpdate.update(
+            &s, .requestFailed(request: pollRequest, ConsoleError(summary: "index not ready yet", remedy: "The index is still opening.")))
+        #expect(s.status?.text == "Saved product 1." && s.status?.level == .ok, "the save stays reported as saved")
+        #expect(s.editor?.sync?.note == "index not ready yet")
+        #expect(ConsoleView.render(s).text.contains("saved ✓ → captured … → sent … → indexed …  0 ms  (index not ready yet)"))
+        let early = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(10_500)))
+        #expect(!early.contains { if case .loadSyncStage = $0 { true } else { false } }, "a failing index is asked less often")
+        let retry = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(11_100)))
+        let retryRequest = requestNumber(retry.filter { if case .loadSyncStage(_, _, nil) = $0 { true } else { false } })
+        #expect(retryRequest != nil, "the trail keeps following")
+        _ = ConsoleUpdate.update(&s, .syncProgressed(request: retryRequest!, .captured, changeSequence: 7))
+        #expect(s.editor?.sync?.note == nil && s.editor?.sync?.stage == .captured)
     }
 
     @Test func escapeAndQuitAskBeforeDiscardingEdits() {

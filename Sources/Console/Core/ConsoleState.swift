@@ -258,7 +258,8 @@ public struct EditorState: Hashable, Sendable {
 /// A saved change followed to the index.
 public struct SyncTracking: Hashable, Sendable {
     public var productID: ProductID
-    public var changeSequence: Int64
+    /// The change's seq, once the first poll has read it.
+    public var changeSequence: Int64?
     public var savedAt: Duration
     public var stage: SyncStage = .saved
     /// When each stage was first seen, from the save.
@@ -266,4 +267,7 @@ public struct SyncTracking: Hashable, Sendable {
     public var pending: Int?
     public var lastPoll: Duration?
     public var gaveUp = false
+    /// Why the last poll got no answer ("index not ready yet"): shown beside the trail,
+    /// never as a failed save; polling goes on, more slowly.
+    public var note: String?
 }

@@ -57,17 +57,19 @@ public enum ConsoleUpdate {
             }
             s.editor = editor
             return []
-        case let .productSaved(request, product, sequence):
-            return productSaved(&s, request: request, product: product, sequence: sequence)
+        case let .productSaved(request, product):
+            return productSaved(&s, request: request, product: product)
         case let .productDeleted(request, id, existed):
             guard s.end(request) else { return [] }
             s.show(existed ? "Deleted product \(id)." : "Product \(id) was already gone.", existed ? .ok : .warn)
             if s.view == .details, s.details?.product.id == id { goBack(&s) }
             s.search.result?.hits.removeAll { $0.product.id == id }
             return reloadProducts(&s)
-        case let .syncProgressed(request, stage):
+        case let .syncProgressed(request, stage, sequence):
             guard s.end(request), var sync = s.editor?.sync, sync.pending == request else { return [] }
             sync.pending = nil
+            sync.note = nil
+            if sync.changeSequence == nil { sync.changeSequence = sequence }
             if stage > sync.stage { sync.stage = stage }
             for reached in SyncStage.allCases where reached <= sync.stage && sync.reached[reached] == nil {
                 sync.reached[reached] = s.now - sync.savedAt
@@ -104,7 +106,7 @@ public enum ConsoleUpdate {
                 s.show(
                     "Product \(sync.productID) is not indexed 2 minutes after the save: are the workers running (refarch-tui run-local)?",
                     .warn, for: nil)
-            } else if sync.lastPoll.map({ now - $0 >= .milliseconds(100) }) ?? true {
+            } else if sync.lastPoll.map({ now - $0 >= (sync.note == nil ? .milliseconds(100) : .seconds(1)) }) ?? true {
                 let request = s.begin("following the change")
                 sync.pending = request
                 sync.lastPoll = now
@@ -696,7 +698,7 @@ public enum ConsoleUpdate {
         }
     }
 
-    static func productSaved(_ s: inout ConsoleState, request: Int, product: Product, sequence: Int64?) -> [ConsoleEffect] {
+    static func productSaved(_ s: inout ConsoleState, request: Int, product: Product) -> [ConsoleEffect] {
         guard s.end(request), var editor = s.editor, editor.saving == request else { return [] }
         let wasNew = editor.original == nil
         editor.saving = nil
@@ -705,11 +707,9 @@ public enum ConsoleUpdate {
         let focus = editor.form.focus
         editor.form = EditorState.makeForm(product)
         editor.form.focus = focus
-        if let sequence {
-            var sync = SyncTracking(productID: product.id, changeSequence: sequence, savedAt: s.now)
-            sync.reached[.saved] = .zero
-            editor.sync = sync
-        }
+        var sync = SyncTracking(productID: product.id, savedAt: s.now)
+        sync.reached[.saved] = .zero
+        editor.sync = sync
         s.editor = editor
         s.show(wasNew ? "Created product \(product.id)." : "Saved product \(product.id).", .ok)
         // Keep the other views' copies current.
@@ -739,9 +739,11 @@ public enum ConsoleUpdate {
             }
             if editor.loading == request { editor.loading = nil }
             if editor.sync?.pending == request {
+                // The row is saved whatever the index says: the trail notes why it cannot
+                // follow the change yet and keeps polling.
                 editor.sync?.pending = nil
+                editor.sync?.note = error.summary
                 s.editor = editor
-                s.show("Sync progress: \(error.line)", .warn)
                 return []
             }
             s.editor = editor

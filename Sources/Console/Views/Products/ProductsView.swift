@@ -129,7 +129,10 @@ public enum ProductEditorView {
             }
         }
         if sync.stage < .indexed {
-            grid.write("  \(formatSeconds(now - sync.savedAt))", x: x, y: rect.y, role: .accent, maxWidth: rect.maxX - x)
+            x += grid.write("  \(formatSeconds(now - sync.savedAt))", x: x, y: rect.y, role: .accent, maxWidth: rect.maxX - x)
+        }
+        if let note = sync.note, sync.stage < .indexed {
+            grid.write("  (\(note))", x: x, y: rect.y, role: .warn, maxWidth: rect.maxX - x)
         }
     }
 }
