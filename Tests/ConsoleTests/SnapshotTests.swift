@@ -113,7 +113,7 @@ struct SnapshotTests {
         assertSnapshot(ConsoleView.render(big), "help-search-160x48")
     }
 
-    @Test func aStaleBackendShowsItsErrorInTheStatusBar() {
+    @Test func aFailedLoadShowsItsErrorAndRemedyInTheBody() {
         var s = products(Size(columns: 80, rows: 24))
         let request = requestNumber(press(&s, .character("r")))!
         _ = ConsoleUpdate.update(
