@@ -9,8 +9,8 @@ import Testing
     ///
     /// The name must carry exactly one kind's noun, and the description must be that kind's
     /// grammar filled with that kind's own words: one of its uses, then "This <size> [<finish>]
-    /// <noun> is made of <material>.", "It has <features>.", "<pitch> <audience>." and its
-    /// category.
+    /// <noun> is made of (with, built with) <material>.", "It has <features>.",
+    /// "<pitch> <audience>." and its category.
     static func problems(name: String, description: String, checkingOtherKinds: Bool = true) -> [String] {
         let named = SeedCatalog.kinds.filter { Text.contains(name, word: $0.noun) }
         guard named.count == 1, let kind = named.first else {
