@@ -21,6 +21,7 @@ extension SeedCatalog {
                 "Keeps coffee, tea or soup hot for up to 24 hours, and cold drinks chilled for two days.",
                 "Double-wall vacuum insulation keeps hot drinks hot from a dawn start until evening.",
                 "Fill it with hot coffee in the morning and pour a steaming cup at the top of the hill.",
+                "Keeps tea or coffee hot through a long hike, a day's fishing or a cold match.",
             ],
             sizes: ["350 ml": 0.8, "500 ml": 0.9, "750 ml": 1.0, "1 litre": 1.2, "1.5 litre": 1.4],
             materials: [
