@@ -26,8 +26,9 @@ struct LabelledQuery: Decodable {
 /// Search quality on a seeded catalog: semantic search against Postgres full-text search.
 ///
 /// Relevance is by kind: a result is right when its name is of a kind the query is labelled
-/// with (also reported by category: right when of a labelled kind's category). hit@10 ("recall@10"): a right product is among the first ten; MRR: the mean of
-/// 1/rank of the first right product; precision@10: the share of right products in the ten.
+/// with (also reported by category: right when of a labelled kind's category). hit@10
+/// ("recall@10"): a right product is among the first ten; MRR: the mean of 1/rank of the
+/// first right product; precision@10: the share of right products in the ten.
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"))
 struct SearchQualityTests {
     struct Scores: CustomStringConvertible {
@@ -114,11 +115,10 @@ struct SearchQualityTests {
                     """, [query.query])
                 fullTextAll.append(try strict.map { try $0.decode(String.self, at: 0) })
             }
-            // The issue's own query: every one of the first ten keeps a drink hot.
-            if let coffee = queries.firstIndex(where: { $0.query == "something to keep coffee hot" }) {
-                let wrong = semantic[coffee].filter { !queries[coffee].kinds.contains(SeedCatalog.kind(ofName: $0)?.noun ?? "") }
-                #expect(semantic[coffee].count == 10 && wrong.isEmpty, "not made to keep drinks hot: \(wrong)")
-            }
+            // The issue's own query: every one of the first ten is made to keep drinks hot.
+            let coffee = try #require(queries.firstIndex { $0.query == "something to keep coffee hot" })
+            let wrong = semantic[coffee].filter { !queries[coffee].kinds.contains(SeedCatalog.kind(ofName: $0)?.noun ?? "") }
+            #expect(semantic[coffee].count == 10 && wrong.isEmpty, "not made to keep drinks hot: \(wrong)")
             let ours = Self.score(semantic, queries), baseline = Self.score(fullText, queries)
             let strictBaseline = Self.score(fullTextAll, queries)
             print(
