@@ -124,8 +124,8 @@ struct ConsoleEndToEndTests {
                 #expect(ok, "the editor opens:\n\(screen)")
                 try await tmux.keys("Tab", "Tab", "Tab", "Tab")
                 // The new text replaces the description (home, kill to the end): one sentence
-                // appended to a seeded description of sixty words is too small a part of its
-                // embedding to outrank, say, a fountain pen for "engraved with…".
+                // appended to a seeded description of about forty words is too small a part of
+                // its embedding to outrank, say, a fountain pen for "engraved with…".
                 try await tmux.keys("C-a", "C-k")
                 try await tmux.type("Engraved with a hummingbird and a lighthouse.")
                 try await tmux.keys("C-s")

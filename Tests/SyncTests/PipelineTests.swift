@@ -80,8 +80,8 @@ struct PipelineTests {
         try await PipelineStack.with(backend, dimension: 384) { stack in
             // Seeded products, each description cut to its first sentence and made its own by
             // six made-up words: one window of the hashed-words embedder (a whole seeded
-            // description is two, and a near-twin's single window can outscore either half, so
-            // "first" would be a coin toss between twins).
+            // description is often two, and a near-twin's single window can outscore either
+            // half, so "first" would be a coin toss between twins).
             var rng = SplitMix64(seed: 5)
             let seeded = SeedCatalog(seed: 11).products(count: Self.catalogSize).map { product in
                 var unique = product
