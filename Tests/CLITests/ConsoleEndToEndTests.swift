@@ -123,7 +123,11 @@ struct ConsoleEndToEndTests {
                 (ok, screen) = try await tmux.wait(for: .seconds(10)) { $0.contains("Edit product 42") }
                 #expect(ok, "the editor opens:\n\(screen)")
                 try await tmux.keys("Tab", "Tab", "Tab", "Tab")
-                try await tmux.type(" Engraved with a hummingbird and a lighthouse.")
+                // The new text replaces the description (home, kill to the end): one sentence
+                // appended to a seeded description of about forty words is too small a part of
+                // its embedding to outrank, say, a fountain pen for "engraved with…".
+                try await tmux.keys("C-a", "C-k")
+                try await tmux.type("Engraved with a hummingbird and a lighthouse.")
                 try await tmux.keys("C-s")
                 (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("indexed ✓") }
                 #expect(ok, "sync progress reaches indexed:\n\(screen)")
