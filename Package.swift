@@ -88,7 +88,9 @@ let package = Package(
 
         // Tests mirror the layers; TestSupport holds what several of them share.
         .target(
-            name: "TestSupport", dependencies: ["Catalog", "Postgres", "AWS", "HTTP", log], path: "Tests/TestSupport",
+            name: "TestSupport",
+            dependencies: ["Catalog", "Postgres", "AWS", "HTTP", log, .product(name: "InMemoryLogging", package: "swift-log")],
+            path: "Tests/TestSupport",
             swiftSettings: settings),
         .testTarget(name: "DedicatedThreadsTests", dependencies: ["DedicatedThreads"], swiftSettings: settings),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "TestSupport"], swiftSettings: settings),

@@ -121,6 +121,7 @@ public final class NcursesBackend: TerminalBackend {
         case KEY_BACKSPACE: .backspace
         case KEY_DC: .delete
         case KEY_BTAB: .backTab
+        case (KEY_F0 + 1)...(KEY_F0 + 12): .function(Int(code - KEY_F0))
         case KEY_ENTER: .enter
         default: nil
         }

@@ -152,6 +152,8 @@ final class LiveConsoleServices: ConsoleServices {
     /// Query embeddings kept across searches: paging (`]`) and repeating a query embed it once.
     let queryCache = QueryEmbeddingCache()
     private let opening: Task<OpenedVectorIndex, any Error>
+    /// The index once `opening` has finished: the sync trail asks without waiting for it.
+    private let openedIndex = OpenedIndexBox()
     private let jobQueue: Reopening<OpenedJobQueue>
     private let roster: WorkerRosterReader
 
@@ -160,10 +162,12 @@ final class LiveConsoleServices: ConsoleServices {
         store = PostgresProductStore(pool: pool)
         let folder = context.settings.string("model.dir") ?? MiniLMModel.defaultRelativeFolder
         embedder = DeferredEmbedder.miniLM(folder: URL(fileURLWithPath: folder))
-        let pool = self.pool
+        let pool = self.pool, openedIndex = self.openedIndex
         opening = Task {
             try await pool.withConnection { try await SchemaMigrator.requireCurrent($0) }
-            return try await makeVectorIndex(context: context, loadVectors: true)
+            let opened = try await makeVectorIndex(context: context, loadVectors: true)
+            openedIndex.value.withLock { $0 = opened }
+            return opened
         }
         jobQueue = Reopening { try await makeJobQueue(context: context) }
         roster = WorkerRosterReader(pool: pool)
@@ -181,12 +185,23 @@ final class LiveConsoleServices: ConsoleServices {
         return SyncProgressReader(pool: pool, index: opened.index, vectorsInPostgres: opened.backend == .local, namespace: opened.namespace)
     }
 
+    /// Postgres alone: the index may still be opening.
     func changeSequence(of id: ProductID) async throws -> Int64? {
-        try await reader().changeSequence(of: id)
+        let rows = try await pool.query(
+            "SELECT seq FROM refarch_product_versions WHERE product_id = $1", [id.rawValue],
+            operation: "read the product's change seq")
+        return try rows.first?.decode(Int64.self, at: 0)
     }
 
+    /// Answers at once while the index is still opening (loading its vectors), so the
+    /// trail says so instead of waiting.
     func syncStage(of id: ProductID, changeSequence: Int64) async throws -> SyncStage {
-        SyncStage(rawValue: try await reader().stage(of: id, changeSequence: changeSequence).rawValue) ?? .saved
+        guard let opened = openedIndex.value.withLock({ $0 }) else {
+            throw ConsoleError(summary: "index not ready yet", remedy: "The index is still opening; the trail follows once it is.")
+        }
+        let reader = SyncProgressReader(
+            pool: pool, index: opened.index, vectorsInPostgres: opened.backend == .local, namespace: opened.namespace)
+        return SyncStage(rawValue: try await reader.stage(of: id, changeSequence: changeSequence).rawValue) ?? .saved
     }
 
     func indexProgress() async throws -> IndexProgress {
@@ -214,6 +229,11 @@ final class LiveConsoleServices: ConsoleServices {
         if let queue = await jobQueue.current() { await queue.close() }
         await pool.close()
     }
+}
+
+/// The vector index once opened (nil before).
+final class OpenedIndexBox: Sendable {
+    let value = Mutex<OpenedVectorIndex?>(nil)
 }
 
 /// A value opened on first use and opened again after a failure: the console starts

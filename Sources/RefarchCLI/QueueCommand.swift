@@ -364,7 +364,7 @@ struct QueuePurgeCommand: AsyncParsableCommand {
                 if options.json {
                     try printJSON(Output(purged: name, messages: count))
                 } else {
-                    print("Purged \(name) (\(count ?? 0) messages).")
+                    print("Purged \(name): \(count ?? 0) message\(count == 1 ? "" : "s") deleted.")
                 }
             }
             if embedded { return }

@@ -155,20 +155,3 @@ import Testing
         #expect(errors("name,sku,price\n\"open,A,1\n") == [.init(line: 2, message: "a quoted field is never closed")])
     }
 }
-
-@Suite struct SeedCatalogTests {
-    @Test func everySeededProductIsValidAndCarriesItsCategory() {
-        let products = SeedCatalog(seed: 3).products(count: 500)
-        #expect(Set(products.map(\.sku)).count == 500)
-        let categories = products.compactMap { SeedCatalog.category(ofDescription: $0.description) }
-        #expect(categories.count == 500)
-        #expect(Set(categories).isSubset(of: Set(SeedCatalog.kinds.map(\.category))))
-        #expect(Set(categories).count == SeedCatalog.kinds.count)
-        #expect(Set(products.map(\.description)).count > 300)
-    }
-
-    @Test func startIndexContinuesTheSameSequence() {
-        let all = SeedCatalog(seed: 9).products(count: 20)
-        #expect(SeedCatalog(seed: 9).products(count: 10, startIndex: 10) == Array(all[10...]))
-    }
-}

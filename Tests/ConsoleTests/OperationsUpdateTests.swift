@@ -97,6 +97,13 @@ struct OperationsUpdateTests {
         #expect(!s.queues.isStale && s.queues.stats?.jobs.visible == 3)
     }
 
+    @Test func oneMessageAMinuteIsSingular() {
+        var s = Ops.state(now: .seconds(100))
+        s.workers.processedHistory = [ProcessedSample(at: .seconds(40), total: 10), ProcessedSample(at: .seconds(100), total: 11)]
+        #expect(s.workers.throughputPerMinute == 1)
+        #expect(ConsoleView.render(s).text.contains("1 message/min processed"))
+    }
+
     @Test("throughput counts what the emus processed between refreshes, across a restart")
     func throughputFromHeartbeats() {
         var s = Ops.state(now: .seconds(100))
@@ -170,7 +177,7 @@ struct OperationsUpdateTests {
         var s = Ops.state(view: .deadLetters, stats: Ops.stats(dead: 3))
         press(&s, .down, .character("D"))
         guard case let .confirm(dialog, action)? = s.overlay else { throw Failure("D should ask first") }
-        #expect(dialog.message == "Delete 1 message from products-dlq.fifo? They are gone for good.")
+        #expect(dialog.message == "Delete 1 message from products-dlq.fifo? It is gone for good.")
         #expect(dialog.isDestructive)
         #expect(action == .deleteDeadLetters(["1002"]))
         let effects = press(&s, .enter)
@@ -189,6 +196,16 @@ struct OperationsUpdateTests {
         guard case let .purgeDeadLetters(request)? = effects.first else { throw Failure("y purges: \(effects)") }
         _ = ConsoleUpdate.update(&s, .deadLettersPurged(request: request, count: nil))
         #expect(s.status?.text == "Purge of products-dlq.fifo started: SQS deletes the messages within a minute.")
+
+        var counted = Ops.state(view: .deadLetters, stats: Ops.stats(dead: 1))
+        press(&counted, .character("P"))
+        guard case let .confirm(one, _)? = counted.overlay else { throw Failure("P should ask first") }
+        #expect(one.message == "Purge the 1 message from products-dlq.fifo? It is gone for good.")
+        guard case let .purgeDeadLetters(r)? = press(&counted, .character("y")).first else { throw Failure("y purges") }
+        let reload = ConsoleUpdate.update(&counted, .deadLettersPurged(request: r, count: 1))
+        #expect(counted.status?.text == "Purged products-dlq.fifo: 1 message deleted.")
+        Ops.answer(&counted, reload, stats: Ops.stats(dead: 0), deadLetters: [])
+        #expect(ConsoleView.render(counted).text.contains("products-dlq.fifo is empty: you purged 1 message from it."))
 
         var empty = Ops.state(view: .deadLetters, stats: Ops.stats(dead: 0))
         #expect(press(&empty, .character("P")).isEmpty)

@@ -1,6 +1,7 @@
 import Catalog
 import Console
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -111,5 +112,56 @@ struct RuntimeTests {
         }
         #expect(quit)
         #expect(waits == 2, "the loop stopped at the hang-up, not at the ctrl-c after it")
+    }
+
+    /// Waits (generously) until `posted` holds a message for `request`.
+    static func answer(to request: Int, in posted: borrowing Mutex<[ConsoleMessage]>) async throws -> ConsoleMessage? {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let found = posted.withLock { messages in
+                messages.first {
+                    switch $0 {
+                    case .productSaved(let r, _), .syncProgressed(let r, _, _), .requestFailed(let r, _): r == request
+                    default: false
+                    }
+                }
+            }
+            if let found { return found }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
+
+    @Test(arguments: [FakeConsoleServices.IndexState.opening, .unreachable])
+    func aSaveIsReportedSavedWhateverTheIndex(index: FakeConsoleServices.IndexState) async throws {
+        let services = FakeConsoleServices(store: InMemoryProductStore(Sample.products))
+        services.setIndex(index)
+        let posted = Mutex<[ConsoleMessage]>([])
+        let runner = EffectRunner(services: services, timeout: .seconds(600)) { message in posted.withLock { $0.append(message) } }
+        defer { runner.cancelAll() }
+        var s = Sample.state()
+        let list = ConsoleUpdate.update(&s, .keyPressed(.tab))
+        _ = ConsoleUpdate.update(&s, .productsLoaded(request: requestNumber(list)!, Sample.page))
+        let load = ConsoleUpdate.update(&s, .keyPressed(.character("e")))
+        _ = ConsoleUpdate.update(&s, .productLoaded(request: requestNumber(load)!, Sample.products[0]))
+        _ = ConsoleUpdate.update(&s, .keyPressed(.character("!")))
+        let save = ConsoleUpdate.update(&s, .keyPressed(.control("s")))
+        let saveRequest = try #require(requestNumber(save))
+        save.forEach(runner.run)
+        let answer = try #require(try await Self.answer(to: saveRequest, in: posted), "the save is answered although the index is \(index)")
+        let poll = ConsoleUpdate.update(&s, answer)
+        #expect(s.status?.text == "Saved product 1." && s.status?.level == .ok)
+        #expect(ConsoleView.render(s).text.contains("saved ✓"))
+        #expect(try await services.store.product(id: ProductID(1))?.name == "Atlas Everyday Vacuum Flask!")
+        // The trail follows in the background and never turns the save into an error.
+        let pollRequest = try #require(requestNumber(poll.filter { if case .loadSyncStage = $0 { true } else { false } }))
+        poll.forEach(runner.run)
+        if index == .unreachable {
+            let failure = try #require(try await Self.answer(to: pollRequest, in: posted))
+            _ = ConsoleUpdate.update(&s, failure)
+            #expect(s.editor?.sync?.note == "index unreachable")
+        }
+        #expect(s.status?.text == "Saved product 1." && s.status?.level == .ok)
+        #expect(s.editor?.sync?.stage == .saved && s.editor?.sync?.reached[.saved] != nil)
     }
 }

@@ -90,10 +90,12 @@ struct SnapshotTests {
         _ = ConsoleUpdate.update(&s, .ticked(at: .seconds(5)))
         var saved = Sample.page.products[0]
         saved.description += " Now with a lifetime warranty."
-        let poll = ConsoleUpdate.update(&s, .productSaved(request: save, saved, changeSequence: 9))
+        let poll = ConsoleUpdate.update(&s, .productSaved(request: save, saved))
         _ = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(5_040)))
         for effect in poll {
-            if case let .loadSyncStage(r, _, _) = effect { _ = ConsoleUpdate.update(&s, .syncProgressed(request: r, .sent)) }
+            if case let .loadSyncStage(r, _, _) = effect {
+                _ = ConsoleUpdate.update(&s, .syncProgressed(request: r, .sent, changeSequence: 9))
+            }
         }
         _ = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(5_180)))
         assertSnapshot(ConsoleView.render(s), name("editor-syncing", size))
@@ -111,7 +113,7 @@ struct SnapshotTests {
         assertSnapshot(ConsoleView.render(big), "help-search-160x48")
     }
 
-    @Test func aStaleBackendShowsItsErrorInTheStatusBar() {
+    @Test func aFailedLoadShowsItsErrorAndRemedyInTheBody() {
         var s = products(Size(columns: 80, rows: 24))
         let request = requestNumber(press(&s, .character("r")))!
         _ = ConsoleUpdate.update(
@@ -125,6 +127,65 @@ struct SnapshotTests {
 
     @Test func tooSmall() {
         assertSnapshot(ConsoleView.render(Sample.state(Size(columns: 50, rows: 10))), "too-small-50x10")
+    }
+
+    @Test func tooSmallWrapsItsSentence() {
+        assertSnapshot(ConsoleView.render(Sample.state(Size(columns: 40, rows: 12))), "too-small-40x12")
+    }
+
+    /// With the backend down before any search, the body says so (with the remedy)
+    /// instead of inviting a query; the status bar has one line.
+    @Test func searchWithTheBackendDown() {
+        var s = Sample.state(Size(columns: 120, rows: 40))
+        let start = ConsoleUpdate.start(&s)
+        let error = ConsoleError(
+            summary: "cannot connect to Postgres at localhost:5432 (connection refused).",
+            remedy: "Start it with scripts/pg.sh start pg, or point database.url at a running server; the console keeps retrying.")
+        for effect in start {
+            if case .loadQueueStats(let r) = effect { _ = ConsoleUpdate.update(&s, .requestFailed(request: r, error)) }
+        }
+        assertSnapshot(ConsoleView.render(s), "search-backend-down-120x40", roles: true)
+    }
+
+    /// At 200 columns free-text columns stop at a sensible width and a large price shows whole.
+    @Test func productsOnAWideWindow() {
+        var s = Sample.state(Size(columns: 200, rows: 30))
+        press(&s, .tab)
+        var rows = Sample.products
+        rows[0].name = "Atlas Everyday Vacuum Flask with a Very Long Name That Goes On and On for Ever and Ever"
+        rows[0].price = try! Price(cents: 99_999_999_99)
+        _ = ConsoleUpdate.update(&s, .productsLoaded(request: s.products.pending!, ProductPage(products: rows, totalCount: 5)))
+        assertSnapshot(ConsoleView.render(s), "products-wide-200x30")
+    }
+
+    /// A page of products longer than the window, scrolled to its end: the header says which
+    /// rows show and a mark on the right where they are.
+    @Test func productsScrolled() {
+        var s = Sample.state()
+        press(&s, .tab)
+        let many = (1...40).map { Sample.product(Int64($0), "Product \($0)", "SKU-\($0)", Int64(100 * $0), "") }
+        _ = ConsoleUpdate.update(&s, .productsLoaded(request: s.products.pending!, ProductPage(products: many, totalCount: 10_000)))
+        press(&s, .character("G"))
+        assertSnapshot(ConsoleView.render(s), "products-scrolled-80x24")
+    }
+
+    /// The help overlay at 200 columns is as wide as its sentences; at 60 it wraps them.
+    @Test func helpWrapsWithinItsBox() {
+        var wide = Ops.state(Size(columns: 200, rows: 50), view: .deadLetters, stats: Ops.stats(dead: 3))
+        press(&wide, .character("?"))
+        assertSnapshot(ConsoleView.render(wide), "help-dlq-200x50")
+        var narrow = Ops.state(Size(columns: 60, rows: 30), view: .deadLetters, stats: Ops.stats(dead: 3))
+        press(&narrow, .character("?"))
+        assertSnapshot(ConsoleView.render(narrow), "help-dlq-60x30")
+    }
+
+    /// The price dialog grows to its hint and its error.
+    @Test func priceRangeWithAnError() {
+        var s = searchWithResults(Size(columns: 120, rows: 30))
+        press(&s, .character("$"))
+        type(&s, "a lot")
+        press(&s, .tab, .enter)
+        assertSnapshot(ConsoleView.render(s), "price-range-error-120x30")
     }
 
     @Test func theSameStateRendersTheSameScreen() {

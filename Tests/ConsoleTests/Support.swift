@@ -127,14 +127,37 @@ final class RecordingTerminal: TerminalBackend {
     func present(_ grid: CellGrid, theme: Theme) { presented.append(grid) }
 }
 
-/// Services for runtime tests: an in-memory store, canned search, and a switch that makes
-/// every call hang (a database that stopped answering).
+/// Services for runtime tests: an in-memory store, canned search, a switch that makes
+/// every call hang (a database that stopped answering), and the index's state for the
+/// sync trail.
 final class FakeConsoleServices: ConsoleServices {
+    /// How the index answers the sync trail (the store always answers).
+    enum IndexState: Sendable, CustomStringConvertible {
+        case ready
+        /// Still loading its vectors: the trail's calls wait.
+        case opening
+        /// Not answering at all: the trail's calls fail.
+        case unreachable
+        var description: String { "\(self == .ready ? "ready" : self == .opening ? "opening" : "unreachable")" }
+    }
     let store: any ProductStore
     private let hanging = Mutex(false)
+    private let indexState = Mutex(IndexState.ready)
     init(store: any ProductStore) { self.store = store }
 
     func hang() { hanging.withLock { $0 = true } }
+    func setIndex(_ state: IndexState) { indexState.withLock { $0 = state } }
+
+    /// What the sync trail meets: waits while the index is opening, fails when it is unreachable.
+    func waitForIndex() async throws {
+        while true {
+            switch indexState.withLock({ $0 }) {
+            case .ready: return
+            case .opening: try await Task.sleep(for: .milliseconds(20))
+            case .unreachable: throw ConsoleError(summary: "index unreachable", remedy: "Check the network.")
+            }
+        }
+    }
 
     func waitIfHanging() async throws {
         while hanging.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
@@ -144,8 +167,14 @@ final class FakeConsoleServices: ConsoleServices {
         try await waitIfHanging()
         return Sample.hits(request.query, page: request.page)
     }
-    func changeSequence(of id: ProductID) async throws -> Int64? { 7 }
-    func syncStage(of id: ProductID, changeSequence: Int64) async throws -> SyncStage { .indexed }
+    func changeSequence(of id: ProductID) async throws -> Int64? {
+        try await waitForIndex()
+        return 7
+    }
+    func syncStage(of id: ProductID, changeSequence: Int64) async throws -> SyncStage {
+        try await waitForIndex()
+        return .indexed
+    }
     func indexProgress() async throws -> IndexProgress {
         try await waitIfHanging()
         return IndexProgress(indexed: 5, total: 5)

@@ -18,6 +18,20 @@ struct ThemeTests {
         }
     }
 
+    /// Text in a set colour on the terminal's own background is unreadable on some terminal
+    /// (dark grey on black, white on white): such a theme sets the background too.
+    @Test func themesThatColourTheTextSetABackground() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".toml") }
+        for file in files {
+            let path = Self.folder.appendingPathComponent(file).path
+            let theme = try Theme(parsing: String(contentsOfFile: path, encoding: .utf8), file: path)
+            guard theme.style(.text).foreground != .terminalDefault else { continue }
+            for role in Role.allCases where theme.style(role).foreground != .terminalDefault {
+                #expect(theme.style(role).background != .terminalDefault, "\(file): \(role.rawValue) sets fg but no bg")
+            }
+        }
+    }
+
     @Test func builtInCopiesMatchTheFiles() throws {
         for builtIn in [BuiltInThemes.standard, BuiltInThemes.mono] {
             let path = Self.folder.appendingPathComponent(builtIn.name + ".toml").path

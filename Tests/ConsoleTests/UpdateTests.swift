@@ -44,7 +44,7 @@ struct UpdateTests {
         var s = Sample.state()
         type(&s, "  coffee mug ")
         let effects = press(&s, .enter)
-        #expect(effects == [.search(request: s.search.pending!, SearchRequest(query: "coffee mug", topK: 20, page: 1))])
+        #expect(effects == [.search(request: s.search.pending!, SearchRequest(query: "coffee mug", topK: 18, page: 1))])
         #expect(s.search.focus == .results)
         #expect(s.inFlight[s.search.pending!]?.label == "searching")
     }
@@ -75,7 +75,7 @@ struct UpdateTests {
         press(&s, .escape)
         #expect(s.view == .search && s.details == nil)
         let next = press(&s, .character("]"))
-        #expect(next == [.search(request: requestNumber(next)!, SearchRequest(query: "coffee", topK: 20, page: 2))])
+        #expect(next == [.search(request: requestNumber(next)!, SearchRequest(query: "coffee", topK: 18, page: 2))])
         // On page 1 there is no previous page.
         var t = withResults()
         #expect(press(&t, .character("[")).isEmpty)
@@ -90,6 +90,66 @@ struct UpdateTests {
         #expect(s.search.focus == .results)
         press(&s, .character("/"))
         #expect(s.search.focus == .query)
+    }
+
+    @Test func escapeFromTheResultsNeverTypesSoColonOpensTheCommandLine() {
+        var s = withResults()
+        press(&s, .escape)
+        #expect(s.search.focus == .results, "esc at the root of Search does not go into the query box")
+        type(&s, ":")
+        guard case .command = s.overlay else { Issue.record("`:` did not open the command line"); return }
+        type(&s, "workers")
+        press(&s, .enter)
+        #expect(s.view == .workers && s.search.query.text == "coffee")
+        // In the box, esc goes out of it (to the results), never into typing.
+        type(&s, ":search")
+        press(&s, .enter)
+        press(&s, .character("/"))
+        #expect(s.search.focus == .query)
+        press(&s, .escape)
+        #expect(s.search.focus == .results)
+    }
+
+    @Test func theSearchSummarySaysWhatIsKnownAndNeverATotalThatMoves() {
+        var s = withResults()
+        #expect(ConsoleView.render(s).text.contains("top 3 for “coffee” · page 1 · ] for more"))
+        let next = press(&s, .character("]"))
+        var page2 = Sample.hits("coffee", page: 2)
+        page2.request.topK = 18
+        page2.hits = page2.hits.enumerated().map { i, hit in
+            var hit = hit
+            hit.rank = 19 + i
+            return hit
+        }
+        page2.totalMatched = 36 + 3
+        _ = ConsoleUpdate.update(&s, .searchFinished(request: requestNumber(next)!, page2))
+        #expect(ConsoleView.render(s).text.contains("results 19–21 for “coffee” · page 2 · ] for more"))
+        page2.totalMatched = 21
+        _ = ConsoleUpdate.update(&s, .searchFinished(request: requestNumber(press(&s, .character("r")))!, page2))
+        #expect(ConsoleView.render(s).text.contains("results 19–21 for “coffee” · page 2, the last"))
+        #expect(press(&s, .character("]")).isEmpty)
+        #expect(s.status?.text == "This is the last page.")
+    }
+
+    @Test func aPageOfResultsFillsTheWindow() {
+        var s = Sample.state(Size(columns: 120, rows: 40))
+        type(&s, "mug")
+        let effects = press(&s, .enter)
+        // 40 rows: header, hints, status, the query line and the summary leave 35, less the table header.
+        #expect(effects == [.search(request: requestNumber(effects)!, SearchRequest(query: "mug", topK: 34, page: 1))])
+    }
+
+    @Test func f1OpensHelpEvenWhileTyping() {
+        var s = Sample.state()
+        type(&s, "mug")
+        press(&s, .function(1))
+        #expect(s.overlay == .help(scroll: 0) && s.search.query.text == "mug")
+        press(&s, .function(1))
+        #expect(s.overlay == nil)
+        var e = editing()
+        press(&e, .function(1))
+        #expect(e.overlay == .help(scroll: 0))
+        #expect(ConsoleView.render(e).text.contains("F1 help"), "the footer shows the key that works in forms")
     }
 
     @Test func priceRangeValidatesAndRerunsTheSearch() {
@@ -113,7 +173,7 @@ struct UpdateTests {
                 .search(
                     request: requestNumber(effects)!,
                     SearchRequest(
-                        query: "coffee", topK: 20, page: 1,
+                        query: "coffee", topK: 18, page: 1,
                         minPrice: try! Price(parsing: "10"),
                         maxPrice: try! Price(parsing: "50")))
             ])
@@ -193,13 +253,13 @@ struct UpdateTests {
         var s = onProducts()
         var effects = press(&s, .character("s"))
         #expect(s.products.query.sort == .name)
-        #expect(effects == [.loadProducts(request: requestNumber(effects)!, ProductQuery(limit: 50, sort: .name))])
+        #expect(effects == [.loadProducts(request: requestNumber(effects)!, ProductQuery(limit: 18, sort: .name))])
         effects = press(&s, .character("S"))
         #expect(
             effects.last
                 == .loadProducts(
                     request: requestNumber(effects.filter { if case .cancel = $0 { false } else { true } })!,
-                    ProductQuery(limit: 50, sort: .name, descending: true)))
+                    ProductQuery(limit: 18, sort: .name, descending: true)))
         _ = ConsoleUpdate.update(&s, .productsLoaded(request: s.products.pending!, Sample.page))
         press(&s, .character("/"))
         type(&s, "mug")
@@ -208,11 +268,11 @@ struct UpdateTests {
         #expect(s.products.filter == nil && s.products.query.filter == "mug")
         #expect(
             effects == [
-                .loadProducts(request: requestNumber(effects)!, ProductQuery(limit: 50, sort: .name, descending: true, filter: "mug"))
+                .loadProducts(request: requestNumber(effects)!, ProductQuery(limit: 18, sort: .name, descending: true, filter: "mug"))
             ])
         _ = ConsoleUpdate.update(&s, .productsLoaded(request: s.products.pending!, Sample.page))
         effects = press(&s, .character("]"))
-        #expect(s.products.query.offset == 50)
+        #expect(s.products.query.offset == 18)
         press(&s, .escape)
         #expect(s.view == .products)
     }
@@ -337,24 +397,108 @@ struct UpdateTests {
         var saved = Sample.products[0]
         saved.name += "!"
         _ = ConsoleUpdate.update(&s, .ticked(at: .seconds(10)))
-        let poll = ConsoleUpdate.update(&s, .productSaved(request: request, saved, changeSequence: 42))
-        #expect(s.editor?.isDirty == false && s.editor?.sync?.changeSequence == 42)
-        let pollRequest = poll.compactMap { if case let .loadSyncStage(r, id, seq) = $0, id == saved.id, seq == 42 { r } else { nil } }
+        let poll = ConsoleUpdate.update(&s, .productSaved(request: request, saved))
+        #expect(s.editor?.isDirty == false && s.editor?.sync?.changeSequence == nil)
+        let pollRequest = poll.compactMap { if case let .loadSyncStage(r, id, nil) = $0, id == saved.id { r } else { nil } }
             .first
-        #expect(pollRequest != nil, "saving starts following the change at once")
+        #expect(pollRequest != nil, "saving starts following the change at once (its seq is read by the first poll)")
         _ = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(10_050)))
-        _ = ConsoleUpdate.update(&s, .syncProgressed(request: pollRequest!, .sent))
-        #expect(s.editor?.sync?.stage == .sent)
+        _ = ConsoleUpdate.update(&s, .syncProgressed(request: pollRequest!, .sent, changeSequence: 42))
+        #expect(s.editor?.sync?.stage == .sent && s.editor?.sync?.changeSequence == 42)
         #expect(s.editor?.sync?.reached[.captured] == .milliseconds(50))
         #expect(s.editor?.sync?.reached[.sent] == .milliseconds(50))
         let next = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(10_200)))
-        let nextRequest = next.compactMap { if case let .loadSyncStage(r, _, _) = $0 { r } else { nil } }.first!
+        let nextRequest = next.compactMap { if case let .loadSyncStage(r, _, 42) = $0 { r } else { nil } }.first!
         _ = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(10_300)))
-        _ = ConsoleUpdate.update(&s, .syncProgressed(request: nextRequest, .indexed))
+        _ = ConsoleUpdate.update(&s, .syncProgressed(request: nextRequest, .indexed, changeSequence: 42))
         #expect(s.editor?.sync?.reached[.indexed] == .milliseconds(300))
         #expect(s.status?.text == "Product 1 is searchable: indexed 300 ms after the save.")
         let after = ConsoleUpdate.update(&s, .ticked(at: .seconds(11)))
         #expect(!after.contains { if case .loadSyncStage = $0 { true } else { false } }, "polling stops once indexed")
+    }
+
+    @Test func anIndexThatCannotAnswerLeavesTheSaveSaved() {
+        var s = editing()
+        type(&s, "!")
+        let request = requestNumber(press(&s, .control("s")))!
+        var saved = Sample.products[0]
+        saved.name += "!"
+        _ = ConsoleUpdate.update(&s, .ticked(at: .seconds(10)))
+        let poll = ConsoleUpdate.update(&s, .productSaved(request: request, saved))
+        let pollRequest = requestNumber(poll.filter { if case .loadSyncStage = $0 { true } else { false } })!
+        _ = ConsoleUpdate.update(
+            &s, .requestFailed(request: pollRequest, ConsoleError(summary: "index not ready yet", remedy: "The index is still opening.")))
+        #expect(s.status?.text == "Saved product 1." && s.status?.level == .ok, "the save stays reported as saved")
+        #expect(s.editor?.sync?.note == "index not ready yet")
+        #expect(ConsoleView.render(s).text.contains("saved ✓ → captured … → sent … → indexed …  0 ms  (index not ready yet)"))
+        let early = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(10_500)))
+        #expect(!early.contains { if case .loadSyncStage = $0 { true } else { false } }, "a failing index is asked less often")
+        let retry = ConsoleUpdate.update(&s, .ticked(at: .milliseconds(11_100)))
+        let retryRequest = requestNumber(retry.filter { if case .loadSyncStage(_, _, nil) = $0 { true } else { false } })
+        #expect(retryRequest != nil, "the trail keeps following")
+        _ = ConsoleUpdate.update(&s, .syncProgressed(request: retryRequest!, .captured, changeSequence: 7))
+        #expect(s.editor?.sync?.note == nil && s.editor?.sync?.stage == .captured)
+    }
+
+    @Test func aNewSortStartsAtTheFirstRowAndTheHeaderSaysWhereYouAre() {
+        var s = onProducts()
+        let many = (1...40).map { Sample.product(Int64($0), "Product \($0)", "SKU-\($0)", Int64(100 * $0), "") }
+        _ = ConsoleUpdate.update(
+            &s, .productsLoaded(request: requestNumber(press(&s, .character("r")))!, ProductPage(products: many, totalCount: 10_000)))
+        press(&s, .character("G"))
+        #expect(s.products.selection.top > 0)
+        #expect(ConsoleView.render(s).text.contains("23–40 of 10,000"))
+        press(&s, .character("s"))
+        #expect(s.products.selection == TableSelection() && s.products.query.offset == 0)
+        _ = ConsoleUpdate.update(&s, .productsLoaded(request: s.products.pending!, ProductPage(products: many, totalCount: 10_000)))
+        #expect(ConsoleView.render(s).text.contains("1–18 of 10,000"))
+        press(&s, .character("G"), .character("S"))
+        #expect(s.products.selection == TableSelection())
+    }
+
+    @Test func aWriteRefreshesTheProductsTotal() {
+        var s = onProducts()
+        press(&s, .character("n"))
+        type(&s, "Flask")
+        press(&s, .tab)
+        type(&s, "KIT-999-AAA")
+        press(&s, .tab)
+        type(&s, "12")
+        let create = press(&s, .control("s"))
+        #expect(create.contains { if case .createProduct = $0 { true } else { false } })
+        let created = Sample.product(6, "Flask", "KIT-999-AAA", 1200, "")
+        let afterCreate = ConsoleUpdate.update(&s, .productSaved(request: requestNumber(create)!, created))
+        #expect(afterCreate.contains { if case .loadProducts = $0 { true } else { false } }, "the count is read again after a create")
+        press(&s, .escape)
+        press(&s, .character("d"))
+        let delete = press(&s, .character("y"))
+        let afterDelete = ConsoleUpdate.update(&s, .productDeleted(request: requestNumber(delete)!, ProductID(1), existed: true))
+        #expect(afterDelete.contains { if case .loadProducts = $0 { true } else { false } }, "and after a delete")
+    }
+
+    @Test func aFailedLoadShowsItsRemedyInTheBodyUntilItRecovers() {
+        var s = onProducts()
+        let request = requestNumber(press(&s, .character("r")))!
+        let error = ConsoleError(
+            summary: "cannot connect to Postgres at localhost:5432.",
+            remedy: "Start it (scripts/pg.sh start pg) and the console picks it up.")
+        _ = ConsoleUpdate.update(&s, .ticked(at: .seconds(1)))
+        _ = ConsoleUpdate.update(&s, .requestFailed(request: request, error))
+        #expect(s.status?.text == "Products not loaded: cannot connect to Postgres at localhost:5432.")
+        #expect(ConsoleView.render(s).text.contains("Start it (scripts/pg.sh start pg)"))
+        // Retried every refresh interval, and the status line is not rewritten by each retry.
+        s.status = nil
+        let retry = ConsoleUpdate.update(&s, .ticked(at: .seconds(3)))
+        let again = retry.compactMap { if case let .loadProducts(r, _) = $0 { r } else { nil } }.first
+        #expect(again != nil)
+        _ = ConsoleUpdate.update(&s, .requestFailed(request: again!, error))
+        #expect(s.status == nil && s.loadErrors[.products] == error)
+        let third = ConsoleUpdate.update(&s, .ticked(at: .seconds(5))).compactMap {
+            if case let .loadProducts(r, _) = $0 { r } else { nil }
+        }
+        _ = ConsoleUpdate.update(&s, .productsLoaded(request: third.first!, Sample.page))
+        #expect(s.loadErrors.isEmpty)
+        #expect(!ConsoleView.render(s).text.contains("Start it"))
     }
 
     @Test func escapeAndQuitAskBeforeDiscardingEdits() {
@@ -430,7 +574,8 @@ struct UpdateTests {
         _ = ConsoleUpdate.update(
             &s, .requestFailed(request: request, ConsoleError(summary: "No answer after 10 s.", remedy: "Check Postgres.")))
         #expect(s.search.pending == nil && s.inFlight.isEmpty)
-        #expect(s.status == StatusLine(text: "No answer after 10 s. Check Postgres.", level: .error, expires: .seconds(15)))
+        #expect(s.status == StatusLine(text: "Search failed: No answer after 10 s.", level: .error, expires: .seconds(15)))
+        #expect(ConsoleView.render(s).text.contains("Check Postgres."), "the remedy is in the body")
         _ = ConsoleUpdate.update(&s, .ticked(at: .seconds(16)))
         #expect(s.status == nil)
     }

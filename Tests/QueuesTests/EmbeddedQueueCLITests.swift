@@ -122,7 +122,7 @@ struct EmbeddedQueueCLITests {
             #expect(noYes.stderr.contains("Refusing to purge jobs-dlq without --yes."))
             let purge = try await CLIRunner.run(["queue", "purge", "--dlq", "--yes"], environment: environment)
             #expect(purge.status == 0, "\(purge.stderr)")
-            #expect(purge.stdout.contains("Purged jobs-dlq (2 messages)."))
+            #expect(purge.stdout.contains("Purged jobs-dlq: 2 messages deleted."))
             #expect(try await queue.stats().deadLetters.visible == 0)
             #expect(try await queue.stats().jobs.total == 3)
         }

@@ -140,12 +140,15 @@ struct PipelineTests {
     @Test(arguments: PipelineBackend.available)
     func aCatalogReachesTheIndexAndEachExactDescriptionFindsItsProductFirst(_ backend: PipelineBackend) async throws {
         try await PipelineStack.with(backend, dimension: 384) { stack in
-            // Seeded products, each description made its own by six made-up words (seeded
-            // descriptions repeat, and "first" would be a coin toss between twins).
+            // Seeded products, each description cut to its first sentence and made its own by
+            // six made-up words: one window of the hashed-words embedder (a whole seeded
+            // description is often two, and a near-twin's single window can outscore either
+            // half, so "first" would be a coin toss between twins).
             var rng = SplitMix64(seed: 5)
             let seeded = SeedCatalog(seed: 11).products(count: Self.catalogSize).map { product in
                 var unique = product
-                unique.description += " Tags: \(Self.madeUpWords(&rng))."
+                let firstSentence = product.description.split(separator: ". ", maxSplits: 1).first ?? ""
+                unique.description = "\(firstSentence). Tags: \(Self.madeUpWords(&rng))."
                 return unique
             }
             _ = try await ProductLoader.insert(seeded, into: stack.pool)

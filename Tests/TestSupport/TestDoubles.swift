@@ -1,3 +1,4 @@
+import InMemoryLogging
 import Logging
 import Synchronization
 
@@ -11,33 +12,25 @@ public final class SleepRecorder: Sendable {
     }
 }
 
-/// A swift-log handler that keeps every line (level, message, sorted metadata) in memory,
-/// so tests can check that secrets stay out of logs.
-public struct MemoryLogHandler: LogHandler {
-    let store: LogStore
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level = .trace
-
-    public init(store: LogStore) { self.store = store }
-
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    public func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        store.append("\(event.level) \(event.message) \(fields)")
-    }
-}
-
-/// The lines a ``MemoryLogHandler`` kept.
+/// Every line logged through ``logger`` (level, message, sorted metadata), kept in memory
+/// by swift-log's own `InMemoryLogHandler`, so tests can check that secrets stay out of logs.
 public final class LogStore: Sendable {
-    private let lines = Mutex<[String]>([])
-    public init() {}
-    public func append(_ line: String) { lines.withLock { $0.append(line) } }
-    public var all: [String] { lines.withLock { $0 } }
+    private let handler: InMemoryLogHandler
+    public init() {
+        var handler = InMemoryLogHandler()
+        handler.logLevel = .trace
+        self.handler = handler
+    }
+    /// The lines so far, as "level message key=value …".
+    public var all: [String] {
+        handler.entries.map { entry in
+            let fields = entry.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            return "\(entry.level) \(entry.message) \(fields)"
+        }
+    }
     /// A logger that writes into this store.
-    public var logger: Logger { Logger(label: "test") { _ in MemoryLogHandler(store: self) } }
+    public var logger: Logger {
+        let handler = self.handler
+        return Logger(label: "test") { _ in handler }
+    }
 }

@@ -97,6 +97,11 @@ public struct ConsoleState: Hashable, Sendable {
     /// A redrive, delete or purge of dead letters running in the background.
     public var queueTask: QueueTask?
     public var overlay: Overlay?
+    /// Loads that failed, by the view they fill (queues: the depths every view's header
+    /// shows). Shown in the view's body until the same load succeeds.
+    public var loadErrors: [ViewID: ConsoleError] = [:]
+    /// When a load last failed (or was retried): failed loads are retried every `refreshInterval`.
+    public var loadErrorsAt: Duration?
     public var status: StatusLine?
     public var readOnly: Bool
     public var themeName: String
@@ -110,6 +115,7 @@ public struct ConsoleState: Hashable, Sendable {
     public var indexProgress: IndexProgress?
     public var indexProgressRequest: Int?
     public var indexProgressCheckedAt: Duration?
+    public var indexProgressError: ConsoleError?
     public var isQuitting = false
     /// Where the console's log goes (shown on the help overlay): the screen shows one line
     /// per error, the log has the whole story.
@@ -198,7 +204,9 @@ public struct SearchState: Hashable, Sendable {
     /// The request in flight, if any.
     public var pending: Int?
     public var pendingRequest: SearchRequest?
-    /// Results per page.
+    /// The search that failed, run again while its error is shown.
+    public var failedRequest: SearchRequest?
+    /// Results per page: the rows the window shows (set at each search).
     public var pageSize = 20
     public init() {}
 }
@@ -216,6 +224,7 @@ public struct DetailsState: Hashable, Sendable {
 
 /// The products view: one page of the catalog.
 public struct ProductsState: Hashable, Sendable {
+    /// `limit` is the rows the window shows (set at each load).
     public var query = ProductQuery(limit: 50)
     public var page: ProductPage?
     public var selection = TableSelection()
@@ -258,7 +267,8 @@ public struct EditorState: Hashable, Sendable {
 /// A saved change followed to the index.
 public struct SyncTracking: Hashable, Sendable {
     public var productID: ProductID
-    public var changeSequence: Int64
+    /// The change's seq, once the first poll has read it.
+    public var changeSequence: Int64?
     public var savedAt: Duration
     public var stage: SyncStage = .saved
     /// When each stage was first seen, from the save.
@@ -266,4 +276,7 @@ public struct SyncTracking: Hashable, Sendable {
     public var pending: Int?
     public var lastPoll: Duration?
     public var gaveUp = false
+    /// Why the last poll got no answer ("index not ready yet"): shown beside the trail,
+    /// never as a failed save; polling goes on, more slowly.
+    public var note: String?
 }

@@ -66,7 +66,7 @@ public enum GlobalBindings {
             isHidden: true),
         KeyBinding([.tab], "next view", "Next view", .nextView, isHidden: true),
         KeyBinding([.backTab], "previous view", "Previous view", .previousView, isHidden: true),
-        KeyBinding([.character("?")], "help", "Show every key of this view", .help),
+        KeyBinding([.character("?"), .function(1)], "help", "Show every key of this view (F1 works in forms and inputs too)", .help),
         KeyBinding([.escape], "back", "Back to the previous view", .back, isHidden: true),
         KeyBinding([.character("T")], "theme", "Next colour theme", .cycleTheme, isHidden: true),
         KeyBinding([.character("q"), .control("c")], "quit", "Quit (asks first if a form has unsaved edits)", .quit),
@@ -75,11 +75,13 @@ public enum GlobalBindings {
     /// While an input has the focus, letters type: only these stay global.
     public static let whileTyping: [KeyBinding] = [
         KeyBinding([.tab], "next view", "Next view", .nextView, isHidden: true),
+        KeyBinding([.function(1)], "help", "Show every key of this view", .help),
         KeyBinding([.control("c")], "quit", "Quit", .quit),
     ]
 
     /// In a form, tab moves between fields.
     public static let whileEditing: [KeyBinding] = [
-        KeyBinding([.control("c")], "quit", "Quit (asks first if there are unsaved edits)", .quit)
+        KeyBinding([.function(1)], "help", "Show every key of this form", .help),
+        KeyBinding([.control("c")], "quit", "Quit (asks first if there are unsaved edits)", .quit),
     ]
 }

@@ -10,10 +10,12 @@ public enum ConsoleMessage: Hashable, Sendable {
     case searchFinished(request: Int, SearchResult)
     case productsLoaded(request: Int, ProductPage)
     case productLoaded(request: Int, Product?)
-    /// A create or update was committed; `changeSequence` is its change's seq (nil if unknown).
-    case productSaved(request: Int, Product, changeSequence: Int64?)
+    /// A create or update was committed (answered as soon as Postgres commits: the sync
+    /// trail that follows never holds the save up).
+    case productSaved(request: Int, Product)
     case productDeleted(request: Int, ProductID, existed: Bool)
-    case syncProgressed(request: Int, SyncStage)
+    /// How far the product's change `changeSequence` has got (the seq is read on the first poll).
+    case syncProgressed(request: Int, SyncStage, changeSequence: Int64)
     case indexProgressLoaded(request: Int, IndexProgress)
     case queueStatsLoaded(request: Int, JobQueueStats)
     case workersLoaded(request: Int, WorkerRoster)
@@ -39,7 +41,8 @@ public enum ConsoleEffect: Hashable, Sendable {
     case createProduct(request: Int, NewProduct)
     case updateProduct(request: Int, ProductID, ProductChanges)
     case deleteProduct(request: Int, ProductID)
-    case loadSyncStage(request: Int, ProductID, changeSequence: Int64)
+    /// How far a saved change has got; `changeSequence` nil: read the product's latest change first.
+    case loadSyncStage(request: Int, ProductID, changeSequence: Int64?)
     case loadIndexProgress(request: Int)
     /// Depth of the jobs queue and the DLQ (one round trip per queue).
     case loadQueueStats(request: Int)

@@ -53,6 +53,14 @@ public struct DeadLettersState: Hashable, Sendable {
     public var isStale = false
     /// How many messages one load lists.
     public var limit = 200
+    /// The last purge from this console, until a dead letter arrives again: the empty
+    /// list then says it was purged, not that nothing was ever dead-lettered.
+    public var purged: Purge?
+
+    public struct Purge: Hashable, Sendable {
+        /// nil: the backend did not say how many (SQS).
+        public var count: Int?
+    }
 
     public init() {}
 
@@ -205,6 +213,7 @@ public struct QueueTask: Hashable, Sendable {
     /// "Redriving 5/12 messages from jobs-dlq… 1.20 s"
     public func line(now: Duration) -> String {
         let count = total.map { "\(ConsoleView.grouped(done))/\(ConsoleView.grouped($0))" } ?? ConsoleView.grouped(done)
-        return "\(kind.verb) \(count) messages \(kind == .redrive ? "from" : "of") \(queue)… \(formatSeconds(now - startedAt))"
+        let noun = (total ?? done) == 1 ? "message" : "messages"
+        return "\(kind.verb) \(count) \(noun) \(kind == .redrive ? "from" : "of") \(queue)… \(formatSeconds(now - startedAt))"
     }
 }

@@ -44,6 +44,10 @@ extension ConsoleUpdate {
             s.queues.stats = stats
             s.queues.statsAt = s.now
             s.queues.isStale = false
+            if s.loadErrors.removeValue(forKey: .queues) != nil, s.status?.level == .error {
+                // The backend answers again: its error goes at once.
+                s.status = nil
+            }
             s.queues.history.append(QueueSample(at: s.now, jobs: stats.jobs.total, deadLetters: stats.deadLetters.total))
             s.queues.history.removeAll { $0.at < s.now - QueuesState.historyWindow }
             if before == 0, stats.deadLetters.total > 0 {
@@ -63,6 +67,7 @@ extension ConsoleUpdate {
             s.workers.pending = nil
             s.workers.roster = roster
             s.workers.isStale = false
+            s.loadErrors[.workers] = nil
             s.workers.account(roster, at: s.now)
             clampSelections(&s)
             return []
@@ -70,7 +75,9 @@ extension ConsoleUpdate {
             guard s.end(request), s.deadLetters.pending == request else { return [] }
             s.deadLetters.pending = nil
             s.deadLetters.isStale = false
+            s.loadErrors[.deadLetters] = nil
             let rows = messages.map(DeadLetterRow.init)
+            if !rows.isEmpty { s.deadLetters.purged = nil }
             s.deadLetters.rows = rows
             s.deadLetters.marked.formIntersection(rows.map(\.message.messageID))
             clampSelections(&s)
@@ -81,7 +88,7 @@ extension ConsoleUpdate {
         case let .deadLettersRedriven(request, summary):
             guard s.end(request), let task = s.queueTask, task.request == request else { return [] }
             var text =
-                "Redrove \(ConsoleView.grouped(summary.moved)) message\(summary.moved == 1 ? "" : "s") from \(task.queue) to \(jobsName(s))."
+                "Redrove \(ConsoleView.counted(summary.moved, "message")) from \(task.queue) to \(jobsName(s))."
             if summary.failed > 0 { text += " \(summary.failed) refused by the jobs queue stay in the DLQ." }
             if summary.notFound > 0 { text += " \(summary.notFound) were no longer there." }
             s.show(text, summary.failed > 0 ? .warn : .ok, for: .seconds(10))
@@ -92,8 +99,9 @@ extension ConsoleUpdate {
             return finishQueueTask(&s)
         case let .deadLettersPurged(request, count):
             guard s.end(request), let task = s.queueTask, task.request == request else { return [] }
+            s.deadLetters.purged = .init(count: count)
             if let count {
-                s.show("Purged \(task.queue): \(count) message\(count == 1 ? "" : "s") deleted.", .ok, for: .seconds(10))
+                s.show("Purged \(task.queue): \(ConsoleView.counted(count, "message")) deleted.", .ok, for: .seconds(10))
             } else {
                 s.show("Purge of \(task.queue) started: SQS deletes the messages within a minute.", .ok, for: .seconds(10))
             }
@@ -110,21 +118,21 @@ extension ConsoleUpdate {
             s.queues.pending = nil
             s.queues.requestedAt = s.now
             s.queues.isStale = true
-            s.show("Queue figures are stale: \(error.line)", .error, for: .seconds(15))
-            return []
+            return loadFailed(&s, .queues, error, "Queue figures are stale")
         }
         if s.workers.pending == request {
             s.workers.pending = nil
             s.workers.isStale = true
-            // The queue's error (same backend, same cause) already speaks for both.
-            if s.view == .workers { s.show("Heartbeats are stale: \(error.line)", .error, for: .seconds(15)) }
+            // The queue's error (same backend, same cause) already speaks for both in the status bar.
+            let repeated = s.loadErrors[.workers] == error
+            s.loadErrors[.workers] = error
+            if s.view == .workers, !repeated { s.show("Heartbeats are stale: \(error.summary)", .error, for: .seconds(15)) }
             return []
         }
         if s.deadLetters.pending == request {
             s.deadLetters.pending = nil
             s.deadLetters.isStale = true
-            s.show("Dead letters not read: \(error.line)", .error, for: .seconds(15))
-            return []
+            return loadFailed(&s, .deadLetters, error, "Dead letters not read")
         }
         if let task = s.queueTask, task.request == request {
             s.show("\(task.kind.verb) \(task.queue) stopped after \(task.done): \(error.line)", .error, for: .seconds(20))
@@ -180,7 +188,8 @@ extension ConsoleUpdate {
                 }
         default: chosen = nil
         }
-        func count(_ n: Int) -> String { "\(ConsoleView.grouped(n)) message\(n == 1 ? "" : "s")" }
+        func count(_ n: Int) -> String { ConsoleView.counted(n, "message") }
+        func gone(_ n: Int?) -> String { n == 1 ? "It is gone for good." : "They are gone for good." }
         switch action {
         case .redrive:
             if let chosen {
@@ -205,7 +214,7 @@ extension ConsoleUpdate {
             }
             s.overlay = .confirm(
                 ConfirmDialog(
-                    title: "Delete", message: "Delete \(count(ids.count)) from \(queue)? They are gone for good.", confirmLabel: "delete",
+                    title: "Delete", message: "Delete \(count(ids.count)) from \(queue)? \(gone(ids.count))", confirmLabel: "delete",
                     isDestructive: true), .deleteDeadLetters(ids))
         case .purge:
             if total == 0 || (total == nil && s.deadLetters.rows?.isEmpty == true) {
@@ -215,7 +224,8 @@ extension ConsoleUpdate {
             s.overlay = .confirm(
                 ConfirmDialog(
                     title: "Purge",
-                    message: "Purge \(total.map { "all \(count($0))" } ?? "every message") from \(queue)? They are gone for good.",
+                    message:
+                        "Purge \(total.map { $0 == 1 ? "the 1 message" : "all \(count($0))" } ?? "every message") from \(queue)? \(gone(total))",
                     confirmLabel: "purge", isDestructive: true), .purgeDeadLetters)
         default:
             break

@@ -37,6 +37,8 @@ public enum ConsoleUpdate {
             guard s.end(request), s.search.pending == request else { return [] }
             s.search.pending = nil
             s.search.pendingRequest = nil
+            s.search.failedRequest = nil
+            s.loadErrors[.search] = nil
             s.search.result = result
             s.search.selection = TableSelection()
             return []
@@ -44,6 +46,7 @@ public enum ConsoleUpdate {
             guard s.end(request), s.products.pending == request else { return [] }
             s.products.pending = nil
             s.products.page = page
+            s.loadErrors[.products] = nil
             clampSelections(&s)
             return []
         case let .productLoaded(request, product):
@@ -57,17 +60,19 @@ public enum ConsoleUpdate {
             }
             s.editor = editor
             return []
-        case let .productSaved(request, product, sequence):
-            return productSaved(&s, request: request, product: product, sequence: sequence)
+        case let .productSaved(request, product):
+            return productSaved(&s, request: request, product: product)
         case let .productDeleted(request, id, existed):
             guard s.end(request) else { return [] }
             s.show(existed ? "Deleted product \(id)." : "Product \(id) was already gone.", existed ? .ok : .warn)
             if s.view == .details, s.details?.product.id == id { goBack(&s) }
             s.search.result?.hits.removeAll { $0.product.id == id }
             return reloadProducts(&s)
-        case let .syncProgressed(request, stage):
+        case let .syncProgressed(request, stage, sequence):
             guard s.end(request), var sync = s.editor?.sync, sync.pending == request else { return [] }
             sync.pending = nil
+            sync.note = nil
+            if sync.changeSequence == nil { sync.changeSequence = sequence }
             if stage > sync.stage { sync.stage = stage }
             for reached in SyncStage.allCases where reached <= sync.stage && sync.reached[reached] == nil {
                 sync.reached[reached] = s.now - sync.savedAt
@@ -82,6 +87,7 @@ public enum ConsoleUpdate {
         case let .indexProgressLoaded(request, progress):
             guard s.end(request), s.indexProgressRequest == request else { return [] }
             s.indexProgressRequest = nil
+            s.indexProgressError = nil
             s.indexProgress = progress
             return []
         case let .requestFailed(request, error):
@@ -97,14 +103,14 @@ public enum ConsoleUpdate {
     static func ticked(_ s: inout ConsoleState, _ now: Duration) -> [ConsoleEffect] {
         s.now = now
         if let expires = s.status?.expires, now >= expires { s.status = nil }
-        var effects = requestIndexProgress(&s) + refreshOperations(&s)
+        var effects = requestIndexProgress(&s) + refreshOperations(&s) + retryFailedLoad(&s)
         if var sync = s.editor?.sync, sync.stage < .indexed, !sync.gaveUp, sync.pending == nil {
             if now - sync.savedAt > .seconds(120) {
                 sync.gaveUp = true
                 s.show(
                     "Product \(sync.productID) is not indexed 2 minutes after the save: are the workers running (refarch-tui run-local)?",
                     .warn, for: nil)
-            } else if sync.lastPoll.map({ now - $0 >= .milliseconds(100) }) ?? true {
+            } else if sync.lastPoll.map({ now - $0 >= (sync.note == nil ? .milliseconds(100) : .seconds(1)) }) ?? true {
                 let request = s.begin("following the change")
                 sync.pending = request
                 sync.lastPoll = now
@@ -113,6 +119,24 @@ public enum ConsoleUpdate {
             s.editor?.sync = sync
         }
         return effects
+    }
+
+    /// While the current view shows a failed load, asks again every refresh interval, so a
+    /// recovered backend clears the error at once.
+    static func retryFailedLoad(_ s: inout ConsoleState) -> [ConsoleEffect] {
+        guard s.loadErrors[s.view] != nil, let failedAt = s.loadErrorsAt, s.now - failedAt >= s.refreshInterval else { return [] }
+        s.loadErrorsAt = s.now
+        switch s.view {
+        case .search:
+            guard s.search.pending == nil, let request = s.search.failedRequest else { return [] }
+            return runSearch(&s, query: request.query, page: request.page)
+        case .products:
+            return s.products.pending == nil ? loadProducts(&s) : []
+        case .deadLetters:
+            return s.deadLetters.pending == nil ? loadDeadLetters(&s) : []
+        default:
+            return []  // queues and workers refresh on their own
+        }
     }
 
     static func requestIndexProgress(_ s: inout ConsoleState) -> [ConsoleEffect] {
@@ -208,7 +232,7 @@ public enum ConsoleUpdate {
         case .escape, .down:
             if s.search.result != nil { s.search.focus = .results }
             return []
-        case .tab, .backTab, .control("c"):
+        case .tab, .backTab, .control("c"), .function(1):
             return KeyBinding.action(for: key, in: GlobalBindings.all).map { perform(&s, $0) } ?? []
         case .character(":") where s.search.query.text.isEmpty:
             // No query starts with a colon: in an empty box it is the view command line, as everywhere.
@@ -243,6 +267,8 @@ public enum ConsoleUpdate {
         case .escape:
             s[keyPath: field] = nil
             return []
+        case .function(1):
+            return perform(&s, .help)
         case .tab, .backTab, .control("c"):
             s[keyPath: field] = nil
             return KeyBinding.action(for: key, in: GlobalBindings.all).map { perform(&s, $0) } ?? []
@@ -268,6 +294,8 @@ public enum ConsoleUpdate {
         switch key {
         case .control("s"):
             return perform(&s, .save)
+        case .function(1):
+            return perform(&s, .help)
         case .escape:
             return perform(&s, .back)
         case .control("c"):
@@ -295,7 +323,7 @@ public enum ConsoleUpdate {
         case .help(let scroll):
             let last = ConsoleView.helpScrollLimit(s)
             switch key {
-            case .escape, .character("?"), .character("q"), .enter: s.overlay = nil
+            case .escape, .character("?"), .function(1), .character("q"), .enter: s.overlay = nil
             case .down, .character("j"): s.overlay = .help(scroll: min(last, scroll + 1))
             case .up, .character("k"): s.overlay = .help(scroll: max(0, scroll - 1))
             case .pageDown, .character(" "): s.overlay = .help(scroll: min(last, scroll + 10))
@@ -386,10 +414,9 @@ public enum ConsoleUpdate {
                         confirmLabel: "discard", isDestructive: true), .discardEdits)
                 return []
             }
-            if s.view == .search, s.stack.isEmpty {
-                s.search.focus = .query
-                return []
-            }
+            // esc only ever goes back: out of an input (handled there), then to the previous
+            // view. At the root of Search it does nothing, so a `:` typed next opens the
+            // command line instead of landing in the query.
             goBack(&s)
             return []
         case .nextView, .previousView:
@@ -440,8 +467,7 @@ public enum ConsoleUpdate {
             case .search:
                 guard let result = s.search.result else { return [] }
                 let page = result.request.page + (forward ? 1 : -1)
-                let pages = max(1, (result.totalMatched + result.request.topK - 1) / result.request.topK)
-                guard page >= 1, page <= pages else {
+                guard page >= 1, !forward || SearchView.hasMore(result) else {
                     s.show(forward ? "This is the last page." : "This is the first page.", .info, for: .seconds(2))
                     return []
                 }
@@ -502,10 +528,13 @@ public enum ConsoleUpdate {
             let i = all.firstIndex(of: s.products.query.sort) ?? 0
             s.products.query.sort = all[(i + 1) % all.count]
             s.products.query.offset = 0
+            // A new order starts at its first row.
+            s.products.selection = TableSelection()
             return loadProducts(&s)
         case .reverseSort:
             s.products.query.descending.toggle()
             s.products.query.offset = 0
+            s.products.selection = TableSelection()
             return loadProducts(&s)
         case .save:
             return save(&s)
@@ -587,6 +616,8 @@ public enum ConsoleUpdate {
     // MARK: Requests
 
     static func runSearch(_ s: inout ConsoleState, query: String, page: Int) -> [ConsoleEffect] {
+        // A page is as many results as the window shows.
+        s.search.pageSize = max(1, searchVisibleRows(s))
         let request = SearchRequest(
             query: query, topK: s.search.pageSize, page: page, minPrice: s.search.minPrice, maxPrice: s.search.maxPrice)
         let (id, cancel) = s.replace(\.search.pending, "searching")
@@ -595,6 +626,8 @@ public enum ConsoleUpdate {
     }
 
     static func loadProducts(_ s: inout ConsoleState) -> [ConsoleEffect] {
+        // A page is as many rows as the window shows.
+        s.products.query.limit = max(1, productsVisibleRows(s))
         let (id, cancel) = s.replace(\.products.pending, "loading products")
         return cancel + [.loadProducts(request: id, s.products.query)]
     }
@@ -696,7 +729,7 @@ public enum ConsoleUpdate {
         }
     }
 
-    static func productSaved(_ s: inout ConsoleState, request: Int, product: Product, sequence: Int64?) -> [ConsoleEffect] {
+    static func productSaved(_ s: inout ConsoleState, request: Int, product: Product) -> [ConsoleEffect] {
         guard s.end(request), var editor = s.editor, editor.saving == request else { return [] }
         let wasNew = editor.original == nil
         editor.saving = nil
@@ -705,11 +738,9 @@ public enum ConsoleUpdate {
         let focus = editor.form.focus
         editor.form = EditorState.makeForm(product)
         editor.form.focus = focus
-        if let sequence {
-            var sync = SyncTracking(productID: product.id, changeSequence: sequence, savedAt: s.now)
-            sync.reached[.saved] = .zero
-            editor.sync = sync
-        }
+        var sync = SyncTracking(productID: product.id, savedAt: s.now)
+        sync.reached[.saved] = .zero
+        editor.sync = sync
         s.editor = editor
         s.show(wasNew ? "Created product \(product.id)." : "Saved product \(product.id).", .ok)
         // Keep the other views' copies current.
@@ -722,13 +753,20 @@ public enum ConsoleUpdate {
         guard s.end(request) else { return [] }
         if s.search.pending == request {
             s.search.pending = nil
+            s.search.failedRequest = s.search.pendingRequest
             s.search.pendingRequest = nil
+            return loadFailed(&s, .search, error, "Search failed")
         }
-        if s.products.pending == request { s.products.pending = nil }
+        if s.products.pending == request {
+            s.products.pending = nil
+            return loadFailed(&s, .products, error, "Products not loaded")
+        }
         if let effects = operationsFailed(&s, request: request, error: error) { return effects }
         if s.indexProgressRequest == request {
             s.indexProgressRequest = nil
-            s.show("Index progress unavailable: \(error.line)", .warn)
+            // Once per cause: a retry every few seconds must not push newer notices away.
+            if s.indexProgressError != error { s.show("Index progress unavailable: \(error.summary)", .warn) }
+            s.indexProgressError = error
             return []
         }
         if var editor = s.editor {
@@ -739,14 +777,26 @@ public enum ConsoleUpdate {
             }
             if editor.loading == request { editor.loading = nil }
             if editor.sync?.pending == request {
+                // The row is saved whatever the index says: the trail notes why it cannot
+                // follow the change yet and keeps polling.
                 editor.sync?.pending = nil
+                editor.sync?.note = error.summary
                 s.editor = editor
-                s.show("Sync progress: \(error.line)", .warn)
                 return []
             }
             s.editor = editor
         }
         s.show(error.line, .error, for: .seconds(15))
+        return []
+    }
+
+    /// A failed load: the error and its remedy go to the view's body (until the load
+    /// succeeds); the status bar gets one line, once, not on every retry.
+    static func loadFailed(_ s: inout ConsoleState, _ view: ViewID, _ error: ConsoleError, _ what: String) -> [ConsoleEffect] {
+        let repeated = s.loadErrors[view] == error
+        s.loadErrors[view] = error
+        s.loadErrorsAt = s.now
+        if !repeated { s.show("\(what): \(error.summary)", .error, for: .seconds(15)) }
         return []
     }
 

@@ -41,8 +41,9 @@ public final class EffectRunner: Sendable {
             start(id, effect) { .productLoaded(request: id, try await services.store.product(id: productID)) }
         case let .createProduct(id, product):
             start(id, effect) {
-                let saved = try await services.store.create(product)
-                return .productSaved(request: id, saved, changeSequence: try await services.changeSequence(of: saved.id))
+                // Answered at the commit: the sync trail reads the change's seq later, so a
+                // slow or unreachable index never turns a written row into a failed save.
+                .productSaved(request: id, try await services.store.create(product))
             }
         case let .updateProduct(id, productID, changes):
             start(id, effect) {
@@ -51,12 +52,20 @@ public final class EffectRunner: Sendable {
                         summary: "Product \(productID) no longer exists: someone deleted it.",
                         remedy: "Press esc and reload the list.")
                 }
-                return .productSaved(request: id, saved, changeSequence: try await services.changeSequence(of: saved.id))
+                return .productSaved(request: id, saved)
             }
         case let .deleteProduct(id, productID):
             start(id, effect) { .productDeleted(request: id, productID, existed: try await services.store.delete(id: productID)) }
         case let .loadSyncStage(id, productID, sequence):
-            start(id, effect) { .syncProgressed(request: id, try await services.syncStage(of: productID, changeSequence: sequence)) }
+            start(id, effect) {
+                var known = sequence
+                if known == nil { known = try await services.changeSequence(of: productID) }
+                guard let sequence = known else {
+                    throw ConsoleError(summary: "no change recorded yet", remedy: "The trail keeps looking.")
+                }
+                return .syncProgressed(
+                    request: id, try await services.syncStage(of: productID, changeSequence: sequence), changeSequence: sequence)
+            }
         case let .loadIndexProgress(id):
             start(id, effect) { .indexProgressLoaded(request: id, try await services.indexProgress()) }
         case let .loadQueueStats(id):

@@ -4,6 +4,8 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
     case control(Character)  // ctrl-a … ctrl-z, lower-case letter
     case enter, escape, tab, backTab, backspace, delete
     case up, down, left, right, home, end, pageUp, pageDown
+    /// F1 … F12.
+    case function(Int)
 
     public var description: String {
         switch self {
@@ -24,6 +26,7 @@ public enum Key: Hashable, Sendable, CustomStringConvertible {
         case .end: "end"
         case .pageUp: "pgup"
         case .pageDown: "pgdn"
+        case .function(let n): "F\(n)"
         }
     }
 }

@@ -9,8 +9,12 @@ public enum ConsoleView {
         var grid = CellGrid(size: s.size)
         guard !s.isTooSmall else {
             let message = "Terminal too small: \(s.size), need \(ConsoleState.minimumSize) (q quits)"
-            let width = min(message.displayWidth, s.size.columns)
-            grid.write(message, x: max(0, (s.size.columns - width) / 2), y: s.size.rows / 2, role: .warn)
+            // Wrapped and centred, so the whole sentence shows however narrow the window.
+            let lines = TextWrap.lines(message, width: max(1, s.size.columns - 2))
+            let top = max(0, (s.size.rows - lines.count) / 2)
+            for (i, line) in lines.enumerated() where top + i < s.size.rows {
+                grid.write(line, x: max(0, (s.size.columns - line.displayWidth) / 2), y: top + i, role: .warn)
+            }
             return grid
         }
         renderHeader(s, into: &grid)
@@ -24,6 +28,7 @@ public enum ConsoleView {
         case .deadLetter: DeadLetterView.render(s, into: &grid)
         case .workers: WorkersView.render(s, into: &grid)
         }
+        renderLoadError(s, into: &grid)
         renderHints(s, into: &grid)
         renderStatus(s, into: &grid)
         if let overlay = s.overlay { renderOverlay(overlay, s, into: &grid) }
@@ -50,6 +55,33 @@ public enum ConsoleView {
         }
         if s.readOnly { right.append(("READ-ONLY", .warn)) }
         TabHeader.render(into: &grid, rect: Rect(x: 0, y: 0, width: s.size.columns, height: 1), tabs: tabs, active: active, right: right)
+    }
+
+    /// The current view's failed load, with its remedy, in the body. A view with nothing of
+    /// its own to show yet (search, products) shows the backend's error (the queue figures,
+    /// read from the same place) so the body never invites typing into a dead backend.
+    static func renderLoadError(_ s: ConsoleState, into grid: inout CellGrid) {
+        let titles: [ViewID: String] = [
+            .search: "Search failed", .products: "Products not loaded", .queues: "Queue figures not read",
+            .deadLetters: "Dead letters not read", .workers: "Heartbeats not read",
+        ]
+        guard let title = titles[s.view] else { return }
+        let area = s.body.splitTop(2).rest
+        if let error = s.loadErrors[s.view] {
+            let hasData: Bool
+            switch s.view {
+            case .search: hasData = s.search.result != nil
+            case .products: hasData = s.products.page != nil
+            case .queues: hasData = s.queues.stats != nil
+            case .deadLetters: hasData = s.deadLetters.rows != nil
+            default: hasData = s.workers.roster != nil
+            }
+            ErrorPanel.render(error, title: title, into: &grid, in: area, atBottom: hasData)
+        } else if let error = s.loadErrors[.queues],
+            s.view == .search ? s.search.result == nil : s.view == .products && s.products.page == nil
+        {
+            ErrorPanel.render(error, title: "The backend is not answering", into: &grid, in: area)
+        }
     }
 
     static func renderHints(_ s: ConsoleState, into grid: inout CellGrid) {
@@ -131,6 +163,9 @@ public enum ConsoleView {
     static func helpScrollLimit(_ s: ConsoleState) -> Int {
         HelpOverlay.scrollLimit(in: s.body, sections: helpSections(s), logPath: s.logPath)
     }
+
+    /// (1, "message") → "1 message"; (10000, "message") → "10,000 messages".
+    static func counted(_ n: Int, _ noun: String) -> String { "\(grouped(n)) \(noun)\(n == 1 ? "" : "s")" }
 
     /// 10000 → "10,000".
     static func grouped(_ n: Int) -> String {

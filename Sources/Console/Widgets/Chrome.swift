@@ -29,7 +29,7 @@ public struct ConfirmDialog: Hashable, Sendable {
     }
 
     public func render(into grid: inout CellGrid, in area: Rect) {
-        let width = min(area.width - 4, max(40, message.displayWidth + 6))
+        let width = min(area.width - 2, max(40, message.displayWidth + 4))
         let lines = TextWrap.lines(message, width: width - 4)
         let rect = area.centred(width: width, height: lines.count + 5)
         Box.render(into: &grid, rect: rect, title: title, role: isDestructive ? .error : .border)
@@ -97,19 +97,22 @@ public enum HelpOverlay {
         into grid: inout CellGrid, in area: Rect, title: String, sections: [(String, [KeyBinding])],
         logPath: String? = nil, scroll: Int = 0
     ) {
-        let lines = self.lines(sections)
-        let rect = frame(in: area, lineCount: lines.count, logPath: logPath)
+        let width = frameWidth(in: area, sections: sections, logPath: logPath)
+        let lines = self.lines(sections, width: width)
+        let rect = frame(in: area, width: width, lineCount: lines.count, logPath: logPath)
         Box.render(into: &grid, rect: rect, title: title)
         let visible = visibleLines(rect, logPath: logPath)
         let first = max(0, min(scroll, lines.count - visible))
-        let keyWidth = 14
         for (row, line) in lines.dropFirst(first).prefix(visible).enumerated() {
             let y = rect.y + 1 + row
             switch line {
             case .heading(let text): grid.write(text, x: rect.x + 2, y: y, role: .title, maxWidth: rect.width - 4)
-            case .binding(let binding):
-                grid.write(binding.keyLabel, x: rect.x + 2, y: y, role: binding.isDestructive ? .error : .accent, maxWidth: keyWidth)
-                grid.write(binding.help, x: rect.x + 2 + keyWidth, y: y, role: .text, maxWidth: rect.width - keyWidth - 4)
+            case .binding(let binding, let text, let isFirst):
+                if isFirst {
+                    grid.write(
+                        binding.keyLabel, x: rect.x + 2, y: y, role: binding.isDestructive ? .error : .accent, maxWidth: keyWidth - 1)
+                }
+                grid.write(text, x: rect.x + 2 + keyWidth, y: y, role: .text, maxWidth: rect.width - keyWidth - 4)
             case .blank: break
             }
         }
@@ -125,24 +128,39 @@ public enum HelpOverlay {
 
     /// The most lines the overlay can scroll past in `area`.
     public static func scrollLimit(in area: Rect, sections: [(String, [KeyBinding])], logPath: String?) -> Int {
-        let count = lines(sections).count
-        return max(0, count - visibleLines(frame(in: area, lineCount: count, logPath: logPath), logPath: logPath))
+        let width = frameWidth(in: area, sections: sections, logPath: logPath)
+        let count = lines(sections, width: width).count
+        return max(0, count - visibleLines(frame(in: area, width: width, lineCount: count, logPath: logPath), logPath: logPath))
     }
 
-    enum Line { case heading(String), binding(KeyBinding), blank }
+    static let keyWidth = 14
 
-    static func lines(_ sections: [(String, [KeyBinding])]) -> [Line] {
+    /// A row of the overlay: a binding's help sentence wraps onto rows of its own.
+    enum Line { case heading(String), binding(KeyBinding, text: String, isFirst: Bool), blank }
+
+    static func lines(_ sections: [(String, [KeyBinding])], width: Int) -> [Line] {
         var lines: [Line] = []
         for (heading, bindings) in sections {
             if !lines.isEmpty { lines.append(.blank) }
             lines.append(.heading(heading))
-            lines += bindings.map(Line.binding)
+            for binding in bindings {
+                for (i, text) in TextWrap.lines(binding.help, width: max(10, width - keyWidth - 4)).enumerated() {
+                    lines.append(.binding(binding, text: text, isFirst: i == 0))
+                }
+            }
         }
         return lines
     }
 
-    static func frame(in area: Rect, lineCount: Int, logPath: String?) -> Rect {
-        area.centred(width: min(area.width - 2, 76), height: min(area.height - 2, lineCount + 4 + (logPath == nil ? 0 : 1)))
+    /// As wide as the longest help sentence needs, up to the window.
+    static func frameWidth(in area: Rect, sections: [(String, [KeyBinding])], logPath: String?) -> Int {
+        let helpWidth = sections.flatMap(\.1).map(\.help.displayWidth).max() ?? 0
+        let needed = max(50, keyWidth + helpWidth + 4, (logPath.map { "Log: \($0)".displayWidth } ?? 0) + 4)
+        return max(0, min(area.width - 2, needed))
+    }
+
+    static func frame(in area: Rect, width: Int, lineCount: Int, logPath: String?) -> Rect {
+        area.centred(width: width, height: min(area.height - 2, lineCount + 4 + (logPath == nil ? 0 : 1)))
     }
 
     /// Rows for key lines: the box less its borders, a blank line and the footer (and the log line).
@@ -175,5 +193,31 @@ public enum Sparkline {
                 guard highest > 0, value > 0 else { return blocks[0] }
                 return blocks[min(blocks.count - 1, (value * blocks.count - 1) / highest)]
             })
+    }
+}
+
+/// A failed load, in the view's body: what went wrong and what to do, wrapped to the
+/// width, in a box sized to its text. It stays until the load succeeds.
+public enum ErrorPanel {
+    /// Draws the panel at the top of `area` (or its bottom, over less important rows).
+    public static func render(_ error: ConsoleError, title: String, into grid: inout CellGrid, in area: Rect, atBottom: Bool = false) {
+        let inner = max(10, area.width - 6)
+        let summary = TextWrap.lines("✗ " + error.summary, width: inner)
+        let remedy = error.remedy.map { TextWrap.lines($0, width: inner) } ?? []
+        let widest = (summary + remedy + [title + "  "]).map(\.displayWidth).max() ?? 0
+        let height = min(area.height, summary.count + remedy.count + (remedy.isEmpty ? 0 : 1) + 2)
+        guard height >= 3 else { return }
+        let rect = Rect(x: area.x + 1, y: atBottom ? area.maxY - height : area.y, width: min(area.width - 2, widest + 4), height: height)
+        Box.render(into: &grid, rect: rect, title: title, role: .error)
+        var y = rect.y + 1
+        for line in summary where y < rect.maxY - 1 {
+            grid.write(line, x: rect.x + 2, y: y, role: .error, maxWidth: rect.width - 4)
+            y += 1
+        }
+        if !remedy.isEmpty { y += 1 }
+        for line in remedy where y < rect.maxY - 1 {
+            grid.write(line, x: rect.x + 2, y: y, role: .text, maxWidth: rect.width - 4)
+            y += 1
+        }
     }
 }

@@ -3,8 +3,10 @@ public struct TableColumn: Hashable, Sendable {
     public enum Width: Hashable, Sendable {
         /// Exactly this many columns.
         case fixed(Int)
-        /// At least `min`, sharing the spare width with other flexible columns by `weight`.
-        case flexible(min: Int, weight: Int)
+        /// At least `min` and at most `max`, sharing the spare width with other flexible
+        /// columns by `weight` (a wide window leaves a capped column at `max`; weight 0
+        /// takes only what the others leave).
+        case flexible(min: Int, weight: Int, max: Int = Int.max)
     }
     public var title: String
     public var width: Width
@@ -81,7 +83,7 @@ public struct Table {
         func minimum(_ i: Int) -> Int {
             switch columns[i].width {
             case .fixed(let w): return w
-            case .flexible(let min, _): return min
+            case .flexible(let min, _, _): return min
             }
         }
         func needed() -> Int { included.map(minimum).reduce(0, +) + max(0, included.count - 1) }
@@ -97,19 +99,39 @@ public struct Table {
         for i in included { widths[i] = minimum(i) }
         var spare = total - needed()
         let flexible = included.filter { if case .flexible = columns[$0].width { return true } else { return false } }
-        let weights = flexible.map { i -> Int in if case .flexible(_, let w) = columns[i].width { return max(1, w) } else { return 1 } }
-        let weightSum = weights.reduce(0, +)
-        if spare > 0, weightSum > 0 {
+        func weight(_ i: Int) -> Int { if case .flexible(_, let w, _) = columns[i].width { return w } else { return 0 } }
+        func cap(_ i: Int) -> Int { if case .flexible(_, _, let m) = columns[i].width { return m } else { return widths[i] } }
+        // Share the spare width by weight; what a capped column cannot take goes round again
+        // to the others. Weight-0 columns take only what is left (and then it is left blank).
+        var open = flexible.filter { weight($0) > 0 && widths[$0] < cap($0) }
+        while spare > 0, !open.isEmpty {
+            let weightSum = open.map(weight).reduce(0, +)
             var given = 0
-            for (n, i) in flexible.enumerated() {
-                let share = n == flexible.count - 1 ? spare - given : spare * weights[n] / weightSum
-                widths[i] += share
-                given += share
+            for (n, i) in open.enumerated() {
+                let share = n == open.count - 1 ? spare - given : spare * weight(i) / weightSum
+                let taken = min(share, cap(i) - widths[i])
+                widths[i] += taken
+                given += taken
             }
-            spare = 0
+            spare -= given
+            let stillOpen = open.filter { widths[$0] < cap($0) }
+            if stillOpen.count == open.count { break }
+            open = stillOpen
+        }
+        let rest = flexible.filter { weight($0) == 0 }
+        for (n, i) in rest.enumerated() where spare > 0 {
+            let share = n == rest.count - 1 ? spare : spare / rest.count
+            widths[i] += share
+            spare -= share
         }
         if included.count == 1, let only = included.first { widths[only] = min(widths[only], total) }
         return widths
+    }
+
+    /// The width a column needs to show every value of `rows[column]` whole (and its title):
+    /// for prices, which are never cut.
+    public static func widthToFit(_ rows: [[String]], column: Int, title: String, minimum: Int) -> Int {
+        rows.reduce(max(minimum, title.displayWidth + 2)) { max($0, column < $1.count ? $1[column].displayWidth : 0) }
     }
 
     /// Draws the header and the visible rows of `selection` in `rect`.
@@ -143,6 +165,23 @@ public struct Table {
                 x += widths[i] + 1
             }
             if isSelected && !focused { grid.paint(Rect(x: rect.x, y: y, width: 1, height: 1), role: .accent) }
+        }
+    }
+}
+
+/// Where a window over a long list is: a one-column track beside the rows with a mark
+/// at the position of the rows on screen.
+public enum ScrollMark {
+    /// - Parameters:
+    ///   - first: the index (in the whole list) of the first row on screen.
+    ///   - shown: rows on screen; total: rows in the whole list.
+    public static func render(into grid: inout CellGrid, rect: Rect, first: Int, shown: Int, total: Int) {
+        guard rect.height > 0, total > shown, total > 0 else { return }
+        let thumb = max(1, rect.height * shown / total)
+        let top = min(rect.height - thumb, (rect.height * first + total / 2) / total)
+        for row in 0..<rect.height {
+            let isThumb = row >= top && row < top + thumb
+            grid.write(isThumb ? "┃" : "│", x: rect.x, y: rect.y + row, role: isThumb ? .accent : .border)
         }
     }
 }

@@ -72,9 +72,13 @@ public enum DeadLettersView {
         guard let rows = state.rows else { return }
         let visible = state.visibleRows
         if visible.isEmpty {
+            let emptied = state.purged.map { purge in
+                purge.count.map { "\(queue) is empty: you purged \(ConsoleView.counted($0, "message")) from it." }
+                    ?? "\(queue) was purged: SQS deletes its messages within a minute."
+            }
             let text =
                 rows.isEmpty
-                ? "\(queue) is empty: nothing was dead-lettered. Messages emu gives up on land here with the reason."
+                ? emptied ?? "\(queue) is empty: nothing was dead-lettered. Messages emu gives up on land here with the reason."
                 : "No message contains “\(state.filter ?? "")”. Press / to change the filter."
             grid.write(text, x: tableArea.x + 2, y: tableArea.y + 1, role: .muted, maxWidth: tableArea.width - 4)
             return

@@ -24,10 +24,12 @@ public enum ProductsView {
 
     static let columns: [TableColumn] = [
         TableColumn("ID", .fixed(6), alignRight: true, priority: 3),
-        TableColumn("NAME", .flexible(min: 14, weight: 3), priority: 4),
-        TableColumn("SKU", .flexible(min: 10, weight: 1), priority: 2),
-        TableColumn("PRICE", .fixed(11), alignRight: true, priority: 2),
-        TableColumn("UPDATED", .fixed(10), priority: 0),
+        TableColumn("NAME", .flexible(min: 14, weight: 3, max: 56), priority: 4),
+        TableColumn("SKU", .flexible(min: 10, weight: 1, max: 20), priority: 2),
+        TableColumn("PRICE", .fixed(10), alignRight: true, priority: 2),
+        TableColumn("UPDATED", .fixed(10), priority: 1),
+        // Only on wide windows: it takes what the capped columns leave.
+        TableColumn("DESCRIPTION", .flexible(min: 30, weight: 0), priority: 0),
     ]
 
     static func sortColumn(_ sort: ProductSort) -> Int {
@@ -39,7 +41,11 @@ public enum ProductsView {
         }
     }
 
-    static func tableRect(_ s: ConsoleState) -> Rect { s.body.splitTop(2).rest }
+    /// The rows, less one column on the right for the scroll mark.
+    static func tableRect(_ s: ConsoleState) -> Rect {
+        let rest = s.body.splitTop(2).rest
+        return Rect(x: rest.x, y: rest.y, width: rest.width - 1, height: rest.height)
+    }
 
     static func render(_ s: ConsoleState, into grid: inout CellGrid) {
         let top = s.body.splitTop(1).top
@@ -54,8 +60,11 @@ public enum ProductsView {
             grid.write(" Products", x: top.x, y: top.y, role: .accent)
             var parts: [String] = []
             if let page = state.page {
-                let first = page.products.isEmpty ? 0 : state.query.offset + 1
-                parts.append("\(first)–\(state.query.offset + page.products.count) of \(ConsoleView.grouped(page.totalCount))")
+                // The rows on screen, in the whole list: "17–50 of 10,000".
+                let visible = Table.visibleRows(height: tableRect(s).height)
+                let first = page.products.isEmpty ? 0 : state.query.offset + state.selection.top + 1
+                let last = state.query.offset + min(page.products.count, state.selection.top + visible)
+                parts.append("\(first)–\(last) of \(ConsoleView.grouped(page.totalCount))")
             } else if state.pending != nil {
                 parts.append("loading…")
             }
@@ -73,10 +82,16 @@ public enum ProductsView {
             return
         }
         let rows = page.products.map { p in
-            [p.id.description, p.name, p.sku, p.price.description, p.lastUpdated?.description ?? ""]
+            [p.id.description, p.name, p.sku, p.price.description, p.lastUpdated?.description ?? "", SearchView.snippet(p.description)]
         }
+        var columns = Self.columns
+        columns[3].width = .fixed(Table.widthToFit(rows, column: 3, title: "PRICE", minimum: 10))
         Table(columns: columns, rows: rows, sortColumn: sortColumn(state.query.sort), sortDescending: state.query.descending)
             .render(into: &grid, rect: tableRect, selection: state.selection, focused: state.filter == nil)
+        let visible = Table.visibleRows(height: tableRect.height)
+        ScrollMark.render(
+            into: &grid, rect: Rect(x: tableRect.maxX, y: tableRect.y + 1, width: 1, height: visible),
+            first: state.query.offset + state.selection.top, shown: min(visible, page.products.count), total: page.totalCount)
     }
 }
 
@@ -129,7 +144,10 @@ public enum ProductEditorView {
             }
         }
         if sync.stage < .indexed {
-            grid.write("  \(formatSeconds(now - sync.savedAt))", x: x, y: rect.y, role: .accent, maxWidth: rect.maxX - x)
+            x += grid.write("  \(formatSeconds(now - sync.savedAt))", x: x, y: rect.y, role: .accent, maxWidth: rect.maxX - x)
+        }
+        if let note = sync.note, sync.stage < .indexed {
+            grid.write("  (\(note))", x: x, y: rect.y, role: .warn, maxWidth: rect.maxX - x)
         }
     }
 }

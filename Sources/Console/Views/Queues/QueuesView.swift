@@ -62,7 +62,7 @@ public enum QueuesView {
         if let perMinute = s.workers.throughputPerMinute {
             line(
                 "Throughput",
-                "\(ConsoleView.grouped(Int(perMinute.rounded()))) messages/min processed (last minute, from the workers' heartbeats)")
+                "\(ConsoleView.counted(Int(perMinute.rounded()), "message"))/min processed (last minute, from the workers' heartbeats)")
         } else {
             line("Throughput", "measuring… (needs a few refreshes)", .muted)
         }

@@ -29,8 +29,8 @@ public enum SearchView {
     static let columns: [TableColumn] = [
         TableColumn("#", .fixed(3), alignRight: true, priority: 3),
         TableColumn("SCORE", .fixed(5), alignRight: true, priority: 2),
-        TableColumn("NAME", .flexible(min: 14, weight: 3), priority: 4),
-        TableColumn("SKU", .flexible(min: 10, weight: 1), priority: 1),
+        TableColumn("NAME", .flexible(min: 14, weight: 3, max: 48), priority: 4),
+        TableColumn("SKU", .flexible(min: 10, weight: 1, max: 20), priority: 1),
         TableColumn("PRICE", .fixed(10), alignRight: true, priority: 2),
         TableColumn("DESCRIPTION", .flexible(min: 16, weight: 4), priority: 0),
     ]
@@ -50,7 +50,7 @@ public enum SearchView {
         grid.write(summary(s), x: summaryRow.x + 1, y: summaryRow.y, role: .muted, maxWidth: summaryRow.width - 2)
         let tableRect = SearchView.tableRect(s)
         guard let result = s.search.result else {
-            if s.search.pending == nil {
+            if s.search.pending == nil, s.loadErrors[.search] == nil, s.loadErrors[.queues] == nil {
                 let hint = [
                     "Type what you are looking for and press enter.",
                     "Results are ranked by meaning, not by matching words: try “a gift for someone who loves hiking”.",
@@ -73,6 +73,8 @@ public enum SearchView {
                 snippet(hit.product.description),
             ]
         }
+        var columns = Self.columns
+        columns[4].width = .fixed(Table.widthToFit(rows, column: 4, title: "PRICE", minimum: 10))
         Table(columns: columns, rows: rows).render(
             into: &grid, rect: tableRect, selection: s.search.selection,
             focused: s.search.focus == .results)
@@ -82,15 +84,22 @@ public enum SearchView {
         var parts: [String] = []
         if let pending = s.search.pendingRequest {
             parts.append("searching for “\(pending.query)”…")
+        } else if let result = s.search.result, let first = result.hits.first?.rank, let last = result.hits.last?.rank {
+            // Search ranks by meaning, so there is no true total: say what is on screen and
+            // whether more can be asked for, never a count that grows while paging.
+            parts.append("\(first == 1 ? "top \(last)" : "results \(first)–\(last)") for “\(result.request.query)”")
+            parts.append(hasMore(result) ? "page \(result.request.page) · ] for more" : "page \(result.request.page), the last")
+            parts.append("took \(formatMilliseconds(result.elapsed))")
         } else if let result = s.search.result {
-            let pages = max(1, (result.totalMatched + result.request.topK - 1) / result.request.topK)
-            parts.append("\(result.totalMatched) result\(result.totalMatched == 1 ? "" : "s") for “\(result.request.query)”")
-            parts.append("page \(result.request.page) of \(pages)")
+            parts.append("no results for “\(result.request.query)”\(result.request.page > 1 ? " on page \(result.request.page)" : "")")
             parts.append("took \(formatMilliseconds(result.elapsed))")
         }
         if let price = priceText(s) { parts.append("price \(price)") }
         return parts.joined(separator: " · ")
     }
+
+    /// Whether a next page can hold results: the index matched more than the pages so far.
+    static func hasMore(_ result: SearchResult) -> Bool { result.totalMatched > result.request.page * result.request.topK }
 
     static func priceText(_ s: ConsoleState) -> String? {
         switch (s.search.minPrice, s.search.maxPrice) {
@@ -110,14 +119,20 @@ public enum SearchView {
         return head.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
+    /// Sized to its hint and any error, up to the window; the hint wraps when the window is narrow.
     static func renderPriceRange(_ form: Form, into grid: inout CellGrid, in area: Rect) {
-        let rect = area.centred(width: 56, height: 9)
+        let hintText = "Empty means no limit. Write prices like 12, 12.50 or $1,200."
+        let keys = "tab next field · enter apply · esc cancel"
+        let errorWidth = form.fields.compactMap(\.error).map { form.labelWidth + ("✗ " + $0).displayWidth }.max() ?? 0
+        let width = min(area.width - 2, max(hintText.displayWidth, keys.displayWidth, errorWidth, 30) + 4)
+        let hint = TextWrap.lines(hintText, width: width - 4)
+        let formHeight = form.fields.count * 2
+        let rect = area.centred(width: width, height: hint.count + formHeight + 4)
         Box.render(into: &grid, rect: rect, title: "Price range")
         let inner = rect.inset(dx: 2, dy: 1)
-        grid.write(
-            "Empty means no limit. Write prices like 12, 12.50 or $1,200.", x: inner.x, y: inner.y, role: .muted, maxWidth: inner.width)
-        form.render(into: &grid, rect: Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: 4))
-        grid.write("tab next field · enter apply · esc cancel", x: inner.x, y: rect.maxY - 2, role: .muted, maxWidth: inner.width)
+        for (i, line) in hint.enumerated() { grid.write(line, x: inner.x, y: inner.y + i, role: .muted, maxWidth: inner.width) }
+        form.render(into: &grid, rect: Rect(x: inner.x, y: inner.y + hint.count + 1, width: inner.width, height: formHeight))
+        grid.write(keys, x: inner.x, y: rect.maxY - 2, role: .muted, maxWidth: inner.width)
     }
 }
 
