@@ -111,7 +111,11 @@ struct ConsoleEndToEndTests {
                 // Search by the product's own description: it comes first.
                 try await tmux.type(product.description)
                 try await tmux.keys("Enter")
-                (ok, screen) = try await tmux.wait(for: .seconds(30)) { $0.contains(" · page 1") }
+                // Wait for the first ranked row, not the summary line: a long query pushes the
+                // summary's page number past the window's edge.
+                (ok, screen) = try await tmux.wait(for: .seconds(60)) { screen in
+                    screen.split(separator: "\n").contains { $0.hasPrefix("  1 ") }
+                }
                 let firstRow = screen.split(separator: "\n").first { $0.hasPrefix("  1 ") }.map(String.init) ?? ""
                 #expect(ok && firstRow.contains(String(product.name.prefix(20))), "rank 1 is product 42:\n\(screen)")
 
