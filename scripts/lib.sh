@@ -2,7 +2,10 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-STATE="$ROOT/.refarch"
+# Local state (Postgres clusters, logs, the model): .refarch/, or REFARCH_STATE_DIR (the same
+# setting the binary reads for its logs; the clean-exit test runs a demo of its own there).
+STATE="${REFARCH_STATE_DIR:-$ROOT/.refarch}"
+case "$STATE" in /*) ;; *) STATE="$ROOT/$STATE" ;; esac
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 
 # Debug builds of `make test` and `make demo` share one configuration (so switching between
