@@ -37,3 +37,18 @@ wait_http() {
     sleep 0.1
   done
 }
+
+# Processes still running whose environment holds NAME=VALUE ($1=$2): what a run that
+# exported a mark of its own started and left behind (found by that mark, never by a name).
+# Prints "pid args" lines; this shell and its own helpers are not listed.
+marked_processes() {
+  local mark="$1=$2" dir pid
+  for dir in /proc/[0-9]*; do
+    pid=${dir#/proc/}
+    [ "$pid" != $$ ] && [ "$pid" != "$BASHPID" ] || continue
+    # Zombies are gone as far as anyone can tell; their environ reads empty anyway.
+    grep -qzxF -- "$mark" "$dir/environ" 2>/dev/null || continue
+    [ -e "$dir" ] && printf '%s %s\n' "$pid" "$(tr '\0' ' ' <"$dir/cmdline" 2>/dev/null | cut -c1-200)"
+  done
+  return 0
+}
