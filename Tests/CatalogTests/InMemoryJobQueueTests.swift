@@ -50,12 +50,12 @@ struct InMemoryJobQueueTests {
         .timeLimit(.minutes(10)))
     func longPoll() async throws {
         let queue = InMemoryJobQueue()
-        // The poll would wait a day: once it sleeps, only the send can end it (the time limit
-        // turns a missed wake-up into a failure instead of a hang).
-        let polled = Task { try await queue.receive(maxMessages: 10, wait: .seconds(86_400)) }
+        // The poll would wait a day: once it sleeps, only the send can end it. A child task, so
+        // the time limit's cancellation reaches it: a missed wake-up fails instead of hanging.
+        async let polled = queue.receive(maxMessages: 10, wait: .seconds(86_400))
         while queue.sleepingPolls == 0 { try await Task.sleep(for: .milliseconds(5)) }
         try await queue.send(Self.message("a", 1))
-        #expect(try await polled.value.map(\.body) == ["a-1"])
+        #expect(try await polled.map(\.body) == ["a-1"])
         #expect(queue.sleepingPolls == 0)
         #expect(try await queue.receive(maxMessages: 10, wait: .milliseconds(20)).isEmpty)
     }
