@@ -42,7 +42,9 @@ struct HTTPClientTests {
     func connectionReuse() async throws {
         let server = try LoopbackHTTPServer(replies: [.respond(status: 200, body: "ok")])
         defer { server.stop() }
-        let client = HTTPClient(configuration: .init(maxConcurrentRequests: 1))
+        // Idle worker threads close their connections after a while (60 s by default); a loaded
+        // machine once took longer than that between two of these requests.
+        let client = HTTPClient(configuration: .init(maxConcurrentRequests: 1, idleThreadLifetime: .seconds(3600)))
         for _ in 0..<5 {
             _ = try await client.send(HTTPRequest(method: .post, url: server.baseURL + "/", body: Array("x".utf8)))
         }

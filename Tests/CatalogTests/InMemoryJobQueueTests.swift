@@ -49,7 +49,9 @@ struct InMemoryJobQueueTests {
         "a long poll is woken by a send and otherwise returns nothing when its wait is over",
         .timeLimit(.minutes(10)))
     func longPoll() async throws {
-        let queue = InMemoryJobQueue()
+        // Its clock stands still, so the received message stays in flight however slow the
+        // machine is (with the real clock it was visible again after 30 s under heavy load).
+        let queue = InMemoryJobQueue(clock: ManualClock())
         // The poll would wait a day: once it sleeps, only the send can end it. A child task, so
         // the time limit's cancellation reaches it: a missed wake-up fails instead of hanging.
         async let polled = queue.receive(maxMessages: 10, wait: .seconds(86_400))
