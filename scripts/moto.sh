@@ -17,7 +17,15 @@ case "${1:-}" in
     cat "$dir/url"
     ;;
   stop)
-    if [ -f "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; rm -f "$pidfile" "$dir/url"; fi
+    # SIGTERM, then SIGKILL after 10 s: under load the server once outlived SIGTERM (moto handles
+    # it and shuts down gracefully, which can hang on an open connection).
+    if [ -f "$pidfile" ]; then
+      pid=$(cat "$pidfile")
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$pid" 2>/dev/null || true
+      rm -f "$pidfile" "$dir/url"
+    fi
     ;;
   *) die "usage: scripts/moto.sh start|stop" ;;
 esac
