@@ -55,7 +55,11 @@ let package = Package(
         .target(
             name: "Embeddings", dependencies: ["COpenBLAS", "CMiniLMKernels", "Catalog", "DedicatedThreads"],
             swiftSettings: optimisedSettings),
-        .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]),
+        // No pkgConfig: ncursesw's .pc file carries -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600, which
+        // SwiftPM drops with a "prohibited flag" warning on every build. The shim header defines
+        // what those switch on (wide characters), and the modulemap links ncursesw (Debian's
+        // libncursesw.so brings libtinfo in).
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]),
         // The console: pure state, update, views and widgets; only ConsoleNcurses touches curses.
         .target(name: "Console", dependencies: ["Catalog", "Configuration", "Search"], swiftSettings: settings),
         .target(name: "ConsoleNcurses", dependencies: ["Console", "CNcurses"], swiftSettings: settings),

@@ -2,7 +2,10 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-STATE="$ROOT/.refarch"
+# Local state (Postgres clusters, logs, the model): .refarch/, or REFARCH_STATE_DIR (the same
+# setting the binary reads for its logs; the clean-exit test runs a demo of its own there).
+STATE="${REFARCH_STATE_DIR:-$ROOT/.refarch}"
+case "$STATE" in /*) ;; *) STATE="$ROOT/$STATE" ;; esac
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 
 # Debug builds of `make test` and `make demo` share one configuration (so switching between
@@ -33,4 +36,19 @@ wait_http() {
     i=$((i+1)); [ "$i" -ge $((seconds*10)) ] && return 1
     sleep 0.1
   done
+}
+
+# Processes still running whose environment holds NAME=VALUE ($1=$2): what a run that
+# exported a mark of its own started and left behind (found by that mark, never by a name).
+# Prints "pid args" lines; this shell and its own helpers are not listed.
+marked_processes() {
+  local mark="$1=$2" dir pid
+  for dir in /proc/[0-9]*; do
+    pid=${dir#/proc/}
+    [ "$pid" != $$ ] && [ "$pid" != "$BASHPID" ] || continue
+    # Zombies are gone as far as anyone can tell; their environ reads empty anyway.
+    grep -qzxF -- "$mark" "$dir/environ" 2>/dev/null || continue
+    [ -e "$dir" ] && printf '%s %s\n' "$pid" "$(tr '\0' ' ' <"$dir/cmdline" 2>/dev/null | cut -c1-200)"
+  done
+  return 0
 }

@@ -7,9 +7,27 @@ cd "$ROOT"
 log "building (debug, with tests)"
 swift build --build-tests "${DEBUG_BUILD_FLAGS[@]}"
 
+# Every process this run starts inherits this mark, so what is left at the end can be found.
+export REFARCH_TEST_RUN="$$.$(date +%s%N)"
 cleanup() {
+  local status=$?
+  set +e
   "$ROOT/scripts/moto.sh" stop || true
   "$ROOT/scripts/pg.sh" destroy test-pg || true
+  # `make test` leaves no process behind: give stragglers 10 s, then name them and stop them.
+  local left until=$((SECONDS + 10))
+  left=$(marked_processes REFARCH_TEST_RUN "$REFARCH_TEST_RUN")
+  while [ -n "$left" ] && [ "$SECONDS" -lt "$until" ]; do
+    sleep 0.5
+    left=$(marked_processes REFARCH_TEST_RUN "$REFARCH_TEST_RUN")
+  done
+  if [ -n "$left" ]; then
+    printf 'error: the tests left these processes running (now killed):\n%s\n' "$left" >&2
+    printf 'hint: a test must stop what it starts, on failure paths too.\n' >&2
+    printf '%s\n' "$left" | while read -r pid _; do kill -KILL "$pid" 2>/dev/null || true; done
+    [ "$status" -ne 0 ] || status=1
+  fi
+  exit "$status"
 }
 trap cleanup EXIT
 "$ROOT/scripts/pg.sh" destroy test-pg >/dev/null 2>&1 || true

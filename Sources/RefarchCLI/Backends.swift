@@ -57,19 +57,26 @@ func makeEmbedder(context: CommandContext) throws -> MiniLMEmbedder {
     return try MiniLMEmbedder(modelFolder: URL(fileURLWithPath: folder))
 }
 
-/// Runs `body` until it returns or SIGTERM/SIGINT arrives; a signal cancels it, so loops
-/// finish the batch in hand and return. A second signal exits at once. Call it before any
-/// start-up work (model loading, connecting): a signal that arrives during start-up then
-/// cancels start-up instead of killing the process, and the exit is still clean.
+/// Runs `body` until it returns or a stop signal arrives: SIGTERM, SIGINT, or SIGHUP (the
+/// terminal that started it closed, as when the window of `make demo` is closed). A signal
+/// cancels `body`, so loops finish the batch in hand, remove their heartbeat rows and return.
+/// A second SIGINT (ctrl-c pressed again) exits at once; a later SIGTERM or SIGHUP does not,
+/// since a script that stops its children sends SIGTERM to a worker the hang-up already
+/// reached, and that must not cut the clean stop short. Call it before any start-up work
+/// (model loading, connecting): a signal that arrives during start-up then cancels start-up
+/// instead of killing the process, and the exit is still clean.
 func runUntilSignalled(_ body: @escaping @Sendable () async throws -> Void) async throws {
-    signal(SIGTERM, SIG_IGN)
-    signal(SIGINT, SIG_IGN)
+    let stopSignals = [SIGTERM, SIGINT, SIGHUP]
+    for number in stopSignals { signal(number, SIG_IGN) }
     let task = Task { try await body() }
     let received = SignalCount()
-    let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+    let sources = stopSignals.map { number -> any DispatchSourceSignal in
         let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
         source.setEventHandler {
-            if received.increment() > 1 { exit(130) }
+            if received.increment() > 1 {
+                if number == SIGINT { exit(130) }
+                return
+            }
             task.cancel()
         }
         source.resume()
@@ -84,7 +91,7 @@ func runUntilSignalled(_ body: @escaping @Sendable () async throws -> Void) asyn
     }
 }
 
-/// How many stop signals arrived (the second one exits at once).
+/// How many stop signals arrived (a second SIGINT exits at once).
 final class SignalCount: Sendable {
     private let count = Mutex(0)
     func increment() -> Int {

@@ -13,7 +13,7 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Run a sync worker: pelican (outbox → queue) or emu (queue → embeddings → index).",
         discussion:
-            "Workers log JSON lines on stdout (errors that stop them on stderr), stop cleanly on SIGTERM or SIGINT (finishing the batch in hand), and serve /healthz and /metrics with --metrics-port.",
+            "Workers log JSON lines on stdout (errors that stop them on stderr), stop cleanly on SIGTERM, SIGINT or SIGHUP (finishing the batch in hand), and serve /healthz and /metrics with --metrics-port.",
         subcommands: [Pelican.self, Emu.self])
 
     struct Options: ParsableArguments {

@@ -34,10 +34,13 @@ enum SigV4Fixture {
 
 @Suite("SigV4 signer")
 struct SigV4SignerTests {
-    @Test("the SigV4 vector file is there and has 60 cases")
+    /// The signing test runs once per vector, so this one checks that the file (SIGV4_VECTORS
+    /// may name another, of any size) has cases and that every line of it decodes into one.
+    @Test("the SigV4 vector file is there, every line is a case, and there is at least one")
     func vectorFileLoads() throws {
         let vectors = try Fixtures.jsonLines(SigV4Vector.self, at: SigV4Fixture.url)
-        #expect(vectors.count == 60)
+        #expect(!vectors.isEmpty, "no vectors in \(SigV4Fixture.url.path)")
+        #expect(SigV4Fixture.vectors.count == vectors.count, "the signing test runs for every vector")
     }
 
     @Test("SigV4 signer reproduces botocore's canonical request, string to sign and signature", arguments: SigV4Fixture.vectors)

@@ -50,7 +50,7 @@ struct TmuxSession {
             (exec ? "exec " : "") + "env DATABASE_URL='\(cli.url)' REFARCH_THEMES_DIR='\(themes)' "
             + "REFARCH_MODEL_DIR=/nonexistent TERM=screen-256color '\(CLIRunner.binaryPath)'"
         try await with(command: command) { tmux in
-            let (ok, screen) = try await tmux.wait(for: .seconds(20)) { $0.contains("Search ›") }
+            let (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("Search ›") }
             #expect(ok, "the console opens:\n\(screen)")
             try await body(tmux)
         }
@@ -105,7 +105,7 @@ struct ConsoleEndToEndTests {
             let command =
                 "env DATABASE_URL='\(cli.url)' REFARCH_MODEL_DIR='\(model)' REFARCH_THEMES_DIR='\(themes)' TERM=screen-256color '\(CLIRunner.binaryPath)'"
             try await TmuxSession.with(command: command) { tmux in
-                var (ok, screen) = try await tmux.wait(for: .seconds(20)) { $0.contains("Search ›") && $0.contains("indexed 300") }
+                var (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("Search ›") && $0.contains("indexed 300") }
                 #expect(ok, "the console opens and shows the index complete:\n\(screen)")
 
                 // Search by the product's own description: it comes first.
@@ -117,10 +117,10 @@ struct ConsoleEndToEndTests {
 
                 // Open it, edit the description, save, and follow the change to the index.
                 try await tmux.keys("Enter")
-                (ok, screen) = try await tmux.wait(for: .seconds(10)) { $0.contains("id 42") }
+                (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("id 42") }
                 #expect(ok, "details of product 42:\n\(screen)")
                 try await tmux.keys("e")
-                (ok, screen) = try await tmux.wait(for: .seconds(10)) { $0.contains("Edit product 42") }
+                (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("Edit product 42") }
                 #expect(ok, "the editor opens:\n\(screen)")
                 try await tmux.keys("Tab", "Tab", "Tab", "Tab")
                 // The new text replaces the description (home, kill to the end): one sentence
@@ -147,7 +147,7 @@ struct ConsoleEndToEndTests {
                 // After a search the results have the focus: q quits, with exit status 0 and the
                 // terminal back from the alternate screen.
                 try await tmux.keys("q")
-                (ok, screen) = try await tmux.wait(for: .seconds(10)) { $0.contains("CONSOLE-EXIT=") }
+                (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("CONSOLE-EXIT=") }
                 #expect(screen.contains("CONSOLE-EXIT=0"), "exit status 0:\n\(screen)")
                 #expect(try await !tmux.alternateScreenOn, "the terminal left the alternate screen")
                 #expect(!screen.contains("Search ›"), "the console's screen is gone")
@@ -163,7 +163,7 @@ struct ConsoleEndToEndTests {
             try await TmuxSession.withConsole(cli, exec: true) { tmux in
                 let pid = try await tmux.paneProcessID()
                 await tmux.close()
-                let deadline = ContinuousClock.now + .seconds(15)
+                let deadline = ContinuousClock.now + .seconds(60)
                 while ContinuousClock.now < deadline, Self.isRunning(pid) { try await Task.sleep(for: .milliseconds(100)) }
                 #expect(!Self.isRunning(pid), "the console (pid \(pid)) still runs after its terminal closed")
                 if Self.isRunning(pid) { kill(pid, SIGKILL) }
@@ -183,7 +183,7 @@ struct ConsoleEndToEndTests {
                 let console = try #require(
                     children.split(separator: " ").compactMap { Int32($0) }.first, "the console runs under the shell")
                 kill(console, signal)
-                let (_, screen) = try await tmux.wait(for: .seconds(15)) { $0.contains("CONSOLE-EXIT=") }
+                let (_, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("CONSOLE-EXIT=") }
                 #expect(screen.contains("CONSOLE-EXIT=0"), "exit status 0:\n\(screen)")
                 #expect(try await !tmux.alternateScreenOn, "the terminal left the alternate screen")
             }

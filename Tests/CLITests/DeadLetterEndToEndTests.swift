@@ -98,17 +98,17 @@ struct DeadLetterEndToEndTests {
                 .map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
             let dlqName = queue.deadLetterName, jobsName = queue.name
             try await TmuxSession.with(command: "env \(variables) '\(CLIRunner.binaryPath)' --refresh 1") { tmux in
-                var (ok, screen) = try await tmux.wait(for: .seconds(20)) { $0.contains("DLQ 3") }
+                var (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("DLQ 3") }
                 #expect(ok, "the header shows DLQ 3 from the first view:\n\(screen)")
 
                 try await tmux.keys("Tab", "Tab", "Tab")  // search box → products → queues → dlq
-                (ok, screen) = try await tmux.wait(for: .seconds(20)) { $0.contains("3 listed") }
+                (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("3 listed") }
                 #expect(ok, "the DLQ view lists the three messages:\n\(screen)")
                 #expect(screen.contains("not JSON"), "with emu's reason:\n\(screen)")
                 #expect(screen.contains("unknown message version 9"), "each with its own reason:\n\(screen)")
 
                 try await tmux.keys("R")
-                (ok, screen) = try await tmux.wait(for: .seconds(5)) { $0.contains("Redrive all 3 messages from \(dlqName)") }
+                (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("Redrive all 3 messages from \(dlqName)") }
                 #expect(ok, "R asks, naming the queue and the count:\n\(screen)")
                 try await tmux.keys("y")
                 (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("Redrove 3 messages from \(dlqName) to \(jobsName)") }
@@ -117,7 +117,7 @@ struct DeadLetterEndToEndTests {
                 try await tmux.keys(":")
                 try await tmux.type("queues")
                 try await tmux.keys("Enter")
-                (ok, screen) = try await tmux.wait(for: .seconds(20)) { screen in
+                (ok, screen) = try await tmux.wait(for: .seconds(60)) { screen in
                     // Visible or in flight: moto hands messages to a long poll that the stopped
                     // emu left open, so count them all.
                     let header = screen.split(separator: "\n").first ?? ""
@@ -127,15 +127,15 @@ struct DeadLetterEndToEndTests {
                 #expect(ok, "the queues view sees the three messages leave the DLQ for the jobs queue:\n\(screen)")
 
                 try await tmux.keys("Enter")  // the DLQ view again
-                (ok, screen) = try await tmux.wait(for: .seconds(20)) { $0.contains("is empty: nothing was dead-lettered") }
+                (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("is empty: nothing was dead-lettered") }
                 #expect(ok, "the DLQ is empty now:\n\(screen)")
                 try await tmux.keys("P")
-                (ok, screen) = try await tmux.wait(for: .seconds(5)) { $0.contains("\(dlqName) is already empty: nothing to purge.") }
+                (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("\(dlqName) is already empty: nothing to purge.") }
                 #expect(ok, "purging an empty DLQ is refused with a clear line:\n\(screen)")
                 #expect(!screen.contains("Purge all"), "and nothing was asked:\n\(screen)")
 
                 try await tmux.keys("q")
-                (ok, screen) = try await tmux.wait(for: .seconds(10)) { $0.contains("CONSOLE-EXIT=") }
+                (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("CONSOLE-EXIT=") }
                 #expect(screen.contains("CONSOLE-EXIT=0"), "exit status 0:\n\(screen)")
             }
             #expect(try await queue.stats().jobs.total == 3, "the redriven messages are in the jobs queue")

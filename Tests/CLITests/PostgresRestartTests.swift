@@ -112,8 +112,8 @@ struct PostgresRestartTests {
             #expect(pelican.isRunning && emu.isRunning)
             pelican.signal(SIGTERM)
             emu.signal(SIGTERM)
-            #expect(await pelican.waitForExit(timeout: .seconds(10)) == 0)
-            #expect(await emu.waitForExit(timeout: .seconds(10)) == 0)
+            #expect(await pelican.waitForExit(timeout: .seconds(60)) == 0)
+            #expect(await emu.waitForExit(timeout: .seconds(60)) == 0)
         }
     }
 }

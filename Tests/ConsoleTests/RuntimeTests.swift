@@ -37,7 +37,9 @@ struct RuntimeTests {
                     let screen = terminal.last?.text ?? ""
                     if screen.contains("mug more") { outcome.sawTypingWhileHung = true }
                     if screen.contains("No answer after") { outcome.sawTimeout = true }
-                    if outcome.sawTimeout || Date().timeIntervalSince(started) > 20 { return [.key(.control("c"))] }
+                    // Generous: effects run on Swift's pool, which other tests' synchronous work
+                    // can hold for a minute on a loaded 2-core machine (seen in `make test`).
+                    if outcome.sawTimeout || Date().timeIntervalSince(started) > 300 { return [.key(.control("c"))] }
                     return []
                 }
             }
@@ -60,36 +62,41 @@ struct RuntimeTests {
         let outcome = await MainActor.run { () -> Outcome in
             var outcome = Outcome()
             let terminal = RecordingTerminal(size: Size(columns: 100, rows: 30))
-            // The products' answer comes from another thread: wait for it by the clock (a loaded
-            // CI machine can take a while), not by a count of turns.
-            let deadline = ContinuousClock.now + .seconds(30)
+            // The products' answer comes from another thread: wait for it by the clock, not by a
+            // count of turns, and generously (under `make test` on a loaded 2-core machine other
+            // tests held Swift's pool for over 30 s).
+            let deadline = ContinuousClock.now + .seconds(300)
+            var idleUntil = deadline
             terminal.onWait = { terminal in
                 defer { outcome.turns += 1 }
                 if outcome.turns == 0 { return [.key(.tab)] }
                 if !outcome.sawProducts, terminal.last?.text.contains("Juniper Lite Headlamp") == true {
                     outcome.sawProducts = true
                     outcome.frames = outcome.turns
+                    idleUntil = ContinuousClock.now + .milliseconds(2500)
                 }
                 if !outcome.sawProducts {
                     if ContinuousClock.now > deadline { return [.key(.character("q"))] }
                     usleep(1_000)
                     return []
                 }
-                // Then 30 idle turns: nothing changes, so nothing is drawn.
-                return outcome.turns > outcome.frames + 30 ? [.key(.character("q"))] : []
+                // Then idle for a while, long enough for the once-a-second ticks to refresh the
+                // workers and queues in the background (the screen stays the same).
+                return outcome.turns > outcome.frames + 30 && ContinuousClock.now > idleUntil ? [.key(.character("q"))] : []
             }
             let runtime = ConsoleRuntime(
                 terminal: terminal, state: Sample.state(), themes: ThemeLibrary(themes: [BuiltInThemes.mono]),
                 colour: false, services: services)
             runtime.run()
-            if let first = terminal.presented.firstIndex(where: { $0.text.contains("Juniper Lite Headlamp") }) {
-                outcome.idleFrames = terminal.presented.count - first - 1
-            }
+            // How many frames repeat the one before: each is a redraw with nothing new on screen.
+            outcome.idleFrames = zip(terminal.presented, terminal.presented.dropFirst()).filter { $0 == $1 }.count
             return outcome
         }
         #expect(outcome.sawProducts)
-        // Frames are drawn only on change: at most the index-progress answer while idle.
-        #expect(outcome.idleFrames <= 1)
+        // Frames are drawn only on change. How many changes the idle turns see (a refresh
+        // answering, an expiring status) depends on how fast the machine is; a frame that
+        // repeats the one before it does not.
+        #expect(outcome.idleFrames == 0, "frames drawn with nothing changed on screen")
     }
 
     @Test("a terminal that hangs up ends the loop, as a quit does")

@@ -156,7 +156,7 @@ struct LocalVectorIndexTests {
                 let blocked = Task { try await first.upsert(records([("a#0", [Float](repeating: 1, count: 16))])) }
                 let free = Task { try await second.upsert(records([("b#0", [Float](repeating: 1, count: 16))])) }
                 // Polled rather than awaited, so a regression fails here instead of hanging.
-                let secondWrote = try await eventually(timeout: .seconds(20)) {
+                let secondWrote = try await eventually(timeout: .seconds(60)) {
                     try await second.fetch(ids: ["b#0"]).count == 1
                 }
                 let firstWroteMeanwhile = try await first.fetch(ids: ["a#0"]).count == 1

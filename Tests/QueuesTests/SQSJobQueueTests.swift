@@ -157,7 +157,7 @@ struct SQSJobQueueTests {
             ]), as: EmptyShape.self)
         #expect(try await queue.stats().jobs.visible == 1)
         var age: Duration?
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         while age == nil, ContinuousClock.now < deadline {
             age = try await queue.stats().jobs.oldestAge
             if age == nil { try await Task.sleep(for: .milliseconds(100)) }

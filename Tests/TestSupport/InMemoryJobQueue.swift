@@ -75,6 +75,10 @@ public final class InMemoryJobQueue: JobQueue {
         self.init(name: name, visibilityTimeout: visibilityTimeout, maxReceiveCount: maxReceiveCount, now: { clock.now })
     }
 
+    /// Long polls asleep now, waiting for a send or their deadline: a test waits for one before
+    /// it sends, so the send is what wakes it (not a poll that had not started yet).
+    public var sleepingPolls: Int { state.withLock { $0.waiters.count } }
+
     private static func seconds(_ d: Duration) -> TimeInterval {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }

@@ -27,7 +27,7 @@ public enum ConsoleMessage: Hashable, Sendable {
     /// `count` nil: the backend purges asynchronously and does not say how many (SQS).
     case deadLettersPurged(request: Int, count: Int?)
     case requestFailed(request: Int, ConsoleError)
-    /// SIGTERM or SIGINT from outside: leave now (the terminal is restored on the way out).
+    /// SIGTERM, SIGINT or SIGHUP from outside: leave now (the terminal is restored on the way out).
     case stopRequested
 }
 

@@ -78,12 +78,17 @@ public final class ConsoleRuntime {
             if state.isQuitting { break }
             let theme = self.theme
             if !state.drawsTheSame(as: shownState) || theme != shownTheme {
-                shown = ConsoleView.render(state)
-                terminal.present(shown, theme: theme)
+                // A change the screen does not show (a background refresh in flight, the clock
+                // while it is) renders the same grid: nothing is presented then.
+                let rendered = ConsoleView.render(state)
                 shownState = state
-                shownTheme = theme
-                frames += 1
-                if !events.isEmpty { onFrame?(clock.now - received, frames) }
+                if rendered != shown || theme != shownTheme {
+                    shown = rendered
+                    terminal.present(shown, theme: theme)
+                    shownTheme = theme
+                    frames += 1
+                    if !events.isEmpty { onFrame?(clock.now - received, frames) }
+                }
             }
         }
         runner.cancelAll()
