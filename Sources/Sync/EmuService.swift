@@ -100,7 +100,7 @@ public final class EmuService: Sendable {
                 return
             } catch {
                 counters.recordError()
-                metrics.increment("refarch_errors_total", labels: ["worker": "emu", "kind": "queue"], help: "Errors by kind.")
+                metrics.increment(RefarchMetric.errors, labels: [("worker", "emu"), ("kind", "queue")])
                 logger.warning("Receive failed; retrying", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(10))
@@ -112,12 +112,8 @@ public final class EmuService: Sendable {
     public func process(_ jobs: [ReceivedJob]) async throws {
         let clock = ContinuousClock()
         let start = clock.now
-        metrics.increment(
-            "refarch_messages_total", by: Double(jobs.count), labels: ["worker": "emu", "direction": "in"],
-            help: "Messages sent (pelican) or received (emu).")
-        metrics.observe(
-            "refarch_batch_size", Double(jobs.count), buckets: [1, 2, 4, 8, 16, 32, 64, 128], labels: ["worker": "emu"],
-            help: "Items per batch.")
+        metrics.increment(RefarchMetric.messages, by: jobs.count, labels: [("worker", "emu"), ("direction", "in")])
+        metrics.observe(RefarchMetric.batchSize, Double(jobs.count), labels: [("worker", "emu")])
         // Decode; what can never succeed goes to the DLQ with its reason.
         var latest: [ProductID: (message: QueueMessage, order: Int)] = [:]
         var handles: [String] = []
@@ -133,7 +129,7 @@ public final class EmuService: Sendable {
                 latest[message.productID] = (message, position)
             } catch {
                 logger.error("Poison message dead-lettered", metadata: ["message_id": "\(job.messageID)", "reason": "\(error.reason)"])
-                metrics.increment("refarch_errors_total", labels: ["worker": "emu", "kind": "poison"], help: "Errors by kind.")
+                metrics.increment(RefarchMetric.errors, labels: [("worker", "emu"), ("kind", "poison")])
                 counters.recordError()
                 do { try await queue.moveToDeadLetters(job, reason: error.reason) } catch {
                     await alerter?.deadLettered(queue: queue.deadLetterName, reasons: deadLettered)
@@ -200,9 +196,7 @@ public final class EmuService: Sendable {
             let clock = ContinuousClock()
             let start = clock.now
             let vectors = try await embedder.embedDocuments(documents, maxChunks: options.maxChunks)
-            metrics.observe(
-                "refarch_embed_seconds", (clock.now - start).seconds, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-                labels: [:], help: "Time to embed one batch.")
+            metrics.observe(RefarchMetric.embedSeconds, (clock.now - start).seconds)
             var records: [VectorRecord] = []
             for ((message, row), chunks) in zip(upserts, vectors) {
                 for (chunk, values) in chunks.enumerated() {
@@ -214,9 +208,7 @@ public final class EmuService: Sendable {
             }
             let writeStart = clock.now
             try await index.upsert(records)
-            metrics.observe(
-                "refarch_upsert_seconds", (clock.now - writeStart).seconds, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-                labels: [:], help: "Time to write one batch to the index.")
+            metrics.observe(RefarchMetric.upsertSeconds, (clock.now - writeStart).seconds)
             // Chunks a product had before and no longer has: one listing for the batch, one delete.
             let prefixes = upserts.map { "\($0.message.productID.rawValue)#" }
             let existing = try await index.listIDs(prefixes: prefixes)
@@ -273,7 +265,7 @@ public final class EmuService: Sendable {
                 throw CancellationError()
             } catch {
                 counters.recordError()
-                metrics.increment("refarch_errors_total", labels: ["worker": "emu", "kind": "index"], help: "Errors by kind.")
+                metrics.increment(RefarchMetric.errors, labels: [("worker", "emu"), ("kind", "index")])
                 guard attempt < options.attempts else { throw error }
                 logger.warning("Batch failed; retrying", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
                 try await Task.sleep(for: delay * Double.random(in: 0.5...1.0))

@@ -93,8 +93,7 @@ public final class PelicanService: Sendable {
                 break
             } catch {
                 counters.recordError()
-                metrics.increment(
-                    "refarch_errors_total", labels: ["worker": "pelican", "kind": Self.errorKind(error)], help: "Errors by kind.")
+                metrics.increment(RefarchMetric.errors, labels: [("worker", "pelican"), ("kind", Self.errorKind(error))])
                 logger.warning(
                     "Pelican failed; retrying",
                     metadata: [
@@ -198,13 +197,9 @@ public final class PelicanService: Sendable {
         }
         if result.rows > 0 {
             counters.recordProcessed(result.sent)
-            metrics.increment(
-                "refarch_messages_total", by: Double(result.sent), labels: ["worker": "pelican", "direction": "out"],
-                help: "Messages sent (pelican) or received (emu).")
-            metrics.observe(
-                "refarch_batch_size", Double(result.rows), buckets: [1, 10, 50, 100, 250, 500, 1000],
-                labels: ["worker": "pelican"], help: "Items per batch.")
-            metrics.set("refarch_outbox_lag_seconds", result.lagSeconds, help: "Age of the oldest outbox row in the last batch.")
+            metrics.increment(RefarchMetric.messages, by: result.sent, labels: [("worker", "pelican"), ("direction", "out")])
+            metrics.observe(RefarchMetric.batchSize, Double(result.rows), labels: [("worker", "pelican")])
+            metrics.set(RefarchMetric.outboxLagSeconds, result.lagSeconds)
             logger.info(
                 "Outbox batch sent",
                 metadata: [
