@@ -7,6 +7,7 @@ import PostgresCatalog
 import ServiceLifecycle
 import Sync
 import Telemetry
+import UnixSignals
 
 /// `refarch-tui worker pelican|emu`: the headless sync workers.
 struct WorkerCommand: AsyncParsableCommand {
@@ -66,8 +67,9 @@ struct RunLocalCommand: AsyncParsableCommand {
 ///
 /// The signal handlers are in place before any start-up work (model loading, connecting): a
 /// signal during start-up cancels start-up instead of killing the process, and the exit is
-/// still clean. Later stop signals do not cut a clean stop short (a script that stops its
-/// children sends SIGTERM to a worker a hang-up already reached).
+/// still clean. Later SIGTERMs and SIGHUPs do not cut a clean stop short (a script that stops
+/// its children sends SIGTERM to a worker a hang-up already reached); a second SIGINT (ctrl-c
+/// pressed again) exits at once.
 ///
 /// Shutdown order (``WorkerServices``): emu stops receiving, finishes the batch in hand and
 /// flushes its dead-letter alerts; then pelican finishes its batch; then the heartbeats remove
@@ -76,6 +78,9 @@ func runWorkers(
     global: GlobalOptions, options: WorkerCommand.Options, kinds: [WorkerIdentity.Kind],
     batchSize: Int?, receivers: Int = 2
 ) async throws {
+    // Trapped first thing, before reading the configuration: a stop signal from here on is
+    // never fatal, and one that arrives before the group runs is remembered by it.
+    let stopSignals = await UnixSignalsSequence(trapping: .sigterm, .sigint, .sighup)
     let context = try reportingErrors {
         try CommandContext(global, extraFlags: options.modelDirectory.map { ["--model-dir": $0] } ?? [:])
     }
@@ -89,10 +94,23 @@ func runWorkers(
             context: context, options: options, identities: identities, level: level, batchSize: batchSize,
             receivers: receivers)
     }
+    // The group traps the same signals itself once it runs; the watcher covers the moments
+    // before that, and makes a second SIGINT (ctrl-c again) exit at once.
     let group = ServiceGroup(
         configuration: ServiceGroupConfiguration(
             services: [.init(service: process)], gracefulShutdownSignals: [.sigterm, .sigint, .sighup],
             cancellationSignals: [], logger: logger))
+    let watcher = Task {
+        var interrupts = 0
+        for await signal in stopSignals {
+            if signal == .sigint {
+                interrupts += 1
+                if interrupts > 1 { exit(130) }
+            }
+            await group.triggerGracefulShutdown()
+        }
+    }
+    defer { watcher.cancel() }
     try await reportingErrors { try await group.run() }
 }
 
@@ -133,9 +151,14 @@ struct WorkerServices: Sendable {
 
     func group(logger: Logger) -> ServiceGroup {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: ClosingService(closers: closers), serviceName: "close index, queue and database")
+            .init(service: ClosingService(closers: closers, logger: logger), serviceName: "index, queue and database")
         ]
-        if let metricsServer { services.append(.init(service: metricsServer, serviceName: "metrics server")) }
+        if let metricsServer {
+            let stopping = CancelOnShutdownService(name: "metrics server", logger: logger) {
+                try? await metricsServer.run()
+            }
+            services.append(.init(service: stopping, serviceName: "metrics server"))
+        }
         services += heartbeats
         services += workers
         return ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: logger))
@@ -149,18 +172,28 @@ struct WorkerServices: Sendable {
 
 /// Runs a loop that stops when its task is cancelled (pelican, emu, heartbeats) as a service:
 /// graceful shutdown cancels it, and the loop finishes what it has in hand before returning.
+/// Logs "Service stopped" with its name once the loop has returned, so the shutdown order shows in the log.
 struct CancelOnShutdownService: Service {
+    let name: String
+    let logger: Logger
     let body: @Sendable () async -> Void
-    func run() async throws { await cancelWhenGracefulShutdown { await body() } }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await body() }
+        logger.info("Service stopped", metadata: ["service": "\(name)"])
+    }
 }
 
 /// Waits for graceful shutdown, then closes what the other services used; first in the
 /// group, so it runs when everything else has stopped.
 struct ClosingService: Service {
     let closers: [@Sendable () async -> Void]
+    let logger: Logger
+
     func run() async throws {
         try? await gracefulShutdown()
         for close in closers { await close() }
+        logger.info("Service stopped", metadata: ["service": "index, queue and database"])
     }
 }
 
@@ -193,10 +226,13 @@ func startWorkers(
                     configuration: context.postgresConfiguration, pool: pool, queue: opened.queue,
                     options: .init(batchSize: batchSize ?? 500), counters: counters, metrics: metrics,
                     logger: workerLogger)
-                pelicanWorker = .init(service: CancelOnShutdownService { await pelican.run() }, serviceName: "pelican")
+                pelicanWorker = .init(
+                    service: CancelOnShutdownService(name: "pelican", logger: workerLogger) { await pelican.run() }, serviceName: "pelican")
                 services.heartbeats.append(
                     .init(
-                        service: CancelOnShutdownService { await heartbeat.run(isLeader: { pelican.isLeader }) },
+                        service: CancelOnShutdownService(name: "pelican heartbeat", logger: workerLogger) {
+                            await heartbeat.run(isLeader: { pelican.isLeader })
+                        },
                         serviceName: "pelican heartbeat"))
                 healthChecks.append { counters.isProgressing(within: .seconds(30)) }
             case .emu:
@@ -210,9 +246,12 @@ func startWorkers(
                     options: .init(batchSize: batchSize ?? 64, receivers: receivers), counters: counters,
                     metrics: metrics, alerter: try makeDeadLetterAlerter(context: context, logger: workerLogger),
                     logger: workerLogger)
-                emuWorker = .init(service: CancelOnShutdownService { await emu.run() }, serviceName: "emu")
+                emuWorker = .init(
+                    service: CancelOnShutdownService(name: "emu", logger: workerLogger) { await emu.run() }, serviceName: "emu")
                 services.heartbeats.append(
-                    .init(service: CancelOnShutdownService { await heartbeat.run() }, serviceName: "emu heartbeat"))
+                    .init(
+                        service: CancelOnShutdownService(name: "emu heartbeat", logger: workerLogger) { await heartbeat.run() },
+                        serviceName: "emu heartbeat"))
                 healthChecks.append { counters.isProgressing(within: .seconds(60)) }
             }
             workerLogger.info("Worker started", metadata: ["queue": "\(opened.location)"])

@@ -67,6 +67,38 @@ struct WorkerProcessTests {
         }
     }
 
+    @Test("SIGTERM shuts run-local down in order: emu, pelican, heartbeats, metrics server, then index, queue and database")
+    func gracefulShutdownOrder() async throws {
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            let worker = try RunningCLI(
+                ["run-local", "--heartbeat-seconds", "1", "--metrics-port", "0"], environment: environment(cli))
+            let pool = PostgresPool(configuration: PostgresConfiguration(url: cli.url), maxConnections: 1)
+            func rows() async throws -> Int {
+                try await pool.query("SELECT count(*) FROM refarch_workers")[0].decode(Int.self, at: 0)
+            }
+            // Generous: a loaded machine can take a while to load the model and connect.
+            let deadline = ContinuousClock.now + .seconds(120)
+            while try await rows() < 2, worker.isRunning, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            try #require(try await rows() == 2, "both workers beat:\n\(worker.log.suffix(1500))")
+            worker.signal(SIGTERM)
+            let status = await worker.waitForExit(timeout: .seconds(120))
+            if status == nil { worker.signal(SIGKILL) }
+            #expect(status == 0, "\(worker.log.suffix(1500))")
+            let stopped = worker.standardOutput.split(separator: "\n").compactMap { line -> String? in
+                let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                return object?["msg"] as? String == "Service stopped" ? object?["service"] as? String : nil
+            }
+            #expect(
+                stopped == ["emu", "pelican", "emu heartbeat", "pelican heartbeat", "metrics server", "index, queue and database"],
+                "\(worker.log.suffix(1500))")
+            #expect(try await rows() == 0, "the heartbeat rows are removed")
+            await pool.close()
+        }
+    }
+
     @Test func aStandbyPelicanTakesOverWhenTheLeaderDies() async throws {
         try await CLISession.withSchema { cli in
             #expect(try await cli.run(["db", "migrate"]).status == 0)
