@@ -169,15 +169,16 @@ public final class EmuService: Sendable {
         }
         let stale = try await queue.delete(receiptHandles: handles)
         if !stale.isEmpty {
-            logger.warning("Some messages were redelivered before they were deleted", metadata: ["count": "\(stale.count)"])
+            logger.warning("Some messages were redelivered before they were deleted", metadata: ["count": .stringConvertible(stale.count)])
         }
         counters.recordProcessed(handles.count)
         let elapsed = clock.now - start
         logger.info(
             "Batch indexed",
             metadata: [
-                "messages": "\(jobs.count)", "products": "\(changes.count)",
-                "elapsed_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+                "messages": .stringConvertible(jobs.count), "products": .stringConvertible(changes.count),
+                "elapsed_ms": .stringConvertible(
+                    elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
             ])
     }
 

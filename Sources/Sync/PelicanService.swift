@@ -98,7 +98,8 @@ public final class PelicanService: Sendable {
                     "Pelican failed; retrying",
                     metadata: [
                         "error": "\(error)",
-                        "backoff_ms": "\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)",
+                        "backoff_ms": .stringConvertible(
+                            backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000),
                     ])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, options.maxBackoff)
@@ -203,9 +204,11 @@ public final class PelicanService: Sendable {
             logger.info(
                 "Outbox batch sent",
                 metadata: [
-                    "outbox_rows": "\(result.rows)", "messages": "\(result.sent)",
+                    "outbox_rows": .stringConvertible(result.rows), "messages": .stringConvertible(result.sent),
                     "elapsed_ms":
-                        "\((clock.now - start).components.attoseconds / 1_000_000_000_000_000 + (clock.now - start).components.seconds * 1000)",
+                        .stringConvertible(
+                            (clock.now - start).components.attoseconds / 1_000_000_000_000_000 + (clock.now - start).components.seconds
+                                * 1000),
                 ])
         }
         return result.rows
