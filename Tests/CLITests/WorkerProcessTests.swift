@@ -28,7 +28,12 @@ struct WorkerProcessTests {
             let env = environment(cli)
             // First run: SIGTERM while it works; it must exit 0 (waited for generously: a loaded machine is slow).
             let first = try RunningCLI(["run-local"], environment: env)
-            try await Task.sleep(for: .milliseconds(1500))
+            // Signalled once it works (a loaded machine can take seconds just to start the process;
+            // a signal before the process traps it would kill it); 400 products keep it busy well after.
+            let started = ContinuousClock.now + .seconds(120)
+            while !first.standardOutput.contains("\"Outbox batch sent\""), first.isRunning, ContinuousClock.now < started {
+                try await Task.sleep(for: .milliseconds(100))
+            }
             first.signal(SIGTERM)
             let status = await first.waitForExit(timeout: .seconds(60))
             #expect(status == 0, "log: \(first.log.suffix(2000))")
