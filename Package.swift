@@ -13,6 +13,10 @@ let optimisedSettings: [SwiftSetting] = settings + [.unsafeFlags(["-O", "-enforc
 
 let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swift-service-lifecycle")
 
 let package = Package(
     name: "refarch-tui",
@@ -23,6 +27,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries: one module map and one shim header each; one Swift importer each.
@@ -46,7 +53,7 @@ let package = Package(
             swiftSettings: optimisedSettings),
         .target(
             name: "Sync", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "Queues", "Telemetry", log], swiftSettings: settings),
-        .target(name: "Telemetry", dependencies: [log], swiftSettings: settings),
+        .target(name: "Telemetry", dependencies: [log, metrics, prometheus, serviceLifecycle], swiftSettings: settings),
         .target(name: "Search", dependencies: ["Catalog", log], swiftSettings: settings),
         .target(name: "HTTP", dependencies: ["CCurl", "DedicatedThreads", log], swiftSettings: settings),
         .target(name: "AWS", dependencies: ["HTTP", "CCrypto", log], swiftSettings: settings),
@@ -66,7 +73,7 @@ let package = Package(
         .target(
             name: "RefarchCLI",
             dependencies: [
-                argumentParser, log, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Queues", "Pinecone",
+                argumentParser, log, serviceLifecycle, unixSignals, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Queues", "Pinecone",
                 "Embeddings", "LocalIndex", "Search", "Sync", "Telemetry", "Console", "ConsoleNcurses",
             ],
             swiftSettings: settings

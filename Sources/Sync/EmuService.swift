@@ -87,7 +87,7 @@ public final class EmuService: Sendable {
             let now = try await syncControl.isPaused()
             if now != paused.value { logger.info(now ? "Sync paused; not receiving" : "Sync resumed") }
             paused.value = now
-            metrics.set("refarch_sync_paused", now ? 1 : 0, labels: ["worker": "emu"], help: "1 while the sync is paused.")
+            metrics.set(RefarchMetric.syncPaused, now ? 1 : 0, labels: [("worker", "emu")])
         } catch {
             logger.warning("Could not read the sync pause state; keeping the last one", metadata: ["error": "\(error)"])
         }
@@ -131,7 +131,7 @@ public final class EmuService: Sendable {
                 return
             } catch {
                 counters.recordError()
-                metrics.increment("refarch_errors_total", labels: ["worker": "emu", "kind": "queue"], help: "Errors by kind.")
+                metrics.increment(RefarchMetric.errors, labels: [("worker", "emu"), ("kind", "queue")])
                 logger.warning("Receive failed; retrying", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, .seconds(10))
@@ -143,12 +143,8 @@ public final class EmuService: Sendable {
     public func process(_ jobs: [ReceivedJob]) async throws {
         let clock = ContinuousClock()
         let start = clock.now
-        metrics.increment(
-            "refarch_messages_total", by: Double(jobs.count), labels: ["worker": "emu", "direction": "in"],
-            help: "Messages sent (pelican) or received (emu).")
-        metrics.observe(
-            "refarch_batch_size", Double(jobs.count), buckets: [1, 2, 4, 8, 16, 32, 64, 128], labels: ["worker": "emu"],
-            help: "Items per batch.")
+        metrics.increment(RefarchMetric.messages, by: jobs.count, labels: [("worker", "emu"), ("direction", "in")])
+        metrics.observe(RefarchMetric.batchSize, Double(jobs.count), labels: [("worker", "emu")])
         // Decode; what can never succeed goes to the DLQ with its reason.
         var latest: [ProductID: (message: QueueMessage, order: Int)] = [:]
         var handles: [String] = []
@@ -164,7 +160,7 @@ public final class EmuService: Sendable {
                 latest[message.productID] = (message, position)
             } catch {
                 logger.error("Poison message dead-lettered", metadata: ["message_id": "\(job.messageID)", "reason": "\(error.reason)"])
-                metrics.increment("refarch_errors_total", labels: ["worker": "emu", "kind": "poison"], help: "Errors by kind.")
+                metrics.increment(RefarchMetric.errors, labels: [("worker", "emu"), ("kind", "poison")])
                 counters.recordError()
                 do { try await queue.moveToDeadLetters(job, reason: error.reason) } catch {
                     await alerter?.deadLettered(queue: queue.deadLetterName, reasons: deadLettered)
@@ -204,15 +200,16 @@ public final class EmuService: Sendable {
         }
         let stale = try await queue.delete(receiptHandles: handles)
         if !stale.isEmpty {
-            logger.warning("Some messages were redelivered before they were deleted", metadata: ["count": "\(stale.count)"])
+            logger.warning("Some messages were redelivered before they were deleted", metadata: ["count": .stringConvertible(stale.count)])
         }
         counters.recordProcessed(handles.count)
         let elapsed = clock.now - start
         logger.info(
             "Batch indexed",
             metadata: [
-                "messages": "\(jobs.count)", "products": "\(changes.count)",
-                "elapsed_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+                "messages": .stringConvertible(jobs.count), "products": .stringConvertible(changes.count),
+                "elapsed_ms": .stringConvertible(
+                    elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
             ])
     }
 
@@ -258,23 +255,15 @@ public final class EmuService: Sendable {
             if !updates.isEmpty {
                 let updateStart = clock.now
                 try await index.updateMetadata(updates)
-                metrics.observe(
-                    "refarch_metadata_update_seconds", (clock.now - updateStart).seconds,
-                    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], labels: [:],
-                    help: "Time to update the metadata of one batch's unchanged texts.")
+                metrics.observe(RefarchMetric.metadataUpdateSeconds, (clock.now - updateStart).seconds)
             }
             metrics.increment(
-                "refarch_products_total", by: Double(upserts.count - embed.count), labels: ["worker": "emu", "action": "metadata_only"],
-                help: "Products emu wrote, by what it did: embedded again or metadata only.")
-            metrics.increment(
-                "refarch_products_total", by: Double(embed.count), labels: ["worker": "emu", "action": "embedded"],
-                help: "Products emu wrote, by what it did: embedded again or metadata only.")
+                RefarchMetric.products, by: upserts.count - embed.count, labels: [("worker", "emu"), ("action", "metadata_only")])
+            metrics.increment(RefarchMetric.products, by: embed.count, labels: [("worker", "emu"), ("action", "embedded")])
             if !embed.isEmpty {
                 let start = clock.now
                 let vectors = try await embedder.embedDocuments(embed.map { documents[$0] }, maxChunks: options.maxChunks)
-                metrics.observe(
-                    "refarch_embed_seconds", (clock.now - start).seconds, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-                    labels: [:], help: "Time to embed one batch.")
+                metrics.observe(RefarchMetric.embedSeconds, (clock.now - start).seconds)
                 var records: [VectorRecord] = []
                 for (i, chunks) in zip(embed, vectors) {
                     let (message, row) = upserts[i]
@@ -287,10 +276,7 @@ public final class EmuService: Sendable {
                 }
                 let writeStart = clock.now
                 try await index.upsert(records)
-                metrics.observe(
-                    "refarch_upsert_seconds", (clock.now - writeStart).seconds,
-                    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-                    labels: [:], help: "Time to write one batch to the index.")
+                metrics.observe(RefarchMetric.upsertSeconds, (clock.now - writeStart).seconds)
                 // Chunks a product had before and no longer has (from the listing above), one delete.
                 var extra: [String] = []
                 for (i, chunks) in zip(embed, vectors) {
@@ -361,7 +347,7 @@ public final class EmuService: Sendable {
                 throw CancellationError()
             } catch {
                 counters.recordError()
-                metrics.increment("refarch_errors_total", labels: ["worker": "emu", "kind": "index"], help: "Errors by kind.")
+                metrics.increment(RefarchMetric.errors, labels: [("worker", "emu"), ("kind", "index")])
                 guard attempt < options.attempts else { throw error }
                 logger.warning("Batch failed; retrying", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
                 try await Task.sleep(for: delay * Double.random(in: 0.5...1.0))

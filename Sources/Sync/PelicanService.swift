@@ -98,13 +98,13 @@ public final class PelicanService: Sendable {
                 break
             } catch {
                 counters.recordError()
-                metrics.increment(
-                    "refarch_errors_total", labels: ["worker": "pelican", "kind": Self.errorKind(error)], help: "Errors by kind.")
+                metrics.increment(RefarchMetric.errors, labels: [("worker", "pelican"), ("kind", Self.errorKind(error))])
                 logger.warning(
                     "Pelican failed; retrying",
                     metadata: [
                         "error": "\(error)",
-                        "backoff_ms": "\(backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000)",
+                        "backoff_ms": .stringConvertible(
+                            backoff.components.seconds * 1000 + backoff.components.attoseconds / 1_000_000_000_000_000),
                     ])
                 try? await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, options.maxBackoff)
@@ -209,22 +209,20 @@ public final class PelicanService: Sendable {
                 return (rows.count, messages.count - refused.count, oldest)
             }
         }
-        metrics.set("refarch_sync_paused", paused.value ? 1 : 0, labels: ["worker": "pelican"], help: "1 while the sync is paused.")
+        metrics.set(RefarchMetric.syncPaused, paused.value ? 1 : 0, labels: [("worker", "pelican")])
         if result.rows > 0 {
             counters.recordProcessed(result.sent)
-            metrics.increment(
-                "refarch_messages_total", by: Double(result.sent), labels: ["worker": "pelican", "direction": "out"],
-                help: "Messages sent (pelican) or received (emu).")
-            metrics.observe(
-                "refarch_batch_size", Double(result.rows), buckets: [1, 10, 50, 100, 250, 500, 1000],
-                labels: ["worker": "pelican"], help: "Items per batch.")
-            metrics.set("refarch_outbox_lag_seconds", result.lagSeconds, help: "Age of the oldest outbox row in the last batch.")
+            metrics.increment(RefarchMetric.messages, by: result.sent, labels: [("worker", "pelican"), ("direction", "out")])
+            metrics.observe(RefarchMetric.batchSize, Double(result.rows), labels: [("worker", "pelican")])
+            metrics.set(RefarchMetric.outboxLagSeconds, result.lagSeconds)
             logger.info(
                 "Outbox batch sent",
                 metadata: [
-                    "outbox_rows": "\(result.rows)", "messages": "\(result.sent)",
+                    "outbox_rows": .stringConvertible(result.rows), "messages": .stringConvertible(result.sent),
                     "elapsed_ms":
-                        "\((clock.now - start).components.attoseconds / 1_000_000_000_000_000 + (clock.now - start).components.seconds * 1000)",
+                        .stringConvertible(
+                            (clock.now - start).components.attoseconds / 1_000_000_000_000_000 + (clock.now - start).components.seconds
+                                * 1000),
                 ])
         }
         return result.rows

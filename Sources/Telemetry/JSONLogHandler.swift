@@ -42,23 +42,29 @@ public struct JSONLogHandler: LogHandler {
         sink.write(data + Data("\n".utf8))
     }
 
+    /// Metadata as JSON: strings stay strings (an id such as "00123" must not become 123), while
+    /// values logged as numbers or booleans (`.stringConvertible(42)`) stay numbers and booleans.
     static func jsonValue(_ value: Logger.MetadataValue) -> Any {
         switch value {
-        case .string(let s):
-            if let i = Int(s) { return i }
-            if let d = Double(s), s.contains(".") { return d }
-            return s
-        case .stringConvertible(let c): return c.description
+        case .string(let s): return s
+        case .stringConvertible(let c):
+            switch c {
+            case let b as Bool: return b
+            case let i as any BinaryInteger: return i
+            case let d as Double where d.isFinite: return d
+            case let f as Float where f.isFinite: return f
+            default: return c.description
+            }
         case .array(let a): return a.map(jsonValue)
         case .dictionary(let d): return d.mapValues(jsonValue)
         }
     }
 
-    static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
-    }
+    /// ISO 8601 with milliseconds, UTC: one value-type style shared by every line (a Foundation
+    /// date formatter is costly to create, and this runs for every log line).
+    static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    static func timestamp(_ date: Date = Date()) -> String { date.formatted(timestampStyle) }
 }
 
 /// Where log lines go: stdout for workers (a container's log driver reads it; errors that end

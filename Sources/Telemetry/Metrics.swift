@@ -1,103 +1,205 @@
+import CoreMetrics
 import Foundation
-import Synchronization
+import Prometheus
 
-/// Counters, gauges and histograms, rendered in Prometheus' text format for `/metrics`.
+/// One metric's name, help text and kind (with a histogram's buckets), defined once in
+/// ``RefarchMetric`` so that every worker records it the same way.
+public struct MetricDefinition: Sendable, Equatable {
+    /// What a metric is; a histogram carries its bucket upper bounds.
+    public enum Kind: Sendable, Equatable {
+        case counter
+        case gauge
+        case histogram(buckets: [Double])
+    }
+
+    public let name: String
+    public let help: String
+    public let kind: Kind
+
+    public init(name: String, help: String, kind: Kind) {
+        self.name = name
+        self.help = help
+        self.kind = kind
+    }
+
+    var descriptor: MetricNameDescriptor { MetricNameDescriptor(metricName: name, unitName: "", helpText: help) }
+}
+
+/// Every metric the workers export. Recording code names one of these, never a string, so a
+/// name's help and buckets cannot differ between pelican, emu and `run-local`.
+public enum RefarchMetric {
+    static let secondsBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
+
+    public static let messages = MetricDefinition(
+        name: "refarch_messages_total", help: "Messages sent (pelican) or received (emu).", kind: .counter)
+    public static let errors = MetricDefinition(name: "refarch_errors_total", help: "Errors by kind.", kind: .counter)
+    /// Outbox rows per pelican batch and queue messages per emu batch: one bucket list covering
+    /// both (emu's batches are at most a queue receive's worth, pelican's up to its batch limit).
+    public static let batchSize = MetricDefinition(
+        name: "refarch_batch_size", help: "Items per batch.",
+        kind: .histogram(buckets: [1, 2, 4, 8, 16, 32, 64, 128, 250, 500, 1000]))
+    public static let outboxLagSeconds = MetricDefinition(
+        name: "refarch_outbox_lag_seconds", help: "Age of the oldest outbox row in the last batch.", kind: .gauge)
+    public static let embedSeconds = MetricDefinition(
+        name: "refarch_embed_seconds", help: "Time to embed one batch.", kind: .histogram(buckets: secondsBuckets))
+    public static let upsertSeconds = MetricDefinition(
+        name: "refarch_upsert_seconds", help: "Time to write one batch to the index.",
+        kind: .histogram(buckets: secondsBuckets))
+    public static let metadataUpdateSeconds = MetricDefinition(
+        name: "refarch_metadata_update_seconds", help: "Time to update the metadata of one batch's unchanged texts.",
+        kind: .histogram(buckets: secondsBuckets))
+    /// Products emu wrote, labelled `action`: `embedded` again or `metadata_only` (text unchanged).
+    public static let products = MetricDefinition(
+        name: "refarch_products_total", help: "Products emu wrote, by what it did: embedded again or metadata only.",
+        kind: .counter)
+    public static let syncPaused = MetricDefinition(
+        name: "refarch_sync_paused", help: "1 while the sync is paused.", kind: .gauge)
+
+    /// All definitions, by name.
+    public static let all: [String: MetricDefinition] = Dictionary(
+        uniqueKeysWithValues: [
+            messages, errors, batchSize, outboxLagSeconds, embedSeconds, upsertSeconds, metadataUpdateSeconds, products,
+            syncPaused,
+        ].map { ($0.name, $0) })
+}
+
+/// A swift-metrics factory that records into a Prometheus registry, taking each metric's help
+/// and buckets from its ``MetricDefinition`` (swift-prometheus' own factory drops help text and
+/// keys buckets by name in a second place).
 ///
-/// Small on purpose: the workers need a dozen series, and this avoids a metrics framework
-/// on every build. Thread-safe; recording is a lock and an add.
+/// Passed explicitly to whatever records (nothing here bootstraps the process-wide
+/// `MetricsSystem`), so tests each get their own registry.
+public struct DefinedMetricsFactory: MetricsFactory {
+    public let registry: PrometheusCollectorRegistry
+    let definitions: [String: MetricDefinition]
+    let fallback: PrometheusMetricsFactory
+
+    public init(registry: PrometheusCollectorRegistry, definitions: [String: MetricDefinition] = RefarchMetric.all) {
+        self.registry = registry
+        self.definitions = definitions
+        self.fallback = PrometheusMetricsFactory(registry: registry)
+    }
+
+    public func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
+        guard let definition = definitions[label] else { return fallback.makeCounter(label: label, dimensions: dimensions) }
+        return registry.makeCounter(descriptor: definition.descriptor, labels: dimensions)
+    }
+
+    public func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
+        guard let definition = definitions[label] else {
+            return fallback.makeFloatingPointCounter(label: label, dimensions: dimensions)
+        }
+        return registry.makeCounter(descriptor: definition.descriptor, labels: dimensions)
+    }
+
+    public func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
+        guard let definition = definitions[label] else {
+            return fallback.makeRecorder(label: label, dimensions: dimensions, aggregate: aggregate)
+        }
+        if case .histogram(let buckets) = definition.kind {
+            return registry.makeValueHistogram(descriptor: definition.descriptor, labels: dimensions, buckets: buckets)
+        }
+        return registry.makeGauge(descriptor: definition.descriptor, labels: dimensions)
+    }
+
+    public func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
+        guard let definition = definitions[label] else { return fallback.makeMeter(label: label, dimensions: dimensions) }
+        return registry.makeGauge(descriptor: definition.descriptor, labels: dimensions)
+    }
+
+    public func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
+        fallback.makeTimer(label: label, dimensions: dimensions)
+    }
+
+    public func destroyCounter(_ handler: any CounterHandler) { fallback.destroyCounter(handler) }
+    public func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) {
+        fallback.destroyFloatingPointCounter(handler)
+    }
+    public func destroyRecorder(_ handler: any RecorderHandler) { fallback.destroyRecorder(handler) }
+    public func destroyMeter(_ handler: any MeterHandler) { fallback.destroyMeter(handler) }
+    public func destroyTimer(_ handler: any TimerHandler) { fallback.destroyTimer(handler) }
+}
+
+/// The workers' metrics: swift-metrics handles over one Prometheus registry, rendered for
+/// `/metrics`. One per process (or per test); pelican and emu in `run-local` share it.
 public final class MetricsRegistry: Sendable {
-    struct Series: Sendable {
-        var kind: String
-        var help: String
-        var values: [String: Double] = [:]  // label set → value (counters, gauges)
-        var buckets: [Double] = []
-        var histograms: [String: Histogram] = [:]  // label set → histogram
+    /// Where the series live; `/metrics` renders it.
+    public let prometheus: PrometheusCollectorRegistry
+    /// The swift-metrics factory recording code uses.
+    public let factory: DefinedMetricsFactory
+
+    public init() {
+        prometheus = PrometheusCollectorRegistry()
+        factory = DefinedMetricsFactory(registry: prometheus)
     }
-
-    struct Histogram: Sendable {
-        var counts: [Int]
-        var sum = 0.0
-        var count = 0
-    }
-
-    private let series = Mutex<[String: Series]>([:])
-
-    public init() {}
 
     /// Adds `amount` to a counter.
-    public func increment(_ name: String, by amount: Double = 1, labels: [String: String] = [:], help: String = "") {
-        series.withLock { s in
-            s[name, default: Series(kind: "counter", help: help)].values[Self.key(labels), default: 0] += amount
-        }
+    public func increment(_ metric: MetricDefinition, by amount: Int = 1, labels: [(String, String)] = []) {
+        precondition(metric.kind == .counter, "\(metric.name) is not a counter")
+        Counter(label: metric.name, dimensions: labels, factory: factory).increment(by: amount)
     }
 
     /// Sets a gauge.
-    public func set(_ name: String, _ value: Double, labels: [String: String] = [:], help: String = "") {
-        series.withLock { s in s[name, default: Series(kind: "gauge", help: help)].values[Self.key(labels)] = value }
+    public func set(_ metric: MetricDefinition, _ value: Double, labels: [(String, String)] = []) {
+        precondition(metric.kind == .gauge, "\(metric.name) is not a gauge")
+        Gauge(label: metric.name, dimensions: labels, factory: factory).record(value)
     }
 
-    /// Records one observation in a histogram with the given bucket upper bounds.
-    public func observe(_ name: String, _ value: Double, buckets: [Double], labels: [String: String] = [:], help: String = "") {
-        series.withLock { s in
-            var entry = s[name] ?? Series(kind: "histogram", help: help, buckets: buckets)
-            var h = entry.histograms[Self.key(labels)] ?? Histogram(counts: [Int](repeating: 0, count: entry.buckets.count))
-            for (i, bound) in entry.buckets.enumerated() where value <= bound { h.counts[i] += 1 }
-            h.sum += value
-            h.count += 1
-            entry.histograms[Self.key(labels)] = h
-            s[name] = entry
-        }
-    }
-
-    /// The current value of a counter or gauge (for health checks and tests).
-    public func value(_ name: String, labels: [String: String] = [:]) -> Double? {
-        series.withLock { $0[name]?.values[Self.key(labels)] }
-    }
-
-    /// The sum and count of a histogram's observations (for benchmarks and tests).
-    public func histogramTotals(_ name: String, labels: [String: String] = [:]) -> (sum: Double, count: Int)? {
-        series.withLock { $0[name]?.histograms[Self.key(labels)].map { ($0.sum, $0.count) } }
+    /// Records one observation in a histogram (its buckets come from its definition).
+    public func observe(_ metric: MetricDefinition, _ value: Double, labels: [(String, String)] = []) {
+        guard case .histogram = metric.kind else { preconditionFailure("\(metric.name) is not a histogram") }
+        Recorder(label: metric.name, dimensions: labels, aggregate: true, factory: factory).record(value)
     }
 
     /// Everything in Prometheus' text exposition format.
-    public func render() -> String {
-        let snapshot = series.withLock { $0 }
-        var out = ""
-        for name in snapshot.keys.sorted() {
-            let s = snapshot[name]!
-            if !s.help.isEmpty { out += "# HELP \(name) \(s.help)\n" }
-            out += "# TYPE \(name) \(s.kind)\n"
-            for labels in s.values.keys.sorted() {
-                out += "\(name)\(labels) \(Self.format(s.values[labels]!))\n"
-            }
-            for labels in s.histograms.keys.sorted() {
-                let h = s.histograms[labels]!
-                for (i, bound) in s.buckets.enumerated() {
-                    out += "\(name)_bucket\(Self.adding(labels, "le", Self.format(bound))) \(h.counts[i])\n"
+    public func render() -> String { prometheus.emitToString() }
+
+    /// The current value of a counter or gauge, read back from the rendered text (for health
+    /// checks, benchmarks and tests; labels in any order).
+    public func value(_ name: String, labels: [(String, String)] = []) -> Double? {
+        Self.sample(in: render(), name: name, labels: labels)
+    }
+
+    /// The sum and count of a histogram's observations (for benchmarks and tests).
+    public func histogramTotals(_ name: String, labels: [(String, String)] = []) -> (sum: Double, count: Int)? {
+        let text = render()
+        guard let sum = Self.sample(in: text, name: name + "_sum", labels: labels),
+            let count = Self.sample(in: text, name: name + "_count", labels: labels)
+        else { return nil }
+        return (sum, Int(count))
+    }
+
+    /// The bucket upper bounds rendered for one histogram series, in order (without +Inf).
+    public func renderedBuckets(_ name: String, labels: [(String, String)] = []) -> [Double] {
+        Self.samples(in: render(), name: name + "_bucket").compactMap { sampleLabels, _ in
+            var rest = sampleLabels
+            guard let bound = rest.removeValue(forKey: "le"), rest == Dictionary(uniqueKeysWithValues: labels) else { return nil }
+            return Double(bound)
+        }.filter(\.isFinite)
+    }
+
+    static func sample(in text: String, name: String, labels: [(String, String)]) -> Double? {
+        let wanted = Dictionary(uniqueKeysWithValues: labels)
+        return samples(in: text, name: name).first { $0.labels == wanted }?.value
+    }
+
+    /// Sample lines of one name: their labels and values.
+    static func samples(in text: String, name: String) -> [(labels: [String: String], value: Double)] {
+        text.split(separator: "\n").compactMap { line in
+            guard !line.hasPrefix("#"), line.hasPrefix(name) else { return nil }
+            var rest = line.dropFirst(name.count)
+            var labels: [String: String] = [:]
+            if rest.first == "{" {
+                guard let close = rest.lastIndex(of: "}") else { return nil }
+                for pair in rest[rest.index(after: rest.startIndex)..<close].split(separator: ",") {
+                    let parts = pair.split(separator: "=", maxSplits: 1)
+                    guard parts.count == 2 else { return nil }
+                    labels[String(parts[0])] = String(parts[1].dropFirst().dropLast())
                 }
-                out += "\(name)_bucket\(Self.adding(labels, "le", "+Inf")) \(h.count)\n"
-                out += "\(name)_sum\(labels) \(Self.format(h.sum))\n"
-                out += "\(name)_count\(labels) \(h.count)\n"
+                rest = rest[rest.index(after: close)...]
             }
+            guard rest.first == " ", let value = Double(rest.dropFirst()) else { return nil }
+            return (labels, value)
         }
-        return out
-    }
-
-    static func key(_ labels: [String: String]) -> String {
-        guard !labels.isEmpty else { return "" }
-        return "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\(escape($0.value))\"" }.joined(separator: ",") + "}"
-    }
-
-    static func adding(_ labels: String, _ key: String, _ value: String) -> String {
-        labels.isEmpty ? "{\(key)=\"\(value)\"}" : String(labels.dropLast()) + ",\(key)=\"\(value)\"}"
-    }
-
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(
-            of: "\n", with: "\\n")
-    }
-
-    static func format(_ v: Double) -> String {
-        v.rounded() == v && abs(v) < 1e15 ? String(Int64(v)) : String(v)
     }
 }

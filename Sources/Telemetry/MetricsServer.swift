@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import Synchronization
 
 #if canImport(Glibc)
@@ -58,9 +59,9 @@ public final class MetricsServer: Sendable {
         thread.start()
     }
 
-    /// Stops accepting connections.
+    /// Stops accepting connections (once; later calls do nothing).
     public func stop() {
-        stopped.set()
+        guard stopped.set() else { return }
         shutdown(socket, Int32(SHUT_RDWR))
         close(socket)
     }
@@ -87,6 +88,14 @@ public final class MetricsServer: Sendable {
     }
 }
 
+extension MetricsServer: Service {
+    /// Serves until the service group shuts down (or the task is cancelled), then stops.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        stop()
+    }
+}
+
 public struct MetricsServerError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { "Metrics server: \(message)." }
@@ -95,6 +104,7 @@ public struct MetricsServerError: Error, CustomStringConvertible {
 /// A one-way flag shared with the server thread.
 final class StopFlag: Sendable {
     private let flag = Atomic<Bool>(false)
-    func set() { flag.store(true, ordering: .relaxed) }
+    /// Sets the flag; true for the call that set it.
+    @discardableResult func set() -> Bool { !flag.exchange(true, ordering: .relaxed) }
     var isSet: Bool { flag.load(ordering: .relaxed) }
 }

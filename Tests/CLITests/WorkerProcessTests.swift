@@ -28,7 +28,12 @@ struct WorkerProcessTests {
             let env = environment(cli)
             // First run: SIGTERM while it works; it must exit 0 (waited for generously: a loaded machine is slow).
             let first = try RunningCLI(["run-local"], environment: env)
-            try await Task.sleep(for: .milliseconds(1500))
+            // Signalled once it works (a loaded machine can take seconds just to start the process;
+            // a signal before the process traps it would kill it); 400 products keep it busy well after.
+            let started = ContinuousClock.now + .seconds(120)
+            while !first.standardOutput.contains("\"Outbox batch sent\""), first.isRunning, ContinuousClock.now < started {
+                try await Task.sleep(for: .milliseconds(100))
+            }
             first.signal(SIGTERM)
             let status = await first.waitForExit(timeout: .seconds(60))
             #expect(status == 0, "log: \(first.log.suffix(2000))")
@@ -64,6 +69,38 @@ struct WorkerProcessTests {
             #expect(query.stdout.contains("\"matches\""))
             third.signal(SIGTERM)
             #expect(await third.waitForExit(timeout: .seconds(60)) == 0)
+        }
+    }
+
+    @Test("SIGTERM shuts run-local down in order: emu, pelican, heartbeats, metrics server, then index, queue and database")
+    func gracefulShutdownOrder() async throws {
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            let worker = try RunningCLI(
+                ["run-local", "--heartbeat-seconds", "1", "--metrics-port", "0"], environment: environment(cli))
+            let pool = PostgresPool(configuration: PostgresConfiguration(url: cli.url), maxConnections: 1)
+            func rows() async throws -> Int {
+                try await pool.query("SELECT count(*) FROM refarch_workers")[0].decode(Int.self, at: 0)
+            }
+            // Generous: a loaded machine can take a while to load the model and connect.
+            let deadline = ContinuousClock.now + .seconds(120)
+            while try await rows() < 2, worker.isRunning, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            try #require(try await rows() == 2, "both workers beat:\n\(worker.log.suffix(1500))")
+            worker.signal(SIGTERM)
+            let status = await worker.waitForExit(timeout: .seconds(120))
+            if status == nil { worker.signal(SIGKILL) }
+            #expect(status == 0, "\(worker.log.suffix(1500))")
+            let stopped = worker.standardOutput.split(separator: "\n").compactMap { line -> String? in
+                let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                return object?["msg"] as? String == "Service stopped" ? object?["service"] as? String : nil
+            }
+            #expect(
+                stopped == ["emu", "pelican", "emu heartbeat", "pelican heartbeat", "metrics server", "index, queue and database"],
+                "\(worker.log.suffix(1500))")
+            #expect(try await rows() == 0, "the heartbeat rows are removed")
+            await pool.close()
         }
     }
 
