@@ -45,6 +45,7 @@ let package = Package(
         // Layers, lowest first.
         .target(name: "DedicatedThreads", swiftSettings: settings),
         .target(name: "Catalog", swiftSettings: settings),
+        .target(name: "Operations", dependencies: ["Catalog"], swiftSettings: settings),
         .target(name: "Configuration", dependencies: ["Catalog"], swiftSettings: settings),
         .target(name: "Postgres", dependencies: ["CLibPQ", "Catalog", "DedicatedThreads", log], swiftSettings: settings),
         .target(name: "PostgresCatalog", dependencies: ["Catalog", "Postgres", log], swiftSettings: settings),
