@@ -53,7 +53,8 @@ let package = Package(
             name: "LocalIndex", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads", log],
             swiftSettings: optimisedSettings),
         .target(
-            name: "Sync", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "Queues", "Telemetry", log], swiftSettings: settings),
+            name: "Sync", dependencies: ["Catalog", "Operations", "Postgres", "PostgresCatalog", "Queues", "Search", "Telemetry", log],
+            swiftSettings: settings),
         .target(name: "Telemetry", dependencies: [log, metrics, prometheus, serviceLifecycle], swiftSettings: settings),
         .target(name: "Search", dependencies: ["Catalog", log], swiftSettings: settings),
         .target(name: "HTTP", dependencies: ["CCurl", "DedicatedThreads", log], swiftSettings: settings),
@@ -74,7 +75,8 @@ let package = Package(
         .target(
             name: "RefarchCLI",
             dependencies: [
-                argumentParser, log, serviceLifecycle, unixSignals, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Queues", "Pinecone",
+                argumentParser, log, serviceLifecycle, unixSignals, "Catalog", "Operations", "Configuration", "Postgres", "PostgresCatalog", "AWS",
+                "Queues", "Pinecone",
                 "Embeddings", "LocalIndex", "Search", "Sync", "Telemetry", "Console", "ConsoleNcurses",
             ],
             swiftSettings: settings
@@ -115,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "SyncTests",
             dependencies: [
-                "Sync", "Catalog", "Postgres", "PostgresCatalog", "LocalIndex", "Queues", "Embeddings",
+                "Sync", "Operations", "Catalog", "Postgres", "PostgresCatalog", "LocalIndex", "Queues", "Embeddings",
                 "Search", "AWS", "HTTP", "Pinecone", "TestSupport", log,
             ],
             swiftSettings: settings),

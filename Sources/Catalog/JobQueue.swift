@@ -67,6 +67,13 @@ public protocol JobQueue: Sendable {
     /// receive count (on the jobs queue that counts towards `maxReceiveCount`).
     func peek(_ queue: QueueRole, limit: Int) async throws -> [QueuedMessage]
 
+    /// The messages of one group (a product's) in the jobs queue and the DLQ, without
+    /// consuming or delaying any for longer than the look takes. Postgres reads its tables.
+    /// SQS searches only the DLQ (receiving from the jobs queue would count towards
+    /// dead-lettering): it receives up to `deadLetterLimit` dead letters with a short
+    /// visibility timeout and makes every one visible again at once, also on failure.
+    func lookUp(groupID: String, deadLetterLimit: Int) async throws -> GroupLookup
+
     /// Moves dead letters back to the jobs queue with their group and deduplication ids;
     /// `messageIDs` nil moves all of them. Nothing is lost or doubled if it stops half-way.
     /// `progress` is told the running totals as batches complete (the console's progress bar).

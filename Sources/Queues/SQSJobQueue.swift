@@ -217,6 +217,44 @@ public struct SQSJobQueue: JobQueue {
             firstReceivedAt: milliseconds(message.attributes["ApproximateFirstReceiveTimestamp"]))
     }
 
+    /// How long dead letters looked at by ``lookUp(groupID:deadLetterLimit:)`` stay hidden if
+    /// the release at the end never comes (the process died): short, so they are soon back.
+    static let lookUpVisibility: Duration = .seconds(20)
+
+    /// Searches the DLQ for the group's dead letters (SQS FIFO keeps `MessageGroupId`, the
+    /// product id, on a dead letter; a copy made by ``moveToDeadLetters(_:reason:)`` keeps it
+    /// too). SQS has no peek: each batch is received with a short visibility timeout, so the
+    /// next receive moves past it, until every message the DLQ reported is seen, a receive
+    /// comes back empty or `deadLetterLimit` is reached; then every message received is made
+    /// visible again at once (visibility 0), also when a receive fails. Nothing is deleted.
+    /// A look raises the dead letters' receive counts, which a DLQ without a redrive policy
+    /// of its own ignores. The jobs queue is not searched (see ``GroupLookup/searchedJobs``).
+    public func lookUp(groupID: String, deadLetterLimit: Int) async throws -> GroupLookup {
+        let source = try await sqs.getQueueAttributes(url: queueURL, names: ["RedrivePolicy"])
+        let dead = try await sqs.getQueueAttributes(url: deadLetterURL)
+        var held: [SQSMessage] = []
+        var ids: Set<String> = []
+        var exhausted = dead.visible + dead.inFlight == 0
+        do {
+            while !exhausted && held.count < deadLetterLimit {
+                let batch = try await sqs.receiveMessages(
+                    url: deadLetterURL, maxMessages: min(10, deadLetterLimit - held.count), wait: .seconds(1),
+                    visibilityTimeout: Self.lookUpVisibility)
+                let fresh = batch.filter { ids.insert($0.messageID).inserted }
+                held += fresh
+                if fresh.isEmpty || held.count >= dead.visible { exhausted = true }
+            }
+        } catch {
+            _ = try? await changeVisibility(held.map(\.receiptHandle), timeout: .zero, on: deadLetterURL)
+            throw error
+        }
+        _ = try await changeVisibility(held.map(\.receiptHandle), timeout: .zero, on: deadLetterURL)
+        let mine = held.filter { $0.messageGroupID == groupID }.map { LocatedMessage(message: Self.queued($0), place: .deadLettered) }
+        return GroupLookup(
+            messages: mine, searchedJobs: false, deadLettersScanned: held.count,
+            deadLettersComplete: exhausted && dead.inFlight == 0, maxReceiveCount: source.redrivePolicy?.maxReceiveCount)
+    }
+
     /// All: SQS's redrive (a message move task where offered, else copy-then-delete).
     /// Selected: the DLQ is read until the ids are found; those are sent back with their
     /// group and a redrive deduplication id (``SQSClient/redriveDeduplicationID(_:)`` says
