@@ -263,7 +263,12 @@ public struct ProductTracer: ProductTracing {
         }
         // SQS: the jobs queue cannot be looked at without receiving.
         var summary = "sent, not in \(queue.deadLetterName)"
-        if !found.deadLettersComplete { summary += " (looked at the first \(found.deadLettersScanned) dead letters)" }
+        if !found.deadLettersComplete {
+            summary +=
+                found.deadLettersScanned >= options.deadLetterLimit
+                ? " (looked at the first \(found.deadLettersScanned) dead letters only)"
+                : " (some dead letters were hidden by another reader, not seen)"
+        }
         let indexed = vectors.map { $0.state != .missing && ($0.seq ?? -1) >= latest } ?? false
         if indexed { return TraceStage(kind: .queue, status: .done, summary: summary, queue: state(.notInDeadLetters)) }
         return TraceStage(
