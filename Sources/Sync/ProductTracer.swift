@@ -350,8 +350,8 @@ public struct ProductTracer: ProductTracing {
     static let waitForEmu = TraceRemedy(
         action: .wait, text: "Emu receives it next; check that `worker emu` (or `run-local`) is running and keeping up.")
 
-    /// UTC, to the second: `2026-12-07 11:02:03Z`.
-    static func format(_ date: Date) -> String {
+    /// UTC, to the second: `2026-12-07 11:02:03Z` (the trace's summaries write times so).
+    public static func format(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
