@@ -75,9 +75,8 @@ let package = Package(
         .target(
             name: "RefarchCLI",
             dependencies: [
-                argumentParser, log, serviceLifecycle, unixSignals, "Catalog", "Operations", "Configuration", "Postgres", "PostgresCatalog", "AWS",
-                "Queues", "Pinecone",
-                "Embeddings", "LocalIndex", "Search", "Sync", "Telemetry", "Console", "ConsoleNcurses",
+                argumentParser, log, serviceLifecycle, unixSignals, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Queues", "Pinecone",
+                "Embeddings", "LocalIndex", "Operations", "Search", "Sync", "Telemetry", "Console", "ConsoleNcurses",
             ],
             swiftSettings: settings
         ),

@@ -484,13 +484,15 @@ public final class PostgresJobQueue: JobQueue {
                 messageID: String(try row.decode(Int64.self, at: 1)), body: try row.decode(String.self, at: 2), groupID: groupID,
                 deduplicationID: try row.decode(String.self, at: 3), attributes: Self.decodeAttributes(try row.decode(String.self, at: 4)),
                 receiveCount: try row.decode(Int.self, at: 5), sentAt: Self.date(try row.decode(Double?.self, at: 6)),
-                firstReceivedAt: Self.date(try row.decode(Double?.self, at: 7)), lastReceivedAt: Self.date(try row.decode(Double?.self, at: 8)),
+                firstReceivedAt: Self.date(try row.decode(Double?.self, at: 7)),
+                lastReceivedAt: Self.date(try row.decode(Double?.self, at: 8)),
                 deadLetteredAt: Self.date(try row.decode(Double?.self, at: 11)))
             if isDead {
                 deadLetters += 1
                 messages.append(LocatedMessage(message: message, place: .deadLettered))
             } else if try row.decode(Bool.self, at: 10) {
-                messages.append(LocatedMessage(message: message, place: .inFlight, visibleAgainAt: Self.date(try row.decode(Double?.self, at: 9))))
+                messages.append(
+                    LocatedMessage(message: message, place: .inFlight, visibleAgainAt: Self.date(try row.decode(Double?.self, at: 9))))
             } else {
                 messages.append(LocatedMessage(message: message, place: .waiting))
             }

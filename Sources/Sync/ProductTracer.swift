@@ -80,7 +80,8 @@ public struct ProductTracer: ProductTracing {
         stages.append(queueStage)
         let upstreamDone = stages.allSatisfy { $0.status == .done }
         stages.append(indexStage(vectors, upstreamDone: upstreamDone, queueStage: queueStage))
-        stages.append(searchStage(rank, product: product, vectors: try? vectors.get(), upstreamDone: stages.allSatisfy { $0.status == .done }))
+        stages.append(
+            searchStage(rank, product: product, vectors: try? vectors.get(), upstreamDone: stages.allSatisfy { $0.status == .done }))
         return ProductTrace(
             productID: id, sku: product.sku, name: product.name, queueBackend: queueBackend, indexBackend: indexBackend,
             tracedAt: now(), stages: stages)
@@ -335,7 +336,8 @@ public struct ProductTracer: ProductTracing {
                 kind: .search, status: .failed, summary: summary,
                 remedy: TraceRemedy(
                     action: .inspect,
-                    text: "The index is current, so its own text ranks it this low: check its name and description, or the embedding template."
+                    text:
+                        "The index is current, so its own text ranks it this low: check its name and description, or the embedding template."
                 ),
                 search: found)
         }

@@ -201,8 +201,9 @@ struct TraceTests {
             let product = try await add(stack, "Bamboo steamer")
             try await stack.sync()
             #expect(try await stack.store.delete(id: product.id))
-            let seq = try #require(try await SyncProgressReader(pool: stack.pool, index: stack.index, vectorsInPostgres: false)
-                .changeSequence(of: product.id))
+            let seq = try #require(
+                try await SyncProgressReader(pool: stack.pool, index: stack.index, vectorsInPostgres: false)
+                    .changeSequence(of: product.id))
             /// The deleted error's seq, time and vectors left, or nil when the trace did not throw it.
             func deleted() async -> (seq: Int64, at: Date?, left: Int)? {
                 do {
