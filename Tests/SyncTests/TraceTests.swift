@@ -67,7 +67,13 @@ struct TraceTests {
         try await PipelineStack.with(backend) { stack in
             let product = try await add(stack, "Walnut cutting board")
             while try await stack.pelican.drainOnce() > 0 {}
+            // Sent, not received yet.
+            let sent = try await tracer(stack).trace(.id(product.id))
+            #expect(sent.firstPending?.kind == .queue)
+            #expect(sent.stage(.queue)?.queue?.state == (backend == .aws ? .notInDeadLetters : .waiting))
+            #expect(sent.stage(.queue)?.remedy?.action == .wait)
             let job = try await receive(stack, product)
+            #expect(job.receiveCount == 1, "the trace received from the jobs queue")
             let trace = try await tracer(stack).trace(.id(product.id))
             #expect(trace.stage(.outbox)?.status == .done)
             #expect(trace.stage(.pelican)?.status == .done)
