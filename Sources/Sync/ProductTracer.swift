@@ -239,12 +239,15 @@ public struct ProductTracer: ProductTracing {
         if let flying = carrying.first(where: { $0.place == .inFlight }) {
             let again = flying.visibleAgainAt.map { ", visible again at \(Self.format($0))" } ?? ""
             let max = found.maxReceiveCount.map { " of \($0)" } ?? ""
+            let last = found.maxReceiveCount.map { flying.message.receiveCount >= $0 } ?? false
+            let ifFails = last ? " This is its last receive: if it fails, it goes to the DLQ." : ""
             return TraceStage(
                 kind: .queue, status: .waiting,
                 summary: "in flight in \(name): received \(flying.message.receiveCount)\(max) times\(again)",
                 at: flying.message.lastReceivedAt ?? flying.message.firstReceivedAt,
                 remedy: TraceRemedy(
-                    action: .wait, text: "Emu is working on it; if emu stopped, the message is received again when it is visible."),
+                    action: .wait,
+                    text: "Emu is working on it; if emu stopped, the message is received again when it is visible.\(ifFails)"),
                 queue: state(.inFlight, flying))
         }
         if let waiting = carrying.first(where: { $0.place == .waiting }) {
