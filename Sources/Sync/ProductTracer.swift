@@ -63,9 +63,11 @@ public struct ProductTracer: ProductTracing {
         let trail = try await readTrail(of: id)
         let latest = trail.seq ?? 0
 
-        // Each backend's look may fail on its own; the trace goes on and says which one.
-        let lookup = await capture { try await queue.lookUp(groupID: String(id), deadLetterLimit: options.deadLetterLimit) }
-        let vectors = await capture { try await indexState(of: product, latestSeq: latest) }
+        // Each backend's look may fail on its own; the trace goes on and says which one. The
+        // queue and the index are asked at once (an SQS DLQ look takes a receive or more).
+        async let lookingUp = capture { try await queue.lookUp(groupID: String(id), deadLetterLimit: options.deadLetterLimit) }
+        async let reading = capture { try await indexState(of: product, latestSeq: latest) }
+        let (lookup, vectors) = await (lookingUp, reading)
         var rank: Result<TraceSearchRank, any Error>?
         if let search, (try? vectors.get())?.state != .missing {
             rank = await capture { try await self.rank(of: product, with: search) }
@@ -79,7 +81,7 @@ public struct ProductTracer: ProductTracing {
         let queueStage = self.queueStage(lookup, latest: latest, inOutbox: inOutbox, paused: trail.paused, vectors: try? vectors.get())
         stages.append(queueStage)
         let upstreamDone = stages.allSatisfy { $0.status == .done }
-        stages.append(indexStage(vectors, upstreamDone: upstreamDone, queueStage: queueStage))
+        stages.append(indexStage(vectors, upstreamDone: upstreamDone))
         stages.append(
             searchStage(rank, product: product, vectors: try? vectors.get(), upstreamDone: stages.allSatisfy { $0.status == .done }))
         return ProductTrace(
@@ -285,7 +287,7 @@ public struct ProductTracer: ProductTracing {
             queue: state(.notInDeadLetters))
     }
 
-    func indexStage(_ vectors: Result<TraceIndexState, any Error>, upstreamDone: Bool, queueStage: TraceStage) -> TraceStage {
+    func indexStage(_ vectors: Result<TraceIndexState, any Error>, upstreamDone: Bool) -> TraceStage {
         let state: TraceIndexState
         switch vectors {
         case .failure(let error):
@@ -365,7 +367,7 @@ public struct ProductTracer: ProductTracing {
     }
 
     /// The outcome of one backend's look, so a failure leaves the other stages traced.
-    func capture<T: Sendable>(_ body: () async throws -> T) async -> Result<T, any Error> {
+    func capture<T: Sendable>(_ body: @Sendable () async throws -> T) async -> Result<T, any Error> {
         do { return .success(try await body()) } catch { return .failure(error) }
     }
 
