@@ -64,7 +64,7 @@ func requestNumber(_ effects: [ConsoleEffect]) -> Int? {
         case .search(let r, _), .loadProducts(let r, _), .loadProduct(let r, _), .createProduct(let r, _), .updateProduct(let r, _, _),
             .deleteProduct(let r, _), .loadSyncStage(let r, _, _), .loadIndexProgress(let r), .loadQueueStats(let r),
             .loadWorkers(let r), .loadDeadLetters(let r, _), .redriveDeadLetters(let r, _), .deleteDeadLetters(let r, _),
-            .purgeDeadLetters(let r):
+            .purgeDeadLetters(let r), .view(let r, _, _):
             return r
         case .cancel, .quit: continue
         }

@@ -15,6 +15,8 @@ public enum ConsoleAction: Hashable, Sendable {
     case toggleMark, redrive, deleteMessages, purge
     // Inputs: enter submits; the other keys edit the text
     case submit, edit
+    /// An action a view defines for itself: its bindings and its `perform` agree on the name.
+    case view(String)
 }
 
 /// One key binding: the keys, a short label for the hint bar, a sentence for the help

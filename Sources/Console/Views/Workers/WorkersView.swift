@@ -23,7 +23,7 @@ public enum WorkersView {
 
     static func tableRect(_ s: ConsoleState) -> Rect { s.body.splitTop(2).rest.inset(dx: 1, dy: 0) }
 
-    static func render(_ s: ConsoleState, into grid: inout CellGrid) {
+    public static func render(_ s: ConsoleState, into grid: inout CellGrid) {
         let top = s.body.splitTop(1).top
         var x = top.x + grid.write(" Workers", x: top.x, y: top.y, role: .accent)
         guard let roster = s.workers.roster else {
