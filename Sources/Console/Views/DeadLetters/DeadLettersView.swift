@@ -80,7 +80,10 @@ public enum DeadLettersView {
                 rows.isEmpty
                 ? emptied ?? "\(queue) is empty: nothing was dead-lettered. Messages emu gives up on land here with the reason."
                 : "No message contains “\(state.filter ?? "")”. Press / to change the filter."
-            grid.write(text, x: tableArea.x + 2, y: tableArea.y + 1, role: .muted, maxWidth: tableArea.width - 4)
+            // Wrapped: the sentence says what to expect, so it must not be cut at 80 columns.
+            for (i, line) in TextWrap.lines(text, width: max(10, tableArea.width - 4)).enumerated() where i + 1 < tableArea.height {
+                grid.write(line, x: tableArea.x + 2, y: tableArea.y + 1 + i, role: .muted, maxWidth: tableArea.width - 4)
+            }
             return
         }
         let table = Table(
