@@ -195,4 +195,14 @@ final class FakeConsoleServices: ConsoleServices {
     }
     func deleteDeadLetters(ids: [String]) async throws -> Int { try await queue.deleteDeadLetters(messageIDs: ids) }
     func purgeDeadLetters() async throws -> Int? { try await queue.purge(.deadLetters) }
+
+    /// The sync's pause switch, as `sync pause|resume` would leave it in Postgres.
+    let pause = Mutex(SyncPauseStatus(paused: false))
+    func syncPauseStatus() async throws -> SyncPauseStatus { pause.withLock { $0 } }
+    func setSyncPaused(_ paused: Bool) async throws {
+        pause.withLock {
+            $0.paused = paused
+            $0.changedBy = "tester@console"
+        }
+    }
 }
