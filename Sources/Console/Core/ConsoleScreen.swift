@@ -40,9 +40,13 @@ public protocol ConsoleScreen {
     static func ticked(_ s: inout ConsoleState) -> [ConsoleEffect]
     /// Its load failed and is due again (only while it is shown).
     static func retryFailedLoad(_ s: inout ConsoleState) -> [ConsoleEffect]
-    /// An answer; nil: not for this view.
+    /// An answer. Answers are offered to the views in registry order until one returns its
+    /// effects (the view that asked); a view that only keeps a copy current (search's hits
+    /// after a save) updates it and returns nil, so the owner still gets the answer. A
+    /// view's own ``ConsoleMessage/viewAnswered(request:_:_:)`` goes to that view alone.
     static func received(_ s: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect]?
-    /// A request failed; nil: not this view's request.
+    /// A request failed; nil: not this view's request (offered in registry order; nothing
+    /// claims it: one line in the status bar).
     static func failed(_ s: inout ConsoleState, request: Int, error: ConsoleError) -> [ConsoleEffect]?
     /// Keeps its selection in range after a resize or a new list.
     static func clampSelection(_ s: inout ConsoleState)
