@@ -223,6 +223,17 @@ final class LiveConsoleServices: ConsoleServices {
 
     func purgeDeadLetters() async throws -> Int? { try await jobQueue.value().queue.purge(.deadLetters) }
 
+    func syncPauseStatus() async throws -> SyncPauseStatus {
+        let status = try await SyncControl(pool: pool).status()
+        return SyncPauseStatus(
+            paused: status.paused, changedAt: status.changedAt, changedBy: status.changedBy, outboxRows: status.outboxRows)
+    }
+
+    func setSyncPaused(_ paused: Bool) async throws {
+        let control = SyncControl(pool: pool)
+        if paused { try await control.pause(by: SyncControl.actor) } else { try await control.resume(by: SyncControl.actor) }
+    }
+
     func close() async {
         opening.cancel()
         if let opened = try? await opening.value { await opened.close() }

@@ -113,6 +113,17 @@ struct SnapshotTests {
         assertSnapshot(ConsoleView.render(big), "help-search-160x48")
     }
 
+    /// In a form `?` is typed, so help opens with F1 there: the footer names F1 as a way out too.
+    @Test func helpInAFormOpensWithF1AndSaysSo() {
+        var s = products(Size(columns: 80, rows: 24))
+        let load = press(&s, .character("e"))
+        _ = ConsoleUpdate.update(&s, .productLoaded(request: requestNumber(load)!, Sample.page.products[2]))
+        press(&s, .function(1))
+        assertSnapshot(ConsoleView.render(s), "help-editor-80x24")
+        press(&s, .function(1))
+        #expect(s.overlay == nil, "F1 closes it again")
+    }
+
     @Test func aFailedLoadShowsItsErrorAndRemedyInTheBody() {
         var s = products(Size(columns: 80, rows: 24))
         let request = requestNumber(press(&s, .character("r")))!

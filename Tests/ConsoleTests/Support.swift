@@ -64,7 +64,7 @@ func requestNumber(_ effects: [ConsoleEffect]) -> Int? {
         case .search(let r, _), .loadProducts(let r, _), .loadProduct(let r, _), .createProduct(let r, _), .updateProduct(let r, _, _),
             .deleteProduct(let r, _), .loadSyncStage(let r, _, _), .loadIndexProgress(let r), .loadQueueStats(let r),
             .loadWorkers(let r), .loadDeadLetters(let r, _), .redriveDeadLetters(let r, _), .deleteDeadLetters(let r, _),
-            .purgeDeadLetters(let r):
+            .purgeDeadLetters(let r), .view(let r, _, _):
             return r
         case .cancel, .quit: continue
         }
@@ -195,4 +195,14 @@ final class FakeConsoleServices: ConsoleServices {
     }
     func deleteDeadLetters(ids: [String]) async throws -> Int { try await queue.deleteDeadLetters(messageIDs: ids) }
     func purgeDeadLetters() async throws -> Int? { try await queue.purge(.deadLetters) }
+
+    /// The sync's pause switch, as `sync pause|resume` would leave it in Postgres.
+    let pause = Mutex(SyncPauseStatus(paused: false))
+    func syncPauseStatus() async throws -> SyncPauseStatus { pause.withLock { $0 } }
+    func setSyncPaused(_ paused: Bool) async throws {
+        pause.withLock {
+            $0.paused = paused
+            $0.changedBy = "tester@console"
+        }
+    }
 }

@@ -27,6 +27,8 @@ public enum ConsoleMessage: Hashable, Sendable {
     /// `count` nil: the backend purges asynchronously and does not say how many (SQS).
     case deadLettersPurged(request: Int, count: Int?)
     case requestFailed(request: Int, ConsoleError)
+    /// The answer to a view's own request (``ConsoleEffect/view(request:_:_:)``), for that view.
+    case viewAnswered(request: Int, ViewID, AnyViewPayload)
     /// SIGTERM, SIGINT or SIGHUP from outside: leave now (the terminal is restored on the way out).
     case stopRequested
 }
@@ -53,6 +55,8 @@ public enum ConsoleEffect: Hashable, Sendable {
     case redriveDeadLetters(request: Int, ids: [String]?)
     case deleteDeadLetters(request: Int, ids: [String])
     case purgeDeadLetters(request: Int)
+    /// A request a view defines for itself, run by that view's ``ConsoleScreen/run(_:services:)``.
+    case view(request: Int, ViewID, AnyViewPayload)
     /// The answer to this request is no longer wanted (a newer search replaced it).
     case cancel(request: Int)
     case quit
@@ -69,6 +73,7 @@ public enum ConsoleEffect: Hashable, Sendable {
     public var isWrite: Bool {
         switch self {
         case .createProduct, .updateProduct, .deleteProduct, .redriveDeadLetters, .deleteDeadLetters, .purgeDeadLetters: true
+        case .view(_, _, let request): request.base.isWrite
         default: false
         }
     }

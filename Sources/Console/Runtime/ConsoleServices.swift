@@ -25,6 +25,21 @@ public protocol ConsoleServices: Sendable {
     func deleteDeadLetters(ids: [String]) async throws -> Int
     /// Empties the DLQ; nil when the backend does not say how many it removed.
     func purgeDeadLetters() async throws -> Int?
+
+    /// Whether the sync is paused, who changed it, and the outbox backlog.
+    func syncPauseStatus() async throws -> SyncPauseStatus
+    /// Pauses or resumes the sync for every worker of the catalog.
+    func setSyncPaused(_ paused: Bool) async throws
+}
+
+extension ConsoleServices {
+    /// Services without a sync switch (a test double) say so; the console then shows no pause state.
+    public func syncPauseStatus() async throws -> SyncPauseStatus {
+        throw ConsoleError(summary: "The sync's pause state cannot be read here.")
+    }
+    public func setSyncPaused(_ paused: Bool) async throws {
+        throw ConsoleError(summary: "The sync cannot be paused from here.", remedy: "Use `refarch-tui sync pause` or `sync resume`.")
+    }
 }
 
 extension ConsoleError {

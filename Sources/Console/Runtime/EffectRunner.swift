@@ -84,6 +84,10 @@ public final class EffectRunner: Sendable {
             start(id, effect) { .deadLettersDeleted(request: id, count: try await services.deleteDeadLetters(ids: ids)) }
         case let .purgeDeadLetters(id):
             start(id, effect) { .deadLettersPurged(request: id, count: try await services.purgeDeadLetters()) }
+        case let .view(id, view, request):
+            start(id, effect) {
+                .viewAnswered(request: id, view, try await ConsoleScreens.screen(view).run(request, services: services))
+            }
         case let .cancel(id):
             running.withLock { $0.removeValue(forKey: id) }?.cancel()
         case .quit:
