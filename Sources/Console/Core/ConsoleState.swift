@@ -1,6 +1,6 @@
 import Catalog
 import Foundation
-import Search
+import Operations
 
 /// The views, by the name `:` jumps to.
 public enum ViewID: String, Hashable, Sendable, CaseIterable {

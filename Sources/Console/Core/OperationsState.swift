@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Operations
 
 /// Queue depths as the console last saw them, and their history for the sparklines.
 ///

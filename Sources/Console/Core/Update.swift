@@ -1,6 +1,6 @@
 import Catalog
 import Foundation
-import Search
+import Operations
 
 /// The console's update function: pure and synchronous. It changes the state for a
 /// message and returns the effects to run; time arrives only in `ticked(at:)`.
