@@ -52,10 +52,12 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ", "UserFacing", "DedicatedThreads", log], swiftSettings: settings),
         .target(name: "PostgresCatalog", dependencies: ["Catalog", "Postgres", "UserFacing", log], swiftSettings: settings),
         .target(
-            name: "LocalIndex", dependencies: ["Catalog", "Operations", "Postgres", "PostgresCatalog", "DedicatedThreads", "UserFacing", log],
+            name: "LocalIndex",
+            dependencies: ["Catalog", "Operations", "Postgres", "PostgresCatalog", "DedicatedThreads", "UserFacing", log],
             swiftSettings: optimisedSettings),
         .target(
-            name: "Sync", dependencies: ["Catalog", "Operations", "Postgres", "PostgresCatalog", "Queues", "Telemetry", log], swiftSettings: settings),
+            name: "Sync", dependencies: ["Catalog", "Operations", "Postgres", "PostgresCatalog", "Queues", "Telemetry", log],
+            swiftSettings: settings),
         .target(name: "Telemetry", dependencies: [log, metrics, prometheus, serviceLifecycle], swiftSettings: settings),
         .target(name: "Search", dependencies: ["Catalog", "Operations", log], swiftSettings: settings),
         .target(name: "HTTP", dependencies: ["CCurl", "DedicatedThreads", log], swiftSettings: settings),
@@ -76,7 +78,8 @@ let package = Package(
         .target(
             name: "RefarchCLI",
             dependencies: [
-                argumentParser, log, serviceLifecycle, unixSignals, "UserFacing", "Catalog", "Operations", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Queues", "Pinecone",
+                argumentParser, log, serviceLifecycle, unixSignals, "UserFacing", "Catalog", "Operations", "Configuration", "Postgres",
+                "PostgresCatalog", "AWS", "Queues", "Pinecone",
                 "Embeddings", "LocalIndex", "Search", "Sync", "Telemetry", "Console", "ConsoleNcurses",
             ],
             swiftSettings: settings
@@ -112,7 +115,8 @@ let package = Package(
         .testTarget(
             name: "PostgresTests", dependencies: ["Postgres", "PostgresCatalog", "Catalog", "TestSupport", log], swiftSettings: settings),
         .testTarget(
-            name: "LocalIndexTests", dependencies: ["LocalIndex", "Catalog", "Operations", "Postgres", "PostgresCatalog", "TestSupport", log],
+            name: "LocalIndexTests",
+            dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "TestSupport", log],
             swiftSettings: settings),
         .testTarget(
             name: "SyncTests",
@@ -126,7 +130,8 @@ let package = Package(
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "CMiniLMKernels", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "TestSupport", log], swiftSettings: settings),
         .testTarget(
-            name: "QueuesTests", dependencies: ["Queues", "Catalog", "Operations", "Postgres", "PostgresCatalog", "AWS", "HTTP", "TestSupport", log],
+            name: "QueuesTests",
+            dependencies: ["Queues", "Catalog", "Operations", "Postgres", "PostgresCatalog", "AWS", "HTTP", "TestSupport", log],
             swiftSettings: settings),
         .testTarget(name: "PineconeTests", dependencies: ["Pinecone", "HTTP", "Catalog", "TestSupport", log], swiftSettings: settings),
         .testTarget(
