@@ -74,7 +74,7 @@ let package = Package(
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]),
         // The console: pure state, update, views and widgets; only ConsoleNcurses touches curses.
         .target(name: "Console", dependencies: ["Catalog", "Configuration", "Operations", "UserFacing"], swiftSettings: settings),
-        .target(name: "ConsoleNcurses", dependencies: ["Console", "CNcurses"], swiftSettings: settings),
+        .target(name: "ConsoleNcurses", dependencies: ["Console", "CNcurses", "UserFacing"], swiftSettings: settings),
         .target(
             name: "RefarchCLI",
             dependencies: [

@@ -293,6 +293,8 @@ public struct RedriveSummary: Sendable, Hashable, Codable {
     public var failed: Int
     /// Requested ids that were not in the DLQ.
     public var notFound: Int
+    /// Dead letters of other source queues, left in the DLQ (SQS, redrive by copy).
+    public var skipped: Int
     /// How the backend moved them, for the operator: `transaction` (embedded), `copy` or
     /// `move-task` (SQS); nil when it does not say.
     public var method: String?
@@ -302,11 +304,13 @@ public struct RedriveSummary: Sendable, Hashable, Codable {
     public var taskStatus: String?
 
     public init(
-        moved: Int, failed: Int = 0, notFound: Int = 0, method: String? = nil, taskHandle: String? = nil, taskStatus: String? = nil
+        moved: Int, failed: Int = 0, notFound: Int = 0, skipped: Int = 0, method: String? = nil, taskHandle: String? = nil,
+        taskStatus: String? = nil
     ) {
         self.moved = moved
         self.failed = failed
         self.notFound = notFound
+        self.skipped = skipped
         self.method = method
         self.taskHandle = taskHandle
         self.taskStatus = taskStatus

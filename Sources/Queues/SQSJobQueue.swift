@@ -241,7 +241,8 @@ public struct SQSJobQueue: JobQueue {
                 deadLetterURL: deadLetterURL, sourceURL: queueURL, method: redriveMethod, waitForTask: waitsForMoveTask,
                 progress: { progress(RedriveSummary(moved: $0.moved, failed: $0.failed)) })
             return RedriveSummary(
-                moved: result.moved, failed: result.failed, method: result.method.rawValue, taskHandle: result.taskHandle,
+                moved: result.moved, failed: result.failed, skipped: result.skipped, method: result.method.rawValue,
+                taskHandle: result.taskHandle,
                 taskStatus: result.taskStatus)
         }
         let wanted = Set(messageIDs)

@@ -86,11 +86,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         await services.close()
         timings?.flush()
-        try reportingErrors {
-            do { try outcome.get() } catch let error as TerminalError {
-                throw UserError(summary: error.description, remedy: nil)
-            }
-        }
+        try reportingErrors { try outcome.get() }
     }
 
     /// "embedded" or "AWS us-east-1 jobs.fifo" for the header (depths follow it there).

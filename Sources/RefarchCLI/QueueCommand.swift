@@ -209,6 +209,8 @@ struct QueueRedriveCommand: AsyncParsableCommand {
             var moved: Int
             var failed: Int
             var notFound: Int
+            /// Dead letters of other source queues, left in the DLQ (SQS copy).
+            var skipped: Int
             var taskHandle: String?
             var taskStatus: String?
         }
@@ -233,7 +235,8 @@ struct QueueRedriveCommand: AsyncParsableCommand {
         let output = Output(
             from: from, to: to,
             result: .init(
-                method: method, moved: summary.moved, failed: summary.failed, notFound: summary.notFound, taskHandle: summary.taskHandle,
+                method: method, moved: summary.moved, failed: summary.failed, notFound: summary.notFound, skipped: summary.skipped,
+                taskHandle: summary.taskHandle,
                 taskStatus: summary.taskStatus))
         if options.json {
             try printJSON(output)
@@ -247,6 +250,7 @@ struct QueueRedriveCommand: AsyncParsableCommand {
             print("Moved \(summary.moved) messages from \(from) to \(to) \(how).")
             if summary.failed > 0 { print("\(summary.failed) messages were refused by \(to) and stay in \(from).") }
             if summary.notFound > 0 { print("\(summary.notFound) of the requested ids are not in \(from).") }
+            if summary.skipped > 0 { print("\(summary.skipped) messages came from other queues and stay in \(from).") }
         }
         if summary.failed > 0 { throw ExitCode(1) }
     }
