@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import UserFacing
 
 // The trace of one product (issue 20 §5): "why isn't this product searchable?" answered in
 // one place, stage by stage, for the console (`t`, `:trace`) and `refarch-tui trace`.

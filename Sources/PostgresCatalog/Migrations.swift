@@ -1,6 +1,7 @@
 import Catalog
 import Logging
 import Postgres
+import UserFacing
 
 /// One versioned step of the schema. Steps run in order, each once, recorded in
 /// `refarch_schema_migrations`; all pending steps of one `migrate` run share a transaction,

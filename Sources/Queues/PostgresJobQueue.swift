@@ -512,7 +512,7 @@ public final class PostgresJobQueue: JobQueue {
         -> RedriveSummary
     {
         let queue = options.queueName
-        var summary = RedriveSummary(moved: 0)
+        var summary = RedriveSummary(moved: 0, method: "transaction")
         func move(_ ids: [Int64]?) async throws -> Int {
             try await pool.query(
                 """

@@ -23,6 +23,14 @@ public struct SQSJobQueue: JobQueue {
     public let selectionVisibility: Duration
     /// The oldest message's age, from CloudWatch, read in the background once a minute.
     let oldestAges: OldestMessageAges
+    /// Whether ``stats()`` waits for the first CloudWatch read of the oldest message's age
+    /// (a one-shot `queue stats`) rather than answering at once without it (the console,
+    /// which asks again every few seconds).
+    public var waitsForOldestAges = false
+    /// How a redrive of every dead letter moves them (`queue redrive --method`).
+    public var redriveMethod: RedriveMethod = .auto
+    /// Whether a redrive waits for SQS's message move task to finish (`--no-wait` does not).
+    public var waitsForMoveTask = true
 
     public var name: String { SQSQueueURL.name(of: queueURL) }
     public var deadLetterName: String { SQSQueueURL.name(of: deadLetterURL) }
@@ -193,7 +201,11 @@ public struct SQSJobQueue: JobQueue {
     public func stats() async throws -> JobQueueStats {
         let attributes = try await sqs.getQueueAttributes(url: queueURL)
         let dead = try await sqs.getQueueAttributes(url: deadLetterURL)
-        let ages = oldestAges.ages(of: [name, deadLetterName])
+        var ages = oldestAges.ages(of: [name, deadLetterName])
+        if waitsForOldestAges, ages.isEmpty {
+            await oldestAges.settled()
+            ages = oldestAges.ages(of: [name, deadLetterName])
+        }
         func depth(_ name: String, _ a: QueueAttributes) -> QueueDepth {
             let total = a.visible + a.inFlight + a.delayed
             return QueueDepth(
@@ -264,9 +276,12 @@ public struct SQSJobQueue: JobQueue {
     {
         guard let messageIDs else {
             let result = try await sqs.redrive(
-                deadLetterURL: deadLetterURL, sourceURL: queueURL, method: .auto,
+                deadLetterURL: deadLetterURL, sourceURL: queueURL, method: redriveMethod, waitForTask: waitsForMoveTask,
                 progress: { progress(RedriveSummary(moved: $0.moved, failed: $0.failed)) })
-            return RedriveSummary(moved: result.moved, failed: result.failed)
+            return RedriveSummary(
+                moved: result.moved, failed: result.failed, skipped: result.skipped, method: result.method.rawValue,
+                taskHandle: result.taskHandle,
+                taskStatus: result.taskStatus)
         }
         let wanted = Set(messageIDs)
         return try await withSelectedDeadLetters(wanted) { found in
@@ -278,7 +293,8 @@ public struct SQSJobQueue: JobQueue {
             let refused = Set(try await send(copies, to: queueURL).map(\.index))
             let sent = found.enumerated().filter { !refused.contains($0.offset) }.map(\.element.receiptHandle)
             let notDeleted = try await delete(sent, from: deadLetterURL).count
-            let summary = RedriveSummary(moved: sent.count - notDeleted, failed: refused.count, notFound: wanted.count - found.count)
+            let summary = RedriveSummary(
+                moved: sent.count - notDeleted, failed: refused.count, notFound: wanted.count - found.count, method: "copy")
             progress(summary)
             return summary
         }

@@ -1,6 +1,7 @@
 import AWS
 import ArgumentParser
 import Foundation
+import UserFacing
 
 /// `refarch-tui services …`: the ECS services that run the workers.
 struct ServicesCommand: AsyncParsableCommand {
@@ -34,7 +35,7 @@ struct ServicesListCommand: AsyncParsableCommand {
     var cluster: String?
 
     func run() async throws {
-        try await runOps {
+        try await reportingErrors {
             let ecs = ECSClient(configuration: try makeAWSConfiguration(options))
             let clusters: [String]
             if let cluster = try cluster ?? options.value("ECS_CLUSTER") {
@@ -104,7 +105,7 @@ struct ServicesScaleCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await runOps {
+        try await reportingErrors {
             try requireWritable(options, action: "scale \(name)")
             let ecs = ECSClient(configuration: try makeAWSConfiguration(options))
             let cluster = try await resolveCluster(ecs)
@@ -126,7 +127,7 @@ struct ServicesScaleCommand: AsyncParsableCommand {
         if let cluster = try cluster ?? options.value("ECS_CLUSTER") { return cluster }
         let clusters = try await ecs.listClusters()
         guard clusters.count == 1 else {
-            throw OpsError(
+            throw UserError(
                 summary: clusters.isEmpty
                     ? "There is no ECS cluster." : "There are \(clusters.count) ECS clusters; which one holds \(name)?",
                 remedy: "Pass --cluster NAME or set ECS_CLUSTER.")

@@ -180,12 +180,8 @@ public final class PelicanService: Sendable {
                     latest[product] = max(latest[product] ?? seq, seq)
                     seqsByProduct[product, default: []].append(seq)
                 }
-                let current = try conn.query(
-                    "SELECT \(PostgresProductStore.columns) FROM products_with_increment WHERE id = ANY($1::bigint[])",
-                    [PostgresArray(order)], operation: "read changed products")
                 var products: [Int64: Product] = [:]
-                for row in current {
-                    let product = try PostgresProductStore.decode(row)
+                for product in try PostgresProductStore.products(ids: order, on: conn) {
                     products[product.id.rawValue] = product
                 }
                 // Products in order of their latest change, so the queue sees them in commit order.

@@ -3,6 +3,7 @@ import Foundation
 import Operations
 import Postgres
 import Search
+import UserFacing
 
 /// Answers "why isn't this product searchable?" (issue 20 §5): follows one product's latest
 /// change through the outbox, pelican, the job queue (and its DLQ), the index and a search

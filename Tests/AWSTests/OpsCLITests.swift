@@ -171,6 +171,40 @@ struct OpsCLITests {
         #expect(try await sqs.stats(url: source).visible == 0)
     }
 
+    @Test("queue stats prints CloudWatch's oldest-message age for the jobs queue, as it did before the seam")
+    func statsCarryTheOldestMessageAge() async throws {
+        let sqs = SQSClient(configuration: try Emulator.configuration())
+        let (source, _) = try await SQSEmulatorTests.makeQueues(sqs, prefix: "cli-age")
+        try await SQSEmulatorTests.send(sqs, to: source, ids: 1...1)
+        let cloudWatch = CloudWatchClient(configuration: sqs.client.configuration)
+        _ = try await cloudWatch.client.json(
+            "PutMetricData",
+            RawJSON([
+                "Namespace": "AWS/SQS",
+                "MetricData": [
+                    [
+                        "MetricName": "ApproximateAgeOfOldestMessage",
+                        "Dimensions": [["Name": "QueueName", "Value": .string(SQSQueueURL.name(of: source))]],
+                        "Timestamp": .double(Date().addingTimeInterval(-30).timeIntervalSince1970), "Value": 77.0, "Unit": "Seconds",
+                    ]
+                ],
+            ]), as: EmptyShape.self)
+        struct Output: Decodable {
+            struct Stats: Decodable {
+                var visible: Int
+                var oldestAgeSeconds: Int?
+            }
+            var queue: Stats
+            var deadLetterQueue: Stats?
+        }
+        let stats = try await BuiltBinary.run(["queue", "stats", "--json"], environment: try Self.environment(queue: source))
+        #expect(stats.status == 0, "\(stats.stderr)")
+        let decoded = try JSONDecoder().decode(Output.self, from: Data(stats.stdout.utf8))
+        #expect(decoded.queue.visible == 1)
+        #expect(decoded.queue.oldestAgeSeconds == 77)
+        #expect(decoded.deadLetterQueue?.oldestAgeSeconds == nil, "an empty DLQ has no oldest message")
+    }
+
     @Test("SQS_DLQ_URL overrides the redrive policy")
     func dlqOverride() async throws {
         let sqs = SQSClient(configuration: try Emulator.configuration())

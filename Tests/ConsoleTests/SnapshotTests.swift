@@ -1,5 +1,6 @@
 import Catalog
 import Console
+import Operations
 import Testing
 
 /// Golden screens: each view at 80×24 and 160×48 with fixed state and clock, compared with

@@ -1,5 +1,6 @@
 import Catalog
 import Console
+import Operations
 import Synchronization
 import TestSupport
 import Testing

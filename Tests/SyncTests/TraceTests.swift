@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import LocalIndex
 import Operations
 import Postgres
 import PostgresCatalog
@@ -207,8 +208,9 @@ struct TraceTests {
             let product = try await add(stack, "Bamboo steamer")
             try await stack.sync()
             #expect(try await stack.store.delete(id: product.id))
+            let index = stack.index
             let seq = try #require(
-                try await SyncProgressReader(pool: stack.pool, index: stack.index, vectorsInPostgres: false)
+                try await SyncProgressReader(pool: stack.pool, index: { index }, progress: LocalIndexProgress(pool: stack.pool))
                     .changeSequence(of: product.id))
             /// The deleted error's seq, time and vectors left, or nil when the trace did not throw it.
             func deleted() async -> (seq: Int64, at: Date?, left: Int)? {

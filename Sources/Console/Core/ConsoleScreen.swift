@@ -1,3 +1,4 @@
+import Operations
 /// One view of the console: its name, its key bindings (data), its update for its own keys
 /// and answers, and its render. Each lives in `Views/<Name>/` and is registered once in
 /// ``ConsoleScreens/all``; the root update and view route to it and know nothing else of it.
@@ -57,7 +58,7 @@ public protocol ConsoleScreen {
 
     /// Runs a ``ConsoleEffect/view(request:_:_:)`` request off the main thread; its answer
     /// comes back as ``ConsoleMessage/viewAnswered(request:_:_:)``.
-    static func run(_ request: AnyViewPayload, services: any ConsoleServices) async throws -> AnyViewPayload
+    static func run(_ request: AnyViewPayload, services: any SystemOperations) async throws -> AnyViewPayload
 
     /// Facts for the header's right side, shown on every view ("sync paused").
     static func headerFacts(_ s: ConsoleState) -> [(String, Role)]
@@ -92,7 +93,7 @@ extension ConsoleScreen {
     public static func unsavedWork(_ s: ConsoleState) -> String? { nil }
     /// A view whose body is empty until it has data shows the backend's error there.
     public static var showsBackendErrorWhenEmpty: Bool { false }
-    public static func run(_ request: AnyViewPayload, services: any ConsoleServices) async throws -> AnyViewPayload {
+    public static func run(_ request: AnyViewPayload, services: any SystemOperations) async throws -> AnyViewPayload {
         throw ConsoleError(summary: "\(title) cannot run \(request).", remedy: "This is a bug in the console: please report it.")
     }
     public static func headerFacts(_ s: ConsoleState) -> [(String, Role)] { [] }

@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Operations
 
 /// A status-bar line and how long it stays.
 public struct StatusLine: Hashable, Sendable {

@@ -1,5 +1,5 @@
 import Catalog
-import Search
+import Operations
 
 /// Facts that reach `update`, in the past tense: a key was pressed, a search finished.
 public enum ConsoleMessage: Hashable, Sendable {
@@ -77,53 +77,4 @@ public enum ConsoleEffect: Hashable, Sendable {
         default: false
         }
     }
-}
-
-/// How far a saved change has travelled towards search.
-public enum SyncStage: Int, Hashable, Sendable, Comparable, CaseIterable {
-    /// Committed to the products table.
-    case saved
-    /// In the outbox (committed with the row, so at once).
-    case captured
-    /// Pelican put it on the job queue and removed the outbox row.
-    case sent
-    /// The index holds vectors with this change's seq (or, for a delete, none).
-    case indexed
-
-    public static func < (a: SyncStage, b: SyncStage) -> Bool { a.rawValue < b.rawValue }
-    public var label: String {
-        switch self {
-        case .saved: "saved"
-        case .captured: "captured"
-        case .sent: "sent"
-        case .indexed: "indexed"
-        }
-    }
-}
-
-/// How much of the catalog the index holds at its latest version.
-public struct IndexProgress: Hashable, Sendable {
-    public var indexed: Int
-    public var total: Int
-    public init(indexed: Int, total: Int) {
-        self.indexed = indexed
-        self.total = total
-    }
-    public var isComplete: Bool { indexed >= total }
-}
-
-/// An error as the console shows it: one line, what to do, and per-field problems for forms.
-public struct ConsoleError: Error, Hashable, Sendable {
-    public var summary: String
-    public var remedy: String?
-    /// Problems by product field (`name`, `sku`, `price`, …), shown beside the fields.
-    public var fieldProblems: [String: String]
-
-    public init(summary: String, remedy: String? = nil, fieldProblems: [String: String] = [:]) {
-        self.summary = summary
-        self.remedy = remedy
-        self.fieldProblems = fieldProblems
-    }
-
-    public var line: String { remedy.map { "\(summary) \($0)" } ?? summary }
 }

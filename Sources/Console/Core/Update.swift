@@ -1,4 +1,5 @@
 import Foundation
+import Operations
 
 /// The console's update function: pure and synchronous. It changes the state for a
 /// message and returns the effects to run; time arrives only in `ticked(at:)`.

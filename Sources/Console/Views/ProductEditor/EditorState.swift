@@ -1,4 +1,5 @@
 import Catalog
+import Operations
 
 /// The product form: a new product or an edit, and after a save the change's sync progress.
 public struct EditorState: ViewPayload {

@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Operations
 
 extension ViewID {
     public static let editor = ViewID(rawValue: "editor")

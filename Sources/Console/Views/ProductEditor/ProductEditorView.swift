@@ -1,4 +1,5 @@
 import Catalog
+import Operations
 
 /// The product form, and after a save the change's way to the index.
 public enum ProductEditorView {

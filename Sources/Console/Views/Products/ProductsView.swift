@@ -1,4 +1,5 @@
 import Catalog
+import Operations
 
 /// The products view: the catalog a page at a time, sorted and filtered, with new, edit
 /// and delete.

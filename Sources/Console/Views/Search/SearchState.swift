@@ -1,4 +1,5 @@
 import Catalog
+import Operations
 import Search
 
 /// The search view: the query, the last result and the selection in it.

@@ -1,6 +1,6 @@
 import Catalog
 import Foundation
-import Search
+import Operations
 
 /// The search view (the default): a query, then ranked results with score, name, SKU,
 /// price and a one-line snippet.

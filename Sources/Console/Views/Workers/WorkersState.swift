@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Operations
 
 /// The workers view: heartbeat rows and the leader lock.
 public struct WorkersState: ViewPayload {

@@ -1,4 +1,5 @@
 import Catalog
+import Operations
 
 extension ViewID {
     public static let workers = ViewID(rawValue: "workers")
@@ -143,7 +144,7 @@ extension WorkersView: ConsoleScreen {
         s.workers.selection.clamp(rowCount: s.workers.roster?.workers.count ?? 0, visible: visibleRows(s))
     }
 
-    public static func run(_ request: AnyViewPayload, services: any ConsoleServices) async throws -> AnyViewPayload {
+    public static func run(_ request: AnyViewPayload, services: any SystemOperations) async throws -> AnyViewPayload {
         switch request.as(SyncPauseRequest.self) {
         case .read?:
             return AnyViewPayload(try await services.syncPauseStatus())

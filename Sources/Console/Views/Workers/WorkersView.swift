@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Operations
 
 /// The workers view: every worker's heartbeat, one that stopped beating in the warn role,
 /// and which pelican holds the leader lock.
