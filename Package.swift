@@ -59,6 +59,8 @@ let package = Package(
         .target(name: "Search", dependencies: ["Catalog", log], swiftSettings: settings),
         .target(name: "HTTP", dependencies: ["CCurl", "DedicatedThreads", log], swiftSettings: settings),
         .target(name: "AWS", dependencies: ["HTTP", "CCrypto", log], swiftSettings: settings),
+        // The operations seam's AWS implementations (ECS services), beside the AWS clients.
+        .target(name: "AWSOperations", dependencies: ["AWS", "Operations"], swiftSettings: settings),
         .target(name: "Queues", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "AWS", log], swiftSettings: settings),
         .target(name: "Pinecone", dependencies: ["Catalog", "HTTP", log], swiftSettings: settings),
         .target(
@@ -76,7 +78,7 @@ let package = Package(
             name: "RefarchCLI",
             dependencies: [
                 argumentParser, log, serviceLifecycle, unixSignals, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Queues", "Pinecone",
-                "Embeddings", "LocalIndex", "Operations", "Search", "Sync", "Telemetry", "Console", "ConsoleNcurses",
+                "Embeddings", "LocalIndex", "Operations", "AWSOperations", "Search", "Sync", "Telemetry", "Console", "ConsoleNcurses",
             ],
             swiftSettings: settings
         ),
@@ -123,7 +125,8 @@ let package = Package(
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "HTTP", log], swiftSettings: settings),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "CMiniLMKernels", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "TestSupport", log], swiftSettings: settings),
+        .testTarget(
+            name: "AWSTests", dependencies: ["AWS", "AWSOperations", "Operations", "HTTP", "TestSupport", log], swiftSettings: settings),
         .testTarget(
             name: "QueuesTests", dependencies: ["Queues", "Catalog", "Postgres", "PostgresCatalog", "AWS", "HTTP", "TestSupport", log],
             swiftSettings: settings),
