@@ -49,10 +49,12 @@ func makeServiceOperations(_ options: OpsOptions, cluster: String?) async throws
 }
 
 /// Runs a services command body with its backend; a refused action exits 3, a failure 1.
+/// An `action` is refused in read-only mode before any backend is opened.
 func runServices(
-    _ options: OpsOptions, cluster: String?, _ body: (any ServiceOperations) async throws -> Void
+    _ options: OpsOptions, cluster: String?, action: String? = nil, _ body: (any ServiceOperations) async throws -> Void
 ) async throws {
     try await runOps {
+        if let action { try requireWritable(options, action: action) }
         let opened = try await makeServiceOperations(options, cluster: cluster)
         do {
             try await body(opened.operations)
@@ -139,8 +141,7 @@ struct ServicesScaleCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await runServices(options, cluster: target.cluster) { services in
-            try requireWritable(options, action: "scale \(name)")
+        try await runServices(options, cluster: target.cluster, action: "scale \(name)") { services in
             try printChange(try await services.scale(ServiceReference(name: name, cluster: target.cluster), to: count), json: options.json)
         }
     }
@@ -158,8 +159,7 @@ struct ServicesRedeployCommand: AsyncParsableCommand {
     @OptionGroup var target: ServiceClusterOption
 
     func run() async throws {
-        try await runServices(options, cluster: target.cluster) { services in
-            try requireWritable(options, action: "redeploy \(name)")
+        try await runServices(options, cluster: target.cluster, action: "redeploy \(name)") { services in
             try printChange(try await services.forceNewDeployment(ServiceReference(name: name, cluster: target.cluster)), json: options.json)
         }
     }
@@ -177,8 +177,7 @@ struct ServicesRollbackCommand: AsyncParsableCommand {
     @OptionGroup var target: ServiceClusterOption
 
     func run() async throws {
-        try await runServices(options, cluster: target.cluster) { services in
-            try requireWritable(options, action: "roll back \(name)")
+        try await runServices(options, cluster: target.cluster, action: "roll back \(name)") { services in
             try printChange(try await services.rollBack(ServiceReference(name: name, cluster: target.cluster)), json: options.json)
         }
     }
