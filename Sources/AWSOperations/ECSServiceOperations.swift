@@ -131,7 +131,9 @@ public struct ECSServiceOperations: ServiceOperations {
         else { throw ServiceOperationError.serviceNotFound(service: name, clusters: [Self.lastComponent(cluster)]) }
         // familyPrefix matches by prefix: keep this family's revisions only.
         let previous = try await ecs.listTaskDefinitions(familyPrefix: family)
-            .compactMap { arn in Self.familyAndRevision(arn).flatMap { $0.family == family && $0.revision < revision ? (arn, $0.revision) : nil } }
+            .compactMap { arn in
+                Self.familyAndRevision(arn).flatMap { $0.family == family && $0.revision < revision ? (arn, $0.revision) : nil }
+            }
             .max { $0.1 < $1.1 }
         guard let previous else {
             throw ServiceOperationError.noEarlierRevision(service: name, taskDefinition: Self.lastComponent(current))

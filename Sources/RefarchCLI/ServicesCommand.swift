@@ -42,7 +42,8 @@ func makeServiceOperations(_ options: OpsOptions, cluster: String?) async throws
             operations: ECSServiceOperations(configuration: try makeAWSConfiguration(options), cluster: configuredCluster), close: {})
     } else {
         let pool = try await CommandContext(options.global).migratedPool()
-        opened = OpenedServiceOperations(operations: LocalWorkerServices(roster: WorkerRosterReader(pool: pool)), close: { await pool.close() })
+        opened = OpenedServiceOperations(
+            operations: LocalWorkerServices(roster: WorkerRosterReader(pool: pool)), close: { await pool.close() })
     }
     guard options.isReadOnly else { return opened }
     return OpenedServiceOperations(operations: ReadOnlyServiceOperations(opened.operations), close: opened.close)
@@ -86,10 +87,14 @@ struct ServicesListCommand: AsyncParsableCommand {
                 print("No services found\(list.clusters.isEmpty ? " (no clusters)" : " in \(list.clusters.joined(separator: ", "))").")
             } else {
                 printTable(
-                    ["CLUSTER", "SERVICE", "STATUS", "DESIRED", "RUNNING", "PENDING", "DEPLOYMENTS", "TASK DEFINITION", "CPU", "MEM", "SCALING"],
+                    [
+                        "CLUSTER", "SERVICE", "STATUS", "DESIRED", "RUNNING", "PENDING", "DEPLOYMENTS", "TASK DEFINITION", "CPU", "MEM",
+                        "SCALING",
+                    ],
                     list.services.map { row in
                         [
-                            row.cluster, row.name, row.status ?? "-", row.desired.map(String.init) ?? "-", row.running.map(String.init) ?? "-",
+                            row.cluster, row.name, row.status ?? "-", row.desired.map(String.init) ?? "-",
+                            row.running.map(String.init) ?? "-",
                             row.pending.map(String.init) ?? "-",
                             row.deployments.map { "\($0.status ?? "?"):\($0.rolloutState ?? "?")" }.joined(separator: ","),
                             row.taskDefinition ?? "-",
@@ -102,7 +107,8 @@ struct ServicesListCommand: AsyncParsableCommand {
                     if let error = row.metricsError { print("\(row.name): metrics: \(error)") }
                     if let error = row.autoscalingError { print("\(row.name): autoscaling: \(error)") }
                     for deployment in row.deployments where deployment.rolloutState == "FAILED" {
-                        print("\(row.name): deployment \(deployment.id ?? "?") failed: \(deployment.rolloutStateReason ?? "no reason given")")
+                        print(
+                            "\(row.name): deployment \(deployment.id ?? "?") failed: \(deployment.rolloutStateReason ?? "no reason given")")
                     }
                 }
             }
@@ -115,7 +121,8 @@ struct ServicesListCommand: AsyncParsableCommand {
 /// Prints the outcome of an action.
 private func printChange(_ change: ServiceChange, json: Bool) throws {
     if json { return try printJSON(change) }
-    var text = "\(change.service) in \(change.cluster): desired \(change.desired.map(String.init) ?? "?"), running \(change.running.map(String.init) ?? "?")"
+    var text =
+        "\(change.service) in \(change.cluster): desired \(change.desired.map(String.init) ?? "?"), running \(change.running.map(String.init) ?? "?")"
     if let definition = change.taskDefinition {
         text += ", task definition \(change.previousTaskDefinition.map { "\($0) → " } ?? "")\(definition)"
     }
@@ -160,7 +167,8 @@ struct ServicesRedeployCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runServices(options, cluster: target.cluster, action: "redeploy \(name)") { services in
-            try printChange(try await services.forceNewDeployment(ServiceReference(name: name, cluster: target.cluster)), json: options.json)
+            try printChange(
+                try await services.forceNewDeployment(ServiceReference(name: name, cluster: target.cluster)), json: options.json)
         }
     }
 }
@@ -205,7 +213,9 @@ struct ServicesTasksCommand: AsyncParsableCommand {
                 if options.json { return try printJSON(containers) }
                 printTable(
                     ["CONTAINER", "IMAGE", "STATUS", "EXIT", "REASON"],
-                    containers.map { [$0.name, $0.image ?? "-", $0.lastStatus ?? "-", $0.exitCode.map(String.init) ?? "-", $0.reason ?? "-"] })
+                    containers.map {
+                        [$0.name, $0.image ?? "-", $0.lastStatus ?? "-", $0.exitCode.map(String.init) ?? "-", $0.reason ?? "-"]
+                    })
                 return
             }
             let tasks = try await services.tasks(of: reference)

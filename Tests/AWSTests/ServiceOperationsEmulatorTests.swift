@@ -1,8 +1,8 @@
 import AWSOperations
 import Foundation
 import HTTP
-import Synchronization
 import Operations
+import Synchronization
 import TestSupport
 import Testing
 
@@ -139,7 +139,8 @@ struct ServiceOperationsEmulatorTests {
         #expect(filtered.lines.map(\.message) == ["emu started"])
         #expect(filtered.lines.first?.level == "info")
 
-        try await logs.putLogEvents(group: group, stream: stream, lines: [(now.addingTimeInterval(-1), #"{"level":"warning","msg":"new"}"#)])
+        try await logs.putLogEvents(
+            group: group, stream: stream, lines: [(now.addingTimeInterval(-1), #"{"level":"warning","msg":"new"}"#)])
         let followed = try await services.logs(of: emu, LogTailRequest(limit: 10, after: tail.cursor))
         #expect(followed.lines.map(\.message) == ["new"])
         let nothingNew = try await services.logs(of: emu, LogTailRequest(limit: 10, after: followed.cursor))

@@ -33,7 +33,8 @@ struct ServicesCLITests {
         var environment = try OpsCLITests.environment(queue: nil)
 
         for arguments in [["scale", "emu", "3"], ["redeploy", "emu"], ["rollback", "emu"]] {
-            let flagged = try await BuiltBinary.run(["services"] + arguments + ["--cluster", cluster, "--read-only"], environment: environment)
+            let flagged = try await BuiltBinary.run(
+                ["services"] + arguments + ["--cluster", cluster, "--read-only"], environment: environment)
             #expect(flagged.status == 3, "\(arguments): \(flagged.stderr)")
             #expect(flagged.stderr.contains("read-only mode is on"), "\(flagged.stderr)")
         }
@@ -72,7 +73,8 @@ struct ServicesCLITests {
         _ = try await ApplicationAutoScalingClient(configuration: configuration).client.json(
             "RegisterScalableTarget",
             RawJSON([
-                "ServiceNamespace": "ecs", "ResourceId": .string(ApplicationAutoScalingClient.ecsResourceID(cluster: cluster, service: "emu")),
+                "ServiceNamespace": "ecs",
+                "ResourceId": .string(ApplicationAutoScalingClient.ecsResourceID(cluster: cluster, service: "emu")),
                 "ScalableDimension": "ecs:service:DesiredCount", "MinCapacity": 1, "MaxCapacity": 4,
             ]), as: EmptyShape.self)
         var environment = try OpsCLITests.environment(queue: nil)
@@ -80,7 +82,8 @@ struct ServicesCLITests {
 
         let outside = try await BuiltBinary.run(["services", "scale", "emu", "9"], environment: environment)
         #expect(outside.status == 3)
-        #expect(outside.stderr.contains("error: Refusing to scale emu to 9: its autoscaling target allows 1 to 4 tasks."), "\(outside.stderr)")
+        #expect(
+            outside.stderr.contains("error: Refusing to scale emu to 9: its autoscaling target allows 1 to 4 tasks."), "\(outside.stderr)")
         #expect(outside.stderr.contains("hint: Choose a count from 1 to 4"))
         #expect(try await ServiceOperationsEmulatorTests.desiredCount(ecs, cluster: cluster, service: "emu") == 1)
 

@@ -28,7 +28,8 @@ struct ServicesEmbeddedCLITests {
             let base = config.url!
             let cli = CLISession(url: base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + config.searchPath[0])
             #expect(try await cli.run(["db", "migrate"]).status == 0)
-            let pool = PostgresPool(configuration: config, maxConnections: 1, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            let pool = PostgresPool(
+                configuration: config, maxConnections: 1, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
             try await pool.query(
                 """
                 INSERT INTO refarch_workers (kind, id, host, pid, started_at, last_seen, heartbeat_ms)
