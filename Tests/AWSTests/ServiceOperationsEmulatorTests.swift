@@ -56,8 +56,32 @@ struct ServiceOperationsEmulatorTests {
         let ecs = ECSClient(configuration: configuration)
         let (cluster, family) = try await Self.makeCluster(ecs)
         let services = ECSServiceOperations(configuration: configuration, cluster: cluster)
+        // Utilisation points as ECS publishes them (AWS/ECS, ClusterName + ServiceName), for emu only.
+        let now = Date()
+        for (metric, values) in [("CPUUtilization", [20.0, 40.0]), ("MemoryUtilization", [55.0])] {
+            _ = try await CloudWatchClient(configuration: configuration).client.json(
+                "PutMetricData",
+                RawJSON([
+                    "Namespace": "AWS/ECS",
+                    "MetricData": .array(
+                        values.enumerated().map { offset, value in
+                            [
+                                "MetricName": .string(metric),
+                                "Dimensions": [
+                                    ["Name": "ClusterName", "Value": .string(cluster)], ["Name": "ServiceName", "Value": "emu"],
+                                ],
+                                "Timestamp": .double(now.addingTimeInterval(Double(offset - values.count) * 600).timeIntervalSince1970),
+                                "Value": .double(value), "Unit": "Percent",
+                            ]
+                        }),
+                ]), as: EmptyShape.self)
+        }
 
         let list = try await services.listServices()
+        let emu = try #require(list.services.first { $0.name == "emu" })
+        #expect(emu.utilisation?.cpu.values == [20, 40])
+        #expect(emu.utilisation?.memory.values == [55])
+        #expect(list.services.first { $0.name == "pelican" }?.utilisation?.cpu.values == [])
         #expect(list.backend == "ecs")
         #expect(list.clusters == [cluster])
         #expect(list.services.map(\.name) == ["emu", "pelican"])
