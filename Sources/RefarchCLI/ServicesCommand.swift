@@ -277,14 +277,17 @@ struct ServicesLogsCommand: AsyncParsableCommand {
         }
     }
 
+    /// Writes one line straight to stdout (no buffering), so `--follow | grep` sees each line as it comes.
     private func printLine(_ line: LogLine) throws {
+        let text: String
         if options.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             encoder.dateEncodingStrategy = .iso8601
-            print(String(decoding: try encoder.encode(line), as: UTF8.self))
+            text = String(decoding: try encoder.encode(line), as: UTF8.self)
         } else {
-            print("\(line.timestamp.formatted(.iso8601)) \((line.level ?? "-").uppercased()) \(line.message)")
+            text = "\(line.timestamp.formatted(.iso8601)) \((line.level ?? "-").uppercased()) \(line.message)"
         }
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 }

@@ -108,3 +108,60 @@ struct ServicesCLITests {
         #expect(noLogs.stderr.contains("sends no logs to CloudWatch Logs"), "\(noLogs.stderr)")
     }
 }
+
+/// `services logs --follow`: the binary keeps running and prints lines written after it started.
+@Suite(
+    "services logs --follow against the AWS emulator",
+    .enabled(if: TestEnvironment.hasAWSEmulator, "needs the AWS emulator: run `make test`"))
+struct ServicesLogsFollowTests {
+    @Test("services logs --follow prints the last lines, then a line written with PutLogEvents after it started")
+    func follow() async throws {
+        let configuration = try Emulator.configuration()
+        let ecs = ECSClient(configuration: configuration)
+        let logs = CloudWatchLogsClient(configuration: configuration)
+        let group = "/refarch/\(Emulator.unique("follow"))"
+        let (cluster, _) = try await ServiceOperationsEmulatorTests.makeCluster(ecs, logGroup: group)
+        try await logs.createLogGroup(group)
+        let stream = "emu/emu/\(Emulator.unique("task"))"
+        try await logs.createLogStream(group: group, stream: stream)
+        try await logs.putLogEvents(
+            group: group, stream: stream, lines: [(Date().addingTimeInterval(-20), #"{"level":"info","msg":"before"}"#)])
+
+        var environment = try OpsCLITests.environment(queue: nil)
+        environment["ECS_CLUSTER"] = cluster
+        let directory = NSTemporaryDirectory() + "refarch-follow-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outPath = directory + "/out"
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try BuiltBinary.path())
+        process.arguments = ["services", "logs", "emu", "--follow"]
+        process.environment = environment
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        let exited = AsyncStream<Int32>.makeStream()
+        process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        func output() -> String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
+        func waitFor(_ text: String) async throws -> Bool {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline {
+                if output().contains(text) { return true }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            return false
+        }
+        #expect(try await waitFor("INFO before"), "\(output())")
+        try await logs.putLogEvents(group: group, stream: stream, lines: [(Date(), #"{"level":"error","msg":"after"}"#)])
+        #expect(try await waitFor("ERROR after"), "\(output())")
+        #expect(process.isRunning)
+        process.interrupt()
+        for await _ in exited.stream { break }
+        try out.close()
+        #expect(output().components(separatedBy: "before").count == 2, "printed once: \(output())")
+    }
+}
