@@ -126,11 +126,31 @@ struct ServiceOperationsEmulatorTests {
         #expect(started.subtracting(tasks.map(\.id)).isEmpty)
         #expect(tasks.allSatisfy { $0.taskDefinition == "\(family):1" && $0.containers.first?.name == "emu" })
         #expect(paging.pagesServed("ListTasks") >= 2)
-        #expect(paging.describedChunks.allSatisfy { $0 <= 100 })
-        #expect(paging.describedChunks.reduce(0, +) == total)
+        #expect(paging.chunks("DescribeTasks") == [100, 50])
 
         #expect(try await services.listServices().services.map(\.name) == ["emu", "pelican"])
         #expect(paging.pagesServed("ListServices") == 2)
+    }
+
+    @Test("23 services are all listed: ListServices pages followed, DescribeServices 10 at a time")
+    func manyServicesListed() async throws {
+        let configuration = try Emulator.configuration()
+        let ecs = ECSClient(configuration: configuration)
+        let (cluster, family) = try await Self.makeCluster(ecs)
+        let extra = (1...21).map { String(format: "worker-%02d", $0) }
+        for name in extra {
+            _ = try await ecs.client.json(
+                "CreateService",
+                RawJSON([
+                    "cluster": .string(cluster), "serviceName": .string(name), "taskDefinition": .string(family), "desiredCount": 0,
+                    "launchType": "FARGATE",
+                ]), as: EmptyShape.self)
+        }
+        let paging = PagingTransport(base: Emulator.http, pageSizes: ["ListServices": 10])
+        let list = try await ECSServiceOperations(configuration: try Emulator.configuration(http: paging), cluster: cluster).listServices()
+        #expect(list.services.map(\.name) == ["emu", "pelican"] + extra)
+        #expect(paging.pagesServed("ListServices") == 3)
+        #expect(paging.chunks("DescribeServices") == [10, 10, 3])
     }
 
     @Test("log lines written with PutLogEvents appear in the tail, JSON lines as level and msg; follow returns only new lines")
@@ -258,7 +278,7 @@ struct ServiceOperationsEmulatorTests {
 final class PagingTransport: HTTPTransport, Sendable {
     let base: any HTTPTransport
     let pageSizes: [String: Int]
-    private let state = Mutex<(pages: [String: Int], chunks: [Int])>(([:], []))
+    private let state = Mutex<(pages: [String: Int], chunks: [(String, Int)])>(([:], []))
 
     init(base: any HTTPTransport, pageSizes: [String: Int]) {
         self.base = base
@@ -266,14 +286,15 @@ final class PagingTransport: HTTPTransport, Sendable {
     }
 
     func pagesServed(_ operation: String) -> Int { state.withLock { $0.pages[operation] ?? 0 } }
-    var describedChunks: [Int] { state.withLock { $0.chunks } }
+    /// How many items each call of a Describe operation asked for, in order.
+    func chunks(_ operation: String) -> [Int] { state.withLock { $0.chunks.filter { $0.0 == operation }.map(\.1) } }
 
     func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
         let operation = request.headers["X-Amz-Target"]?.split(separator: ".").last.map(String.init) ?? ""
         var body = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
-        if operation == "DescribeTasks" {
-            let count = (body["tasks"] as? [Any])?.count ?? 0
-            state.withLock { $0.chunks.append(count) }
+        if operation == "DescribeTasks" || operation == "DescribeServices" {
+            let count = (body[operation == "DescribeTasks" ? "tasks" : "services"] as? [Any])?.count ?? 0
+            state.withLock { $0.chunks.append((operation, count)) }
         }
         guard let pageSize = pageSizes[operation] else { return try await base.send(request) }
         let offset = (body.removeValue(forKey: "nextToken") as? String).flatMap { Int($0.dropFirst("page-".count)) } ?? 0
