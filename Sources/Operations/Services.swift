@@ -305,9 +305,11 @@ public struct LogTailRequest: Sendable, Hashable {
 }
 
 /// Where a tail stopped: the newest timestamp read and the events read at it (a later read
-/// starts at that millisecond and skips them, so nothing is shown twice or lost).
+/// starts at that millisecond and skips them, so nothing is shown twice or lost). Opaque to
+/// callers: pass it back as it came.
 public struct LogCursor: Sendable, Hashable, Codable {
     public var timestamp: Date
+    /// Keys of the events read at ``timestamp`` (the backend's; on AWS stream and event id).
     public var eventIDs: [String]
 
     public init(timestamp: Date, eventIDs: [String]) {
