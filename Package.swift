@@ -62,6 +62,8 @@ let package = Package(
         .target(name: "Search", dependencies: ["Catalog", "Operations", log], swiftSettings: settings),
         .target(name: "HTTP", dependencies: ["CCurl", "DedicatedThreads", log], swiftSettings: settings),
         .target(name: "AWS", dependencies: ["HTTP", "CCrypto", "UserFacing", log], swiftSettings: settings),
+        // The operations seam's AWS implementations (ECS services), beside the AWS clients.
+        .target(name: "AWSOperations", dependencies: ["AWS", "Operations", "UserFacing"], swiftSettings: settings),
         .target(name: "Queues", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "AWS", log], swiftSettings: settings),
         .target(name: "Pinecone", dependencies: ["Catalog", "HTTP", "UserFacing", log], swiftSettings: settings),
         .target(
@@ -79,8 +81,8 @@ let package = Package(
             name: "RefarchCLI",
             dependencies: [
                 argumentParser, log, serviceLifecycle, unixSignals, "UserFacing", "Catalog", "Operations", "Configuration", "Postgres",
-                "PostgresCatalog", "AWS", "Queues", "Pinecone", "Embeddings", "LocalIndex", "Search", "Sync", "Telemetry", "Console",
-                "ConsoleNcurses",
+                "PostgresCatalog", "AWS", "AWSOperations", "Queues", "Pinecone", "Embeddings", "LocalIndex", "Search", "Sync", "Telemetry",
+                "Console", "ConsoleNcurses",
             ],
             swiftSettings: settings
         ),
@@ -128,7 +130,8 @@ let package = Package(
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "HTTP", log], swiftSettings: settings),
         .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog", "Operations", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "CMiniLMKernels", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "TestSupport", log], swiftSettings: settings),
+        .testTarget(
+            name: "AWSTests", dependencies: ["AWS", "AWSOperations", "Operations", "HTTP", "TestSupport", log], swiftSettings: settings),
         .testTarget(
             name: "QueuesTests",
             dependencies: ["Queues", "Catalog", "Operations", "Postgres", "PostgresCatalog", "AWS", "HTTP", "TestSupport", log],

@@ -223,7 +223,7 @@ struct OpsCLITests {
             (["queue", "stats"], [String: String](), "SQS_QUEUE_URL is not set", Int32(1)),
             (["queue", "stats"], ["SQS_QUEUE_URL": "QUEUE/123456789012/does-not-exist.fifo"], "QueueDoesNotExist", Int32(1)),
             (["queue", "peek", "-n", "0"], [:], "-n must be between 1 and 100", Int32(64)),
-            (["services", "scale", "emu", "2"], ["AWS_REGION": ""], "No AWS region configured", Int32(1)),
+            (["services", "scale", "emu", "2", "--cluster", "c"], ["AWS_REGION": ""], "No AWS region configured", Int32(1)),
             (
                 ["queue", "stats"], ["SQS_QUEUE_URL": "QUEUE/123456789012/q.fifo", "AWS_ACCESS_KEY_ID": ""],
                 "hint: Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE", Int32(1)
@@ -255,13 +255,14 @@ struct OpsCLITests {
         #expect(list.status == 0, "\(list.stderr)")
         struct Row: Decodable {
             var cluster: String
-            var service: String
+            var name: String
             var desired: Int?
         }
-        let rows = try JSONDecoder().decode([Row].self, from: Data(list.stdout.utf8))
+        struct List: Decodable { var services: [Row] }
+        let rows = try JSONDecoder().decode(List.self, from: Data(list.stdout.utf8)).services
         #expect(rows.count == 1)
         #expect(rows.first?.cluster == cluster)
-        #expect(rows.first?.service == "emu")
+        #expect(rows.first?.name == "emu")
         #expect(rows.first?.desired == 1)
 
         let readOnly = try await BuiltBinary.run(
