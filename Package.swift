@@ -70,7 +70,7 @@ let package = Package(
         // libncursesw.so brings libtinfo in).
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]),
         // The console: pure state, update, views and widgets; only ConsoleNcurses touches curses.
-        .target(name: "Console", dependencies: ["Catalog", "Configuration", "Search"], swiftSettings: settings),
+        .target(name: "Console", dependencies: ["Catalog", "Configuration", "Operations", "Search"], swiftSettings: settings),
         .target(name: "ConsoleNcurses", dependencies: ["Console", "CNcurses"], swiftSettings: settings),
         .target(
             name: "RefarchCLI",
@@ -129,7 +129,7 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(name: "PineconeTests", dependencies: ["Pinecone", "HTTP", "Catalog", "TestSupport", log], swiftSettings: settings),
         .testTarget(
-            name: "ConsoleTests", dependencies: ["Console", "Catalog", "Search", "TestSupport"],
+            name: "ConsoleTests", dependencies: ["Console", "Catalog", "Operations", "Search", "TestSupport"],
             exclude: ["Snapshots"], swiftSettings: settings),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport", "Catalog", "Postgres", "Queues", "AWS", "HTTP", log],

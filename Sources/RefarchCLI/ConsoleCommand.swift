@@ -5,6 +5,7 @@ import ConsoleNcurses
 import Embeddings
 import Foundation
 import Logging
+import Operations
 import Postgres
 import PostgresCatalog
 import Search
@@ -156,6 +157,9 @@ final class LiveConsoleServices: ConsoleServices {
     private let openedIndex = OpenedIndexBox()
     private let jobQueue: Reopening<OpenedJobQueue>
     private let roster: WorkerRosterReader
+    /// For the trace view, as `refarch-tui trace` names and reads them.
+    private let queueBackend: String
+    private let template: EmbeddingTemplate
 
     init(context: CommandContext) {
         pool = context.makePool(maxConnections: 4)
@@ -171,6 +175,8 @@ final class LiveConsoleServices: ConsoleServices {
         }
         jobQueue = Reopening { try await makeJobQueue(context: context) }
         roster = WorkerRosterReader(pool: pool)
+        queueBackend = context.settings.string("sqs.queue_url") == nil ? "postgres" : "sqs"
+        template = EmbeddingTemplate(context.settings.string("embedding.template") ?? EmbeddingTemplate.standard.text)
     }
 
     func index() async throws -> OpenedVectorIndex { try await opening.value }
@@ -232,6 +238,16 @@ final class LiveConsoleServices: ConsoleServices {
     func setSyncPaused(_ paused: Bool) async throws {
         let control = SyncControl(pool: pool)
         if paused { try await control.pause(by: SyncControl.actor) } else { try await control.resume(by: SyncControl.actor) }
+    }
+
+    /// The tracer `refarch-tui trace` builds, over the console's pool, queue, index and search.
+    func trace(_ target: TraceTarget) async throws -> ProductTrace {
+        let opened = try await index()
+        let tracer = ProductTracer(
+            pool: pool, store: store, queue: try await jobQueue.value().queue, queueBackend: queueBackend, index: opened.index,
+            indexBackend: opened.backend.rawValue,
+            search: SearchService(embedder: embedder, index: opened.index, store: store, queryCache: queryCache), template: template)
+        return try await tracer.trace(target)
     }
 
     func close() async {

@@ -165,10 +165,18 @@ public enum ConsoleUpdate {
         }
     }
 
-    static var commandNames: [String] { ViewID.tabs.map(\.rawValue) + ["quit"] }
+    static var commandNames: [String] {
+        ViewID.tabs.map(\.rawValue) + ConsoleScreens.all.filter { $0.commandUsage != nil }.map { $0.id.rawValue } + ["quit"]
+    }
 
     static func command(_ s: inout ConsoleState, _ text: String) -> [ConsoleEffect] {
-        let name = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let typed = text.trimmingCharacters(in: .whitespaces)
+        // `:trace 42`: a view that takes arguments gets the rest of the line.
+        let word = typed.prefix { $0 != " " }.lowercased()
+        if let screen = ConsoleScreens.all.first(where: { $0.commandUsage != nil && $0.id.rawValue == word }) {
+            return screen.command(&s, arguments: typed.dropFirst(word.count).trimmingCharacters(in: .whitespaces))
+        }
+        let name = typed.lowercased()
         if name == "q" || name == "quit" { return perform(&s, .quit) }
         guard let view = ViewID.tabs.first(where: { $0.rawValue == name || ($0.rawValue.hasPrefix(name) && !name.isEmpty) }) else {
             if name.isEmpty { return [] }

@@ -1,4 +1,5 @@
 import Catalog
+import Operations
 import Search
 
 /// What the console needs from the rest of the system, through the seam protocols. The
@@ -30,6 +31,9 @@ public protocol ConsoleServices: Sendable {
     func syncPauseStatus() async throws -> SyncPauseStatus
     /// Pauses or resumes the sync for every worker of the catalog.
     func setSyncPaused(_ paused: Bool) async throws
+
+    /// One product's latest change, stage by stage (the trace view; `refarch-tui trace`).
+    func trace(_ target: TraceTarget) async throws -> ProductTrace
 }
 
 extension ConsoleServices {
@@ -39,6 +43,9 @@ extension ConsoleServices {
     }
     public func setSyncPaused(_ paused: Bool) async throws {
         throw ConsoleError(summary: "The sync cannot be paused from here.", remedy: "Use `refarch-tui sync pause` or `sync resume`.")
+    }
+    public func trace(_ target: TraceTarget) async throws -> ProductTrace {
+        throw ConsoleError(summary: "Products cannot be traced here.", remedy: "Use `refarch-tui trace ID`.")
     }
 }
 
