@@ -24,7 +24,8 @@ public enum ConsoleUpdate {
 
     /// The one read-only message, for a write key and for a write that reached the guard.
     static func refuseInReadOnlyMode(_ s: inout ConsoleState) {
-        s.show("Read-only mode: changes are refused (the console was started with --read-only or REFARCH_READ_ONLY=1).", .error)
+        // Short enough for the status bar at 80 columns beside the index progress.
+        s.show("Read-only mode: restart without --read-only to edit.", .error)
     }
 
     static func dispatch(_ s: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect] {

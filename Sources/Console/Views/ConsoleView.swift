@@ -112,11 +112,14 @@ public enum ConsoleView {
     }
 
     /// The help overlay's sections: the view's own keys, the other mode's (search box or
-    /// results), then the keys that work everywhere.
+    /// results), then the keys that work everywhere; while a form or an input has the focus,
+    /// those are titled as working elsewhere, since `?`, `q` and `:` type there.
     static func helpSections(_ s: ConsoleState) -> [(String, [KeyBinding])] {
         let own = ConsoleUpdate.bindings(for: s).filter { b in !GlobalBindings.all.contains(b) }
+        let typing = ConsoleScreens.screen(s.view).globalBindings(for: s) != GlobalBindings.all
+        let everywhere = typing ? "Elsewhere (here ? and q type; F1 helps)" : "Everywhere"
         return [(s.view.title, own)] + ConsoleScreens.screen(s.view).extraHelpSections(for: s)
-            + [("Everywhere", KeyBinding.visible(GlobalBindings.all, readOnly: s.readOnly))]
+            + [(everywhere, KeyBinding.visible(GlobalBindings.all, readOnly: s.readOnly))]
     }
 
     /// How far the help overlay can scroll at this size.

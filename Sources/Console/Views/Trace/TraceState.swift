@@ -15,9 +15,10 @@ public struct TraceState: ViewPayload {
     public init(target: TraceTarget? = nil) { self.target = target }
 }
 
-/// What the trace view asks of the services.
-struct TraceRequest: ViewPayload {
-    var target: TraceTarget
+/// What the trace view asks of the services: the trace of one product.
+public struct TraceRequest: ViewPayload {
+    public var target: TraceTarget
+    public init(target: TraceTarget) { self.target = target }
 }
 
 extension ProductTrace: ViewPayload {}

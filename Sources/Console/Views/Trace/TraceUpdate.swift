@@ -73,7 +73,10 @@ extension TraceView: ConsoleScreen {
     public static func failed(_ s: inout ConsoleState, request: Int, error: ConsoleError) -> [ConsoleEffect]? {
         guard s.trace.pending == request else { return nil }
         s.trace.pending = nil
-        return ConsoleUpdate.loadFailed(&s, .trace, error, "Not traced")
+        // The body shows the error with its remedy (unknown product, or the backend's); a
+        // status line would only repeat it, cut at 80 columns. `r` asks again.
+        s.loadErrors[.trace] = error
+        return []
     }
 
     public static func run(_ request: AnyViewPayload, services: any ConsoleServices) async throws -> AnyViewPayload {
