@@ -2,6 +2,7 @@ import Catalog
 import Console
 import Foundation
 import Operations
+import TestSupport
 import Testing
 
 /// Traces as `ProductTracer` words them, at a fixed time (the console's zone is UTC in tests).
@@ -262,6 +263,20 @@ struct TraceTests {
         #expect(!stuck.roleLetters(ofLineContaining: "pelican").contains("E"), "only the first stage not done")
         #expect(waiting.roleLetters(ofLineContaining: "▸ outbox").contains("w"))
         #expect(!waiting.roleLetters(ofLineContaining: "▸ outbox").contains("E"))
+    }
+
+    @Test("the view's request runs the services' trace; its errors keep their remedy")
+    func runsTheServicesTrace() async throws {
+        let services = FakeConsoleServices(store: InMemoryProductStore(Sample.products))
+        let screen = ConsoleScreens.screen(.trace)
+        let answer = try await screen.run(AnyViewPayload(TraceRequest(target: .id(ProductID(1)))), services: services)
+        #expect(answer.as(ProductTrace.self) == Traces.complete)
+        do {
+            _ = try await screen.run(AnyViewPayload(TraceRequest(target: .sku("NOPE"))), services: services)
+            Issue.record("an unknown SKU traced")
+        } catch {
+            #expect(ConsoleError(error) == ConsoleError(TraceError.unknownSKU("NOPE")) && ConsoleError(error).remedy != nil)
+        }
     }
 
     // MARK: Golden screens
