@@ -196,6 +196,16 @@ struct TraceTests {
         #expect(s.stack == [.search], "a trace opened from the trace view replaces it: one esc goes back")
     }
 
+    @Test("traced by SKU, the header names the product found")
+    func crumbNamesTheProductFound() {
+        var s = Sample.state()
+        press(&s, .escape)
+        let request = Traces.requests(Traces.command(&s, "trace kit-233-61j"))[0].request
+        #expect(ConsoleView.render(s).line(0).contains("Trace SKU kit-233-61j"))
+        _ = ConsoleUpdate.update(&s, .viewAnswered(request: request, .trace, AnyViewPayload(Traces.complete)))
+        #expect(ConsoleView.render(s).line(0).contains("Trace product 1"))
+    }
+
     @Test(":trace alone says how to use it and stays put")
     func commandWithoutArguments() {
         var s = Sample.state()

@@ -14,7 +14,11 @@ extension TraceView: ConsoleScreen {
     public static var commandUsage: String? { "trace ID|SKU" }
     public static var loadErrorTitle: String? { "Not traced" }
 
-    public static func crumb(_ s: ConsoleState) -> String? { s.trace.target.map { " › Trace \(describe($0))" } }
+    /// " › Trace product 7", also when it was asked for by SKU and has been found.
+    public static func crumb(_ s: ConsoleState) -> String? {
+        if let trace = s.trace.trace { return " › Trace product \(trace.productID)" }
+        return s.trace.target.map { " › Trace \(describe($0))" }
+    }
 
     public static func bindings(for s: ConsoleState) -> [KeyBinding] { bindings }
 

@@ -94,7 +94,9 @@ public enum TraceView {
             case .unknown: "Not known at \(stage.kind.rawValue)"
             default: "Waiting at \(stage.kind.rawValue)"
             }
-        var lines = TextWrap.lines("▸ \(at)" + (stage.remedy.map { " — \($0.action.rawValue)" } ?? ""), width: width).map { ($0, role) }
+        // The action's name ("redrive", "resume"), unless it only repeats "waiting".
+        let action = stage.remedy.map(\.action).flatMap { $0 == .wait ? nil : " — \($0.rawValue)" } ?? ""
+        var lines = TextWrap.lines("▸ \(at)\(action)", width: width).map { ($0, role) }
         if let remedy = stage.remedy {
             lines += TextWrap.lines(remedy.text, width: width).map { ($0, Role.text) }
             if let command = remedy.command { lines += TextWrap.lines("run: \(command)", width: width).map { ($0, Role.accent) } }
