@@ -5,6 +5,7 @@ import ConsoleNcurses
 import Embeddings
 import Foundation
 import Logging
+import Operations
 import Postgres
 import PostgresCatalog
 import Search

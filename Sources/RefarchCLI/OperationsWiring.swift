@@ -25,8 +25,10 @@ final class LiveOperations: SystemOperations {
     private let sync: SyncProgressReader
     private let queues: JobQueueOperations
     private let roster: WorkerRosterReader
+    private let context: CommandContext
 
     init(context: CommandContext) {
+        self.context = context
         pool = context.makePool(maxConnections: 4)
         store = PostgresProductStore(pool: pool)
         let folder = context.settings.string("model.dir") ?? MiniLMModel.defaultRelativeFolder
@@ -94,6 +96,14 @@ final class LiveOperations: SystemOperations {
     func purgeDeadLetters() async throws -> Int? { try await queues.purgeDeadLetters() }
 
     func workers() async throws -> WorkerRoster { try await roster.workers() }
+
+    func trace(_ target: TraceTarget) async throws -> ProductTrace {
+        let opened = try await opening.value
+        let search = SearchService(embedder: embedder, index: opened.index, store: store, queryCache: queryCache)
+        return try await makeProductTracer(
+            context: context, pool: pool, store: store, queue: try await jobQueue.value().queue, index: opened, search: search
+        ).trace(target)
+    }
 
     func close() async {
         opening.cancel()

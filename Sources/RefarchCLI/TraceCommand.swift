@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Foundation
 import Operations
+import Postgres
 import PostgresCatalog
 import Search
 import Sync
@@ -45,18 +46,13 @@ struct TraceCommand: AsyncParsableCommand {
             }
             // Without a model the trace still runs; only the search stage says why it was skipped.
             let embedder = try? makeEmbedder(context: context)
-            let template = EmbeddingTemplate(context.settings.string("embedding.template") ?? EmbeddingTemplate.standard.text)
             let target: TraceTarget = id.map { .id(ProductID($0)) } ?? .sku(sku ?? "")
             let result = await Result {
                 try await withVectorIndex(context: context, loadVectors: embedder != nil) { index in
                     let store = PostgresProductStore(pool: pool)
-                    let tracer = ProductTracer(
-                        pool: pool, store: store, queue: queue.queue,
-                        queueBackend: context.settings.string("sqs.queue_url") == nil ? "postgres" : "sqs", index: index.index,
-                        indexBackend: index.backend.rawValue,
-                        search: embedder.map { SearchService(embedder: $0, index: index.index, store: store, queryCache: nil) },
-                        template: template)
-                    return try await tracer.trace(target)
+                    let search = embedder.map { SearchService(embedder: $0, index: index.index, store: store, queryCache: nil) }
+                    return try await makeProductTracer(context: context, pool: pool, store: store, queue: queue.queue, index: index, search: search)
+                        .trace(target)
                 }
             }
             await queue.close()
@@ -65,6 +61,18 @@ struct TraceCommand: AsyncParsableCommand {
             if json { try printJSON(trace) } else { print(TraceText.render(trace, queue: queue.location)) }
         }
     }
+}
+
+/// The tracer as `refarch-tui trace` and the console's trace view wire it: the queue and
+/// index backends named as the configuration chose them, and the configured template.
+func makeProductTracer(
+    context: CommandContext, pool: PostgresPool, store: any ProductStore, queue: any JobQueue, index: OpenedVectorIndex,
+    search: SearchService?
+) -> ProductTracer {
+    ProductTracer(
+        pool: pool, store: store, queue: queue, queueBackend: context.settings.string("sqs.queue_url") == nil ? "postgres" : "sqs",
+        index: index.index, indexBackend: index.backend.rawValue, search: search,
+        template: EmbeddingTemplate(context.settings.string("embedding.template") ?? EmbeddingTemplate.standard.text))
 }
 
 /// The plain text of a trace, readable at 80 columns: one line per stage (wrapped under its

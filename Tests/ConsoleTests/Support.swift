@@ -210,4 +210,13 @@ final class FakeConsoleServices: SystemOperations {
             $0.changedBy = "tester@console"
         }
     }
+
+    /// Product 1 is traced complete; any other is unknown, as the tracer says.
+    func trace(_ target: TraceTarget) async throws -> ProductTrace {
+        switch target {
+        case .id(let id) where id == ProductID(1): return Traces.complete
+        case .id(let id): throw TraceError.unknownID(id.rawValue)
+        case .sku(let sku): throw TraceError.unknownSKU(sku)
+        }
+    }
 }

@@ -95,7 +95,7 @@ struct SyncPauseTests {
         #expect(!ConsoleUpdate.bindings(for: s).contains { $0.keys.contains(.character("p")) })
         #expect(press(&s, .character("p"), .character("y")).isEmpty)
         #expect(s.overlay == nil && s.workers.pauseChange == nil)
-        #expect(s.status?.level == .error && s.status?.text.hasPrefix("Read-only mode: changes are refused") == true)
+        #expect(s.status?.level == .error && s.status?.text.hasPrefix("Read-only mode") == true)
     }
 
     @Test func readOnlyRefusesAConfirmedPauseAsASecondGuard() throws {

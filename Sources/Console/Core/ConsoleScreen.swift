@@ -15,6 +15,11 @@ public protocol ConsoleScreen {
     /// What follows the parent tab's title while it is open (" › Product"); nil for tabs.
     static func crumb(_ s: ConsoleState) -> String?
 
+    /// How `:` names it when it takes arguments ("trace ID|SKU"); nil: `:` only jumps to tabs.
+    static var commandUsage: String? { get }
+    /// `:<id> ARGUMENTS` (`:trace 42`); `arguments` is trimmed and may be empty.
+    static func command(_ s: inout ConsoleState, arguments: String) -> [ConsoleEffect]
+
     /// Sets the view's state up when the console starts.
     static func prepare(_ s: inout ConsoleState)
     /// Its own bindings in its present mode (a list, or an input with the focus).
@@ -75,6 +80,8 @@ public protocol ConsoleScreen {
 extension ConsoleScreen {
     public static var isTab: Bool { true }
     public static func crumb(_ s: ConsoleState) -> String? { nil }
+    public static var commandUsage: String? { nil }
+    public static func command(_ s: inout ConsoleState, arguments: String) -> [ConsoleEffect] { [] }
     public static func prepare(_ s: inout ConsoleState) {}
     public static func globalBindings(for s: ConsoleState) -> [KeyBinding] { GlobalBindings.all }
     public static func extraHelpSections(for s: ConsoleState) -> [(String, [KeyBinding])] { [] }
@@ -114,6 +121,7 @@ public enum ConsoleScreens {
             DeadLettersView.self,
             DeadLetterView.self,
             WorkersView.self,
+            TraceView.self,
         ]
     }
 

@@ -66,7 +66,9 @@ public enum GlobalBindings {
     public static var all: [KeyBinding] {
         [
             KeyBinding(
-                [.character(":")], "view", "Jump to a view by name (\(ViewID.tabs.map { ":" + $0.rawValue }.joined(separator: ", ")))",
+                [.character(":")], "view",
+                "Jump to a view by name (\(ViewID.tabs.map { ":" + $0.rawValue }.joined(separator: ", ")))"
+                    + ConsoleScreens.all.compactMap { $0.commandUsage.map { ", or :" + $0 } }.joined(),
                 .commandLine, isHidden: true)
         ] + fixed
     }

@@ -25,7 +25,8 @@ public enum ConsoleUpdate {
 
     /// The one read-only message, for a write key and for a write that reached the guard.
     static func refuseInReadOnlyMode(_ s: inout ConsoleState) {
-        s.show("Read-only mode: changes are refused (the console was started with --read-only or REFARCH_READ_ONLY=1).", .error)
+        // Short enough for the status bar at 80 columns beside the index progress.
+        s.show("Read-only mode: restart without --read-only to edit.", .error)
     }
 
     static func dispatch(_ s: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect] {
@@ -166,10 +167,18 @@ public enum ConsoleUpdate {
         }
     }
 
-    static var commandNames: [String] { ViewID.tabs.map(\.rawValue) + ["quit"] }
+    static var commandNames: [String] {
+        ViewID.tabs.map(\.rawValue) + ConsoleScreens.all.filter { $0.commandUsage != nil }.map { $0.id.rawValue } + ["quit"]
+    }
 
     static func command(_ s: inout ConsoleState, _ text: String) -> [ConsoleEffect] {
-        let name = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let typed = text.trimmingCharacters(in: .whitespaces)
+        // `:trace 42`: a view that takes arguments gets the rest of the line.
+        let word = typed.prefix { $0 != " " }.lowercased()
+        if let screen = ConsoleScreens.all.first(where: { $0.commandUsage != nil && $0.id.rawValue == word }) {
+            return screen.command(&s, arguments: typed.dropFirst(word.count).trimmingCharacters(in: .whitespaces))
+        }
+        let name = typed.lowercased()
         if name == "q" || name == "quit" { return perform(&s, .quit) }
         guard let view = ViewID.tabs.first(where: { $0.rawValue == name || ($0.rawValue.hasPrefix(name) && !name.isEmpty) }) else {
             if name.isEmpty { return [] }

@@ -53,15 +53,25 @@ public enum ConsoleView {
         }
     }
 
+    /// The hint bar: the bindings in order while they fit; when they do not all fit, the
+    /// help key is kept (it lists the rest) and the bindings before it stop earlier.
     static func renderHints(_ s: ConsoleState, into grid: inout CellGrid) {
         let y = s.size.rows - 2
+        let shown = ConsoleUpdate.bindings(for: s).filter { !$0.isHidden }
+        func key(_ binding: KeyBinding) -> String { binding.keys.map(\.description).prefix(2).joined(separator: "/") }
+        func width(_ binding: KeyBinding) -> Int { key(binding).displayWidth + binding.label.displayWidth + 3 }
+        let help = shown.first { $0.action == .help }
+        let fitsAll = 1 + shown.reduce(0) { $0 + width($1) } <= s.size.columns
+        let reserved = fitsAll ? 0 : help.map(width) ?? 0
         var x = 1
-        for binding in ConsoleUpdate.bindings(for: s) where !binding.isHidden {
-            let key = binding.keys.map(\.description).prefix(2).joined(separator: "/")
-            let needed = key.displayWidth + binding.label.displayWidth + 3
-            guard x + needed <= s.size.columns else { break }
-            x += grid.write(key, x: x, y: y, role: binding.isDestructive ? .error : .accent)
+        for binding in shown where fitsAll || binding != help {
+            guard x + width(binding) + reserved <= s.size.columns else { break }
+            x += grid.write(key(binding), x: x, y: y, role: binding.isDestructive ? .error : .accent)
             x += grid.write(" " + binding.label + "  ", x: x, y: y, role: .muted)
+        }
+        if !fitsAll, let help, x + width(help) <= s.size.columns {
+            x += grid.write(key(help), x: x, y: y, role: .accent)
+            grid.write(" " + help.label + "  ", x: x, y: y, role: .muted)
         }
     }
 
@@ -112,11 +122,14 @@ public enum ConsoleView {
     }
 
     /// The help overlay's sections: the view's own keys, the other mode's (search box or
-    /// results), then the keys that work everywhere.
+    /// results), then the keys that work everywhere; while a form or an input has the focus,
+    /// those are titled as working elsewhere, since `?`, `q` and `:` type there.
     static func helpSections(_ s: ConsoleState) -> [(String, [KeyBinding])] {
         let own = ConsoleUpdate.bindings(for: s).filter { b in !GlobalBindings.all.contains(b) }
+        let typing = ConsoleScreens.screen(s.view).globalBindings(for: s) != GlobalBindings.all
+        let everywhere = typing ? "Elsewhere (here ? and q type; F1 helps)" : "Everywhere"
         return [(s.view.title, own)] + ConsoleScreens.screen(s.view).extraHelpSections(for: s)
-            + [("Everywhere", KeyBinding.visible(GlobalBindings.all, readOnly: s.readOnly))]
+            + [(everywhere, KeyBinding.visible(GlobalBindings.all, readOnly: s.readOnly))]
     }
 
     /// How far the help overlay can scroll at this size.

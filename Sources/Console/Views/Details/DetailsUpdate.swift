@@ -22,6 +22,8 @@ extension DetailsView: ConsoleScreen {
         case .editSelected:
             guard let product = s.details?.product else { return [] }
             return ProductEditorView.open(&s, product)
+        case TraceView.openAction:
+            return TraceView.openProduct(&s, s.details?.product)
         case .deleteSelected:
             guard let product = s.details?.product else { return [] }
             ProductsView.confirmDelete(&s, product)

@@ -7,6 +7,7 @@ public enum DetailsView {
         KeyBinding([.escape], "back", "Back to the list", .back),
         KeyBinding([.character("e")], "edit", "Edit this product", .editSelected, isWrite: true),
         KeyBinding([.character("d")], "delete", "Delete this product (asks first)", .deleteSelected, isDestructive: true),
+        TraceView.openBinding,
         KeyBinding([.up, .down, .pageUp, .pageDown], "scroll", "Scroll the description", .edit, isHidden: true),
     ]
 

@@ -64,6 +64,8 @@ extension ProductsView: ConsoleScreen {
         case .editSelected:
             guard let product = selectedProduct(s) else { return [] }
             return ProductEditorView.open(&s, product)
+        case TraceView.openAction:
+            return TraceView.openProduct(&s, selectedProduct(s))
         case .newProduct:
             return ProductEditorView.open(&s, nil)
         case .deleteSelected:

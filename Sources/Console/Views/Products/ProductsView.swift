@@ -14,6 +14,7 @@ public enum ProductsView {
         KeyBinding([.character("n")], "new", "Add a product", .newProduct, isWrite: true),
         KeyBinding([.character("e")], "edit", "Edit the selected product", .editSelected, isWrite: true),
         KeyBinding([.character("d")], "delete", "Delete the selected product (asks first)", .deleteSelected, isDestructive: true),
+        TraceView.openBinding,
         KeyBinding([.character("r")], "reload", "Load the page again", .refresh, isHidden: true),
         KeyBinding([.up, .down, .pageUp, .pageDown], "move", "Move the selection (also j, k, g, G)", .edit, isHidden: true),
     ]

@@ -96,6 +96,8 @@ extension SearchView: ConsoleScreen {
         case .editSelected:
             guard let product = selectedHit(s)?.product else { return [] }
             return ProductEditorView.open(&s, product)
+        case TraceView.openAction:
+            return TraceView.openProduct(&s, selectedHit(s)?.product)
         default:
             return nil
         }

@@ -22,6 +22,7 @@ public enum SearchView {
         KeyBinding([.character("[")], "prev page", "Previous page of results", .previousPage),
         KeyBinding([.character("$")], "price", "Limit results to a price range", .priceRange),
         KeyBinding([.character("e")], "edit", "Edit the selected product", .editSelected, isWrite: true),
+        TraceView.openBinding,
         KeyBinding([.character("r")], "rerun", "Run the search again", .refresh, isHidden: true),
         KeyBinding([.up, .down, .pageUp, .pageDown], "move", "Move the selection (also j, k, g, G)", .edit, isHidden: true),
     ]

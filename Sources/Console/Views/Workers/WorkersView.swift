@@ -50,12 +50,13 @@ public enum WorkersView {
 
         let rect = tableRect(s)
         if roster.workers.isEmpty {
-            grid.write(
-                "No worker has written a heartbeat in the last hour. Start them with `refarch-tui run-local` (embedded)",
-                x: rect.x + 2, y: rect.y + 1, role: .muted, maxWidth: rect.width - 4)
-            grid.write(
-                "or `refarch-tui worker pelican` and `refarch-tui worker emu`.", x: rect.x + 2, y: rect.y + 2, role: .muted,
-                maxWidth: rect.width - 4)
+            // Wrapped (as the empty DLQ's sentence), so the commands are whole at 80 columns.
+            let text =
+                "No worker has written a heartbeat in the last hour. Start them with `refarch-tui run-local` (embedded) "
+                + "or `refarch-tui worker pelican` and `refarch-tui worker emu`."
+            for (i, line) in TextWrap.lines(text, width: max(10, rect.width - 4)).enumerated() where i + 1 < rect.height {
+                grid.write(line, x: rect.x + 2, y: rect.y + 1 + i, role: .muted, maxWidth: rect.width - 4)
+            }
             return
         }
         var table = Table(
