@@ -148,7 +148,7 @@ struct ServicesLogsFollowTests {
 
         func output() -> String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
         func waitFor(_ text: String) async throws -> Bool {
-            let deadline = ContinuousClock.now + .seconds(60)
+            let deadline = ContinuousClock.now + .seconds(300)
             while ContinuousClock.now < deadline {
                 if output().contains(text) { return true }
                 try await Task.sleep(for: .milliseconds(200))

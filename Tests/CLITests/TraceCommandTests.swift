@@ -79,7 +79,7 @@ struct TraceCommandTests {
 
             let pelican = try RunningCLI(["worker", "pelican"], environment: environment.merging(["DATABASE_URL": cli.url]) { a, _ in a })
             struct Status: Decodable { let outbox_rows: Int }
-            let deadline = ContinuousClock.now + .seconds(60)
+            let deadline = ContinuousClock.now + .seconds(300)
             while ContinuousClock.now < deadline {
                 let status = try await cli.run(["sync", "status", "--json"])
                 if (try? JSONDecoder().decode(Status.self, from: Data(status.stdout.utf8)))?.outbox_rows == 0 { break }

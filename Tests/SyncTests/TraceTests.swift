@@ -29,7 +29,7 @@ struct TraceTests {
 
     /// Receives the product's message from the jobs queue (pelican must have sent it).
     func receive(_ stack: PipelineStack, _ product: Product) async throws -> ReceivedJob {
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(300)
         while ContinuousClock.now < deadline {
             let jobs = try await stack.queue.receive(maxMessages: 10, wait: stack.receiveWait, visibilityTimeout: .seconds(60))
             if let job = jobs.first(where: { $0.groupID == String(product.id.rawValue) }) { return job }
