@@ -43,6 +43,11 @@ public final class AdaptiveRateLimiter: Sendable {
     public struct Change: Sendable, Equatable {
         public var rate: Double
         public var throttled: Bool
+
+        public init(rate: Double, throttled: Bool) {
+            self.rate = rate
+            self.throttled = throttled
+        }
     }
 
     public let configuration: Configuration
