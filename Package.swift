@@ -93,6 +93,10 @@ let package = Package(
             ],
             path: "Benchmarks/PipelineBench", swiftSettings: optimisedSettings),
         .executableTarget(
+            name: "BackPressureBench",
+            dependencies: ["Catalog", "Embeddings", "HTTP", "Pinecone", "Sync", "Telemetry", "TestSupport", log],
+            path: "Benchmarks/BackPressureBench", swiftSettings: optimisedSettings),
+        .executableTarget(
             name: "ConsoleBench", dependencies: ["Console", "ConsoleNcurses", "Catalog", "Search"],
             path: "Benchmarks/ConsoleBench", swiftSettings: settings),
         .executableTarget(
