@@ -4,8 +4,8 @@ import Foundation
 import HTTP
 import Logging
 import Pinecone
-import Synchronization
 import Sync
+import Synchronization
 import Telemetry
 import TestSupport
 
@@ -52,7 +52,8 @@ struct BackPressureBench {
             }.joined(separator: ", ")
             Swift.print(
                 String(
-                    format: "%@: %.1f s; %d batches; requests per batch: %@; throttled %d; dead letters %d; rate limit lowest %.0f/s, at the end %.0f/s",
+                    format:
+                        "%@: %.1f s; %d batches; requests per batch: %@; throttled %d; dead letters %d; rate limit lowest %.0f/s, at the end %.0f/s",
                     label, seconds, batches, perBatch, throttled, deadLetters, lowestRate, finalRate))
         }
     }
@@ -71,7 +72,8 @@ struct BackPressureBench {
         let queue = InMemoryJobQueue(visibilityTimeout: .seconds(60), maxReceiveCount: 3)
         let messages = products.map { product in
             JobMessage(
-                body: QueueMessageCodec.encode(QueueMessage(productID: product.id, change: .upsert(ProductRow(product)), seq: product.id.rawValue)),
+                body: QueueMessageCodec.encode(
+                    QueueMessage(productID: product.id, change: .upsert(ProductRow(product)), seq: product.id.rawValue)),
                 groupID: String(product.id.rawValue), deduplicationID: "seq-\(product.id.rawValue)")
         }
         _ = try await queue.send(messages)
@@ -121,8 +123,10 @@ struct BackPressureBench {
             Swift.print(
                 String(
                     format: "price-only update of the same products (unthrottled): %.1f s; requests per batch: %@", updateSeconds,
-                    updateRequests.sorted { $0.key < $1.key }.map { String(format: "%@ %.1f", $0.key, Double($0.value) / Double(updateBatches)) }
-                        .joined(separator: ", ")))
+                    updateRequests.sorted { $0.key < $1.key }.map {
+                        String(format: "%@ %.1f", $0.key, Double($0.value) / Double(updateBatches))
+                    }
+                    .joined(separator: ", ")))
         }
         worker.cancel()
         await worker.value

@@ -57,7 +57,9 @@ public enum RefarchMetric {
     /// The AIMD limiter's rate towards a service, labelled `service` (`pinecone`, `sqs`).
     public static let rateLimit = MetricDefinition(
         name: "refarch_rate_limit_per_second",
-        help: "Requests per second the worker allows itself towards a service now (halved when throttled, growing back while calls succeed).",
+        help:
+            "Requests per second the worker allows itself towards a service now "
+            + "(halved when throttled, growing back while calls succeed).",
         kind: .gauge)
     /// Throttled replies (429, AWS throttling codes), labelled `service`: back-pressure, not errors.
     public static let throttled = MetricDefinition(
