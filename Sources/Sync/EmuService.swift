@@ -318,15 +318,14 @@ public final class EmuService: Sendable {
             let documents = upserts.map { document(for: $0.row) }
             let hashes = documents.map(EmbeddingTemplate.textHash(of:))
             let clock = ContinuousClock()
-            // What the index holds for these products now: one listing and one metadata read.
             let prefixes = upserts.map { "\($0.message.productID.rawValue)#" }
-            let existing = try await whileThrottled { try await self.index.listIDs(prefixes: prefixes) }
-            let stored = try await whileThrottled { try await self.index.fetchMetadata(ids: existing.values.flatMap { $0 }) }
+            let (existing, stored) = try await storedChunks(prefixes: prefixes, hashes: hashes)
             var updates: [MetadataUpdate] = []
             var embed: [Int] = []
             for (i, (message, row)) in upserts.enumerated() {
-                let wanted = (0..<max(1, existing[prefixes[i]]?.count ?? 0)).map {
-                    metadata(for: message, row: row, chunk: $0, textHash: hashes[i])
+                let count = max(1, existing[prefixes[i]]?.count ?? 0)
+                let wanted = (0..<count).map {
+                    metadata(for: message, row: row, chunk: $0, chunks: count, textHash: hashes[i])
                 }
                 if Self.textUnchanged(
                     ids: existing[prefixes[i]] ?? [], prefix: prefixes[i], stored: stored, textHash: hashes[i], wanted: wanted)
@@ -355,24 +354,67 @@ public final class EmuService: Sendable {
                         records.append(
                             VectorRecord(
                                 id: "\(message.productID.rawValue)#\(chunk)", values: values,
-                                metadata: metadata(for: message, row: row, chunk: chunk, textHash: hashes[i])))
+                                metadata: metadata(for: message, row: row, chunk: chunk, chunks: chunks.count, textHash: hashes[i])))
                     }
                 }
-                let writeStart = clock.now
-                try await whileThrottled { try await self.index.upsert(records) }
-                metrics.observe(RefarchMetric.upsertSeconds, (clock.now - writeStart).seconds)
-                // Chunks a product had before and no longer has (from the listing above), one delete.
+                // Chunks a product had before and no longer has, one delete, before the upsert:
+                // once chunk 0 says the new count, a retry would no longer know the old ones.
                 var extra: [String] = []
                 for (i, chunks) in zip(embed, vectors) {
                     let keep = Set((0..<chunks.count).map { prefixes[i] + String($0) })
                     extra += (existing[prefixes[i]] ?? []).filter { !keep.contains($0) }
                 }
                 if !extra.isEmpty { try await whileThrottled { try await self.index.delete(ids: extra) } }
+                let writeStart = clock.now
+                try await whileThrottled { try await self.index.upsert(records) }
+                metrics.observe(RefarchMetric.upsertSeconds, (clock.now - writeStart).seconds)
             }
         }
         for id in deletes {
             try await whileThrottled { try await self.index.delete(idPrefix: "\(id.rawValue)#") }
         }
+    }
+
+    /// What the index holds for a batch's products: their chunk ids (by prefix) and the
+    /// metadata of the chunks whose text may be unchanged.
+    ///
+    /// One read of every product's chunk 0, whose `chunks` says how many chunks it was
+    /// written with; the other chunks are read only for products whose chunk 0 carries the
+    /// hash of the text now (only there do they decide anything). Vectors written before
+    /// `chunks` existed are listed by prefix, as all were before. So a batch costs one or two
+    /// reads, not a listing per product (Pinecone lists at most 200 times a second per
+    /// index). A product without chunk 0 counts as new: chunks left without it by a damaged
+    /// write are not looked for here (`verify` reports them, `verify --repair` rewrites them).
+    func storedChunks(prefixes: [String], hashes: [String]) async throws -> (ids: [String: [String]], metadata: [String: Metadata]) {
+        let firstIDs = prefixes.map { $0 + "0" }
+        var stored = try await whileThrottled { try await self.index.fetchMetadata(ids: firstIDs) }
+        var existing: [String: [String]] = [:]
+        var unlisted: [String] = []
+        var rest: [String] = []
+        for (prefix, hash) in zip(prefixes, hashes) {
+            guard let first = stored[prefix + "0"] else {
+                existing[prefix] = []
+                continue
+            }
+            guard let count = first["chunks"]?.numberValue.map({ Int($0) }), count >= 1 else {
+                unlisted.append(prefix)
+                continue
+            }
+            existing[prefix] = (0..<count).map { prefix + String($0) }
+            if count > 1, first["text_hash"] == .string(hash) { rest += (1..<count).map { prefix + String($0) } }
+        }
+        if !unlisted.isEmpty {
+            let listed = try await whileThrottled { try await self.index.listIDs(prefixes: unlisted) }
+            for prefix in unlisted {
+                existing[prefix] = listed[prefix] ?? []
+                rest += (listed[prefix] ?? []).filter { $0 != prefix + "0" }
+            }
+        }
+        if !rest.isEmpty {
+            let more = try await whileThrottled { try await self.index.fetchMetadata(ids: rest) }
+            stored.merge(more) { first, _ in first }
+        }
+        return (existing, stored)
     }
 
     /// Whether a product's stored vectors were made from the text it has now, so new metadata
@@ -398,10 +440,13 @@ public final class EmuService: Sendable {
         template.document(name: row.name ?? "", description: row.description ?? "", sku: row.sku ?? "")
     }
 
-    func metadata(for message: QueueMessage, row: ProductRow, chunk: Int, textHash: String) -> Metadata {
+    /// A chunk's metadata; `chunks` (how many the product has) lets the next change find them
+    /// all from chunk 0 without listing.
+    func metadata(for message: QueueMessage, row: ProductRow, chunk: Int, chunks: Int, textHash: String) -> Metadata {
         var metadata: Metadata = [
             "id": .number(Double(message.productID.rawValue)),
             "chunk": .number(Double(chunk)),
+            "chunks": .number(Double(chunks)),
             "template": .string(template.fingerprint),
             "text_hash": .string(textHash),
         ]

@@ -110,4 +110,60 @@ struct BackPressurePipelineTests {
             }
         }
     }
+
+    /// The cost the last session flagged: the text-hash check listed every product's ids
+    /// before embedding (a `list` per product; Pinecone lists 200 times a second per index).
+    /// Now chunk 0's `chunks` says where the others are: no listing, one or two reads a batch.
+    @Test("the text-hash check reads chunk 0 instead of listing each product; vectors from before `chunks` are listed once")
+    func theTextHashCheckDoesNotListEveryProduct() async throws {
+        guard PipelineBackend.available.contains(.aws) else { return }
+        try await PipelineStack.with(.aws) { stack in
+            let server = try #require(stack.pineconeServer)
+            let name = try #require(server.indexNames.first)
+            var products: [Product] = []
+            for n in 0..<12 {
+                products.append(
+                    try await stack.store.create(
+                        try NewProduct(
+                            name: "Lamp \(n)", sku: "L-\(n)", description: "A desk lamp, model \(n).", price: Price(cents: 1_000))))
+            }
+            let long = (1...30).map { "Sentence \($0) about a sturdy camping tent with aluminium poles and mesh." }.joined(separator: " ")
+            products.append(
+                try await stack.store.create(try NewProduct(name: "Tent", sku: "T-1", description: long, price: Price(cents: 10_000))))
+            server.clearReceived()
+            try await stack.sync()
+            #expect(server.received.filter { $0.path == "/vectors/list" }.isEmpty, "new products need no listing")
+            let tentChunks = try await stack.index.listIDs(prefix: "\(products.last!.id)#").count
+            #expect(tentChunks > 1)
+            #expect(try await stack.index.fetch(ids: ["\(products.last!.id)#0"]).first?.metadata["chunks"] == .number(Double(tentChunks)))
+
+            // A price change: read, not listed, and not embedded.
+            let calls = stack.emuEmbedder.calls
+            func batches() -> Int { stack.emu.metrics.histogramTotals("refarch_batch_size", labels: [("worker", "emu")])?.count ?? 0 }
+            let batchesBefore = batches()
+            server.clearReceived()
+            for product in products { _ = try await stack.store.update(id: product.id, try ProductChanges(price: Price(cents: 1_234))) }
+            try await stack.sync()
+            #expect(stack.emuEmbedder.calls == calls)
+            #expect(server.received.filter { $0.path == "/vectors/list" }.isEmpty)
+            let fetches = server.received.filter { $0.path == "/vectors/fetch" }.count
+            #expect(fetches <= 2 * (batches() - batchesBefore), "at most two reads a batch: \(fetches)")
+            #expect(try await Verifier(pool: stack.pool, index: stack.index).run().isClean)
+
+            // Vectors written before `chunks` existed: listed, updated in place, and given `chunks`.
+            let old = server.records(index: name, namespace: "products").values.map { record in
+                var legacy = record
+                legacy.metadata["chunks"] = nil
+                return legacy
+            }
+            server.seed(index: name, namespace: "products", old)
+            server.clearReceived()
+            for product in products { _ = try await stack.store.update(id: product.id, try ProductChanges(price: Price(cents: 2_345))) }
+            try await stack.sync()
+            #expect(stack.emuEmbedder.calls == calls, "an upgrade does not re-embed")
+            #expect(!server.received.filter { $0.path == "/vectors/list" }.isEmpty)
+            #expect(server.records(index: name, namespace: "products").values.allSatisfy { $0.metadata["chunks"] != nil })
+            #expect(try await Verifier(pool: stack.pool, index: stack.index).run().isClean)
+        }
+    }
 }
