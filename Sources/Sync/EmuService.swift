@@ -21,8 +21,9 @@ import Telemetry
 ///
 /// Throttling is back-pressure, not failure: the index and queue clients pace their requests
 /// with an AIMD limiter, and a throttled call that still fails after their retries is sent
-/// again here, at the limiter's slower pace, for as long as it takes. The batch stays in hand
-/// (its visibility extended), so throttling never counts a receive towards the DLQ.
+/// again here, at the limiter's slower pace, for as long as it takes (or until emu is told to
+/// stop). The batch stays in hand (its visibility extended), so throttling never counts a
+/// receive towards the DLQ.
 ///
 /// Batches are bounded by work, not only by count: a received batch is cut into sub-batches
 /// of at most ``Options/maxWordPieces`` word pieces (short texts first), each embedded,
@@ -74,6 +75,9 @@ public final class EmuService: Sendable {
     /// The catalog's pause switch (`sync pause`); nil: never paused (tests, tools).
     let syncControl: SyncControl?
     private let paused = PauseFlag()
+    /// Set when ``run()`` is cancelled: a throttled call then stops waiting for its turn, so
+    /// a shutdown under endless throttling hands the batch back instead of hanging.
+    private let stopping = PauseFlag()
 
     public init(
         queue: any JobQueue, index: any VectorIndex, embedder: any ChunkingEmbedder, template: EmbeddingTemplate = .standard,
@@ -121,10 +125,14 @@ public final class EmuService: Sendable {
 
     /// Runs the receivers until the task is cancelled; a batch in hand is finished first.
     public func run() async {
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<max(1, options.receivers) {
-                group.addTask { await self.receiveLoop() }
+        await withTaskCancellationHandler {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<max(1, options.receivers) {
+                    group.addTask { await self.receiveLoop() }
+                }
             }
+        } onCancel: {
+            self.stopping.value = true
         }
         // Stopping: an alert gathered within the last minute is sent now rather than never.
         await alerter?.finish()
@@ -474,7 +482,7 @@ public final class EmuService: Sendable {
         while true {
             do {
                 return try await call()
-            } catch let error where error.isThrottling {
+            } catch let error where error.isThrottling && !stopping.value {
                 waits += 1
                 if waits == 1 || waits.isMultiple(of: 20) {
                     logger.info("Index is throttling; retrying at a slower pace", metadata: ["error": "\(error)", "tries": "\(waits)"])
@@ -495,7 +503,7 @@ public final class EmuService: Sendable {
                 return
             } catch is CancellationError {
                 throw CancellationError()
-            } catch let error where error.isThrottling {
+            } catch let error where error.isThrottling && !stopping.value {
                 try await Task.sleep(for: options.backoff)
             } catch {
                 counters.recordError()

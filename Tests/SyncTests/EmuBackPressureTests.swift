@@ -35,12 +35,19 @@ struct EmuBackPressureTests {
             self.failing = failing
         }
 
+        private let throttledCalls = Mutex(0)
+        /// Writes answered "slow down" so far.
+        var throttled: Int { throttledCalls.withLock { $0 } }
+
         func upsert(_ records: [VectorRecord]) async throws {
             let throttle = throttledWritesLeft.withLock { left in
                 defer { left = max(0, left - 1) }
                 return left > 0
             }
-            if throttle { throw Throttled() }
+            if throttle {
+                throttledCalls.withLock { $0 += 1 }
+                throw Throttled()
+            }
             if records.contains(where: { failing($0.id) }) { throw Down() }
             try await base.upsert(records)
         }
@@ -142,5 +149,39 @@ struct EmuBackPressureTests {
         let again = try await queue.receive(maxMessages: 10, wait: .zero, visibilityTimeout: .seconds(60))
         #expect(again.count == 1)
         #expect(try again.map { try QueueMessageCodec.decode($0.body).productID.rawValue } == [9])
+    }
+
+    @Test("a shutdown under endless throttling stops waiting and leaves the batch in the queue")
+    func stoppingUnderEndlessThrottling() async throws {
+        let queue = InMemoryJobQueue(visibilityTimeout: .seconds(60), maxReceiveCount: 5)
+        let index = ThrottlingIndex(throttledWrites: .max)
+        let emu = EmuService(
+            queue: queue, index: index, embedder: FixedEmbedder(dimension: 64),
+            options: .init(batchSize: 10, receivers: 1, wait: .milliseconds(50), attempts: 1, backoff: .milliseconds(1)),
+            counters: WorkerCounters(), metrics: MetricsRegistry(), logger: Self.logger)
+        #expect(try await queue.send([Self.upsert(1)]).isEmpty)
+        let finished = Finished()
+        let run = Task {
+            await emu.run()
+            finished.set()
+        }
+        let clock = ContinuousClock()
+        var deadline = clock.now + .seconds(60)
+        while index.throttled == 0, clock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(index.throttled > 0, "the batch is in hand, throttled")
+        run.cancel()
+        deadline = clock.now + .seconds(60)
+        while !finished.value, clock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(finished.value, "emu stopped although the index still throttles")
+        #expect(try await index.listIDs(prefix: "").isEmpty)
+        let stats = try await queue.stats()
+        #expect(stats.jobs.total == 1 && stats.deadLetters.total == 0, "the message is still in the queue: \(stats)")
+    }
+
+    /// A flag set once.
+    final class Finished: Sendable {
+        private let done = Mutex(false)
+        var value: Bool { done.withLock { $0 } }
+        func set() { done.withLock { $0 = true } }
     }
 }
