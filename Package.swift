@@ -44,24 +44,30 @@ let package = Package(
 
         // Layers, lowest first.
         .target(name: "DedicatedThreads", swiftSettings: settings),
-        .target(name: "Catalog", swiftSettings: settings),
-        .target(name: "Operations", dependencies: ["Catalog"], swiftSettings: settings),
-        .target(name: "Configuration", dependencies: ["Catalog"], swiftSettings: settings),
-        .target(name: "Postgres", dependencies: ["CLibPQ", "Catalog", "DedicatedThreads", log], swiftSettings: settings),
-        .target(name: "PostgresCatalog", dependencies: ["Catalog", "Postgres", log], swiftSettings: settings),
+        // The one shape of an error a person reads; below everything, so every layer's errors conform.
+        .target(name: "UserFacing", swiftSettings: settings),
+        .target(name: "Catalog", dependencies: ["UserFacing"], swiftSettings: settings),
+        .target(name: "Operations", dependencies: ["Catalog", "UserFacing"], swiftSettings: settings),
+        .target(name: "Configuration", dependencies: ["Catalog", "UserFacing"], swiftSettings: settings),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "UserFacing", "DedicatedThreads", log], swiftSettings: settings),
+        .target(name: "PostgresCatalog", dependencies: ["Catalog", "Postgres", "UserFacing", log], swiftSettings: settings),
         .target(
-            name: "LocalIndex", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "DedicatedThreads", log],
+            name: "LocalIndex",
+            dependencies: ["Catalog", "Operations", "Postgres", "PostgresCatalog", "DedicatedThreads", "UserFacing", log],
             swiftSettings: optimisedSettings),
         .target(
-            name: "Sync", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "Queues", "Telemetry", log], swiftSettings: settings),
+            name: "Sync", dependencies: ["Catalog", "Operations", "Postgres", "PostgresCatalog", "Queues", "Search", "Telemetry", "UserFacing", log],
+            swiftSettings: settings),
         .target(name: "Telemetry", dependencies: [log, metrics, prometheus, serviceLifecycle], swiftSettings: settings),
-        .target(name: "Search", dependencies: ["Catalog", log], swiftSettings: settings),
+        .target(name: "Search", dependencies: ["Catalog", "Operations", log], swiftSettings: settings),
         .target(name: "HTTP", dependencies: ["CCurl", "DedicatedThreads", log], swiftSettings: settings),
-        .target(name: "AWS", dependencies: ["HTTP", "CCrypto", log], swiftSettings: settings),
+        .target(name: "AWS", dependencies: ["HTTP", "CCrypto", "UserFacing", log], swiftSettings: settings),
+        // The operations seam's AWS implementations (ECS services), beside the AWS clients.
+        .target(name: "AWSOperations", dependencies: ["AWS", "Operations", "UserFacing"], swiftSettings: settings),
         .target(name: "Queues", dependencies: ["Catalog", "Postgres", "PostgresCatalog", "AWS", log], swiftSettings: settings),
-        .target(name: "Pinecone", dependencies: ["Catalog", "HTTP", log], swiftSettings: settings),
+        .target(name: "Pinecone", dependencies: ["Catalog", "HTTP", "UserFacing", log], swiftSettings: settings),
         .target(
-            name: "Embeddings", dependencies: ["COpenBLAS", "CMiniLMKernels", "Catalog", "DedicatedThreads"],
+            name: "Embeddings", dependencies: ["COpenBLAS", "CMiniLMKernels", "Catalog", "DedicatedThreads", "UserFacing"],
             swiftSettings: optimisedSettings),
         // No pkgConfig: ncursesw's .pc file carries -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600, which
         // SwiftPM drops with a "prohibited flag" warning on every build. The shim header defines
@@ -69,13 +75,14 @@ let package = Package(
         // libncursesw.so brings libtinfo in).
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]),
         // The console: pure state, update, views and widgets; only ConsoleNcurses touches curses.
-        .target(name: "Console", dependencies: ["Catalog", "Configuration", "Search"], swiftSettings: settings),
-        .target(name: "ConsoleNcurses", dependencies: ["Console", "CNcurses"], swiftSettings: settings),
+        .target(name: "Console", dependencies: ["Catalog", "Configuration", "Operations", "UserFacing"], swiftSettings: settings),
+        .target(name: "ConsoleNcurses", dependencies: ["Console", "CNcurses", "UserFacing"], swiftSettings: settings),
         .target(
             name: "RefarchCLI",
             dependencies: [
-                argumentParser, log, serviceLifecycle, unixSignals, "Catalog", "Configuration", "Postgres", "PostgresCatalog", "AWS", "Queues", "Pinecone",
-                "Embeddings", "LocalIndex", "Search", "Sync", "Telemetry", "Console", "ConsoleNcurses",
+                argumentParser, log, serviceLifecycle, unixSignals, "UserFacing", "Catalog", "Operations", "Configuration", "Postgres",
+                "PostgresCatalog", "AWS", "AWSOperations", "Queues", "Pinecone", "Embeddings", "LocalIndex", "Search", "Sync", "Telemetry",
+                "Console", "ConsoleNcurses",
             ],
             swiftSettings: settings
         ),
@@ -88,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "PipelineBench",
             dependencies: [
-                "AWS", "Catalog", "Embeddings", "LocalIndex", "Postgres", "PostgresCatalog", "Queues", "Search", "Sync",
+                "AWS", "Catalog", "Embeddings", "LocalIndex", "Operations", "Postgres", "PostgresCatalog", "Queues", "Search", "Sync",
                 "Telemetry", log,
             ],
             path: "Benchmarks/PipelineBench", swiftSettings: optimisedSettings),
@@ -97,7 +104,7 @@ let package = Package(
             dependencies: ["Catalog", "Embeddings", "HTTP", "Pinecone", "Sync", "Telemetry", "TestSupport", log],
             path: "Benchmarks/BackPressureBench", swiftSettings: optimisedSettings),
         .executableTarget(
-            name: "ConsoleBench", dependencies: ["Console", "ConsoleNcurses", "Catalog", "Search"],
+            name: "ConsoleBench", dependencies: ["Console", "ConsoleNcurses", "Catalog", "Operations"],
             path: "Benchmarks/ConsoleBench", swiftSettings: settings),
         .executableTarget(
             name: "EmbedBench", dependencies: ["Embeddings", "Catalog"], path: "Benchmarks/EmbedBench", swiftSettings: optimisedSettings),
@@ -114,25 +121,28 @@ let package = Package(
         .testTarget(
             name: "PostgresTests", dependencies: ["Postgres", "PostgresCatalog", "Catalog", "TestSupport", log], swiftSettings: settings),
         .testTarget(
-            name: "LocalIndexTests", dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "TestSupport", log],
+            name: "LocalIndexTests",
+            dependencies: ["LocalIndex", "Catalog", "Postgres", "PostgresCatalog", "TestSupport", log],
             swiftSettings: settings),
         .testTarget(
             name: "SyncTests",
             dependencies: [
-                "Sync", "Catalog", "Postgres", "PostgresCatalog", "LocalIndex", "Queues", "Embeddings",
+                "Sync", "Catalog", "Operations", "Postgres", "PostgresCatalog", "LocalIndex", "Queues", "Embeddings",
                 "Search", "AWS", "HTTP", "Pinecone", "TestSupport", log,
             ],
             swiftSettings: settings),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "HTTP", log], swiftSettings: settings),
-        .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "Catalog", "Operations", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "EmbeddingsTests", dependencies: ["Embeddings", "CMiniLMKernels", "TestSupport"], swiftSettings: settings),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "TestSupport", log], swiftSettings: settings),
         .testTarget(
-            name: "QueuesTests", dependencies: ["Queues", "Catalog", "Postgres", "PostgresCatalog", "AWS", "HTTP", "TestSupport", log],
+            name: "AWSTests", dependencies: ["AWS", "AWSOperations", "Operations", "HTTP", "TestSupport", log], swiftSettings: settings),
+        .testTarget(
+            name: "QueuesTests",
+            dependencies: ["Queues", "Catalog", "Operations", "Postgres", "PostgresCatalog", "AWS", "HTTP", "TestSupport", log],
             swiftSettings: settings),
         .testTarget(name: "PineconeTests", dependencies: ["Pinecone", "HTTP", "Catalog", "TestSupport", log], swiftSettings: settings),
         .testTarget(
-            name: "ConsoleTests", dependencies: ["Console", "Catalog", "Search", "TestSupport"],
+            name: "ConsoleTests", dependencies: ["Console", "Catalog", "Operations", "UserFacing", "AWS", "TestSupport"],
             exclude: ["Snapshots"], swiftSettings: settings),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport", "Catalog", "Postgres", "Queues", "AWS", "HTTP", log],

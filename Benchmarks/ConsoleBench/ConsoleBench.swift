@@ -2,7 +2,7 @@ import Catalog
 import Console
 import ConsoleNcurses
 import Foundation
-import Search
+import Operations
 
 /// Console drawing costs: rendering a full 200×60 screen into a cell grid, a key press
 /// through `update` and `render`, and, when run in a terminal, ncurses writing a full

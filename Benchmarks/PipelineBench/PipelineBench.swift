@@ -4,6 +4,7 @@ import Embeddings
 import Foundation
 import LocalIndex
 import Logging
+import Operations
 import Postgres
 import PostgresCatalog
 import Queues

@@ -87,7 +87,7 @@ public struct EndpointResolver: Sendable, Hashable {
         {
             return
         }
-        let services: [AWSService] = [.sqs, .sns, .ecs, .rds, .cloudWatch, .applicationAutoScaling, .sts]
+        let services: [AWSService] = [.sqs, .sns, .ecs, .rds, .cloudWatch, .logs, .applicationAutoScaling, .sts]
         for service in services {
             if let url = environment.nonEmpty("AWS_ENDPOINT_URL_\(service.environmentSuffix)") {
                 perService[service.serviceID] = try Self.validated(url, variable: "AWS_ENDPOINT_URL_\(service.environmentSuffix)")

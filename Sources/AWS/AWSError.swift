@@ -1,10 +1,11 @@
 import HTTP
+import UserFacing
 
 /// What went wrong talking to AWS, with enough context to act on.
 ///
 /// Every case can say a one-line ``summary`` and a ``remedy``. Secrets never appear: error
 /// messages from services pass through ``Redactor`` before they are stored here.
-public enum AWSError: Error, Sendable, Hashable, CustomStringConvertible {
+public enum AWSError: UserFacingError, Sendable, Hashable {
     /// The service answered with an error.
     case service(ServiceError)
     /// No link of the credential chain had credentials; `checked` names each one.
@@ -99,7 +100,7 @@ public enum AWSError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The next step for the person reading the error.
-    public var remedy: String {
+    public var remedy: String? {
         switch self {
         case .service(let error):
             if error.code == "SignatureDoesNotMatch" || error.code == "InvalidSignatureException" {

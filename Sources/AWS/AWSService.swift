@@ -26,6 +26,8 @@ public struct AWSService: Sendable, Hashable {
     public static let ecs = AWSService(serviceID: "ECS", endpointPrefix: "ecs", signingName: "ecs")
     public static let rds = AWSService(serviceID: "RDS", endpointPrefix: "rds", signingName: "rds")
     public static let cloudWatch = AWSService(serviceID: "CloudWatch", endpointPrefix: "monitoring", signingName: "monitoring")
+    /// CloudWatch Logs: the workers' log lines (`services logs`).
+    public static let logs = AWSService(serviceID: "CloudWatch Logs", endpointPrefix: "logs", signingName: "logs")
     /// Only used to exchange a web identity token for credentials.
     public static let sts = AWSService(serviceID: "STS", endpointPrefix: "sts", signingName: "sts")
     public static let applicationAutoScaling = AWSService(

@@ -129,21 +129,77 @@ public struct ECSClient: Sendable {
         return result
     }
 
-    /// Changes the desired count and/or starts a new deployment; returns the updated service.
-    public func updateService(cluster: String, service: String, desiredCount: Int? = nil, forceNewDeployment: Bool = false)
-        async throws(AWSError) -> ECSService
-    {
+    /// Changes the desired count and/or the task definition, and/or starts a new deployment;
+    /// returns the updated service.
+    public func updateService(
+        cluster: String, service: String, desiredCount: Int? = nil, taskDefinition: String? = nil, forceNewDeployment: Bool = false
+    ) async throws(AWSError) -> ECSService {
         struct Input: Encodable {
             var cluster: String
             var service: String
             var desiredCount: Int?
+            var taskDefinition: String?
             var forceNewDeployment: Bool?
         }
         struct Output: Decodable { var service: ECSService }
         let input = Input(
-            cluster: cluster, service: service, desiredCount: desiredCount, forceNewDeployment: forceNewDeployment ? true : nil)
+            cluster: cluster, service: service, desiredCount: desiredCount, taskDefinition: taskDefinition,
+            forceNewDeployment: forceNewDeployment ? true : nil)
         return try await client.json("UpdateService", input, as: Output.self).service
     }
+
+    /// One task definition (`family`, `family:revision` or ARN) with its containers.
+    public func describeTaskDefinition(_ taskDefinition: String) async throws(AWSError) -> ECSTaskDefinition {
+        struct Input: Encodable { var taskDefinition: String }
+        struct Output: Decodable { var taskDefinition: ECSTaskDefinition }
+        return try await client.json("DescribeTaskDefinition", Input(taskDefinition: taskDefinition), as: Output.self).taskDefinition
+    }
+
+    /// Task definition ARNs of a family (`status` ACTIVE by default); follows `nextToken`.
+    public func listTaskDefinitions(familyPrefix: String, status: String = "ACTIVE") async throws(AWSError) -> [String] {
+        struct Input: Encodable {
+            var familyPrefix: String
+            var status: String
+            var nextToken: String?
+            var maxResults: Int
+        }
+        struct Output: Decodable {
+            var taskDefinitionArns: [String]?
+            var nextToken: String?
+        }
+        var arns: [String] = []
+        var token: String?
+        repeat {
+            let output = try await client.json(
+                "ListTaskDefinitions", Input(familyPrefix: familyPrefix, status: status, nextToken: token, maxResults: 100),
+                as: Output.self)
+            arns += output.taskDefinitionArns ?? []
+            token = output.nextToken
+        } while token != nil
+        return arns
+    }
+}
+
+/// A task definition: its family, revision and containers (image, log configuration).
+public struct ECSTaskDefinition: Codable, Sendable, Hashable {
+    public var taskDefinitionArn: String?
+    public var family: String?
+    public var revision: Int?
+    public var status: String?
+    public var containerDefinitions: [ECSContainerDefinition]?
+}
+
+/// One container of a task definition.
+public struct ECSContainerDefinition: Codable, Sendable, Hashable {
+    public var name: String?
+    public var image: String?
+    public var logConfiguration: ECSLogConfiguration?
+}
+
+/// Where a container's output goes (`awslogs` with `awslogs-group`, `awslogs-stream-prefix`).
+public struct ECSLogConfiguration: Codable, Sendable, Hashable {
+    public var logDriver: String?
+    public var options: [String: String]?
 }
 
 /// Items of a describe call and the names it could not find.
@@ -229,6 +285,7 @@ public struct ECSTask: Codable, Sendable, Hashable {
 /// One container of a task.
 public struct ECSContainer: Codable, Sendable, Hashable {
     public var name: String?
+    public var image: String?
     public var lastStatus: String?
     public var exitCode: Int?
     public var reason: String?

@@ -1,4 +1,5 @@
 import Foundation
+import UserFacing
 
 /// A FIFO job queue with a dead-letter queue, as the sync workers see it.
 ///
@@ -66,6 +67,13 @@ public protocol JobQueue: Sendable {
     /// received with a short visibility timeout and released at once, which raises their
     /// receive count (on the jobs queue that counts towards `maxReceiveCount`).
     func peek(_ queue: QueueRole, limit: Int) async throws -> [QueuedMessage]
+
+    /// The messages of one group (a product's) in the jobs queue and the DLQ, without
+    /// consuming or delaying any for longer than the look takes. Postgres reads its tables.
+    /// SQS searches only the DLQ (receiving from the jobs queue would count towards
+    /// dead-lettering): it receives up to `deadLetterLimit` dead letters with a short
+    /// visibility timeout and makes every one visible again at once, also on failure.
+    func lookUp(groupID: String, deadLetterLimit: Int) async throws -> GroupLookup
 
     /// Moves dead letters back to the jobs queue with their group and deduplication ids;
     /// `messageIDs` nil moves all of them. Nothing is lost or doubled if it stops half-way.
@@ -292,11 +300,27 @@ public struct RedriveSummary: Sendable, Hashable, Codable {
     public var failed: Int
     /// Requested ids that were not in the DLQ.
     public var notFound: Int
+    /// Dead letters of other source queues, left in the DLQ (SQS, redrive by copy).
+    public var skipped: Int
+    /// How the backend moved them, for the operator: `transaction` (embedded), `copy` or
+    /// `move-task` (SQS); nil when it does not say.
+    public var method: String?
+    /// The SQS message move task that did it, and its last known status ("COMPLETED", or
+    /// "RUNNING" when not waited for).
+    public var taskHandle: String?
+    public var taskStatus: String?
 
-    public init(moved: Int, failed: Int = 0, notFound: Int = 0) {
+    public init(
+        moved: Int, failed: Int = 0, notFound: Int = 0, skipped: Int = 0, method: String? = nil, taskHandle: String? = nil,
+        taskStatus: String? = nil
+    ) {
         self.moved = moved
         self.failed = failed
         self.notFound = notFound
+        self.skipped = skipped
+        self.method = method
+        self.taskHandle = taskHandle
+        self.taskStatus = taskStatus
     }
 }
 

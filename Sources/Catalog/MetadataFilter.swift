@@ -1,4 +1,5 @@
 import Foundation
+import UserFacing
 
 /// A metadata filter in Pinecone's filter language, parsed once into a typed tree.
 ///

@@ -1,3 +1,5 @@
+import UserFacing
+
 /// Reads the reference architecture's product CSV (`name,sku,description,price,last_updated`,
 /// prices like `$344.87`) into validated products.
 ///

@@ -1,26 +1,23 @@
-/// An error a person will read: one line for the status bar, and the next step to take.
-///
-/// Every layer's error type conforms, so the CLI and the console report any failure the
-/// same way: summary first, remedy after, never a raw libpq message or curl code alone.
-public protocol UserFacingError: Error, CustomStringConvertible {
-    /// What went wrong, in one sentence that fits a status bar.
-    var summary: String { get }
-    /// What to do about it, or nil when there is nothing the user can do.
-    var remedy: String? { get }
-}
+import UserFacing
 
-extension UserFacingError {
-    public var description: String {
-        remedy.map { "\(summary) \($0)" } ?? summary
-    }
-}
+// Validation problems in the one user-facing shape (`UserFacing`): the summary lists them
+// all, and each goes beside its field in a form.
 
 extension ProductValidationError: UserFacingError {
     public var summary: String { description }
     public var remedy: String? { nil }
+    public var fieldProblems: [String: String] { [field.rawValue: description] }
 }
 
 extension ProductValidationErrors: UserFacingError {
     public var summary: String { description }
     public var remedy: String? { nil }
+    /// The first problem of each field (a form shows one per field).
+    public var fieldProblems: [String: String] {
+        var fields: [String: String] = [:]
+        for problem in problems where fields[problem.field.rawValue] == nil {
+            fields[problem.field.rawValue] = problem.description
+        }
+        return fields
+    }
 }

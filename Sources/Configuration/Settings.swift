@@ -1,4 +1,5 @@
 import Foundation
+import UserFacing
 
 /// One setting every command can read: its key in `refarch.toml`, its environment
 /// variables, its flag, its default, and whether it is a secret.
@@ -66,10 +67,10 @@ public struct ResolvedSetting: Sendable, Hashable {
 }
 
 /// A configuration problem, naming where the bad value was found and what was expected.
-public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct ConfigurationError: UserFacingError, Hashable, Sendable {
     public let message: String
     public let remedy: String?
-    public var description: String { remedy.map { "\(message) \($0)" } ?? message }
+    public var summary: String { message }
 }
 
 /// The effective configuration: flags > environment > `refarch.toml` > defaults.

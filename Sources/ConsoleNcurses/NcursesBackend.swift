@@ -1,6 +1,7 @@
 import CNcurses
 import Console
 import Foundation
+import UserFacing
 
 #if canImport(Glibc)
     import Glibc
@@ -204,11 +205,13 @@ public final class NcursesBackend: TerminalBackend {
 }
 
 /// Why the console could not take over the terminal.
-public enum TerminalError: Error, CustomStringConvertible {
+public enum TerminalError: UserFacingError {
     case notATerminal
     case cannotStart
 
-    public var description: String {
+    public var remedy: String? { nil }
+
+    public var summary: String {
         switch self {
         case .notATerminal: "The console needs a terminal: run refarch-tui in one (or use a subcommand such as `refarch-tui search`)."
         case .cannotStart:

@@ -1,8 +1,10 @@
+import UserFacing
+
 /// Why loading a model or embedding a text failed, with what to do about it.
 ///
 /// Every case names the file or folder involved, so the one line a person sees says which
 /// folder was read and which files were expected there.
-public enum EmbeddingError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum EmbeddingError: UserFacingError, Equatable, Sendable {
     /// The model folder is absent or lacks required files.
     case modelFolderInvalid(folder: String, missing: [String])
     /// A file of the model folder could not be read or parsed.
@@ -35,7 +37,7 @@ public enum EmbeddingError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 
     /// The next step for the person who saw the error.
-    public var remedy: String {
+    public var remedy: String? {
         switch self {
         case .modelFolderInvalid, .invalidModelFile, .truncatedWeights:
             return "Run `scripts/install-deps.sh` (or `make test`) to fetch all-MiniLM-L6-v2 into .refarch/models, "
@@ -45,5 +47,4 @@ public enum EmbeddingError: Error, Equatable, Sendable, CustomStringConvertible 
         }
     }
 
-    public var description: String { "\(summary) \(remedy)" }
 }

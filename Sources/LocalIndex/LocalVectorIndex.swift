@@ -5,6 +5,7 @@ import Logging
 import Postgres
 import PostgresCatalog
 import Synchronization
+import UserFacing
 
 /// The embedded default's vector index: vectors persisted in Postgres, searched exactly in
 /// memory by the process that reads them.

@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import HTTP
+import UserFacing
 
 /// Why a Pinecone call failed, with what we were doing and what to do next.
 ///

@@ -1,5 +1,4 @@
 import CLibPQ
-import Catalog
 import Foundation
 
 #if canImport(Glibc)
@@ -140,7 +139,7 @@ public struct PostgresConfiguration: Sendable, Hashable {
     /// refused at localhost". The text never contains the URL's password.
     public var urlProblem: String? {
         guard let url else { return nil }
-        let trimmed = url.trimmingSpaces()
+        let trimmed = url.trimmingCharacters(in: .whitespacesAndNewlines)
         if let schemeEnd = trimmed.range(of: "://") {
             let scheme = trimmed[..<schemeEnd.lowerBound]
             if scheme != "postgresql" && scheme != "postgres" {
@@ -156,7 +155,7 @@ public struct PostgresConfiguration: Sendable, Hashable {
         guard let options = PQconninfoParse(url, &error) else {
             defer { if let error { PQfreemem(error) } }
             let message = error.map { String(cString: $0) } ?? "libpq cannot read it."
-            return Self.redacting(url, from: message.trimmingSpaces())
+            return Self.redacting(url, from: message.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         PQconninfoFree(options)
         return nil

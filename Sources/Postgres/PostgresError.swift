@@ -1,5 +1,5 @@
-import Catalog
 import Foundation
+import UserFacing
 
 /// What went wrong talking to Postgres, with what we were doing and what to do next.
 ///

@@ -1,6 +1,7 @@
 import Catalog
 import Logging
 import Postgres
+import UserFacing
 
 /// One versioned step of the schema. Steps run in order, each once, recorded in
 /// `refarch_schema_migrations`; all pending steps of one `migrate` run share a transaction,
@@ -437,6 +438,56 @@ public enum SchemaMigrator {
                     changed_by text NOT NULL DEFAULT ''
                 );
                 INSERT INTO refarch_sync_control (singleton) VALUES (true) ON CONFLICT DO NOTHING;
+                """),
+        Migration(
+            11, "change trail for trace",
+            sql: """
+                -- `refarch-tui trace` (issue 20 §5) says when a product's latest change was made,
+                -- what it changed and when pelican sent it, after the outbox row is gone. The
+                -- versions row (written by the capture trigger) keeps the change; pelican's sends go
+                -- to a table of their own, so pelican never waits on a row lock a writer holds.
+                ALTER TABLE refarch_product_versions
+                    ADD COLUMN IF NOT EXISTS op text,
+                    ADD COLUMN IF NOT EXISTS changed_at timestamptz,
+                    ADD COLUMN IF NOT EXISTS changed_columns text[];
+                CREATE TABLE IF NOT EXISTS refarch_product_sends (
+                    product_id bigint PRIMARY KEY,
+                    seq bigint NOT NULL,
+                    sent_at timestamptz NOT NULL
+                );
+
+                CREATE OR REPLACE FUNCTION refarch_capture_product_change() RETURNS trigger
+                LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+                DECLARE s bigint; t timestamptz; cols text[] := '{}';
+                BEGIN
+                    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.id IS DISTINCT FROM NEW.id) THEN
+                        INSERT INTO refarch_outbox (product_id, op) VALUES (OLD.id, 'delete') RETURNING seq, changed_at INTO s, t;
+                        INSERT INTO refarch_product_versions AS v (product_id, seq, deleted, op, changed_at, changed_columns)
+                            VALUES (OLD.id, s, true, 'delete', t, '{}')
+                            ON CONFLICT (product_id) DO UPDATE SET seq = EXCLUDED.seq, deleted = true, op = EXCLUDED.op,
+                                changed_at = EXCLUDED.changed_at, changed_columns = EXCLUDED.changed_columns;
+                        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                    END IF;
+                    -- The reference's columns, compared one by one (cheaper than a row-to-JSON diff);
+                    -- a change to another column (the reference's `processed`) lists none.
+                    IF TG_OP = 'UPDATE' AND OLD.id IS NOT DISTINCT FROM NEW.id THEN
+                        cols := array_remove(ARRAY[
+                            CASE WHEN OLD.name IS DISTINCT FROM NEW.name THEN 'name' END,
+                            CASE WHEN OLD.sku IS DISTINCT FROM NEW.sku THEN 'sku' END,
+                            CASE WHEN OLD.description IS DISTINCT FROM NEW.description THEN 'description' END,
+                            CASE WHEN OLD.price IS DISTINCT FROM NEW.price THEN 'price' END,
+                            CASE WHEN OLD.last_updated IS DISTINCT FROM NEW.last_updated THEN 'last_updated' END,
+                            CASE WHEN OLD.created_at IS DISTINCT FROM NEW.created_at THEN 'created_at' END,
+                            CASE WHEN OLD.uuid IS DISTINCT FROM NEW.uuid THEN 'uuid' END
+                        ], NULL);
+                    END IF;
+                    INSERT INTO refarch_outbox (product_id, op) VALUES (NEW.id, lower(TG_OP)) RETURNING seq, changed_at INTO s, t;
+                    INSERT INTO refarch_product_versions AS v (product_id, seq, deleted, op, changed_at, changed_columns)
+                        VALUES (NEW.id, s, false, lower(TG_OP), t, cols)
+                        ON CONFLICT (product_id) DO UPDATE SET seq = EXCLUDED.seq, deleted = false, op = EXCLUDED.op,
+                            changed_at = EXCLUDED.changed_at, changed_columns = EXCLUDED.changed_columns;
+                    RETURN NEW;
+                END $$;
                 """),
     ]
 }

@@ -34,6 +34,16 @@ public struct PostgresProductStore: ProductStore {
             uuid: try row.decode(String?.self, at: 7))
     }
 
+    /// The products with these ids, read on `connection` (inside the caller's transaction:
+    /// pelican reads the rows it sends in the transaction that locked their outbox rows).
+    /// Ids with no row are left out.
+    public static func products(ids: [Int64], on connection: isolated PostgresConnection) throws -> [Product] {
+        try connection.query(
+            "SELECT \(columns) FROM products_with_increment WHERE id = ANY($1::bigint[])", [PostgresArray(ids)],
+            operation: "read changed products"
+        ).map(decode)
+    }
+
     public func list(_ query: ProductQuery) async throws -> ProductPage {
         let order: String
         switch query.sort {

@@ -459,6 +459,49 @@ public final class PostgresJobQueue: JobQueue {
         }
     }
 
+    /// Reads the group's rows in both tables in one statement (one snapshot), so a message
+    /// moving between them is seen once. A row is in flight while it holds a receipt handle
+    /// and its `visible_at` is still ahead; `deadLetterLimit` does not apply (nothing is received).
+    public func lookUp(groupID: String, deadLetterLimit: Int) async throws -> GroupLookup {
+        let rows = try await pool.query(
+            """
+            SELECT false, id, body, dedup_id, attributes::text, receive_count, extract(epoch FROM sent_at)::float8,
+                   extract(epoch FROM first_received_at)::float8, extract(epoch FROM last_received_at)::float8,
+                   extract(epoch FROM visible_at)::float8, receipt_handle IS NOT NULL AND visible_at > clock_timestamp(), NULL::float8
+            FROM refarch_queue_messages WHERE queue = $1 AND group_id = $2
+            UNION ALL
+            SELECT true, id, body, dedup_id, attributes::text, receive_count, extract(epoch FROM sent_at)::float8,
+                   extract(epoch FROM first_received_at)::float8, extract(epoch FROM last_received_at)::float8,
+                   NULL::float8, false, extract(epoch FROM dead_lettered_at)::float8
+            FROM refarch_queue_dead_letters WHERE queue = $1 AND group_id = $2
+            ORDER BY 1, 2
+            """, [options.queueName, groupID], operation: "look up group \(groupID) in the \(name) queue")
+        var messages: [LocatedMessage] = []
+        var deadLetters = 0
+        for row in rows {
+            let isDead = try row.decode(Bool.self, at: 0)
+            let message = QueuedMessage(
+                messageID: String(try row.decode(Int64.self, at: 1)), body: try row.decode(String.self, at: 2), groupID: groupID,
+                deduplicationID: try row.decode(String.self, at: 3), attributes: Self.decodeAttributes(try row.decode(String.self, at: 4)),
+                receiveCount: try row.decode(Int.self, at: 5), sentAt: Self.date(try row.decode(Double?.self, at: 6)),
+                firstReceivedAt: Self.date(try row.decode(Double?.self, at: 7)),
+                lastReceivedAt: Self.date(try row.decode(Double?.self, at: 8)),
+                deadLetteredAt: Self.date(try row.decode(Double?.self, at: 11)))
+            if isDead {
+                deadLetters += 1
+                messages.append(LocatedMessage(message: message, place: .deadLettered))
+            } else if try row.decode(Bool.self, at: 10) {
+                messages.append(
+                    LocatedMessage(message: message, place: .inFlight, visibleAgainAt: Self.date(try row.decode(Double?.self, at: 9))))
+            } else {
+                messages.append(LocatedMessage(message: message, place: .waiting))
+            }
+        }
+        return GroupLookup(
+            messages: messages, searchedJobs: true, deadLettersScanned: deadLetters, deadLettersComplete: true,
+            maxReceiveCount: options.maxReceiveCount)
+    }
+
     /// Moves dead letters back in one statement (so in one transaction): each row leaves the
     /// DLQ exactly when its copy enters the jobs queue, with the same group and dedup id and
     /// a new message id, behind the messages its group already has (as an SQS redrive does).
@@ -469,7 +512,7 @@ public final class PostgresJobQueue: JobQueue {
         -> RedriveSummary
     {
         let queue = options.queueName
-        var summary = RedriveSummary(moved: 0)
+        var summary = RedriveSummary(moved: 0, method: "transaction")
         func move(_ ids: [Int64]?) async throws -> Int {
             try await pool.query(
                 """

@@ -37,6 +37,14 @@ public struct SQSJobQueue: JobQueue, RateLimitedClient {
     public static func defaultRateLimiter() -> AdaptiveRateLimiter {
         AdaptiveRateLimiter(.init(maxRate: 3_000, minRate: 1, increasePerSecond: 150))
     }
+    /// Whether ``stats()`` waits for the first CloudWatch read of the oldest message's age
+    /// (a one-shot `queue stats`) rather than answering at once without it (the console,
+    /// which asks again every few seconds).
+    public var waitsForOldestAges = false
+    /// How a redrive of every dead letter moves them (`queue redrive --method`).
+    public var redriveMethod: RedriveMethod = .auto
+    /// Whether a redrive waits for SQS's message move task to finish (`--no-wait` does not).
+    public var waitsForMoveTask = true
 
     public var name: String { SQSQueueURL.name(of: queueURL) }
     public var deadLetterName: String { SQSQueueURL.name(of: deadLetterURL) }
@@ -235,7 +243,11 @@ public struct SQSJobQueue: JobQueue, RateLimitedClient {
     public func stats() async throws -> JobQueueStats {
         let attributes = try await sqs.getQueueAttributes(url: queueURL)
         let dead = try await sqs.getQueueAttributes(url: deadLetterURL)
-        let ages = oldestAges.ages(of: [name, deadLetterName])
+        var ages = oldestAges.ages(of: [name, deadLetterName])
+        if waitsForOldestAges, ages.isEmpty {
+            await oldestAges.settled()
+            ages = oldestAges.ages(of: [name, deadLetterName])
+        }
         func depth(_ name: String, _ a: QueueAttributes) -> QueueDepth {
             let total = a.visible + a.inFlight + a.delayed
             return QueueDepth(
@@ -259,6 +271,44 @@ public struct SQSJobQueue: JobQueue, RateLimitedClient {
             firstReceivedAt: milliseconds(message.attributes["ApproximateFirstReceiveTimestamp"]))
     }
 
+    /// How long dead letters looked at by ``lookUp(groupID:deadLetterLimit:)`` stay hidden if
+    /// the release at the end never comes (the process died): short, so they are soon back.
+    static let lookUpVisibility: Duration = .seconds(20)
+
+    /// Searches the DLQ for the group's dead letters (SQS FIFO keeps `MessageGroupId`, the
+    /// product id, on a dead letter; a copy made by ``moveToDeadLetters(_:reason:)`` keeps it
+    /// too). SQS has no peek: each batch is received with a short visibility timeout, so the
+    /// next receive moves past it, until every message the DLQ reported is seen, a receive
+    /// comes back empty or `deadLetterLimit` is reached; then every message received is made
+    /// visible again at once (visibility 0), also when a receive fails. Nothing is deleted.
+    /// A look raises the dead letters' receive counts, which a DLQ without a redrive policy
+    /// of its own ignores. The jobs queue is not searched (see ``GroupLookup/searchedJobs``).
+    public func lookUp(groupID: String, deadLetterLimit: Int) async throws -> GroupLookup {
+        let source = try await sqs.getQueueAttributes(url: queueURL, names: ["RedrivePolicy"])
+        let dead = try await sqs.getQueueAttributes(url: deadLetterURL)
+        var held: [SQSMessage] = []
+        var ids: Set<String> = []
+        var exhausted = dead.visible + dead.inFlight == 0
+        do {
+            while !exhausted && held.count < deadLetterLimit {
+                let batch = try await sqs.receiveMessages(
+                    url: deadLetterURL, maxMessages: min(10, deadLetterLimit - held.count), wait: .seconds(1),
+                    visibilityTimeout: Self.lookUpVisibility)
+                let fresh = batch.filter { ids.insert($0.messageID).inserted }
+                held += fresh
+                if fresh.isEmpty || held.count >= dead.visible { exhausted = true }
+            }
+        } catch {
+            _ = try? await changeVisibility(held.map(\.receiptHandle), timeout: .zero, on: deadLetterURL)
+            throw error
+        }
+        _ = try await changeVisibility(held.map(\.receiptHandle), timeout: .zero, on: deadLetterURL)
+        let mine = held.filter { $0.messageGroupID == groupID }.map { LocatedMessage(message: Self.queued($0), place: .deadLettered) }
+        return GroupLookup(
+            messages: mine, searchedJobs: false, deadLettersScanned: held.count,
+            deadLettersComplete: exhausted && dead.inFlight == 0, maxReceiveCount: source.redrivePolicy?.maxReceiveCount)
+    }
+
     /// All: SQS's redrive (a message move task where offered, else copy-then-delete).
     /// Selected: the DLQ is read until the ids are found; those are sent back with their
     /// group and a redrive deduplication id (``SQSClient/redriveDeduplicationID(_:)`` says
@@ -268,9 +318,12 @@ public struct SQSJobQueue: JobQueue, RateLimitedClient {
     {
         guard let messageIDs else {
             let result = try await sqs.redrive(
-                deadLetterURL: deadLetterURL, sourceURL: queueURL, method: .auto,
+                deadLetterURL: deadLetterURL, sourceURL: queueURL, method: redriveMethod, waitForTask: waitsForMoveTask,
                 progress: { progress(RedriveSummary(moved: $0.moved, failed: $0.failed)) })
-            return RedriveSummary(moved: result.moved, failed: result.failed)
+            return RedriveSummary(
+                moved: result.moved, failed: result.failed, skipped: result.skipped, method: result.method.rawValue,
+                taskHandle: result.taskHandle,
+                taskStatus: result.taskStatus)
         }
         let wanted = Set(messageIDs)
         return try await withSelectedDeadLetters(wanted) { found in
@@ -282,7 +335,8 @@ public struct SQSJobQueue: JobQueue, RateLimitedClient {
             let refused = Set(try await send(copies, to: queueURL).map(\.index))
             let sent = found.enumerated().filter { !refused.contains($0.offset) }.map(\.element.receiptHandle)
             let notDeleted = try await delete(sent, from: deadLetterURL).count
-            let summary = RedriveSummary(moved: sent.count - notDeleted, failed: refused.count, notFound: wanted.count - found.count)
+            let summary = RedriveSummary(
+                moved: sent.count - notDeleted, failed: refused.count, notFound: wanted.count - found.count, method: "copy")
             progress(summary)
             return summary
         }

@@ -9,26 +9,61 @@ import PostgresCatalog
 import Queues
 import Sync
 import Synchronization
+import UserFacing
 
 /// The job queue the configuration selects: SQS when `sqs.queue_url` is set, else the
 /// embedded Postgres queue. `close` releases its connections.
 struct OpenedJobQueue: Sendable {
     let queue: any JobQueue
     let location: String
+    /// Where each queue is, for `queue stats`: the SQS URLs, or `postgres://host:port/db#jobs`
+    /// (never a password or user).
+    let addresses: [QueueRole: String]
+    /// True when peeking receives the messages (SQS has no real peek), which raises their
+    /// receive count: peeking the jobs queue can then dead-letter, so read-only mode refuses it.
+    let peekRaisesReceiveCounts: Bool
     let close: @Sendable () async -> Void
 }
 
-func makeJobQueue(context: CommandContext) async throws -> OpenedJobQueue {
+/// How a CLI command wants the queue opened (the console takes the defaults).
+struct JobQueueOptions {
+    /// Wait for CloudWatch's first oldest-message age instead of answering without it.
+    var waitForOldestAges = false
+    /// How `queue redrive` moves every dead letter (a move task is SQS's alone).
+    var redriveMethod: RedriveMethod = .auto
+    var waitForMoveTask = true
+}
+
+func makeJobQueue(context: CommandContext, options: JobQueueOptions = JobQueueOptions()) async throws -> OpenedJobQueue {
     if let url = context.settings.string("sqs.queue_url") {
         let sqs = SQSClient(configuration: try makeAWSConfiguration(settings: context.settings))
-        let queue = try await SQSJobQueue.open(sqs: sqs, queueURL: url, deadLetterURL: context.settings.string("sqs.dlq_url"))
-        return OpenedJobQueue(queue: queue, location: "SQS \(queue.name)", close: {})
+        var queue = try await SQSJobQueue.open(sqs: sqs, queueURL: url, deadLetterURL: context.settings.string("sqs.dlq_url"))
+        queue.waitsForOldestAges = options.waitForOldestAges
+        queue.redriveMethod = options.redriveMethod
+        queue.waitsForMoveTask = options.waitForMoveTask
+        return OpenedJobQueue(
+            queue: queue, location: "SQS \(queue.name)", addresses: [.jobs: queue.queueURL, .deadLetters: queue.deadLetterURL],
+            peekRaisesReceiveCounts: true, close: {})
+    }
+    if options.redriveMethod == .moveTask {
+        throw UserError(
+            summary: "Message move tasks are an SQS feature; the embedded queue has none.",
+            remedy: "Leave out --method: the embedded queue moves dead letters back in one transaction.")
     }
     let pool = context.makePool(maxConnections: 4)
-    try await pool.withConnection { try await SchemaMigrator.requireCurrent($0) }
+    do {
+        try await pool.withConnection { try await SchemaMigrator.requireCurrent($0) }
+    } catch {
+        await pool.close()
+        throw error
+    }
     let queue = PostgresJobQueue(pool: pool, logger: Logger(label: "refarch.queue.postgres"))
+    // host:port/database, never the password (and not the user either, to keep it a URL).
+    let server = pool.configuration.redactedDescription.components(separatedBy: " as ").first ?? ""
     return OpenedJobQueue(
         queue: queue, location: "Postgres queue \(queue.name)",
+        addresses: [.jobs: "postgres://\(server)#\(queue.name)", .deadLetters: "postgres://\(server)#\(queue.deadLetterName)"],
+        peekRaisesReceiveCounts: false,
         close: {
             await queue.close(); await pool.close()
         })

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Postgres
 import PostgresCatalog
+import UserFacing
 
 /// Options every command takes: where the configuration comes from and the global switches.
 public struct GlobalOptions: ParsableArguments {
@@ -79,32 +80,17 @@ struct CommandContext: Sendable {
     func requireWritable(_ action: String) throws {
         guard isReadOnly else { return }
         let source = settings.resolved["read_only"]?.source.description ?? "configuration"
-        throw CLIError.refused(
+        throw UserError.refused(
             "Refusing to \(action): read-only mode is on (\(source)).",
             remedy: "Drop --read-only / REFARCH_READ_ONLY to make changes.")
     }
 }
 
-/// A CLI-level error with a summary and a remedy.
-struct CLIError: UserFacingError {
-    let summary: String
-    let remedy: String?
-    /// 1 for failures, 3 for refused actions (read-only mode, a missing `--yes`).
-    var exitCode: Int32 = 1
-
-    /// An action refused by a switch (read-only mode): exit status 3, as the README promises.
-    static func refused(_ summary: String, remedy: String) -> CLIError {
-        CLIError(summary: summary, remedy: remedy, exitCode: 3)
-    }
-}
-
-extension ConfigurationError: UserFacingError {
-    public var summary: String { message }
-}
-
-/// Runs `body`, printing any error as summary + remedy on stderr and exiting non-zero.
+/// The one CLI reporter: runs `body`, prints any error as `error:` + `hint:` on stderr
+/// (summary and remedy, from the one user-facing shape every layer's errors conform to) and
+/// exits with its class's status (1 failed, 3 refused).
 ///
-/// Usage errors from ArgumentParser pass through untouched (they have their own exit code).
+/// Usage errors from ArgumentParser pass through untouched (they have their own exit code, 64).
 func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
@@ -123,13 +109,16 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
 
 private func report(_ error: any Error) -> any Error {
     if error is ExitCode || error is CleanExit || error is ValidationError { return error }
-    if let error = error as? any UserFacingError {
-        FileHandle.standardError.write(Data("error: \(error.summary)\n".utf8))
-        if let remedy = error.remedy { FileHandle.standardError.write(Data("hint: \(remedy)\n".utf8)) }
-    } else {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-    }
-    return ExitCode((error as? CLIError)?.exitCode ?? 1)
+    let shown = UserError(error)
+    printError(summary: shown.summary, remedy: shown.remedy)
+    return ExitCode(shown.exitClass.exitStatus)
+}
+
+/// Writes `error: summary` and `hint: remedy` to stderr.
+func printError(summary: String, remedy: String?) {
+    var text = "error: \(summary)\n"
+    if let remedy { text += "hint: \(remedy)\n" }
+    FileHandle.standardError.write(Data(text.utf8))
 }
 
 extension Result where Failure == any Error {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import UserFacing
 
 #if canImport(Glibc)
     import Glibc
@@ -73,12 +74,6 @@ extension RefarchCommand {
     }
 }
 
-/// An argument that cannot be used as given (bytes that are not UTF-8).
-struct ArgumentError: Error {
-    let summary: String
-    let remedy: String?
-}
-
 /// Turns argv into what ArgumentParser parses, the same way for every command.
 ///
 /// ArgumentParser takes options only after the subcommand that declares them, reads `-5`
@@ -103,12 +98,12 @@ struct CommandLineNormalizer {
     }
 
     /// Checks and normalises raw arguments; throws naming the first one that is not UTF-8.
-    func normalize(_ raw: [[UInt8]]) throws(ArgumentError) -> [String] {
+    func normalize(_ raw: [[UInt8]]) throws(UserError) -> [String] {
         let decoded = raw.map { String(validating: $0, as: UTF8.self) }
         if let bad = decoded.firstIndex(where: { $0 == nil }) {
             let repaired = raw.map { String(decoding: $0, as: UTF8.self) }
             let field = describeArgument(at: bad, in: repaired)
-            throw ArgumentError(
+            throw UserError(
                 summary: "\(field) is not valid UTF-8; nothing was changed.",
                 remedy: "Give text in UTF-8 (convert a file with `iconv -t UTF-8`; check the terminal's or script's encoding).")
         }

@@ -11,6 +11,7 @@ import Search
 import Sync
 import Synchronization
 import Telemetry
+import UserFacing
 
 #if canImport(Glibc)
     import Glibc
@@ -65,7 +66,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         state.refreshInterval = .seconds(refreshSeconds)
         let colour = (environment["NO_COLOR"] ?? "").isEmpty
-        let services = LiveConsoleServices(context: context)
+        let services = LiveOperations(context: context)
         let timings = environment["REFARCH_CONSOLE_TIMINGS"].map { ConsoleTimings(path: $0) }
         let initialState = state
 
@@ -85,11 +86,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
         await services.close()
         timings?.flush()
-        try reportingErrors {
-            do { try outcome.get() } catch let error as TerminalError {
-                throw CLIError(summary: error.description, remedy: nil)
-            }
-        }
+        try reportingErrors { try outcome.get() }
     }
 
     /// "embedded" or "AWS us-east-1 jobs.fifo" for the header (depths follow it there).
@@ -140,125 +137,6 @@ final class StopSignals {
     }
 
     func cancel() { sources.forEach { $0.cancel() } }
-}
-
-/// The console's view of the system: the product store, search over the configured index
-/// with the model loading in the background, sync progress, the job queue (SQS or the
-/// embedded one, as configured) and the workers' heartbeats.
-final class LiveConsoleServices: ConsoleServices {
-    let pool: PostgresPool
-    let store: any ProductStore
-    let embedder: DeferredEmbedder
-    /// Query embeddings kept across searches: paging (`]`) and repeating a query embed it once.
-    let queryCache = QueryEmbeddingCache()
-    private let opening: Task<OpenedVectorIndex, any Error>
-    /// The index once `opening` has finished: the sync trail asks without waiting for it.
-    private let openedIndex = OpenedIndexBox()
-    private let jobQueue: Reopening<OpenedJobQueue>
-    private let roster: WorkerRosterReader
-
-    init(context: CommandContext) {
-        pool = context.makePool(maxConnections: 4)
-        store = PostgresProductStore(pool: pool)
-        let folder = context.settings.string("model.dir") ?? MiniLMModel.defaultRelativeFolder
-        embedder = DeferredEmbedder.miniLM(folder: URL(fileURLWithPath: folder))
-        let pool = self.pool, openedIndex = self.openedIndex
-        opening = Task {
-            try await pool.withConnection { try await SchemaMigrator.requireCurrent($0) }
-            let opened = try await makeVectorIndex(context: context, loadVectors: true)
-            openedIndex.value.withLock { $0 = opened }
-            return opened
-        }
-        jobQueue = Reopening { try await makeJobQueue(context: context) }
-        roster = WorkerRosterReader(pool: pool)
-    }
-
-    func index() async throws -> OpenedVectorIndex { try await opening.value }
-
-    func search(_ request: SearchRequest) async throws -> SearchResult {
-        let opened = try await index()
-        return try await SearchService(embedder: embedder, index: opened.index, store: store, queryCache: queryCache).search(request)
-    }
-
-    func reader() async throws -> SyncProgressReader {
-        let opened = try await index()
-        return SyncProgressReader(pool: pool, index: opened.index, vectorsInPostgres: opened.backend == .local, namespace: opened.namespace)
-    }
-
-    /// Postgres alone: the index may still be opening.
-    func changeSequence(of id: ProductID) async throws -> Int64? {
-        let rows = try await pool.query(
-            "SELECT seq FROM refarch_product_versions WHERE product_id = $1", [id.rawValue],
-            operation: "read the product's change seq")
-        return try rows.first?.decode(Int64.self, at: 0)
-    }
-
-    /// Answers at once while the index is still opening (loading its vectors), so the
-    /// trail says so instead of waiting.
-    func syncStage(of id: ProductID, changeSequence: Int64) async throws -> SyncStage {
-        guard let opened = openedIndex.value.withLock({ $0 }) else {
-            throw ConsoleError(summary: "index not ready yet", remedy: "The index is still opening; the trail follows once it is.")
-        }
-        let reader = SyncProgressReader(
-            pool: pool, index: opened.index, vectorsInPostgres: opened.backend == .local, namespace: opened.namespace)
-        return SyncStage(rawValue: try await reader.stage(of: id, changeSequence: changeSequence).rawValue) ?? .saved
-    }
-
-    func indexProgress() async throws -> IndexProgress {
-        let (indexed, total) = try await reader().progress()
-        return IndexProgress(indexed: indexed, total: total)
-    }
-
-    func queueStats() async throws -> JobQueueStats { try await jobQueue.value().queue.stats() }
-
-    func workers() async throws -> WorkerRoster { try await roster.read() }
-
-    func deadLetters(limit: Int) async throws -> [QueuedMessage] { try await jobQueue.value().queue.peek(.deadLetters, limit: limit) }
-
-    func redriveDeadLetters(ids: [String]?, progress: @escaping @Sendable (Int) -> Void) async throws -> RedriveSummary {
-        try await jobQueue.value().queue.redriveDeadLetters(messageIDs: ids) { progress($0.moved) }
-    }
-
-    func deleteDeadLetters(ids: [String]) async throws -> Int { try await jobQueue.value().queue.deleteDeadLetters(messageIDs: ids) }
-
-    func purgeDeadLetters() async throws -> Int? { try await jobQueue.value().queue.purge(.deadLetters) }
-
-    func close() async {
-        opening.cancel()
-        if let opened = try? await opening.value { await opened.close() }
-        if let queue = await jobQueue.current() { await queue.close() }
-        await pool.close()
-    }
-}
-
-/// The vector index once opened (nil before).
-final class OpenedIndexBox: Sendable {
-    let value = Mutex<OpenedVectorIndex?>(nil)
-}
-
-/// A value opened on first use and opened again after a failure: the console starts
-/// without waiting for the queue, and a queue that was unreachable at first is found once
-/// it answers.
-actor Reopening<Value: Sendable> {
-    private let open: @Sendable () async throws -> Value
-    private var opening: Task<Value, any Error>?
-
-    init(_ open: @escaping @Sendable () async throws -> Value) { self.open = open }
-
-    func value() async throws -> Value {
-        let task = opening ?? Task { try await open() }
-        opening = task
-        do { return try await task.value } catch {
-            if opening == task { opening = nil }
-            throw error
-        }
-    }
-
-    /// The value if it was opened, for closing.
-    func current() async -> Value? {
-        guard let opening else { return nil }
-        return try? await opening.value
-    }
 }
 
 /// Frame timings for the performance figures (`REFARCH_CONSOLE_TIMINGS=FILE`): the first

@@ -3,6 +3,7 @@ import Catalog
 import Foundation
 import Postgres
 import PostgresCatalog
+import UserFacing
 
 /// `refarch-tui db …`: schema, seed data and imports.
 struct DBCommand: AsyncParsableCommand {
@@ -82,7 +83,7 @@ struct DBCommand: AsyncParsableCommand {
                 let context = try CommandContext(global)
                 try context.requireWritable("import products")
                 guard let data = FileManager.default.contents(atPath: file) else {
-                    throw CLIError(summary: "Cannot read \(file).", remedy: "Check the path and its permissions.")
+                    throw UserError(summary: "Cannot read \(file).", remedy: "Check the path and its permissions.")
                 }
                 let products = try ProductCSV.parse([UInt8](data), file: file)
                 let pool = try await context.migratedPool()

@@ -16,7 +16,7 @@ struct DBStatusCommand: AsyncParsableCommand {
     var instance: String?
 
     func run() async throws {
-        try await runOps {
+        try await reportingErrors {
             let rds = RDSClient(configuration: try makeAWSConfiguration(options))
             let identifier = try instance ?? options.value("RDS_INSTANCE_ID")
             let instances = try await rds.describeDBInstances(identifier: identifier)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Embeddings
 import Foundation
+import UserFacing
 
 #if canImport(Glibc)
     import Glibc
@@ -59,7 +60,7 @@ struct EmbedCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
+        try await reportingErrors {
             // model.dir as every command reads it: --model-dir, REFARCH_MODEL_DIR, refarch.toml (--config).
             let context = try CommandContext(global, extraFlags: modelDirectory.map { ["--model-dir": $0] } ?? [:])
             let folder = URL(fileURLWithPath: context.settings.string("model.dir") ?? MiniLMModel.defaultRelativeFolder)
@@ -75,22 +76,12 @@ struct EmbedCommand: AsyncParsableCommand {
                 }
             }
             output.flush()
-        } catch let error as EmbeddingError {
-            printError(summary: error.summary, remedy: error.remedy)
-            throw ExitCode(1)
-        } catch let error as InputError {
-            printError(summary: error.message, remedy: nil)
-            throw ExitCode(1)
         }
-    }
-
-    private struct InputError: Error {
-        var message: String
     }
 
     private func readText(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(message: "Cannot read \(path).")
+            throw UserError(summary: "Cannot read \(path).")
         }
         return String(decoding: data, as: UTF8.self)
     }
@@ -108,7 +99,7 @@ struct EmbedCommand: AsyncParsableCommand {
         for (number, line) in lines(of: try readText(path)).enumerated() where !line.allSatisfy(\.isWhitespace) {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                 let text = object["text"] as? String
-            else { throw InputError(message: "Line \(number + 1) of \(path) is not a JSON object with a \"text\" string.") }
+            else { throw UserError(summary: "Line \(number + 1) of \(path) is not a JSON object with a \"text\" string.") }
             inputs.append(text)
         }
         let tokenizer = embedder.tokenizer

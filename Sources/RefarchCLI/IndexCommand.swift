@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Foundation
 import Pinecone
+import UserFacing
 
 /// `refarch-tui index …`: inspect, create and query the vector index, Pinecone or local as
 /// the configuration says (`PINECONE_API_KEY` set → Pinecone).
@@ -83,7 +84,7 @@ struct IndexCommand: AsyncParsableCommand {
             try await reportingErrors {
                 let context = try CommandContext(global)
                 guard let configuration = try makePineconeConfiguration(context: context) else {
-                    throw CLIError(
+                    throw UserError(
                         summary: "`index create` is for Pinecone; this configuration uses the local index, which needs no creating.",
                         remedy: "Set PINECONE_API_KEY and PINECONE_INDEX to use Pinecone; "
                             + "the local index's table comes with `refarch-tui db migrate`.")
@@ -189,16 +190,16 @@ struct IndexCommand: AsyncParsableCommand {
                 data = FileHandle.standardInput.readDataToEndOfFile()
             } else {
                 guard let contents = FileManager.default.contents(atPath: path) else {
-                    throw CLIError(summary: "Cannot read the vector file \(path).", remedy: "Check the path given with --vector.")
+                    throw UserError(summary: "Cannot read the vector file \(path).", remedy: "Check the path given with --vector.")
                 }
                 data = contents
             }
             guard let numbers = try? JSONDecoder().decode([Double].self, from: data), !numbers.isEmpty else {
-                throw CLIError(summary: "\(path) is not a JSON array of numbers.", remedy: "Write the vector as [0.12, -0.03, …].")
+                throw UserError(summary: "\(path) is not a JSON array of numbers.", remedy: "Write the vector as [0.12, -0.03, …].")
             }
             let vector = numbers.map { Float($0) }
             guard vector.allSatisfy(\.isFinite) else {
-                throw CLIError(summary: "\(path) has a number too large for a 32-bit float.", remedy: nil)
+                throw UserError(summary: "\(path) has a number too large for a 32-bit float.", remedy: nil)
             }
             return vector
         }

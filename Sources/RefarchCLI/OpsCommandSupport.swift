@@ -4,6 +4,7 @@ import Catalog
 import Configuration
 import Foundation
 import Logging
+import UserFacing
 
 /// Options every ops command takes: the global options and the output format.
 struct OpsOptions: ParsableArguments {
@@ -31,53 +32,12 @@ struct OpsOptions: ParsableArguments {
     }
 }
 
-/// A failure of an ops command that a person reads: one summary line and the next step.
-struct OpsError: Error, CustomStringConvertible {
-    var summary: String
-    var remedy: String
-    /// 1 for failures, 3 for refused actions (read-only mode, missing `--yes`).
-    var exitCode: Int32 = 1
-
-    var description: String { summary }
-
-    static func refused(_ summary: String, remedy: String) -> OpsError {
-        OpsError(summary: summary, remedy: remedy, exitCode: 3)
-    }
-}
-
 /// Reads the process environment (one place, so the commands stay testable by variables).
 enum OpsEnvironment {
     static func value(_ key: String) -> String? {
         guard let value = ProcessInfo.processInfo.environment[key], !value.isEmpty else { return nil }
         return value
     }
-}
-
-/// Runs a command body and turns every error into "error: summary" + "hint: remedy" on
-/// stderr and a non-zero exit, so scripts can rely on the exit status.
-func runOps(_ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let error as AWSError {
-        printError(summary: error.summary, remedy: error.remedy)
-        throw ExitCode(1)
-    } catch let error as OpsError {
-        printError(summary: error.summary, remedy: error.remedy)
-        throw ExitCode(error.exitCode)
-    } catch let error as CLIError {
-        printError(summary: error.summary, remedy: error.remedy)
-        throw ExitCode(error.exitCode)
-    } catch let error as any UserFacingError {
-        // Postgres and queue errors of the embedded queue.
-        printError(summary: error.summary, remedy: error.remedy)
-        throw ExitCode(1)
-    }
-}
-
-func printError(summary: String, remedy: String?) {
-    var text = "error: \(summary)\n"
-    if let remedy { text += "hint: \(remedy)\n" }
-    FileHandle.standardError.write(Data(text.utf8))
 }
 
 /// Builds the AWS configuration from the environment and the shared files, with the
@@ -99,7 +59,7 @@ func makeAWSConfiguration(settings: Settings) throws -> AWSConfiguration {
 /// Refuses a state-changing action in read-only mode.
 func requireWritable(_ options: OpsOptions, action: String) throws {
     if options.isReadOnly {
-        throw OpsError.refused(
+        throw UserError.refused(
             "Refusing to \(action): read-only mode is on.",
             remedy: "Run without --read-only and with REFARCH_READ_ONLY unset to make changes.")
     }

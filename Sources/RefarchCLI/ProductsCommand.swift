@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Foundation
 import PostgresCatalog
+import UserFacing
 
 /// `refarch-tui products …`: list, read and change the catalog from scripts.
 struct ProductsCommand: AsyncParsableCommand {
@@ -58,7 +59,7 @@ struct ProductsCommand: AsyncParsableCommand {
             let found: Product?
             if let id { found = try await store.product(id: ProductID(id)) } else { found = try await store.product(sku: sku ?? "") }
             guard let found else {
-                throw CLIError(
+                throw UserError(
                     summary: id.map { "There is no product with id \($0)." } ?? "There is no product with SKU \"\(sku ?? "")\".",
                     remedy: "`refarch-tui products list --filter TEXT` finds products.")
             }
@@ -183,7 +184,7 @@ struct ProductsCommand: AsyncParsableCommand {
                 handle = FileHandle.standardInput
             } else {
                 guard let opened = FileHandle(forReadingAtPath: path) else {
-                    throw CLIError(
+                    throw UserError(
                         summary: "Cannot read the description file \(path).",
                         remedy: "Check the path given with --description-file and its permissions (- reads standard input).")
                 }
@@ -194,12 +195,12 @@ struct ProductsCommand: AsyncParsableCommand {
             while bytes.count <= limit {
                 let chunk: Data?
                 do { chunk = try handle.read(upToCount: 65_536) } catch {
-                    throw CLIError(summary: "Cannot read the description file \(path): \(error.localizedDescription)", remedy: nil)
+                    throw UserError(summary: "Cannot read the description file \(path): \(error.localizedDescription)", remedy: nil)
                 }
                 guard let chunk, !chunk.isEmpty else { return bytes }
                 bytes += chunk
             }
-            throw CLIError(
+            throw UserError(
                 summary: "The description file \(path) is over \(limit / 1_000_000) MB; a description has at most "
                     + "\(ProductRules.maxDescriptionLength) characters.",
                 remedy: "Shorten the description.")
@@ -309,7 +310,7 @@ struct ProductsCommand: AsyncParsableCommand {
                 let store = PostgresProductStore(pool: try await context.migratedPool())
                 let target = try await ProductSelector(id: id, sku: selectsBySKU ? fields.sku : nil).resolve(in: store)
                 guard let updated = try await store.update(id: target.id, changes) else {
-                    throw CLIError(summary: "Product \(target.id) was deleted meanwhile.", remedy: nil)
+                    throw UserError(summary: "Product \(target.id) was deleted meanwhile.", remedy: nil)
                 }
                 if json { try printJSON(ProductJSON(updated)) } else { print("Updated product \(updated.id).") }
             }

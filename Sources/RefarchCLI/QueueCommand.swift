@@ -5,6 +5,7 @@ import Foundation
 import Postgres
 import PostgresCatalog
 import Queues
+import UserFacing
 
 /// `refarch-tui queue …`: the jobs queue and its dead-letter queue, for scripts and operators.
 ///
@@ -27,65 +28,33 @@ struct QueueCommand: AsyncParsableCommand {
     )
 }
 
-/// The two queue URLs the commands act on.
-struct QueueTargets {
-    var source: String
-    var deadLetter: String?
-
-    /// Reads `SQS_QUEUE_URL` and finds the DLQ (`SQS_DLQ_URL`, else the redrive policy).
-    static func resolve(_ sqs: SQSClient, needDeadLetter: Bool, options: OpsOptions) async throws -> QueueTargets {
-        guard let source = try options.value("SQS_QUEUE_URL") else {
-            throw OpsError(
-                summary: "SQS_QUEUE_URL is not set.",
-                remedy: "Set SQS_QUEUE_URL to the jobs queue's URL (e.g. https://sqs.us-east-1.amazonaws.com/123456789012/jobs.fifo).")
-        }
-        var deadLetter = try options.value("SQS_DLQ_URL")
-        if deadLetter == nil {
-            deadLetter = try await sqs.deadLetterQueueURL(forSource: source)
-        }
-        if needDeadLetter && deadLetter == nil {
-            throw OpsError(
-                summary: "\(SQSQueueURL.name(of: source)) has no dead-letter queue.",
-                remedy: "Give the queue a RedrivePolicy, or set SQS_DLQ_URL.")
-        }
-        return QueueTargets(source: source, deadLetter: deadLetter)
+/// Opens the configured queue for one command, runs `body` on it and closes it: SQS when
+/// `SQS_QUEUE_URL` is set, else the embedded Postgres queue of the configured database.
+/// The commands then act through `JobQueue` alone, the same way on either backend.
+func withJobQueue(
+    _ options: OpsOptions, _ queueOptions: JobQueueOptions = JobQueueOptions(), _ body: (OpenedJobQueue) async throws -> Void
+) async throws {
+    let context = try CommandContext(options.global)
+    let settings = context.settings
+    let databaseConfigured =
+        settings.string("database.url") != nil || settings.string("postgres.host") != nil || settings.string("postgres.name") != nil
+    guard settings.string("sqs.queue_url") != nil || databaseConfigured else {
+        throw UserError(
+            summary: "SQS_QUEUE_URL is not set, and no database is configured for the embedded queue.",
+            remedy: "Set SQS_QUEUE_URL to the jobs queue's URL (e.g. https://sqs.us-east-1.amazonaws.com/123456789012/jobs.fifo), "
+                + "or DATABASE_URL (or POSTGRES_DB_*) to use the embedded Postgres queue.")
     }
+    let opened = try await makeJobQueue(context: context, options: queueOptions)
+    let result = await Result { try await body(opened) }
+    await opened.close()
+    try result.get()
 }
 
-/// The embedded Postgres queue, used when no `SQS_QUEUE_URL` is configured.
-enum EmbeddedQueue {
-    /// Runs `body` on the embedded queue and returns true, or returns false when SQS is
-    /// configured (the caller then takes its SQS path). Without SQS and without a database,
-    /// says how to configure either.
-    static func run(_ options: OpsOptions, _ body: (any JobQueue, _ location: String) async throws -> Void) async throws -> Bool {
-        guard try options.value("SQS_QUEUE_URL") == nil else { return false }
-        let context = try CommandContext(options.global)
-        let settings = context.settings
-        guard settings.string("database.url") != nil || settings.string("postgres.host") != nil || settings.string("postgres.name") != nil
-        else {
-            throw OpsError(
-                summary: "SQS_QUEUE_URL is not set, and no database is configured for the embedded queue.",
-                remedy: "Set SQS_QUEUE_URL to the jobs queue's URL (e.g. https://sqs.us-east-1.amazonaws.com/123456789012/jobs.fifo), "
-                    + "or DATABASE_URL (or POSTGRES_DB_*) to use the embedded Postgres queue.")
-        }
-        let pool = try await context.migratedPool()
-        let queue = PostgresJobQueue(pool: pool, logger: context.logger)
-        // host:port/database, never the password (and not the user either, to keep it a URL).
-        let server = pool.configuration.redactedDescription.components(separatedBy: " as ").first ?? ""
-        let location = "postgres://\(server)#\(queue.name)"
-        let result = await Result { try await body(queue, location) }
-        await queue.close()
-        await pool.close()
-        try result.get()
-        return true
-    }
-
-    /// A queue's depth in the shape `queue stats --json` prints for SQS.
-    static func stats(_ depth: QueueDepth, location: String, maxReceiveCount: Int?) -> QueueStats {
-        QueueStats(
-            name: depth.name, url: location, isFIFO: true, visible: depth.visible, inFlight: depth.inFlight, delayed: depth.delayed,
-            oldestAgeSeconds: depth.oldestAge.map { Int($0.components.seconds) }, maxReceiveCount: maxReceiveCount)
-    }
+/// A queue's depth in the shape `queue stats --json` prints.
+func queueStatsOutput(_ depth: QueueDepth, address: String, isFIFO: Bool, maxReceiveCount: Int?) -> QueueStats {
+    QueueStats(
+        name: depth.name, url: address, isFIFO: isFIFO, visible: depth.visible, inFlight: depth.inFlight, delayed: depth.delayed,
+        oldestAgeSeconds: depth.oldestAge.map { Int($0.components.seconds) }, maxReceiveCount: maxReceiveCount)
 }
 
 struct QueueStatsCommand: AsyncParsableCommand {
@@ -101,30 +70,17 @@ struct QueueStatsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await runOps {
-            let embedded = try await EmbeddedQueue.run(options) { queue, location in
-                let stats = try await queue.stats()
-                let dlqLocation = location.replacingOccurrences(of: "#\(queue.name)", with: "#\(queue.deadLetterName)")
+        try await reportingErrors {
+            try await withJobQueue(options, JobQueueOptions(waitForOldestAges: true)) { opened in
+                let stats = try await opened.queue.stats()
+                let isFIFO = stats.isFIFO ?? true
                 try show(
                     Output(
-                        queue: EmbeddedQueue.stats(stats.jobs, location: location, maxReceiveCount: stats.maxReceiveCount),
-                        deadLetterQueue: EmbeddedQueue.stats(stats.deadLetters, location: dlqLocation, maxReceiveCount: nil)))
+                        queue: queueStatsOutput(
+                            stats.jobs, address: opened.addresses[.jobs] ?? "", isFIFO: isFIFO, maxReceiveCount: stats.maxReceiveCount),
+                        deadLetterQueue: queueStatsOutput(
+                            stats.deadLetters, address: opened.addresses[.deadLetters] ?? "", isFIFO: isFIFO, maxReceiveCount: nil)))
             }
-            if embedded { return }
-            let configuration = try makeAWSConfiguration(options)
-            let sqs = SQSClient(configuration: configuration)
-            let cloudWatch = CloudWatchClient(configuration: configuration)
-            let targets = try await QueueTargets.resolve(sqs, needDeadLetter: false, options: options)
-            let age: @Sendable (String) async -> Int? = { name in
-                // CloudWatch's one-minute metric; unknown (nil) when it has no data or is not allowed.
-                let value = try? await cloudWatch.latestValue(
-                    namespace: "AWS/SQS", metric: "ApproximateAgeOfOldestMessage", dimensions: ["QueueName": name])
-                return (value ?? nil).map { Int($0) }
-            }
-            let output = Output(
-                queue: try await sqs.stats(url: targets.source, oldestAge: age),
-                deadLetterQueue: try await targets.deadLetter.asyncMap { try await sqs.stats(url: $0, oldestAge: age) })
-            try show(output)
         }
     }
 
@@ -178,32 +134,20 @@ struct QueuePeekCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await runOps {
-            let embedded = try await EmbeddedQueue.run(options) { queue, _ in
-                // A SELECT: nothing is received, so read-only mode may look at either queue.
+        try await reportingErrors {
+            try await withJobQueue(options) { opened in
+                if !dlq, opened.peekRaisesReceiveCounts {
+                    // Receiving counts towards maxReceiveCount: peeking the jobs queue can dead-letter.
+                    try requireWritable(options, action: "peek at the jobs queue (it raises receive counts; use --dlq)")
+                }
+                let queue = opened.queue
                 let messages = try await queue.peek(dlq ? .deadLetters : .jobs, limit: count).map(Self.message)
                 try show(messages, queueName: dlq ? queue.deadLetterName : queue.name)
             }
-            if embedded { return }
-            if !dlq {
-                // Receiving counts towards maxReceiveCount: peeking the jobs queue can dead-letter.
-                try requireWritable(options, action: "peek at the jobs queue (it raises receive counts; use --dlq)")
-            }
-            let sqs = SQSClient(configuration: try makeAWSConfiguration(options))
-            let targets = try await QueueTargets.resolve(sqs, needDeadLetter: dlq, options: options)
-            let url = dlq ? targets.deadLetter! : targets.source
-            let messages = try await sqs.peek(url: url, count: count).map { message in
-                Message(
-                    messageId: message.messageID, body: message.body, messageGroupId: message.messageGroupID,
-                    deduplicationId: message.deduplicationID, receiveCount: message.receiveCount, sentAt: message.sentAt,
-                    attributes: message.attributes,
-                    messageAttributes: message.messageAttributes.mapValues { $0.StringValue ?? $0.BinaryValue ?? "" })
-            }
-            try show(messages, queueName: SQSQueueURL.name(of: url))
         }
     }
 
-    /// A peeked message of the embedded queue, with SQS's names for its system attributes.
+    /// A peeked message with SQS's names for its system attributes (on either backend).
     static func message(_ message: QueuedMessage) -> Message {
         func milliseconds(_ date: Date?) -> String? { date.map { String(Int64($0.timeIntervalSince1970 * 1000)) } }
         var attributes: [String: String] = ["ApproximateReceiveCount": String(message.receiveCount)]
@@ -259,19 +203,16 @@ struct QueueRedriveCommand: AsyncParsableCommand {
     var ids: [String] = []
 
     struct Output: Encodable {
-        var from: String
-        var to: String
-        var result: RedriveResult
-    }
-
-    /// What the embedded queue and a selective redrive print: they have no move task.
-    struct SelectedOutput: Encodable {
         struct Result: Encodable {
-            /// `transaction` (embedded) or `copy` (SQS, selected ids).
+            /// `transaction` (embedded), `copy` or `move-task` (SQS).
             var method: String
             var moved: Int
             var failed: Int
             var notFound: Int
+            /// Dead letters of other source queues, left in the DLQ (SQS copy).
+            var skipped: Int
+            var taskHandle: String?
+            var taskStatus: String?
         }
         var from: String
         var to: String
@@ -279,55 +220,37 @@ struct QueueRedriveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await runOps {
+        try await reportingErrors {
             try requireWritable(options, action: "redrive the dead-letter queue")
-            let embedded = try await EmbeddedQueue.run(options) { queue, _ in
-                if method == .moveTask {
-                    throw OpsError(
-                        summary: "Message move tasks are an SQS feature; the embedded queue has none.",
-                        remedy: "Leave out --method: the embedded queue moves dead letters back in one transaction.")
-                }
+            try await withJobQueue(options, JobQueueOptions(redriveMethod: method, waitForMoveTask: !noWait)) { opened in
+                let queue = opened.queue
                 let summary = try await queue.redriveDeadLetters(messageIDs: ids.isEmpty ? nil : ids)
-                try report(summary, method: "transaction", from: queue.deadLetterName, to: queue.name)
+                try report(summary, from: queue.deadLetterName, to: queue.name)
             }
-            if embedded { return }
-            let sqs = SQSClient(configuration: try makeAWSConfiguration(options))
-            let targets = try await QueueTargets.resolve(sqs, needDeadLetter: true, options: options)
-            if !ids.isEmpty {
-                let queue = SQSJobQueue(sqs: sqs, queueURL: targets.source, deadLetterURL: targets.deadLetter!)
-                let summary = try await queue.redriveDeadLetters(messageIDs: ids)
-                try report(summary, method: "copy", from: queue.deadLetterName, to: queue.name)
-                return
-            }
-            let result = try await sqs.redrive(
-                deadLetterURL: targets.deadLetter!, sourceURL: targets.source, method: method, waitForTask: !noWait)
-            let output = Output(from: SQSQueueURL.name(of: targets.deadLetter!), to: SQSQueueURL.name(of: targets.source), result: result)
-            if options.json {
-                try printJSON(output)
-            } else {
-                let how = result.method == .moveTask ? "message move task \(result.taskHandle ?? "") (\(result.taskStatus ?? "?"))" : "copy"
-                print("Moved \(result.moved) messages from \(output.from) to \(output.to) by \(how).")
-                if result.failed > 0 {
-                    print("\(result.failed) messages were refused by \(output.to) and stay in \(output.from).")
-                }
-                if result.skipped > 0 {
-                    print("\(result.skipped) messages came from other queues and stay in \(output.from).")
-                }
-            }
-            if result.failed > 0 { throw ExitCode(1) }
         }
     }
 
-    private func report(_ summary: RedriveSummary, method: String, from: String, to: String) throws {
-        let output = SelectedOutput(
-            from: from, to: to, result: .init(method: method, moved: summary.moved, failed: summary.failed, notFound: summary.notFound))
+    private func report(_ summary: RedriveSummary, from: String, to: String) throws {
+        let method = summary.method ?? "copy"
+        let output = Output(
+            from: from, to: to,
+            result: .init(
+                method: method, moved: summary.moved, failed: summary.failed, notFound: summary.notFound, skipped: summary.skipped,
+                taskHandle: summary.taskHandle,
+                taskStatus: summary.taskStatus))
         if options.json {
             try printJSON(output)
         } else {
-            let how = method == "transaction" ? "in one transaction" : "by copy"
+            let how =
+                switch method {
+                case "transaction": "in one transaction"
+                case RedriveMethod.moveTask.rawValue: "by message move task \(summary.taskHandle ?? "") (\(summary.taskStatus ?? "?"))"
+                default: "by copy"
+                }
             print("Moved \(summary.moved) messages from \(from) to \(to) \(how).")
             if summary.failed > 0 { print("\(summary.failed) messages were refused by \(to) and stay in \(from).") }
             if summary.notFound > 0 { print("\(summary.notFound) of the requested ids are not in \(from).") }
+            if summary.skipped > 0 { print("\(summary.skipped) messages came from other queues and stay in \(from).") }
         }
         if summary.failed > 0 { throw ExitCode(1) }
     }
@@ -355,36 +278,28 @@ struct QueuePurgeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await runOps {
+        try await reportingErrors {
             try requireWritable(options, action: "purge a queue")
-            let embedded = try await EmbeddedQueue.run(options) { queue, _ in
+            try await withJobQueue(options) { opened in
+                let queue = opened.queue
                 let name = dlq ? queue.deadLetterName : queue.name
                 try confirm(name)
                 let count = try await queue.purge(dlq ? .deadLetters : .jobs)
                 if options.json {
                     try printJSON(Output(purged: name, messages: count))
+                } else if let count {
+                    print("Purged \(name): \(count) message\(count == 1 ? "" : "s") deleted.")
                 } else {
-                    print("Purged \(name): \(count ?? 0) message\(count == 1 ? "" : "s") deleted.")
+                    // SQS purges asynchronously and does not say how many.
+                    print("Purged \(name) (SQS may take up to 60 s to finish).")
                 }
-            }
-            if embedded { return }
-            let sqs = SQSClient(configuration: try makeAWSConfiguration(options))
-            let targets = try await QueueTargets.resolve(sqs, needDeadLetter: dlq, options: options)
-            let url = dlq ? targets.deadLetter! : targets.source
-            let name = SQSQueueURL.name(of: url)
-            try confirm(name)
-            try await sqs.purgeQueue(url: url)
-            if options.json {
-                try printJSON(Output(purged: name))
-            } else {
-                print("Purged \(name) (SQS may take up to 60 s to finish).")
             }
         }
     }
 
     private func confirm(_ name: String) throws {
         guard yes else {
-            throw OpsError.refused(
+            throw UserError.refused(
                 "Refusing to purge \(name) without --yes.",
                 remedy: "Add --yes to delete every message in \(name); this cannot be undone.")
         }
@@ -404,9 +319,9 @@ struct QueueAlertsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await runOps {
+        try await reportingErrors {
             guard let topic = try options.value("SNS_TOPIC_ARN") else {
-                throw OpsError(
+                throw UserError(
                     summary: "SNS_TOPIC_ARN is not set: the workers send no dead-letter alerts.",
                     remedy: "Set SNS_TOPIC_ARN (or sns.topic_arn in refarch.toml) to the alert topic's ARN, "
                         + "e.g. arn:aws:sns:us-east-1:123456789012:refarch-dead-letters.")
@@ -422,13 +337,5 @@ struct QueueAlertsCommand: AsyncParsableCommand {
                     ["PROTOCOL", "ENDPOINT", "SUBSCRIPTION"], subscriptions.map { [$0.protocolName, $0.endpoint, $0.subscriptionARN] })
             }
         }
-    }
-}
-
-extension Optional {
-    /// `map` for an async transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -9,7 +9,8 @@ public struct RefarchCommand: AsyncParsableCommand {
         subcommands: [
             ConsoleCommand.self, ProductsCommand.self, DBCommand.self, ReindexCommand.self, QueueCommand.self, ServicesCommand.self,
             IndexCommand.self,
-            EmbedCommand.self, SearchCommand.self, VerifyCommand.self, WorkerCommand.self, RunLocalCommand.self, SyncCommand.self,
+            EmbedCommand.self, SearchCommand.self, VerifyCommand.self, TraceCommand.self, WorkerCommand.self, RunLocalCommand.self,
+            SyncCommand.self,
             ConfigCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import Operations
 import PostgresCatalog
 import Search
 import Sync

@@ -1,85 +1,134 @@
-import AWS
+import AWSOperations
 import ArgumentParser
 import Foundation
+import Operations
+import Sync
 
-/// `refarch-tui services …`: the ECS services that run the workers.
+/// `refarch-tui services …`: the services that run the workers — ECS on AWS, the local
+/// workers from their heartbeats on the embedded backend. The commands only choose the
+/// backend and print; the work is behind ``ServiceOperations``.
 struct ServicesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "services",
-        abstract: "List and scale the ECS services that run the workers.",
-        subcommands: [ServicesListCommand.self, ServicesScaleCommand.self]
+        abstract: "List, inspect and scale the services that run the workers (ECS, or the local workers).",
+        subcommands: [
+            ServicesListCommand.self, ServicesScaleCommand.self, ServicesRedeployCommand.self, ServicesRollbackCommand.self,
+            ServicesTasksCommand.self, ServicesLogsCommand.self,
+        ]
     )
 }
 
-/// One service row, as `services list` prints it.
-struct ServiceRow: Encodable {
-    var cluster: String
-    var service: String
-    var status: String?
-    var desired: Int?
-    var running: Int?
-    var pending: Int?
-    var taskDefinition: String?
-    var deployments: [ECSDeployment]
-    var latestEvent: String?
+/// The `--cluster` option every services command takes.
+struct ServiceClusterOption: ParsableArguments {
+    @Option(help: "The ECS cluster (name or ARN); default: ECS_CLUSTER, else every cluster. Naming one selects ECS.")
+    var cluster: String?
 }
 
-struct ServicesListCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "Services with desired, running and pending counts and their deployments.")
+/// The chosen backend and how to release it.
+struct OpenedServiceOperations {
+    let operations: any ServiceOperations
+    let close: @Sendable () async -> Void
+}
 
-    @OptionGroup var options: OpsOptions
+/// ECS when a cluster is named (`--cluster`, `ECS_CLUSTER`) or the jobs queue is SQS (AWS
+/// mode); else the embedded backend's local workers. Read-only mode wraps it so every action
+/// is refused before a request is sent.
+func makeServiceOperations(_ options: OpsOptions, cluster: String?) async throws -> OpenedServiceOperations {
+    let configuredCluster = try cluster ?? options.value("ECS_CLUSTER")
+    let opened: OpenedServiceOperations
+    let awsMode = try configuredCluster != nil || options.value("SQS_QUEUE_URL") != nil
+    if awsMode {
+        opened = OpenedServiceOperations(
+            operations: ECSServiceOperations(configuration: try makeAWSConfiguration(options), cluster: configuredCluster), close: {})
+    } else {
+        let pool = try await CommandContext(options.global).migratedPool()
+        opened = OpenedServiceOperations(
+            operations: LocalWorkerServices(roster: WorkerRosterReader(pool: pool)), close: { await pool.close() })
+    }
+    guard options.isReadOnly else { return opened }
+    return OpenedServiceOperations(operations: ReadOnlyServiceOperations(opened.operations), close: opened.close)
+}
 
-    @Option(help: "Only this cluster (name or ARN); default: every cluster (or ECS_CLUSTER when set).")
-    var cluster: String?
-
-    func run() async throws {
-        try await runOps {
-            let ecs = ECSClient(configuration: try makeAWSConfiguration(options))
-            let clusters: [String]
-            if let cluster = try cluster ?? options.value("ECS_CLUSTER") {
-                clusters = [cluster]
-            } else {
-                clusters = try await ecs.listClusters()
-            }
-            var rows: [ServiceRow] = []
-            for cluster in clusters {
-                let arns = try await ecs.listServices(cluster: cluster)
-                guard !arns.isEmpty else { continue }
-                let clusterName = cluster.split(separator: "/").last.map(String.init) ?? cluster
-                for service in try await ecs.describeServices(cluster: cluster, services: arns).items {
-                    let latest = service.events?.max { ($0.createdAt ?? .distantPast) < ($1.createdAt ?? .distantPast) }
-                    rows.append(
-                        ServiceRow(
-                            cluster: clusterName, service: service.serviceName ?? service.serviceArn ?? "?", status: service.status,
-                            desired: service.desiredCount, running: service.runningCount, pending: service.pendingCount,
-                            taskDefinition: service.taskDefinition?.split(separator: "/").last.map(String.init),
-                            deployments: service.deployments ?? [], latestEvent: latest?.message))
-                }
-            }
-            if options.json {
-                try printJSON(rows)
-            } else if rows.isEmpty {
-                print("No ECS services found\(clusters.isEmpty ? " (no clusters)" : " in \(clusters.joined(separator: ", "))").")
-            } else {
-                printTable(
-                    ["CLUSTER", "SERVICE", "STATUS", "DESIRED", "RUNNING", "PENDING", "DEPLOYMENTS", "TASK DEFINITION"],
-                    rows.map { row in
-                        [
-                            row.cluster, row.service, row.status ?? "-", row.desired.map(String.init) ?? "-",
-                            row.running.map(String.init) ?? "-",
-                            row.pending.map(String.init) ?? "-",
-                            row.deployments.map { $0.rolloutState ?? $0.status ?? "?" }.joined(separator: ","),
-                            row.taskDefinition ?? "-",
-                        ]
-                    })
-            }
+/// Runs a services command body with its backend; a refused action exits 3, a failure 1.
+/// An `action` is refused in read-only mode before any backend is opened.
+func runServices(
+    _ options: OpsOptions, cluster: String?, action: String? = nil, _ body: (any ServiceOperations) async throws -> Void
+) async throws {
+    try await reportingErrors {
+        if let action { try requireWritable(options, action: action) }
+        let opened = try await makeServiceOperations(options, cluster: cluster)
+        do {
+            try await body(opened.operations)
+            await opened.close()
+        } catch {
+            await opened.close()
+            throw error
         }
     }
 }
 
+struct ServicesListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Services with desired, running and pending counts, deployments, autoscaling and utilisation.")
+
+    @OptionGroup var options: OpsOptions
+    @OptionGroup var target: ServiceClusterOption
+
+    func run() async throws {
+        try await runServices(options, cluster: target.cluster) { services in
+            let list = try await services.listServices()
+            if options.json {
+                try printJSON(list)
+            } else if list.services.isEmpty {
+                print("No services found\(list.clusters.isEmpty ? " (no clusters)" : " in \(list.clusters.joined(separator: ", "))").")
+            } else {
+                printTable(
+                    [
+                        "CLUSTER", "SERVICE", "STATUS", "DESIRED", "RUNNING", "PENDING", "DEPLOYMENTS", "TASK DEFINITION", "CPU", "MEM",
+                        "SCALING",
+                    ],
+                    list.services.map { row in
+                        [
+                            row.cluster, row.name, row.status ?? "-", row.desired.map(String.init) ?? "-",
+                            row.running.map(String.init) ?? "-",
+                            row.pending.map(String.init) ?? "-",
+                            row.deployments.map { "\($0.status ?? "?"):\($0.rolloutState ?? "?")" }.joined(separator: ","),
+                            row.taskDefinition ?? "-",
+                            row.metricsError == nil ? percent(row.utilisation?.cpu.latest) : "error",
+                            row.metricsError == nil ? percent(row.utilisation?.memory.latest) : "error",
+                            row.autoscalingError != nil ? "error" : row.autoscaling.map { "\($0.minCapacity)-\($0.maxCapacity)" } ?? "-",
+                        ]
+                    }, rightAligned: [3, 4, 5, 8, 9])
+                for row in list.services {
+                    if let error = row.metricsError { print("\(row.name): metrics: \(error)") }
+                    if let error = row.autoscalingError { print("\(row.name): autoscaling: \(error)") }
+                    for deployment in row.deployments where deployment.rolloutState == "FAILED" {
+                        print(
+                            "\(row.name): deployment \(deployment.id ?? "?") failed: \(deployment.rolloutStateReason ?? "no reason given")")
+                    }
+                }
+            }
+        }
+    }
+
+    private func percent(_ value: Double?) -> String { value.map { String(format: "%.0f%%", $0) } ?? "-" }
+}
+
+/// Prints the outcome of an action.
+private func printChange(_ change: ServiceChange, json: Bool) throws {
+    if json { return try printJSON(change) }
+    var text =
+        "\(change.service) in \(change.cluster): desired \(change.desired.map(String.init) ?? "?"), running \(change.running.map(String.init) ?? "?")"
+    if let definition = change.taskDefinition {
+        text += ", task definition \(change.previousTaskDefinition.map { "\($0) → " } ?? "")\(definition)"
+    }
+    print(text + ".")
+}
+
 struct ServicesScaleCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "scale", abstract: "Set a service's desired task count.")
+    static let configuration = CommandConfiguration(
+        commandName: "scale", abstract: "Set a service's desired task count (within its autoscaling min/max).")
 
     @OptionGroup var options: OpsOptions
 
@@ -89,48 +138,153 @@ struct ServicesScaleCommand: AsyncParsableCommand {
     @Argument(help: "The desired number of tasks (0 or more).")
     var count: Int
 
-    @Option(help: "The cluster; default: ECS_CLUSTER, else the only cluster there is.")
-    var cluster: String?
+    @OptionGroup var target: ServiceClusterOption
 
     func validate() throws {
         guard count >= 0 else { throw ValidationError("The desired count must be 0 or more.") }
     }
 
-    struct Output: Encodable {
-        var cluster: String
-        var service: String
-        var desired: Int?
-        var running: Int?
+    func run() async throws {
+        try await runServices(options, cluster: target.cluster, action: "scale \(name)") { services in
+            try printChange(try await services.scale(ServiceReference(name: name, cluster: target.cluster), to: count), json: options.json)
+        }
+    }
+}
+
+struct ServicesRedeployCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redeploy", abstract: "Force a new deployment of a service (new tasks, same task definition).")
+
+    @OptionGroup var options: OpsOptions
+
+    @Argument(help: "The service name.")
+    var name: String
+
+    @OptionGroup var target: ServiceClusterOption
+
+    func run() async throws {
+        try await runServices(options, cluster: target.cluster, action: "redeploy \(name)") { services in
+            try printChange(
+                try await services.forceNewDeployment(ServiceReference(name: name, cluster: target.cluster)), json: options.json)
+        }
+    }
+}
+
+struct ServicesRollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback", abstract: "Point a service at the previous active revision of its task definition.")
+
+    @OptionGroup var options: OpsOptions
+
+    @Argument(help: "The service name.")
+    var name: String
+
+    @OptionGroup var target: ServiceClusterOption
+
+    func run() async throws {
+        try await runServices(options, cluster: target.cluster, action: "roll back \(name)") { services in
+            try printChange(try await services.rollBack(ServiceReference(name: name, cluster: target.cluster)), json: options.json)
+        }
+    }
+}
+
+struct ServicesTasksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tasks", abstract: "A service's tasks, running and stopped; with --task, that task's containers.")
+
+    @OptionGroup var options: OpsOptions
+
+    @Argument(help: "The service name.")
+    var name: String
+
+    @Option(help: "Show this task's containers (id from the task list).")
+    var task: String?
+
+    @OptionGroup var target: ServiceClusterOption
+
+    func run() async throws {
+        try await runServices(options, cluster: target.cluster) { services in
+            let reference = ServiceReference(name: name, cluster: target.cluster)
+            if let task {
+                let containers = try await services.containers(ofTask: task, in: reference)
+                if options.json { return try printJSON(containers) }
+                printTable(
+                    ["CONTAINER", "IMAGE", "STATUS", "EXIT", "REASON"],
+                    containers.map {
+                        [$0.name, $0.image ?? "-", $0.lastStatus ?? "-", $0.exitCode.map(String.init) ?? "-", $0.reason ?? "-"]
+                    })
+                return
+            }
+            let tasks = try await services.tasks(of: reference)
+            if options.json { return try printJSON(tasks) }
+            if tasks.isEmpty { return print("No tasks for \(reference).") }
+            printTable(
+                ["TASK", "STATUS", "HEALTH", "STARTED", "STOPPED REASON"],
+                tasks.map { task in
+                    [
+                        task.id, task.lastStatus ?? "-", task.health ?? "-", task.startedAt.map { $0.formatted(.iso8601) } ?? "-",
+                        task.stoppedReason ?? "-",
+                    ]
+                })
+        }
+    }
+}
+
+struct ServicesLogsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logs", abstract: "The last lines of a service's CloudWatch Logs; --follow keeps reading.")
+
+    @OptionGroup var options: OpsOptions
+
+    @Argument(help: "The service name.")
+    var name: String
+
+    @Option(name: [.customShort("n"), .long], help: "How many of the newest lines (1–10000).")
+    var lines = 100
+
+    @Option(help: "Only lines containing this text (ignoring case).")
+    var filter: String?
+
+    @Option(help: "How far back to look, in minutes.")
+    var since = 60
+
+    @Flag(help: "Keep reading new lines until interrupted (JSON: one line object per line).")
+    var follow = false
+
+    @OptionGroup var target: ServiceClusterOption
+
+    func validate() throws {
+        guard (1...10_000).contains(lines) else { throw ValidationError("-n must be between 1 and 10000.") }
+        guard since > 0 else { throw ValidationError("--since must be 1 minute or more.") }
     }
 
     func run() async throws {
-        try await runOps {
-            try requireWritable(options, action: "scale \(name)")
-            let ecs = ECSClient(configuration: try makeAWSConfiguration(options))
-            let cluster = try await resolveCluster(ecs)
-            let service = try await ecs.updateService(cluster: cluster, service: name, desiredCount: count)
-            let clusterName = cluster.split(separator: "/").last.map(String.init) ?? cluster
-            let output = Output(
-                cluster: clusterName, service: service.serviceName ?? name, desired: service.desiredCount, running: service.runningCount)
-            if options.json {
-                try printJSON(output)
-            } else {
-                print(
-                    "\(output.service) in \(clusterName): desired \(output.desired.map(String.init) ?? "?"), running \(output.running.map(String.init) ?? "?")."
-                )
+        try await runServices(options, cluster: target.cluster) { services in
+            let reference = ServiceReference(name: name, cluster: target.cluster)
+            var request = LogTailRequest(limit: lines, filter: filter, lookback: .seconds(since * 60))
+            var tail = try await services.logs(of: reference, request)
+            if options.json && !follow { return try printJSON(tail) }
+            while true {
+                for line in tail.lines { try printLine(line) }
+                guard follow else { return }
+                try await Task.sleep(for: .seconds(2))
+                request.after = tail.cursor
+                tail = try await services.logs(of: reference, request)
             }
         }
     }
 
-    private func resolveCluster(_ ecs: ECSClient) async throws -> String {
-        if let cluster = try cluster ?? options.value("ECS_CLUSTER") { return cluster }
-        let clusters = try await ecs.listClusters()
-        guard clusters.count == 1 else {
-            throw OpsError(
-                summary: clusters.isEmpty
-                    ? "There is no ECS cluster." : "There are \(clusters.count) ECS clusters; which one holds \(name)?",
-                remedy: "Pass --cluster NAME or set ECS_CLUSTER.")
+    /// Writes one line straight to stdout (no buffering), so `--follow | grep` sees each line as it comes.
+    private func printLine(_ line: LogLine) throws {
+        let text: String
+        if options.json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            text = String(decoding: try encoder.encode(line), as: UTF8.self)
+        } else {
+            text = "\(line.timestamp.formatted(.iso8601)) \((line.level ?? "-").uppercased()) \(line.message)"
         }
-        return clusters[0]
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 }

@@ -3,7 +3,10 @@ import Configuration
 import Foundation
 import LocalIndex
 import Logging
+import Operations
 import Pinecone
+import Postgres
+import Sync
 
 /// The vector index the configuration selects, with what is needed to describe and release it.
 ///
@@ -22,6 +25,9 @@ struct OpenedVectorIndex: Sendable {
     let namespace: String
     /// Releases connections and threads (the local index owns a pool and scan threads).
     let close: @Sendable () async -> Void
+    /// How this index counts the products it holds at their latest change, given a pool
+    /// on the catalog's database: one query beside the local index, a vector count on Pinecone.
+    let progress: @Sendable (PostgresPool) -> any IndexProgressReading
 }
 
 /// The dimension of the local index: all-MiniLM-L6-v2's 384. (Pinecone reports its own.)
@@ -52,7 +58,9 @@ func makeVectorIndex(context: CommandContext, loadVectors: Bool) async throws ->
     if let configuration = try makePineconeConfiguration(context: context) {
         let index = try await PineconeIndex.open(configuration: configuration)
         let location = configuration.indexName.map { "Pinecone index \($0)" } ?? "Pinecone (\(configuration.dataPlaneURL ?? "?"))"
-        return OpenedVectorIndex(index: index, backend: .pinecone, location: location, namespace: namespace, close: {})
+        return OpenedVectorIndex(
+            index: index, backend: .pinecone, location: location, namespace: namespace, close: {},
+            progress: { pool in VectorCountProgress(pool: pool, namespace: namespace, index: { index }) })
     }
     var logger = Logger(label: "refarch.index.local")
     logger.logLevel = context.logger.logLevel
@@ -60,7 +68,8 @@ func makeVectorIndex(context: CommandContext, loadVectors: Bool) async throws ->
         configuration: context.postgresConfiguration, dimension: localIndexDimension, namespace: namespace,
         follow: loadVectors, logger: logger)
     return OpenedVectorIndex(
-        index: index, backend: .local, location: "Postgres (local index)", namespace: namespace, close: { await index.close() })
+        index: index, backend: .local, location: "Postgres (local index)", namespace: namespace, close: { await index.close() },
+        progress: { pool in LocalIndexProgress(pool: pool) })
 }
 
 /// Runs `body` with the configured vector index and closes it afterwards, also on error.

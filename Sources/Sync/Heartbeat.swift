@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Logging
+import Operations
 import Postgres
 import Synchronization
 
@@ -115,7 +116,7 @@ public struct HeartbeatWriter: Sendable {
 }
 
 /// Reads the workers' heartbeats for the console's workers view and `refarch-tui workers`.
-public struct WorkerRosterReader: Sendable {
+public struct WorkerRosterReader: WorkerOperations {
     let pool: PostgresPool
     /// Rows not seen for longer than this are left out (long-gone workers that did not stop cleanly).
     let horizon: Duration
@@ -127,6 +128,9 @@ public struct WorkerRosterReader: Sendable {
 
     /// One query: the rows, the database's clock, and whether pelican's leader lock of this
     /// catalog is held (pg_locks shows a two-key advisory lock as classid, objid, objsubid 2).
+    /// ``WorkerOperations``: the roster as ``read()`` gives it.
+    public func workers() async throws -> WorkerRoster { try await read() }
+
     public func read() async throws -> WorkerRoster {
         let rows = try await pool.query(
             """

@@ -180,12 +180,8 @@ public final class PelicanService: Sendable {
                     latest[product] = max(latest[product] ?? seq, seq)
                     seqsByProduct[product, default: []].append(seq)
                 }
-                let current = try conn.query(
-                    "SELECT \(PostgresProductStore.columns) FROM products_with_increment WHERE id = ANY($1::bigint[])",
-                    [PostgresArray(order)], operation: "read changed products")
                 var products: [Int64: Product] = [:]
-                for row in current {
-                    let product = try PostgresProductStore.decode(row)
+                for product in try PostgresProductStore.products(ids: order, on: conn) {
                     products[product.id.rawValue] = product
                 }
                 // Products in order of their latest change, so the queue sees them in commit order.
@@ -206,6 +202,15 @@ public final class PelicanService: Sendable {
                 try conn.execute(
                     "DELETE FROM refarch_outbox WHERE seq = ANY($1::bigint[])", [PostgresArray(done)],
                     operation: "delete sent outbox rows")
+                // When each product's change was sent, for `trace` (the outbox row is gone now).
+                let sent = ordered.enumerated().filter { !refused.contains($0.offset) }.map(\.element)
+                try conn.execute(
+                    """
+                    INSERT INTO refarch_product_sends (product_id, seq, sent_at)
+                    SELECT product_id, seq, clock_timestamp() FROM unnest($1::bigint[], $2::bigint[]) AS s(product_id, seq)
+                    ON CONFLICT (product_id) DO UPDATE SET seq = EXCLUDED.seq, sent_at = EXCLUDED.sent_at
+                    WHERE refarch_product_sends.seq <= EXCLUDED.seq
+                    """, [PostgresArray(sent), PostgresArray(sent.map { latest[$0]! })], operation: "record sent changes")
                 return (rows.count, messages.count - refused.count, oldest)
             }
         }

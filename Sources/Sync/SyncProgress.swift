@@ -1,27 +1,28 @@
 import Catalog
+import Operations
 import Postgres
 
 /// Reads how far a product change has travelled (outbox → queue → index) and how much of
-/// the catalog the index holds at its latest version: the console's sync progress and its
-/// status-bar indexing figure.
-public struct SyncProgressReader: Sendable {
-    /// Where a change is: committed, still in the outbox, sent on, in the index.
-    public enum Stage: Int, Sendable, Comparable {
-        case saved, captured, sent, indexed
-        public static func < (a: Stage, b: Stage) -> Bool { a.rawValue < b.rawValue }
-    }
-
+/// the catalog the index holds at its latest version: the console's sync trail and its
+/// status-bar indexing figure, on either backend.
+///
+/// The trail reads the outbox and the product versions in Postgres (where they live on
+/// every backend) and asks the index, through `VectorIndex`, for the product's first
+/// vector. The indexed count comes from the index's own ``IndexProgressReading``, chosen
+/// where the index is wired, so nothing here asks which index it has.
+public struct SyncProgressReader: SyncOperations {
     let pool: PostgresPool
-    let index: any VectorIndex
-    /// True when the vectors live in this Postgres (`refarch_vectors`), so progress is one query.
-    let vectorsInPostgres: Bool
-    let namespace: String
+    let index: @Sendable () async throws -> any VectorIndex
+    let progress: any IndexProgressReading
 
-    public init(pool: PostgresPool, index: any VectorIndex, vectorsInPostgres: Bool, namespace: String = "products") {
+    /// - Parameters:
+    ///   - index: the vector index; may throw "not ready yet" while it opens (the trail
+    ///     then says so and asks again).
+    ///   - progress: how this index counts the indexed products.
+    public init(pool: PostgresPool, index: @escaping @Sendable () async throws -> any VectorIndex, progress: any IndexProgressReading) {
         self.pool = pool
         self.index = index
-        self.vectorsInPostgres = vectorsInPostgres
-        self.namespace = namespace
+        self.progress = progress
     }
 
     /// The seq of the product's latest change, nil if none is recorded.
@@ -34,7 +35,8 @@ public struct SyncProgressReader: Sendable {
 
     /// How far change `sequence` of product `id` has got. A later change of the same
     /// product counts as having carried this one along.
-    public func stage(of id: ProductID, changeSequence sequence: Int64) async throws -> Stage {
+    public func syncStage(of id: ProductID, changeSequence sequence: Int64) async throws -> SyncStage {
+        let index = try await self.index()
         let rows = try await pool.query(
             """
             SELECT coalesce((SELECT seq FROM refarch_product_versions WHERE product_id = $1), 0),
@@ -53,24 +55,30 @@ public struct SyncProgressReader: Sendable {
         return Int64(seq) >= sequence ? .indexed : .sent
     }
 
-    /// Products whose latest change is in the index, and all products. With vectors in
-    /// Pinecone the indexed figure counts vectors (chunks included), capped at the total.
-    public func progress() async throws -> (indexed: Int, total: Int) {
-        if vectorsInPostgres {
-            let rows = try await pool.query(
-                """
-                SELECT (SELECT count(*) FROM products_with_increment),
-                       (SELECT count(*) FROM refarch_vectors x
-                          JOIN refarch_product_versions v ON v.product_id = x.product_id AND NOT v.deleted
-                          WHERE x.chunk = 0 AND (x.metadata->>'seq')::numeric >= v.seq)
-                """, operation: "count indexed products")
-            guard let row = rows.first else { return (0, 0) }
-            return (try row.decode(Int.self, at: 1), try row.decode(Int.self, at: 0))
-        }
+    /// Products whose latest change is in the index, of all products.
+    public func indexProgress() async throws -> IndexProgress {
+        try await progress.indexProgress()
+    }
+}
+
+/// The indexed figure of an index that can only count its vectors (Pinecone): vectors in
+/// the namespace (chunks included), capped at the number of products.
+public struct VectorCountProgress: IndexProgressReading {
+    let pool: PostgresPool
+    let index: @Sendable () async throws -> any VectorIndex
+    let namespace: String
+
+    public init(pool: PostgresPool, namespace: String, index: @escaping @Sendable () async throws -> any VectorIndex) {
+        self.pool = pool
+        self.index = index
+        self.namespace = namespace
+    }
+
+    public func indexProgress() async throws -> IndexProgress {
         let total = try await pool.query("SELECT count(*) FROM products_with_increment", operation: "count products")
         let count = try total.first?.decode(Int.self, at: 0) ?? 0
-        let stats = try await index.stats()
+        let stats = try await index().stats()
         let vectors = stats.namespaces[namespace] ?? stats.totalVectorCount
-        return (min(count, vectors), count)
+        return IndexProgress(indexed: min(count, vectors), total: count)
     }
 }

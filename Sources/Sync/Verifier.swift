@@ -92,18 +92,14 @@ public struct Verifier: Sendable {
             for record in records {
                 guard let product = Int64(record.id.split(separator: "#").first ?? "") else { continue }
                 seen.insert(product)
-                let seq = record.metadata["seq"]?.numberValue.map { Int64($0) } ?? -1
-                let fingerprint = record.metadata["template"]?.stringValue
-                let isBehind = seq < (expected[product] ?? 0)
-                // A vector written before text hashes were recorded has none: at the product's
-                // latest seq it holds that change's text (current); behind it, the text may
-                // have changed since (text-stale, to be safe).
-                let hash = record.metadata["text_hash"]?.stringValue
-                let textChanged = hash.map { $0 != textHashes[product] } ?? isBehind
-                if fingerprint != template.fingerprint || textChanged {
-                    textStale.append(product)
-                } else if isBehind {
-                    metadataStale.append(product)
+                switch VectorFreshness.classify(
+                    seq: record.metadata["seq"]?.numberValue.map { Int64($0) }, textHash: record.metadata["text_hash"]?.stringValue,
+                    template: record.metadata["template"]?.stringValue, latestSeq: expected[product] ?? 0,
+                    expectedTextHash: textHashes[product] ?? "", expectedTemplate: template.fingerprint)
+                {
+                case .textStale: textStale.append(product)
+                case .metadataStale: metadataStale.append(product)
+                case .current, .missing: break
                 }
             }
             // A product with chunks but no chunk 0 is damaged: it must be embedded again.

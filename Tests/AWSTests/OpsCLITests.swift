@@ -171,6 +171,40 @@ struct OpsCLITests {
         #expect(try await sqs.stats(url: source).visible == 0)
     }
 
+    @Test("queue stats prints CloudWatch's oldest-message age for the jobs queue, as it did before the seam")
+    func statsCarryTheOldestMessageAge() async throws {
+        let sqs = SQSClient(configuration: try Emulator.configuration())
+        let (source, _) = try await SQSEmulatorTests.makeQueues(sqs, prefix: "cli-age")
+        try await SQSEmulatorTests.send(sqs, to: source, ids: 1...1)
+        let cloudWatch = CloudWatchClient(configuration: sqs.client.configuration)
+        _ = try await cloudWatch.client.json(
+            "PutMetricData",
+            RawJSON([
+                "Namespace": "AWS/SQS",
+                "MetricData": [
+                    [
+                        "MetricName": "ApproximateAgeOfOldestMessage",
+                        "Dimensions": [["Name": "QueueName", "Value": .string(SQSQueueURL.name(of: source))]],
+                        "Timestamp": .double(Date().addingTimeInterval(-30).timeIntervalSince1970), "Value": 77.0, "Unit": "Seconds",
+                    ]
+                ],
+            ]), as: EmptyShape.self)
+        struct Output: Decodable {
+            struct Stats: Decodable {
+                var visible: Int
+                var oldestAgeSeconds: Int?
+            }
+            var queue: Stats
+            var deadLetterQueue: Stats?
+        }
+        let stats = try await BuiltBinary.run(["queue", "stats", "--json"], environment: try Self.environment(queue: source))
+        #expect(stats.status == 0, "\(stats.stderr)")
+        let decoded = try JSONDecoder().decode(Output.self, from: Data(stats.stdout.utf8))
+        #expect(decoded.queue.visible == 1)
+        #expect(decoded.queue.oldestAgeSeconds == 77)
+        #expect(decoded.deadLetterQueue?.oldestAgeSeconds == nil, "an empty DLQ has no oldest message")
+    }
+
     @Test("SQS_DLQ_URL overrides the redrive policy")
     func dlqOverride() async throws {
         let sqs = SQSClient(configuration: try Emulator.configuration())
@@ -189,7 +223,7 @@ struct OpsCLITests {
             (["queue", "stats"], [String: String](), "SQS_QUEUE_URL is not set", Int32(1)),
             (["queue", "stats"], ["SQS_QUEUE_URL": "QUEUE/123456789012/does-not-exist.fifo"], "QueueDoesNotExist", Int32(1)),
             (["queue", "peek", "-n", "0"], [:], "-n must be between 1 and 100", Int32(64)),
-            (["services", "scale", "emu", "2"], ["AWS_REGION": ""], "No AWS region configured", Int32(1)),
+            (["services", "scale", "emu", "2", "--cluster", "c"], ["AWS_REGION": ""], "No AWS region configured", Int32(1)),
             (
                 ["queue", "stats"], ["SQS_QUEUE_URL": "QUEUE/123456789012/q.fifo", "AWS_ACCESS_KEY_ID": ""],
                 "hint: Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE", Int32(1)
@@ -221,13 +255,14 @@ struct OpsCLITests {
         #expect(list.status == 0, "\(list.stderr)")
         struct Row: Decodable {
             var cluster: String
-            var service: String
+            var name: String
             var desired: Int?
         }
-        let rows = try JSONDecoder().decode([Row].self, from: Data(list.stdout.utf8))
+        struct List: Decodable { var services: [Row] }
+        let rows = try JSONDecoder().decode(List.self, from: Data(list.stdout.utf8)).services
         #expect(rows.count == 1)
         #expect(rows.first?.cluster == cluster)
-        #expect(rows.first?.service == "emu")
+        #expect(rows.first?.name == "emu")
         #expect(rows.first?.desired == 1)
 
         let readOnly = try await BuiltBinary.run(

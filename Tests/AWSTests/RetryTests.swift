@@ -105,7 +105,7 @@ struct RetryTests {
         #expect(operation == "GetQueueUrl")
         #expect(httpError.isRetryable)
         #expect(recorder.delays.count == 4)
-        #expect(refused?.remedy.contains("AWS_ENDPOINT_URL_SQS") == true)
+        #expect(refused?.remedy?.contains("AWS_ENDPOINT_URL_SQS") == true)
     }
 
     @Test("x-amz-retry-after is honoured within [computed, computed + 5 s]")

@@ -63,7 +63,7 @@ struct SQSEmulatorTests {
         #expect(service.operation == "GetQueueUrl")
         #expect(service.statusCode == 400)
         #expect(service.requestID?.isEmpty == false)
-        #expect(error?.remedy.contains("SQS_QUEUE_URL") == true)
+        #expect(error?.remedy?.contains("SQS_QUEUE_URL") == true)
     }
 
     @Test("send batch, long-poll receive, change visibility and delete batch on a FIFO queue")

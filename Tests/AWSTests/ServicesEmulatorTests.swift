@@ -148,7 +148,7 @@ struct ServicesEmulatorTests {
         #expect(error?.serviceError?.code == "DBInstanceNotFound")
         #expect(error?.serviceError?.statusCode == 404)
         #expect(error?.serviceError?.requestID?.isEmpty == false)
-        #expect(error?.remedy.contains("RDS_INSTANCE_ID") == true)
+        #expect(error?.remedy?.contains("RDS_INSTANCE_ID") == true)
     }
 
     @Test("CloudWatch: get metric data and describe alarms")

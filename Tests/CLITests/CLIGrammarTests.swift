@@ -48,6 +48,9 @@ import Testing
             ["reindex"],
             ["verify", "--repair"],
             ["queue", "purge", "--dlq", "--yes"],
+            ["services", "scale", "emu", "2"],
+            ["services", "redeploy", "emu"],
+            ["services", "rollback", "emu"],
         ])
     func readOnlyRefusalsExit3(arguments: [String]) async throws {
         let result = try await CLIRunner.run(arguments + ["--read-only"], environment: noDatabase)

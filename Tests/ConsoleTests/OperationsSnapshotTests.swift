@@ -1,5 +1,6 @@
 import Catalog
 import Console
+import Operations
 import Testing
 
 /// Golden screens of the queues, dead letters, message and workers views (mono theme,

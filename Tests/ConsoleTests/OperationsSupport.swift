@@ -1,6 +1,7 @@
 import Catalog
 import Console
 import Foundation
+import Operations
 
 /// Fixed queues, dead letters and heartbeats for the operations views.
 enum Ops {

@@ -1,6 +1,7 @@
 import Catalog
 import Console
 import Foundation
+import Operations
 import Testing
 
 /// `update` for the queues, dead letters, message and workers views: every key, the

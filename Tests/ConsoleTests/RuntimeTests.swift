@@ -1,6 +1,8 @@
+import AWS
 import Catalog
 import Console
 import Foundation
+import Operations
 import Synchronization
 import TestSupport
 import Testing
@@ -170,5 +172,28 @@ struct RuntimeTests {
         }
         #expect(s.status?.text == "Saved product 1." && s.status?.level == .ok)
         #expect(s.editor?.sync?.stage == .saved && s.editor?.sync?.reached[.saved] != nil)
+    }
+
+    /// Regression: the console's error wording had no case for AWS errors, so an SQS failure
+    /// reached the Queues view as its bare description, without the remedy it carries.
+    @Test func anSQSFailureReachesTheConsoleWithItsRemedy() async throws {
+        let services = FakeConsoleServices(store: InMemoryProductStore(Sample.products))
+        let failure = AWSError.service(
+            .init(
+                service: "SQS", operation: "GetQueueAttributes", statusCode: 400, code: "QueueDoesNotExist",
+                legacyCode: "AWS.SimpleQueueService.NonExistentQueue", message: "The specified queue does not exist."))
+        services.failQueue(with: failure)
+        let posted = Mutex<[ConsoleMessage]>([])
+        let runner = EffectRunner(services: services, timeout: .seconds(600)) { message in posted.withLock { $0.append(message) } }
+        defer { runner.cancelAll() }
+        runner.run(.loadQueueStats(request: 41))
+        let answer = try #require(try await Self.answer(to: 41, in: posted))
+        guard case .requestFailed(_, let error) = answer else {
+            Issue.record("expected a failure, got \(answer)")
+            return
+        }
+        #expect(error.summary == failure.summary)
+        #expect(error.remedy == "Check SQS_QUEUE_URL (or SQS_DLQ_URL) and AWS_REGION.")
+        #expect(error.line.hasSuffix("Check SQS_QUEUE_URL (or SQS_DLQ_URL) and AWS_REGION."))
     }
 }

@@ -1,5 +1,6 @@
 import Catalog
 import Console
+import Operations
 import Testing
 
 /// Golden screens: each view at 80×24 and 160×48 with fixed state and clock, compared with
@@ -111,6 +112,17 @@ struct SnapshotTests {
         big.logPath = ".refarch/logs/console.log"
         press(&big, .character("?"))
         assertSnapshot(ConsoleView.render(big), "help-search-160x48")
+    }
+
+    /// In a form `?` is typed, so help opens with F1 there: the footer names F1 as a way out too.
+    @Test func helpInAFormOpensWithF1AndSaysSo() {
+        var s = products(Size(columns: 80, rows: 24))
+        let load = press(&s, .character("e"))
+        _ = ConsoleUpdate.update(&s, .productLoaded(request: requestNumber(load)!, Sample.page.products[2]))
+        press(&s, .function(1))
+        assertSnapshot(ConsoleView.render(s), "help-editor-80x24")
+        press(&s, .function(1))
+        #expect(s.overlay == nil, "F1 closes it again")
     }
 
     @Test func aFailedLoadShowsItsErrorAndRemedyInTheBody() {

@@ -1,7 +1,7 @@
 import Catalog
 import Console
 import Foundation
-import Search
+import Operations
 import Synchronization
 import TestSupport
 import Testing
@@ -64,7 +64,7 @@ func requestNumber(_ effects: [ConsoleEffect]) -> Int? {
         case .search(let r, _), .loadProducts(let r, _), .loadProduct(let r, _), .createProduct(let r, _), .updateProduct(let r, _, _),
             .deleteProduct(let r, _), .loadSyncStage(let r, _, _), .loadIndexProgress(let r), .loadQueueStats(let r),
             .loadWorkers(let r), .loadDeadLetters(let r, _), .redriveDeadLetters(let r, _), .deleteDeadLetters(let r, _),
-            .purgeDeadLetters(let r):
+            .purgeDeadLetters(let r), .view(let r, _, _):
             return r
         case .cancel, .quit: continue
         }
@@ -130,7 +130,7 @@ final class RecordingTerminal: TerminalBackend {
 /// Services for runtime tests: an in-memory store, canned search, a switch that makes
 /// every call hang (a database that stopped answering), and the index's state for the
 /// sync trail.
-final class FakeConsoleServices: ConsoleServices {
+final class FakeConsoleServices: SystemOperations {
     /// How the index answers the sync trail (the store always answers).
     enum IndexState: Sendable, CustomStringConvertible {
         case ready
@@ -145,7 +145,11 @@ final class FakeConsoleServices: ConsoleServices {
     private let indexState = Mutex(IndexState.ready)
     init(store: any ProductStore) { self.store = store }
 
+    private let queueFailure = Mutex<(any Error)?>(nil)
+
     func hang() { hanging.withLock { $0 = true } }
+    /// Makes every queue request fail with `error` (an SQS error, say).
+    func failQueue(with error: any Error) { queueFailure.withLock { $0 = error } }
     func setIndex(_ state: IndexState) { indexState.withLock { $0 = state } }
 
     /// What the sync trail meets: waits while the index is opening, fails when it is unreachable.
@@ -183,6 +187,7 @@ final class FakeConsoleServices: ConsoleServices {
     let queue = InMemoryJobQueue(name: "jobs")
     func queueStats() async throws -> JobQueueStats {
         try await waitIfHanging()
+        if let error = queueFailure.withLock({ $0 }) { throw error }
         return try await queue.stats()
     }
     func workers() async throws -> WorkerRoster {
@@ -195,4 +200,14 @@ final class FakeConsoleServices: ConsoleServices {
     }
     func deleteDeadLetters(ids: [String]) async throws -> Int { try await queue.deleteDeadLetters(messageIDs: ids) }
     func purgeDeadLetters() async throws -> Int? { try await queue.purge(.deadLetters) }
+
+    /// The sync's pause switch, as `sync pause|resume` would leave it in Postgres.
+    let pause = Mutex(SyncPauseStatus(paused: false))
+    func syncPauseStatus() async throws -> SyncPauseStatus { pause.withLock { $0 } }
+    func setSyncPaused(_ paused: Bool) async throws {
+        pause.withLock {
+            $0.paused = paused
+            $0.changedBy = "tester@console"
+        }
+    }
 }

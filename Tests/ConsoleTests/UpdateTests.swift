@@ -1,6 +1,6 @@
 import Catalog
 import Console
-import Search
+import Operations
 import Testing
 
 /// The update function, key by key, view by view.

@@ -381,7 +381,7 @@ struct PostgresJobQueueTests {
             #expect(try await queue.peek(.deadLetters, limit: 2).count == 2)
 
             let redriven = try await queue.redriveDeadLetters(messageIDs: [peeked[0].messageID, "999999"])
-            #expect(redriven == RedriveSummary(moved: 1, failed: 0, notFound: 1))
+            #expect(redriven == RedriveSummary(moved: 1, failed: 0, notFound: 1, method: "transaction"))
             // Back in the jobs queue despite the dedup id being seen a moment ago: a redrive is a move.
             let back = try await queue.receive(maxMessages: 10, wait: .zero)
             #expect(back.map(\.groupID) == ["p1"])

@@ -1,4 +1,5 @@
 import Catalog
+import Operations
 import TestSupport
 import Testing
 

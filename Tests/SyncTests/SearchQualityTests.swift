@@ -3,6 +3,7 @@ import Embeddings
 import Foundation
 import LocalIndex
 import Logging
+import Operations
 import Postgres
 import PostgresCatalog
 import Search

@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Operations
 import Postgres
 import PostgresCatalog
 import Telemetry

@@ -257,6 +257,30 @@ public final class InMemoryJobQueue: JobQueue {
         }
     }
 
+    public func lookUp(groupID: String, deadLetterLimit: Int) async throws -> GroupLookup {
+        let now = clock()
+        return state.withLock { state in
+            func queued(_ s: Stored) -> QueuedMessage {
+                QueuedMessage(
+                    messageID: String(s.id), body: s.message.body, groupID: s.message.groupID,
+                    deduplicationID: s.message.deduplicationID, attributes: s.message.attributes, receiveCount: s.receiveCount,
+                    sentAt: s.sentAt, firstReceivedAt: s.firstReceivedAt, lastReceivedAt: s.lastReceivedAt,
+                    deadLetteredAt: s.deadLetteredAt)
+            }
+            let jobs = state.messages.filter { $0.message.groupID == groupID }.map { s in
+                s.receiptHandle != nil && s.visibleAt > now
+                    ? LocatedMessage(message: queued(s), place: .inFlight, visibleAgainAt: s.visibleAt)
+                    : LocatedMessage(message: queued(s), place: .waiting)
+            }
+            let dead = state.deadLetters.filter { $0.message.groupID == groupID }.map {
+                LocatedMessage(message: queued($0), place: .deadLettered)
+            }
+            return GroupLookup(
+                messages: jobs + dead, searchedJobs: true, deadLettersScanned: state.deadLetters.count, deadLettersComplete: true,
+                maxReceiveCount: maxReceiveCount)
+        }
+    }
+
     public func redriveDeadLetters(messageIDs: [String]?, progress: @escaping @Sendable (RedriveSummary) -> Void) async throws
         -> RedriveSummary
     {

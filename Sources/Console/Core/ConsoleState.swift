@@ -1,32 +1,6 @@
 import Catalog
 import Foundation
-import Search
-
-/// The views, by the name `:` jumps to.
-public enum ViewID: String, Hashable, Sendable, CaseIterable {
-    case search, products, details, editor
-    case queues
-    case deadLetters = "dlq"
-    case deadLetter = "message"
-    case workers
-
-    /// The views `tab` cycles through and `:` names (details, the editor and a dead letter's
-    /// message are opened from them).
-    public static let tabs: [ViewID] = [.search, .products, .queues, .deadLetters, .workers]
-
-    public var title: String {
-        switch self {
-        case .search: "Search"
-        case .products: "Products"
-        case .details: "Product"
-        case .editor: "Edit"
-        case .queues: "Queues"
-        case .deadLetters: "DLQ"
-        case .deadLetter: "Message"
-        case .workers: "Workers"
-        }
-    }
-}
+import Operations
 
 /// A status-bar line and how long it stays.
 public struct StatusLine: Hashable, Sendable {
@@ -67,6 +41,8 @@ public enum ConfirmedAction: Hashable, Sendable {
     case redriveDeadLetters([String]?)
     case deleteDeadLetters([String])
     case purgeDeadLetters
+    /// A view's own confirmed action, handed back to that view.
+    case view(ViewID, AnyViewPayload)
 }
 
 /// A window over the view.
@@ -86,16 +62,8 @@ public struct ConsoleState: Hashable, Sendable {
     public var view: ViewID = .search
     /// Views to return to with `esc`.
     public var stack: [ViewID] = []
-    public var search = SearchState()
-    public var products = ProductsState()
-    public var details: DetailsState?
-    public var editor: EditorState?
-    public var queues = QueuesState()
-    public var deadLetters = DeadLettersState()
-    public var deadLetter: DeadLetterDetailState?
-    public var workers = WorkersState()
-    /// A redrive, delete or purge of dead letters running in the background.
-    public var queueTask: QueueTask?
+    /// One value per view, each reached through the property its folder declares (`s.workers`).
+    public var views = ViewStates()
     public var overlay: Overlay?
     /// Loads that failed, by the view they fill (queues: the depths every view's header
     /// shows). Shown in the view's body until the same load succeeds.
@@ -137,6 +105,7 @@ public struct ConsoleState: Hashable, Sendable {
         self.themeName = themeName
         self.themeNames = themeNames
         self.backendLabel = backendLabel
+        for screen in ConsoleScreens.all { screen.prepare(&self) }
     }
 
     /// The smallest terminal the console draws in.
@@ -188,95 +157,6 @@ public struct ConsoleState: Hashable, Sendable {
     /// Whether time-driven changes are due soon (spinner, sync progress, a status to expire),
     /// so the runtime ticks fast; otherwise it ticks once a second.
     public var wantsFastTicks: Bool {
-        !inFlight.isEmpty || status?.expires != nil || (editor?.sync.map { $0.stage != .indexed && !$0.gaveUp } ?? false)
+        !inFlight.isEmpty || status?.expires != nil || ConsoleScreens.all.contains { $0.wantsFastTicks(self) }
     }
-}
-
-/// The search view: the query, the last result and the selection in it.
-public struct SearchState: Hashable, Sendable {
-    public enum Focus: Hashable, Sendable { case query, results }
-    public var query = TextField()
-    public var focus: Focus = .query
-    public var result: SearchResult?
-    public var selection = TableSelection()
-    public var minPrice: Price?
-    public var maxPrice: Price?
-    /// The request in flight, if any.
-    public var pending: Int?
-    public var pendingRequest: SearchRequest?
-    /// The search that failed, run again while its error is shown.
-    public var failedRequest: SearchRequest?
-    /// Results per page: the rows the window shows (set at each search).
-    public var pageSize = 20
-    public init() {}
-}
-
-/// The details of one product, opened from search or the products list.
-public struct DetailsState: Hashable, Sendable {
-    public var product: Product
-    public var score: Float?
-    public var scroll = 0
-    public init(product: Product, score: Float? = nil) {
-        self.product = product
-        self.score = score
-    }
-}
-
-/// The products view: one page of the catalog.
-public struct ProductsState: Hashable, Sendable {
-    /// `limit` is the rows the window shows (set at each load).
-    public var query = ProductQuery(limit: 50)
-    public var page: ProductPage?
-    public var selection = TableSelection()
-    /// The `/` filter while it is being typed.
-    public var filter: TextField?
-    public var pending: Int?
-    public init() {}
-}
-
-/// The product form: a new product or an edit, and after a save the change's sync progress.
-public struct EditorState: Hashable, Sendable {
-    public var productID: ProductID?
-    /// The row as loaded (nil for a new product): what "unsaved edits" compares with.
-    public var original: Product?
-    public var form: Form
-    public var saving: Int?
-    public var loading: Int?
-    public var sync: SyncTracking?
-
-    public init(product: Product?) {
-        productID = product?.id
-        original = product
-        form = EditorState.makeForm(product)
-    }
-
-    static func makeForm(_ product: Product?) -> Form {
-        Form(fields: [
-            .init(name: "name", label: "Name", input: .line(TextField(product?.name ?? ""))),
-            .init(name: "sku", label: "SKU", input: .line(TextField(product?.sku ?? ""))),
-            .init(name: "price", label: "Price", input: .line(TextField(product.map { $0.price.decimalString } ?? ""))),
-            .init(name: "last_updated", label: "Updated", input: .line(TextField(product?.lastUpdated?.description ?? ""))),
-            .init(name: "description", label: "Description", input: .text(TextEditor(product?.description ?? ""))),
-        ])
-    }
-
-    /// Whether the form differs from the row it was loaded from.
-    public var isDirty: Bool { form.values != EditorState.makeForm(original).values }
-}
-
-/// A saved change followed to the index.
-public struct SyncTracking: Hashable, Sendable {
-    public var productID: ProductID
-    /// The change's seq, once the first poll has read it.
-    public var changeSequence: Int64?
-    public var savedAt: Duration
-    public var stage: SyncStage = .saved
-    /// When each stage was first seen, from the save.
-    public var reached: [SyncStage: Duration] = [:]
-    public var pending: Int?
-    public var lastPoll: Duration?
-    public var gaveUp = false
-    /// Why the last poll got no answer ("index not ready yet"): shown beside the trail,
-    /// never as a failed save; polling goes on, more slowly.
-    public var note: String?
 }

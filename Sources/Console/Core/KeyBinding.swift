@@ -15,6 +15,8 @@ public enum ConsoleAction: Hashable, Sendable {
     case toggleMark, redrive, deleteMessages, purge
     // Inputs: enter submits; the other keys edit the text
     case submit, edit
+    /// An action a view defines for itself: its bindings and its `perform` agree on the name.
+    case view(String)
 }
 
 /// One key binding: the keys, a short label for the hint bar, a sentence for the help
@@ -60,10 +62,16 @@ public struct KeyBinding: Hashable, Sendable {
 
 /// Bindings every view shares (after its own).
 public enum GlobalBindings {
-    public static let all: [KeyBinding] = [
-        KeyBinding(
-            [.character(":")], "view", "Jump to a view by name (:search, :products, :queues, :dlq, :workers)", .commandLine,
-            isHidden: true),
+    /// (The `:` sentence names the registered tabs, so a new view is listed without an edit here.)
+    public static var all: [KeyBinding] {
+        [
+            KeyBinding(
+                [.character(":")], "view", "Jump to a view by name (\(ViewID.tabs.map { ":" + $0.rawValue }.joined(separator: ", ")))",
+                .commandLine, isHidden: true)
+        ] + fixed
+    }
+
+    static let fixed: [KeyBinding] = [
         KeyBinding([.tab], "next view", "Next view", .nextView, isHidden: true),
         KeyBinding([.backTab], "previous view", "Previous view", .previousView, isHidden: true),
         KeyBinding([.character("?"), .function(1)], "help", "Show every key of this view (F1 works in forms and inputs too)", .help),

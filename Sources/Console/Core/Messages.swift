@@ -1,5 +1,5 @@
 import Catalog
-import Search
+import Operations
 
 /// Facts that reach `update`, in the past tense: a key was pressed, a search finished.
 public enum ConsoleMessage: Hashable, Sendable {
@@ -27,6 +27,8 @@ public enum ConsoleMessage: Hashable, Sendable {
     /// `count` nil: the backend purges asynchronously and does not say how many (SQS).
     case deadLettersPurged(request: Int, count: Int?)
     case requestFailed(request: Int, ConsoleError)
+    /// The answer to a view's own request (``ConsoleEffect/view(request:_:_:)``), for that view.
+    case viewAnswered(request: Int, ViewID, AnyViewPayload)
     /// SIGTERM, SIGINT or SIGHUP from outside: leave now (the terminal is restored on the way out).
     case stopRequested
 }
@@ -53,6 +55,8 @@ public enum ConsoleEffect: Hashable, Sendable {
     case redriveDeadLetters(request: Int, ids: [String]?)
     case deleteDeadLetters(request: Int, ids: [String])
     case purgeDeadLetters(request: Int)
+    /// A request a view defines for itself, run by that view's ``ConsoleScreen/run(_:services:)``.
+    case view(request: Int, ViewID, AnyViewPayload)
     /// The answer to this request is no longer wanted (a newer search replaced it).
     case cancel(request: Int)
     case quit
@@ -69,56 +73,8 @@ public enum ConsoleEffect: Hashable, Sendable {
     public var isWrite: Bool {
         switch self {
         case .createProduct, .updateProduct, .deleteProduct, .redriveDeadLetters, .deleteDeadLetters, .purgeDeadLetters: true
+        case .view(_, _, let request): request.base.isWrite
         default: false
         }
     }
-}
-
-/// How far a saved change has travelled towards search.
-public enum SyncStage: Int, Hashable, Sendable, Comparable, CaseIterable {
-    /// Committed to the products table.
-    case saved
-    /// In the outbox (committed with the row, so at once).
-    case captured
-    /// Pelican put it on the job queue and removed the outbox row.
-    case sent
-    /// The index holds vectors with this change's seq (or, for a delete, none).
-    case indexed
-
-    public static func < (a: SyncStage, b: SyncStage) -> Bool { a.rawValue < b.rawValue }
-    public var label: String {
-        switch self {
-        case .saved: "saved"
-        case .captured: "captured"
-        case .sent: "sent"
-        case .indexed: "indexed"
-        }
-    }
-}
-
-/// How much of the catalog the index holds at its latest version.
-public struct IndexProgress: Hashable, Sendable {
-    public var indexed: Int
-    public var total: Int
-    public init(indexed: Int, total: Int) {
-        self.indexed = indexed
-        self.total = total
-    }
-    public var isComplete: Bool { indexed >= total }
-}
-
-/// An error as the console shows it: one line, what to do, and per-field problems for forms.
-public struct ConsoleError: Error, Hashable, Sendable {
-    public var summary: String
-    public var remedy: String?
-    /// Problems by product field (`name`, `sku`, `price`, …), shown beside the fields.
-    public var fieldProblems: [String: String]
-
-    public init(summary: String, remedy: String? = nil, fieldProblems: [String: String] = [:]) {
-        self.summary = summary
-        self.remedy = remedy
-        self.fieldProblems = fieldProblems
-    }
-
-    public var line: String { remedy.map { "\(summary) \($0)" } ?? summary }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Operations
 import Synchronization
 
 /// The console's loop: terminal events and effect answers become messages, `update`
@@ -22,7 +23,7 @@ public final class ConsoleRuntime {
     /// - Parameter colour: false for `NO_COLOR`: the `mono` theme whatever the state names.
     public init(
         terminal: any TerminalBackend, state: ConsoleState, themes: ThemeLibrary, colour: Bool,
-        services: any ConsoleServices, requestTimeout: Duration = .seconds(10),
+        services: any SystemOperations, requestTimeout: Duration = .seconds(10),
         logFailure: @escaping @Sendable (ConsoleEffect, any Error) -> Void = { _, _ in }
     ) {
         self.terminal = terminal

@@ -1,4 +1,5 @@
 import Catalog
+import Operations
 import Synchronization
 
 /// Runs effects off the main thread and answers each with a message: results, or a
@@ -6,7 +7,7 @@ import Synchronization
 /// database becomes a status line, never a frozen screen). A cancelled request's answer
 /// is never posted.
 public final class EffectRunner: Sendable {
-    let services: any ConsoleServices
+    let services: any SystemOperations
     let post: @Sendable (ConsoleMessage) -> Void
     let timeout: Duration
     /// For redrives, deletes and purges of many dead letters.
@@ -19,7 +20,7 @@ public final class EffectRunner: Sendable {
     ///   - timeout: how long a request may take before it is reported as failed.
     ///   - logFailure: told every failure with the whole error (the screen shows one line).
     public init(
-        services: any ConsoleServices, timeout: Duration = .seconds(10),
+        services: any SystemOperations, timeout: Duration = .seconds(10),
         logFailure: @escaping @Sendable (ConsoleEffect, any Error) -> Void = { _, _ in },
         post: @escaping @Sendable (ConsoleMessage) -> Void
     ) {
@@ -84,6 +85,10 @@ public final class EffectRunner: Sendable {
             start(id, effect) { .deadLettersDeleted(request: id, count: try await services.deleteDeadLetters(ids: ids)) }
         case let .purgeDeadLetters(id):
             start(id, effect) { .deadLettersPurged(request: id, count: try await services.purgeDeadLetters()) }
+        case let .view(id, view, request):
+            start(id, effect) {
+                .viewAnswered(request: id, view, try await ConsoleScreens.screen(view).run(request, services: services))
+            }
         case let .cancel(id):
             running.withLock { $0.removeValue(forKey: id) }?.cancel()
         case .quit:
@@ -121,7 +126,7 @@ public final class EffectRunner: Sendable {
             let message: ConsoleMessage
             do { message = try await work() } catch {
                 if !(error is CancellationError) { logFailure(effect, error) }
-                message = .requestFailed(request: id, ConsoleError(error))
+                message = .requestFailed(request: id, ConsoleError(describing: error))
             }
             timer.cancel()
             let cancelled = Task.isCancelled

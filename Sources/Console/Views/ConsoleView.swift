@@ -18,16 +18,7 @@ public enum ConsoleView {
             return grid
         }
         renderHeader(s, into: &grid)
-        switch s.view {
-        case .search: SearchView.render(s, into: &grid)
-        case .products: ProductsView.render(s, into: &grid)
-        case .details: DetailsView.render(s, into: &grid)
-        case .editor: ProductEditorView.render(s, into: &grid)
-        case .queues: QueuesView.render(s, into: &grid)
-        case .deadLetters: DeadLettersView.render(s, into: &grid)
-        case .deadLetter: DeadLetterView.render(s, into: &grid)
-        case .workers: WorkersView.render(s, into: &grid)
-        }
+        ConsoleScreens.screen(s.view).render(s, into: &grid)
         renderLoadError(s, into: &grid)
         renderHints(s, into: &grid)
         renderStatus(s, into: &grid)
@@ -39,47 +30,25 @@ public enum ConsoleView {
         let root = s.stack.first ?? s.view
         var tabs = ViewID.tabs.map(\.title)
         var active = ViewID.tabs.firstIndex(of: root)
-        switch s.view {
-        case .details: tabs[active ?? 0] += " › Product"
-        case .editor: tabs[active ?? 0] += s.editor?.original == nil ? " › New" : " › Edit"
-        case .deadLetter: tabs[active ?? 0] += " › Message"
-        default: break
-        }
+        if let crumb = ConsoleScreens.screen(s.view).crumb(s) { tabs[active ?? 0] += crumb }
         if s.isTooSmall { active = nil }
-        // Backend, then the depths that matter from any view: a growing DLQ is seen at once.
-        var right: [(String, Role)] = [(s.backendLabel, .muted)]
-        if let stats = s.queues.stats {
-            right.append(("jobs \(grouped(stats.jobs.total))", .muted))
-            right.append(("DLQ \(grouped(stats.deadLetters.total))", stats.deadLetters.total > 0 ? .error : .muted))
-            if s.queues.isStale { right.append(("stale", .warn)) }
-        }
-        if s.readOnly { right.append(("READ-ONLY", .warn)) }
-        TabHeader.render(into: &grid, rect: Rect(x: 0, y: 0, width: s.size.columns, height: 1), tabs: tabs, active: active, right: right)
+        // Backend, then what the views show on every view (depths, a paused sync).
+        let right: [(String, Role)] = [(s.backendLabel, .muted)] + ConsoleScreens.all.flatMap { $0.headerFacts(s) }
+        TabHeader.render(
+            into: &grid, rect: Rect(x: 0, y: 0, width: s.size.columns, height: 1), tabs: tabs, active: active,
+            right: right + (s.readOnly ? [("READ-ONLY", .warn)] : []))
     }
 
     /// The current view's failed load, with its remedy, in the body. A view with nothing of
     /// its own to show yet (search, products) shows the backend's error (the queue figures,
     /// read from the same place) so the body never invites typing into a dead backend.
     static func renderLoadError(_ s: ConsoleState, into grid: inout CellGrid) {
-        let titles: [ViewID: String] = [
-            .search: "Search failed", .products: "Products not loaded", .queues: "Queue figures not read",
-            .deadLetters: "Dead letters not read", .workers: "Heartbeats not read",
-        ]
-        guard let title = titles[s.view] else { return }
+        let screen = ConsoleScreens.screen(s.view)
+        guard let title = screen.loadErrorTitle else { return }
         let area = s.body.splitTop(2).rest
         if let error = s.loadErrors[s.view] {
-            let hasData: Bool
-            switch s.view {
-            case .search: hasData = s.search.result != nil
-            case .products: hasData = s.products.page != nil
-            case .queues: hasData = s.queues.stats != nil
-            case .deadLetters: hasData = s.deadLetters.rows != nil
-            default: hasData = s.workers.roster != nil
-            }
-            ErrorPanel.render(error, title: title, into: &grid, in: area, atBottom: hasData)
-        } else if let error = s.loadErrors[.queues],
-            s.view == .search ? s.search.result == nil : s.view == .products && s.products.page == nil
-        {
+            ErrorPanel.render(error, title: title, into: &grid, in: area, atBottom: screen.hasData(s))
+        } else if let error = s.loadErrors[.queues], screen.showsBackendErrorWhenEmpty, !screen.hasData(s) {
             ErrorPanel.render(error, title: "The backend is not answering", into: &grid, in: area)
         }
     }
@@ -145,18 +114,9 @@ public enum ConsoleView {
     /// The help overlay's sections: the view's own keys, the other mode's (search box or
     /// results), then the keys that work everywhere.
     static func helpSections(_ s: ConsoleState) -> [(String, [KeyBinding])] {
-        let own = ConsoleUpdate.bindings(for: s)
-        var sections: [(String, [KeyBinding])] = [(s.view.title, own.filter { b in !GlobalBindings.all.contains(b) })]
-        sections.append(("Everywhere", KeyBinding.visible(GlobalBindings.all, readOnly: s.readOnly)))
-        if s.view == .search {
-            var seen = Set(own)
-            let other = KeyBinding.visible(
-                s.search.focus == .query ? SearchView.resultBindings : SearchView.queryBindings,
-                readOnly: s.readOnly
-            ).filter { seen.insert($0).inserted }
-            sections.insert((s.search.focus == .query ? "Search results" : "Search box", other), at: 1)
-        }
-        return sections
+        let own = ConsoleUpdate.bindings(for: s).filter { b in !GlobalBindings.all.contains(b) }
+        return [(s.view.title, own)] + ConsoleScreens.screen(s.view).extraHelpSections(for: s)
+            + [("Everywhere", KeyBinding.visible(GlobalBindings.all, readOnly: s.readOnly))]
     }
 
     /// How far the help overlay can scroll at this size.

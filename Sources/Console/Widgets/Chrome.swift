@@ -119,7 +119,8 @@ public enum HelpOverlay {
         if let logPath {
             grid.write("Log: \(logPath)", x: rect.x + 2, y: rect.maxY - 3, role: .muted, maxWidth: rect.width - 4)
         }
-        var footer = "esc or ? closes this help"
+        // F1 too: it opens help in forms, where `?` is typed.
+        var footer = "esc, ? or F1 closes this help"
         if lines.count > visible {
             footer += first + visible < lines.count ? " · ↓ more (\(lines.count - first - visible) lines)" : " · ↑ back to the top"
         }

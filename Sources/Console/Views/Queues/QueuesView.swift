@@ -18,7 +18,7 @@ public enum QueuesView {
         TableColumn("OLDEST", .fixed(10), alignRight: true, priority: 2),
     ]
 
-    static func render(_ s: ConsoleState, into grid: inout CellGrid) {
+    public static func render(_ s: ConsoleState, into grid: inout CellGrid) {
         let body = s.body.inset(dx: 1, dy: 0)
         var y = body.y
         var x = body.x + grid.write("Queues", x: body.x, y: y, role: .accent)

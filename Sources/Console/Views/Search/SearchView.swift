@@ -1,6 +1,6 @@
 import Catalog
 import Foundation
-import Search
+import Operations
 
 /// The search view (the default): a query, then ranked results with score, name, SKU,
 /// price and a one-line snippet.
@@ -37,7 +37,7 @@ public enum SearchView {
 
     static func tableRect(_ s: ConsoleState) -> Rect { s.body.splitTop(2).rest }
 
-    static func render(_ s: ConsoleState, into grid: inout CellGrid) {
+    public static func render(_ s: ConsoleState, into grid: inout CellGrid) {
         let body = s.body
         let (top, rest) = body.splitTop(1)
         let label = " Search › "
@@ -140,36 +140,4 @@ public enum SearchView {
 func formatMilliseconds(_ duration: Duration) -> String {
     let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     return ms < 10 ? String(format: "%.1f ms", ms) : String(format: "%.0f ms", ms)
-}
-
-/// One product in full: opened with enter from search or the products list.
-public enum DetailsView {
-    public static let bindings: [KeyBinding] = [
-        KeyBinding([.escape], "back", "Back to the list", .back),
-        KeyBinding([.character("e")], "edit", "Edit this product", .editSelected, isWrite: true),
-        KeyBinding([.character("d")], "delete", "Delete this product (asks first)", .deleteSelected, isDestructive: true),
-        KeyBinding([.up, .down, .pageUp, .pageDown], "scroll", "Scroll the description", .edit, isHidden: true),
-    ]
-
-    static func render(_ s: ConsoleState, into grid: inout CellGrid) {
-        guard let details = s.details else { return }
-        let product = details.product
-        let body = s.body.inset(dx: 1, dy: 0)
-        grid.write(product.name, x: body.x, y: body.y, role: .title, maxWidth: body.width)
-        var facts = ["SKU \(product.sku)", product.price.description, "id \(product.id)"]
-        if let date = product.lastUpdated { facts.append("updated \(date)") }
-        if let score = details.score { facts.append(String(format: "score %.3f", score)) }
-        grid.write(facts.joined(separator: " · "), x: body.x, y: body.y + 1, role: .accent, maxWidth: body.width)
-        grid.write(String(repeating: "─", count: body.width), x: body.x, y: body.y + 2, role: .border)
-        let text = TextWrap.lines(product.description.isEmpty ? "(no description)" : product.description, width: body.width)
-        let area = Rect(x: body.x, y: body.y + 3, width: body.width, height: body.height - 3)
-        let first = min(details.scroll, max(0, text.count - area.height))
-        for row in 0..<area.height where first + row < text.count {
-            grid.write(text[first + row], x: area.x, y: area.y + row, role: .text, maxWidth: area.width)
-        }
-        if text.count > area.height {
-            let position = " \(first + 1)–\(min(text.count, first + area.height)) of \(text.count) lines "
-            grid.write(position, x: area.maxX - position.displayWidth, y: area.maxY - 1, role: .muted)
-        }
-    }
 }

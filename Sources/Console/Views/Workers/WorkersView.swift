@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Operations
 
 /// The workers view: every worker's heartbeat, one that stopped beating in the warn role,
 /// and which pelican holds the leader lock.
@@ -23,10 +24,11 @@ public enum WorkersView {
 
     static func tableRect(_ s: ConsoleState) -> Rect { s.body.splitTop(2).rest.inset(dx: 1, dy: 0) }
 
-    static func render(_ s: ConsoleState, into grid: inout CellGrid) {
+    public static func render(_ s: ConsoleState, into grid: inout CellGrid) {
         let top = s.body.splitTop(1).top
         var x = top.x + grid.write(" Workers", x: top.x, y: top.y, role: .accent)
         guard let roster = s.workers.roster else {
+            renderPause(s, into: &grid, at: Rect(x: top.x, y: top.y + 1, width: top.width, height: 1))
             grid.write(
                 s.workers.isStale ? "  the heartbeats could not be read" : "  loading…", x: x, y: top.y,
                 role: s.workers.isStale ? .warn : .muted, maxWidth: top.maxX - x)
@@ -44,6 +46,7 @@ public enum WorkersView {
             }
         x += grid.write(lock, x: x, y: top.y, role: lockRole, maxWidth: top.maxX - x)
         if s.workers.isStale { grid.write("  stale", x: x, y: top.y, role: .warn, maxWidth: top.maxX - x) }
+        renderPause(s, into: &grid, at: Rect(x: top.x, y: top.y + 1, width: top.width, height: 1))
 
         let rect = tableRect(s)
         if roster.workers.isEmpty {
@@ -70,5 +73,25 @@ public enum WorkersView {
             })
         table.rowRoles = roster.workers.map { $0.isMissing(at: roster.readAt) ? .warn : nil }
         table.render(into: &grid, rect: rect, selection: s.workers.selection)
+    }
+
+    /// The sync's pause switch under the title: who paused it, when, and what waits
+    /// (nothing until it has been read, or where it cannot be).
+    static func renderPause(_ s: ConsoleState, into grid: inout CellGrid, at rect: Rect) {
+        guard let pause = s.workers.pause else { return }
+        var parts: [String]
+        if pause.paused {
+            // Short enough for 80 columns: when (in the console's zone), who, what waits.
+            var since = "Sync paused"
+            if let at = ISO8601DateFormatter().date(from: pause.changedAt) { since += " \(formatTime(at, s.timeZone))" }
+            if !pause.changedBy.isEmpty { since += " by \(pause.changedBy)" }
+            parts = [since, "\(ConsoleView.counted(pause.outboxRows, "change")) waiting"]
+            if !s.readOnly { parts.append("p resumes") }
+        } else {
+            parts = ["Sync running"]
+            if !s.readOnly { parts.append("p pauses it for every worker") }
+        }
+        grid.write(
+            " " + parts.joined(separator: " · "), x: rect.x, y: rect.y, role: pause.paused ? .warn : .muted, maxWidth: rect.width)
     }
 }

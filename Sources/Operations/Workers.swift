@@ -1,4 +1,15 @@
+import Catalog
 import Foundation
+
+// Workers: the pelican and emu processes as their heartbeats describe them.
+// `WorkerRosterReader` (target Sync) reads them from `refarch_workers` on either backend
+// (the heartbeats live in the catalog database whatever the queue and index are).
+
+/// The workers' heartbeats, as the console's Workers view and the CLI ask for them.
+public protocol WorkerOperations: Sendable {
+    /// The workers' heartbeats and the leader lock, read at one moment.
+    func workers() async throws -> WorkerRoster
+}
 
 /// One worker process as its heartbeat row describes it (`refarch_workers`).
 public struct WorkerStatus: Sendable, Hashable, Codable {
@@ -59,9 +70,4 @@ public struct WorkerRoster: Sendable, Hashable, Codable {
 
     /// The pelican that says it leads and is still beating.
     public var leader: WorkerStatus? { workers.first { $0.kind == "pelican" && $0.isLeader && !$0.isMissing(at: readAt) } }
-}
-
-extension Duration {
-    /// The duration in seconds, as a floating-point number.
-    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
