@@ -100,6 +100,10 @@ let package = Package(
             ],
             path: "Benchmarks/PipelineBench", swiftSettings: optimisedSettings),
         .executableTarget(
+            name: "BackPressureBench",
+            dependencies: ["Catalog", "Embeddings", "HTTP", "Pinecone", "Sync", "Telemetry", "TestSupport", log],
+            path: "Benchmarks/BackPressureBench", swiftSettings: optimisedSettings),
+        .executableTarget(
             name: "ConsoleBench", dependencies: ["Console", "ConsoleNcurses", "Catalog", "Operations"],
             path: "Benchmarks/ConsoleBench", swiftSettings: settings),
         .executableTarget(

@@ -6,6 +6,7 @@
 # product against a description change of every product (RESYNC=0 skips that; it re-embeds the
 # whole catalog). Figures go in the README. SQS=0 skips the emulator run; SCRATCH_PATH=.build-NAME
 # builds in another folder than .build (a second checkout or worktree building at once).
+# Last, BackPressureBench: emu into the Pinecone test server, unthrottled and throttled.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 flags=(-c release ${SCRATCH_PATH:+--scratch-path "$SCRATCH_PATH"})
@@ -26,3 +27,9 @@ if [ "${SQS:-1}" != 0 ]; then
 fi
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
 "$BIN" "$URL" "${REFARCH_MODEL_DIR:-$STATE/models/all-MiniLM-L6-v2}" "${PRODUCTS:-10000}" "${UPDATES:-200}" "${SEARCHES:-200}"
+# Back-pressure (issue 22 §2): 2,000 products into the Pinecone test server, unthrottled and
+# with 429 on 30 % of requests. THROTTLE=0 skips it.
+if [ "${THROTTLE:-1}" != 0 ]; then
+  swift build "${flags[@]}" --product BackPressureBench >/dev/null
+  "$(swift build "${flags[@]}" --show-bin-path)/BackPressureBench" "${REFARCH_MODEL_DIR:-$STATE/models/all-MiniLM-L6-v2}" "${THROTTLED_PRODUCTS:-2000}" 0.3
+fi

@@ -36,4 +36,18 @@ public struct EmbeddingDocument: Sendable, Hashable {
 public protocol ChunkingEmbedder: Embedder {
     /// One vector per window of each document (at least one, at most `maxChunks`), in order.
     func embedDocuments(_ documents: [EmbeddingDocument], maxChunks: Int) async throws -> [[[Float]]]
+
+    /// The word pieces embedding each document would feed the model: every window with its
+    /// prefix and markers, at most `maxChunks` windows. Emu bounds its batches by their sum,
+    /// so one very long text is embedded on its own instead of holding up a batch. The
+    /// default estimates a piece per four bytes of text and 256-piece windows.
+    func wordPieceCounts(_ documents: [EmbeddingDocument], maxChunks: Int) -> [Int]
+}
+
+extension ChunkingEmbedder {
+    public func wordPieceCounts(_ documents: [EmbeddingDocument], maxChunks: Int) -> [Int] {
+        documents.map { document in
+            min((document.prefix.utf8.count + document.body.utf8.count) / 4 + 2, max(1, maxChunks) * 256)
+        }
+    }
 }

@@ -9,6 +9,27 @@ extension MiniLMEmbedder: ChunkingEmbedder {
     /// them joined, because they meet at whitespace.
     public func embedDocuments(_ documents: [EmbeddingDocument], maxChunks: Int) async throws -> [[[Float]]] {
         guard !documents.isEmpty else { return [] }
+        let (ids, counts) = windows(of: documents, maxChunks: maxChunks)
+        let vectors = try await embed(tokenIDs: ids)
+        var out: [[[Float]]] = []
+        var next = 0
+        for count in counts {
+            out.append(Array(vectors[next..<next + count]))
+            next += count
+        }
+        return out
+    }
+
+    /// The word pieces of every window (with `[CLS]`, the prefix and `[SEP]`), counted by the
+    /// tokenizer: exactly what ``embedDocuments(_:maxChunks:)`` would feed the model.
+    public func wordPieceCounts(_ documents: [EmbeddingDocument], maxChunks: Int) -> [Int] {
+        documents.map { document in
+            windows(of: [document], maxChunks: maxChunks).ids.reduce(0) { $0 + $1.count }
+        }
+    }
+
+    /// Each document's windows as token ids, and how many windows each document has.
+    func windows(of documents: [EmbeddingDocument], maxChunks: Int) -> (ids: [[Int32]], counts: [Int]) {
         let tokenizer = self.tokenizer
         var ids: [[Int32]] = []
         var counts: [Int] = []
@@ -30,13 +51,6 @@ extension MiniLMEmbedder: ChunkingEmbedder {
             }
             counts.append(chunks.count)
         }
-        let vectors = try await embed(tokenIDs: ids)
-        var out: [[[Float]]] = []
-        var next = 0
-        for count in counts {
-            out.append(Array(vectors[next..<next + count]))
-            next += count
-        }
-        return out
+        return (ids, counts)
     }
 }

@@ -3,6 +3,7 @@
 // list, stats). It talks HTTP only through the HTTP target's `HTTPTransport` and must not
 // import AWS, Postgres or anything above Catalog.
 
+import Catalog
 import Foundation
 import HTTP
 import Logging
@@ -55,6 +56,18 @@ public struct PineconeConfiguration: Sendable {
     public var maxUpsertBytes: Int
     /// Upper bound on records per upsert request (Pinecone: 1,000).
     public var maxUpsertRecords: Int
+    /// Upper bound on one record's metadata as JSON (Pinecone: 40 KB).
+    public var maxMetadataBytes: Int
+    /// Paces every data-plane request and halves its rate on a 429 (AIMD); shared by every
+    /// copy of this configuration, so one index's calls bend together.
+    public var rateLimiter: AdaptiveRateLimiter
+
+    /// The default pacing: up to 1,000 requests a second (above every per-namespace limit,
+    /// so unthrottled it costs nothing), halved on a 429 at most once a second, growing back
+    /// by 50 a second, never under 1 a second.
+    public static func defaultRateLimiter() -> AdaptiveRateLimiter {
+        AdaptiveRateLimiter(.init(maxRate: 1_000, minRate: 1, increasePerSecond: 50))
+    }
 
     /// Builds a configuration, validating the host overrides.
     ///
@@ -71,7 +84,9 @@ public struct PineconeConfiguration: Sendable {
         logger: Logger = Logger(label: "refarch.pinecone"),
         listPageSize: Int = 100,
         maxUpsertBytes: Int = 2_000_000,
-        maxUpsertRecords: Int = 1_000
+        maxUpsertRecords: Int = 1_000,
+        maxMetadataBytes: Int = 40_960,
+        rateLimiter: AdaptiveRateLimiter = PineconeConfiguration.defaultRateLimiter()
     ) throws(PineconeError) {
         self.apiKey = PineconeAPIKey(apiKey)
         self.indexName = indexName.flatMap { $0.isEmpty ? nil : $0 }
@@ -88,6 +103,8 @@ public struct PineconeConfiguration: Sendable {
         self.listPageSize = max(1, listPageSize)
         self.maxUpsertBytes = maxUpsertBytes
         self.maxUpsertRecords = max(1, min(1_000, maxUpsertRecords))
+        self.maxMetadataBytes = maxMetadataBytes
+        self.rateLimiter = rateLimiter
     }
 
     /// Turns a host as configured or described into `scheme://host[:port]`.

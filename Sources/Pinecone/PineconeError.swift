@@ -8,7 +8,7 @@ import UserFacing
 /// Messages from Pinecone are kept (they name the limit or the bad field) but any
 /// occurrence of the API key is cut out before the error is built, so neither the error nor
 /// a log line made from it can carry the key.
-public enum PineconeError: UserFacingError, Equatable, Sendable {
+public enum PineconeError: UserFacingError, ThrottlingIndication, Equatable, Sendable {
     /// 401: the key was refused.
     case unauthorized(operation: String)
     /// 404 from the control plane, or from the data plane after describing the index again.
@@ -182,6 +182,12 @@ public enum PineconeError: UserFacingError, Equatable, Sendable {
         let numbers = message.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         guard numbers.count >= 2 else { return (nil, nil) }
         return (numbers[numbers.count - 1], numbers[0])
+    }
+
+    /// True for a 429 after every retry: the rate limit (back-pressure), not a failure.
+    public var isThrottling: Bool {
+        if case .quotaExceeded(429, _, _) = self { return true }
+        return false
     }
 
     /// True when another attempt could succeed.

@@ -14,7 +14,7 @@ import Synchronization
 /// 1,000 ids per fetch or delete. Calls are retried as ``PineconeRetryPolicy`` says.
 ///
 /// Reads are eventually consistent: a query right after an upsert may not see it yet.
-public final class PineconeIndex: VectorIndex {
+public final class PineconeIndex: VectorIndex, RateLimitedClient {
     public let dimension: Int
     public let configuration: PineconeConfiguration
     public let control: PineconeControlPlane
@@ -24,6 +24,10 @@ public final class PineconeIndex: VectorIndex {
 
     /// IDs per fetch or delete request (Pinecone's limit).
     public static let maxIDsPerRequest = 1_000
+
+    /// Paces this index's requests (see ``PineconeConfiguration/rateLimiter``).
+    public var rateLimiter: AdaptiveRateLimiter { configuration.rateLimiter }
+    public var rateLimitedService: String { "pinecone" }
 
     /// An index whose dimension is already known; no I/O until the first call.
     public init(configuration: PineconeConfiguration, dimension: Int) {
@@ -68,7 +72,7 @@ public final class PineconeIndex: VectorIndex {
         guard !records.isEmpty else { return }
         let bodies = try Self.upsertBodies(
             records, namespace: configuration.namespace, maxBytes: configuration.maxUpsertBytes,
-            maxRecords: configuration.maxUpsertRecords)
+            maxRecords: configuration.maxUpsertRecords, maxMetadataBytes: configuration.maxMetadataBytes)
         for body in bodies {
             _ = try await dataPlane(.post, path: "/vectors/upsert", body: body, operation: "upsert vectors")
         }
@@ -124,7 +128,12 @@ public final class PineconeIndex: VectorIndex {
             var namespace: String
         }
         let bodies = try updates.map { update in
-            try transport.encode(
+            let size = try Self.metadataBytes(update.metadata, id: update.id)
+            guard size <= configuration.maxMetadataBytes else {
+                throw PineconeError.invalidRecord(
+                    id: update.id, reason: "its metadata is \(size) bytes, more than Pinecone allows (\(configuration.maxMetadataBytes))")
+            }
+            return try transport.encode(
                 Body(id: update.id, setMetadata: update.metadata, namespace: configuration.namespace), operation: "update vector metadata")
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -320,15 +329,20 @@ public final class PineconeIndex: VectorIndex {
     ///
     /// Each record is encoded once and the bodies are assembled from those bytes, so the
     /// budget is the real size on the wire, not an estimate.
-    static func upsertBodies(_ records: [VectorRecord], namespace: String, maxBytes: Int, maxRecords: Int) throws(PineconeError)
-        -> [[UInt8]]
-    {
+    static func upsertBodies(
+        _ records: [VectorRecord], namespace: String, maxBytes: Int, maxRecords: Int, maxMetadataBytes: Int = 40_960
+    ) throws(PineconeError) -> [[UInt8]] {
         let prefix = Array("{\"namespace\":\(jsonString(namespace)),\"vectors\":[".utf8)
         let suffix = Array("]}".utf8)
         var bodies: [[UInt8]] = []
         var current = prefix
         var count = 0
         for record in records {
+            let metadataSize = try metadataBytes(record.metadata, id: record.id)
+            guard metadataSize <= maxMetadataBytes else {
+                throw PineconeError.invalidRecord(
+                    id: record.id, reason: "its metadata is \(metadataSize) bytes, more than Pinecone allows (\(maxMetadataBytes))")
+            }
             let encoded = try encode(record)
             guard prefix.count + encoded.count + suffix.count <= maxBytes else {
                 throw PineconeError.invalidRecord(
@@ -346,6 +360,16 @@ public final class PineconeIndex: VectorIndex {
         }
         if count > 0 { bodies.append(current + suffix) }
         return bodies
+    }
+
+    /// The size of a record's metadata as JSON, what Pinecone's 40 KB limit counts.
+    static func metadataBytes(_ metadata: Metadata, id: String) throws(PineconeError) -> Int {
+        guard !metadata.isEmpty else { return 0 }
+        do {
+            return try JSONEncoder().encode(metadata).count
+        } catch {
+            throw PineconeError.invalidRecord(id: id, reason: "its metadata cannot be encoded (\(error))")
+        }
     }
 
     /// One record as upsert JSON: `{"id":…,"values":[…],"metadata":{…}}`.

@@ -1,9 +1,16 @@
+import Catalog
 import Foundation
 import HTTP
 import Logging
 
-/// Sends one Pinecone call: sets the auth and version headers, retries by
-/// ``PineconeRetryPolicy``, and turns a failure into a ``PineconeError``.
+/// Sends one Pinecone call: sets the auth and version headers, paces it with the
+/// configuration's ``AdaptiveRateLimiter``, retries by ``PineconeRetryPolicy``, and turns a
+/// failure into a ``PineconeError``.
+///
+/// A 429 is back-pressure: it halves the limiter's rate and the retry waits for its next
+/// (now later) slot, or for `Retry-After` when that is longer, instead of the exponential
+/// backoff 5xx replies get: the limiter's decreases are the backoff, and they stay in force
+/// for the requests that follow (Pinecone's Python client shrinks its concurrency the same way).
 ///
 /// Shared by the control and the data plane. The API key goes into the `Api-Key` header and
 /// nowhere else: log lines name the operation, host and status, never headers or bodies.
@@ -32,12 +39,22 @@ struct PineconeTransport: Sendable {
         let request = HTTPRequest(method: method, url: url, headers: headers, body: body ?? [])
         let policy = configuration.retry
         let host = URLComponentsLite(baseURL)?.hostAndPort ?? baseURL
+        let limiter = configuration.rateLimiter
         var attempt = 1
         while true {
             let failure: PineconeError
             var retryAfter: Duration?
+            var throttled = false
+            // Cancellation while waiting for a slot: send at once and let the transfer see it.
+            try? await limiter.acquire()
             do {
                 let response = try await configuration.http.send(request)
+                if response.status == 429 {
+                    throttled = true
+                    limiter.recordThrottle()
+                } else if response.status < 500 {
+                    limiter.recordSuccess()
+                }
                 if response.isSuccess || accepting.contains(response.status) {
                     logger.debug(
                         "Pinecone call succeeded",
@@ -64,7 +81,9 @@ struct PineconeTransport: Sendable {
                     ])
                 throw failure
             }
-            let delay = policy.delay(beforeRetry: attempt, retryAfter: retryAfter)
+            let delay =
+                throttled
+                ? min(retryAfter ?? .zero, policy.maxRetryAfter) : policy.delay(beforeRetry: attempt, retryAfter: retryAfter)
             logger.warning(
                 "Pinecone call will be retried",
                 metadata: [
@@ -72,7 +91,7 @@ struct PineconeTransport: Sendable {
                     LogKey.delayMilliseconds: "\(delay.milliseconds)", LogKey.error: "\(failure.summary)",
                 ])
             do {
-                try await policy.sleep(delay)
+                if delay > .zero { try await policy.sleep(delay) }
             } catch {
                 throw failure
             }

@@ -8,7 +8,12 @@ import Foundation
 /// the DLQ after `maxReceiveCount`, five-minute deduplication); this type maps the
 /// protocol onto its batch calls: at most 10 entries and 1 MiB per batch, and every batch
 /// reply's `Failed` list read, because a 200 can still refuse entries.
-public struct SQSJobQueue: JobQueue {
+///
+/// Throttling is back-pressure: every call is paced by ``rateLimiter`` (AIMD), and a call SQS
+/// throttles (after the client's own retries) halves the rate and is sent again at the slower
+/// pace, for as long as it takes. It never surfaces as an error, so a worker never hands a
+/// batch back (which would count a receive towards the DLQ) because SQS asked it to slow down.
+public struct SQSJobQueue: JobQueue, RateLimitedClient {
     /// The largest message, body plus attributes (SQS's limit since August 2025).
     public static let maxMessageBytes = 1_048_576
     /// The most entries in one batch call.
@@ -23,6 +28,15 @@ public struct SQSJobQueue: JobQueue {
     public let selectionVisibility: Duration
     /// The oldest message's age, from CloudWatch, read in the background once a minute.
     let oldestAges: OldestMessageAges
+    /// Paces this queue's calls; halved when SQS throttles.
+    public let rateLimiter: AdaptiveRateLimiter
+    public var rateLimitedService: String { "sqs" }
+
+    /// The default pacing: up to 3,000 calls a second (a FIFO queue's batched limit), halved
+    /// on throttling at most once a second, growing back by 150 a second, never under 1.
+    public static func defaultRateLimiter() -> AdaptiveRateLimiter {
+        AdaptiveRateLimiter(.init(maxRate: 3_000, minRate: 1, increasePerSecond: 150))
+    }
     /// Whether ``stats()`` waits for the first CloudWatch read of the oldest message's age
     /// (a one-shot `queue stats`) rather than answering at once without it (the console,
     /// which asks again every few seconds).
@@ -38,8 +52,9 @@ public struct SQSJobQueue: JobQueue {
 
     public init(
         sqs: SQSClient, queueURL: String, deadLetterURL: String, maxWait: Duration = .seconds(20),
-        selectionVisibility: Duration = .seconds(30)
+        selectionVisibility: Duration = .seconds(30), rateLimiter: AdaptiveRateLimiter = SQSJobQueue.defaultRateLimiter()
     ) {
+        self.rateLimiter = rateLimiter
         self.sqs = sqs
         self.queueURL = queueURL
         self.deadLetterURL = deadLetterURL
@@ -59,6 +74,30 @@ public struct SQSJobQueue: JobQueue {
         return SQSJobQueue(sqs: sqs, queueURL: queueURL, deadLetterURL: dlq)
     }
 
+    // MARK: Pacing
+
+    /// Runs one SQS call at the limiter's pace, again and again while SQS throttles it.
+    func paced<T>(_ call: () async throws -> T) async throws -> T {
+        while true {
+            try await rateLimiter.acquire()
+            do {
+                let value = try await call()
+                rateLimiter.recordSuccess()
+                return value
+            } catch let error where Self.isThrottling(error) {
+                rateLimiter.recordThrottle()
+            }
+        }
+    }
+
+    /// True for a throttled reply: 429 or one of the AWS throttling codes.
+    static func isThrottling(_ error: any Error) -> Bool {
+        guard let service = (error as? AWSError)?.serviceError else { return false }
+        let legacy = service.legacyCode.map { String($0.split(separator: ".").last ?? "") }
+        return RetryPolicy.classify(statusCode: service.statusCode, code: service.code) == .throttling
+            || legacy.map(RetryPolicy.isThrottlingCode) == true
+    }
+
     // MARK: Sending
 
     public func send(_ messages: [JobMessage]) async throws -> [SendFailure] {
@@ -73,7 +112,8 @@ public struct SQSJobQueue: JobQueue {
         var batchBytes = 0
         func flush() async throws {
             guard !batch.isEmpty else { return }
-            let result = try await sqs.sendMessageBatch(url: url, entries: batch.map(\.entry))
+            let entries = batch.map(\.entry)
+            let result = try await paced { try await sqs.sendMessageBatch(url: url, entries: entries) }
             for failure in result.failed {
                 guard let index = Int(failure.id.dropFirst()) else { continue }
                 failures.append(
@@ -115,9 +155,11 @@ public struct SQSJobQueue: JobQueue {
     /// One long poll (at most ``maxWait``, 20 s) for up to 10 messages. SQS counts
     /// visibility in whole seconds, so a fraction of a second is dropped.
     public func receive(maxMessages: Int, wait: Duration, visibilityTimeout: Duration?) async throws -> [ReceivedJob] {
-        let messages = try await sqs.receiveMessages(
-            url: queueURL, maxMessages: min(max(maxMessages, 1), 10), wait: min(max(wait, .zero), maxWait),
-            visibilityTimeout: visibilityTimeout)
+        let messages = try await paced {
+            try await sqs.receiveMessages(
+                url: queueURL, maxMessages: min(max(maxMessages, 1), 10), wait: min(max(wait, .zero), maxWait),
+                visibilityTimeout: visibilityTimeout)
+        }
         return messages.map(Self.job)
     }
 
@@ -146,7 +188,7 @@ public struct SQSJobQueue: JobQueue {
         for start in stride(from: 0, to: handles.count, by: Self.maxBatchEntries) {
             let chunk = Array(handles[start..<min(start + Self.maxBatchEntries, handles.count)])
             let entries = chunk.enumerated().map { DeleteMessageEntry(id: "d\($0.offset)", receiptHandle: $0.element) }
-            let result = try await sqs.deleteMessageBatch(url: url, entries: entries)
+            let result = try await paced { try await sqs.deleteMessageBatch(url: url, entries: entries) }
             failures += Self.receiptFailures(result.failed, handles: chunk)
         }
         return failures
@@ -163,7 +205,7 @@ public struct SQSJobQueue: JobQueue {
             let entries = chunk.enumerated().map {
                 VisibilityEntry(id: "v\($0.offset)", receiptHandle: $0.element, visibilityTimeout: timeout)
             }
-            let result = try await sqs.changeMessageVisibilityBatch(url: url, entries: entries)
+            let result = try await paced { try await sqs.changeMessageVisibilityBatch(url: url, entries: entries) }
             failures += Self.receiptFailures(result.failed, handles: chunk)
         }
         return failures

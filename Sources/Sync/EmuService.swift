@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Logging
+import Synchronization
 import Telemetry
 
 /// `worker emu`: takes jobs off the queue, embeds the products and writes the index.
@@ -17,6 +18,17 @@ import Telemetry
 /// (so a brief index outage costs seconds, not the visibility timeout, and a long one still
 /// reaches the dead-letter queue after `maxReceiveCount` tries). Visibility is extended while
 /// a batch works. While the sync is paused (``SyncControl``) it does not receive.
+///
+/// Throttling is back-pressure, not failure: the index and queue clients pace their requests
+/// with an AIMD limiter, and a throttled call that still fails after their retries is sent
+/// again here, at the limiter's slower pace, for as long as it takes (or until emu is told to
+/// stop). The batch stays in hand (its visibility extended), so throttling never counts a
+/// receive towards the DLQ.
+///
+/// Batches are bounded by work, not only by count: a received batch is cut into sub-batches
+/// of at most ``Options/maxWordPieces`` word pieces (short texts first), each embedded,
+/// written and acknowledged on its own, so one very long text neither holds the others back
+/// nor makes a request larger than the index takes (the index splits writes by its limits).
 public final class EmuService: Sendable {
     public struct Options: Sendable {
         public var batchSize: Int
@@ -29,12 +41,16 @@ public final class EmuService: Sendable {
         /// How long a failed batch stays hidden after its first receive; doubled for every
         /// receive after that, up to `visibilityTimeout`.
         public var redeliveryDelay: Duration
+        /// The most word pieces one sub-batch embeds (a text alone may exceed it: it then
+        /// goes alone). 8,192 is 32 full MiniLM windows, the most one text can have.
+        public var maxWordPieces: Int
 
         public init(
             batchSize: Int = 64, receivers: Int = 2, wait: Duration = .seconds(20),
             visibilityTimeout: Duration = .seconds(60), maxChunks: Int = 32, attempts: Int = 3,
-            backoff: Duration = .milliseconds(200), redeliveryDelay: Duration = .seconds(5)
+            backoff: Duration = .milliseconds(200), redeliveryDelay: Duration = .seconds(5), maxWordPieces: Int = 8_192
         ) {
+            self.maxWordPieces = max(1, maxWordPieces)
             self.batchSize = batchSize
             self.receivers = receivers
             self.wait = wait
@@ -59,6 +75,9 @@ public final class EmuService: Sendable {
     /// The catalog's pause switch (`sync pause`); nil: never paused (tests, tools).
     let syncControl: SyncControl?
     private let paused = PauseFlag()
+    /// Set when ``run()`` is cancelled: a throttled call then stops waiting for its turn, so
+    /// a shutdown under endless throttling hands the batch back instead of hanging.
+    private let stopping = PauseFlag()
 
     public init(
         queue: any JobQueue, index: any VectorIndex, embedder: any ChunkingEmbedder, template: EmbeddingTemplate = .standard,
@@ -75,6 +94,16 @@ public final class EmuService: Sendable {
         self.alerter = alerter
         self.syncControl = syncControl
         self.logger = logger
+        // The rate limits and throttled requests of the clients that have them, in /metrics.
+        for client in [index as? any RateLimitedClient, queue as? any RateLimitedClient].compactMap({ $0 }) {
+            let labels = [("worker", "emu"), ("service", client.rateLimitedService)]
+            metrics.set(RefarchMetric.rateLimit, client.rateLimiter.rate, labels: labels)
+            metrics.increment(RefarchMetric.throttled, by: 0, labels: labels)
+            client.rateLimiter.observe { change in
+                metrics.set(RefarchMetric.rateLimit, change.rate, labels: labels)
+                if change.throttled { metrics.increment(RefarchMetric.throttled, labels: labels) }
+            }
+        }
     }
 
     /// True when emu last found the sync paused.
@@ -96,10 +125,14 @@ public final class EmuService: Sendable {
 
     /// Runs the receivers until the task is cancelled; a batch in hand is finished first.
     public func run() async {
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<max(1, options.receivers) {
-                group.addTask { await self.receiveLoop() }
+        await withTaskCancellationHandler {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<max(1, options.receivers) {
+                    group.addTask { await self.receiveLoop() }
+                }
             }
+        } onCancel: {
+            self.stopping.value = true
         }
         // Stopping: an alert gathered within the last minute is sent now rather than never.
         await alerter?.finish()
@@ -147,12 +180,12 @@ public final class EmuService: Sendable {
         metrics.observe(RefarchMetric.batchSize, Double(jobs.count), labels: [("worker", "emu")])
         // Decode; what can never succeed goes to the DLQ with its reason.
         var latest: [ProductID: (message: QueueMessage, order: Int)] = [:]
-        var handles: [String] = []
+        var handlesByProduct: [ProductID: [String]] = [:]
         var deadLettered: [String] = []
         for (position, job) in jobs.enumerated() {
             do {
                 let message = try QueueMessageCodec.decode(job.body)
-                handles.append(job.receiptHandle)
+                handlesByProduct[message.productID, default: []].append(job.receiptHandle)
                 if let seen = latest[message.productID], (seen.message.seq ?? Int64.min, seen.order) > (message.seq ?? Int64.min, position)
                 {
                     continue
@@ -172,45 +205,104 @@ public final class EmuService: Sendable {
         if !deadLettered.isEmpty { await alerter?.deadLettered(queue: queue.deadLetterName, reasons: deadLettered) }
         guard !latest.isEmpty else { return }
 
-        let extender = Task { [queue, options, handles] in
+        // The messages not yet acknowledged: kept invisible while they are worked on. A failed
+        // extension (throttled, a blip) is tried again sooner rather than ending the extending.
+        let outstanding = Mutex<[String]>(handlesByProduct.values.flatMap { $0 })
+        let extender = Task { [queue, options, logger] in
+            var pause = options.visibilityTimeout / 2
             while !Task.isCancelled {
-                try await Task.sleep(for: options.visibilityTimeout / 2)
-                _ = try await queue.changeVisibility(receiptHandles: handles, timeout: options.visibilityTimeout)
+                try await Task.sleep(for: pause)
+                let handles = outstanding.withLock { $0 }
+                guard !handles.isEmpty else { continue }
+                do {
+                    _ = try await queue.changeVisibility(receiptHandles: handles, timeout: options.visibilityTimeout)
+                    pause = options.visibilityTimeout / 2
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.warning("Could not extend a batch's visibility; trying again", metadata: ["error": "\(error)"])
+                    pause = options.visibilityTimeout / 8
+                }
             }
         }
         defer { extender.cancel() }
 
         let changes = latest.values.map(\.message).sorted { $0.productID < $1.productID }
-        do {
-            try await withRetries { try await self.apply(changes) }
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            extender.cancel()
-            _ = await extender.result
-            let receives = jobs.map(\.receiveCount).max() ?? 1
-            let delay = Self.redeliveryDelay(afterReceive: receives, options: options)
+        var products = 0
+        for part in workBatches(changes) {
             do {
-                _ = try await queue.changeVisibility(receiptHandles: handles, timeout: delay)
+                try await withRetries { try await self.apply(part) }
+            } catch is CancellationError {
+                throw CancellationError()
             } catch {
-                logger.warning(
-                    "Could not hand a failed batch back; it returns after its visibility timeout", metadata: ["error": "\(error)"])
+                extender.cancel()
+                _ = await extender.result
+                let receives = jobs.map(\.receiveCount).max() ?? 1
+                let delay = Self.redeliveryDelay(afterReceive: receives, options: options)
+                do {
+                    _ = try await queue.changeVisibility(receiptHandles: outstanding.withLock { $0 }, timeout: delay)
+                } catch {
+                    logger.warning(
+                        "Could not hand a failed batch back; it returns after its visibility timeout", metadata: ["error": "\(error)"])
+                }
+                throw error
             }
-            throw error
+            // This part is in the index: its messages are done, whatever the rest of the batch does.
+            let done = part.flatMap { handlesByProduct[$0.productID] ?? [] }
+            let stale = try await queue.delete(receiptHandles: done)
+            if !stale.isEmpty {
+                logger.warning(
+                    "Some messages were redelivered before they were deleted", metadata: ["count": .stringConvertible(stale.count)])
+            }
+            let acknowledged = Set(done)
+            outstanding.withLock { $0.removeAll { acknowledged.contains($0) } }
+            counters.recordProcessed(done.count)
+            products += part.count
         }
-        let stale = try await queue.delete(receiptHandles: handles)
-        if !stale.isEmpty {
-            logger.warning("Some messages were redelivered before they were deleted", metadata: ["count": .stringConvertible(stale.count)])
-        }
-        counters.recordProcessed(handles.count)
         let elapsed = clock.now - start
         logger.info(
             "Batch indexed",
             metadata: [
-                "messages": .stringConvertible(jobs.count), "products": .stringConvertible(changes.count),
+                "messages": .stringConvertible(jobs.count), "products": .stringConvertible(products),
                 "elapsed_ms": .stringConvertible(
                     elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
             ])
+    }
+
+    /// Cuts a coalesced batch into parts of at most ``Options/maxWordPieces`` word pieces
+    /// (a text over the budget alone), shortest texts first, so the quick work is written and
+    /// acknowledged before a long text is embedded. Deletes need no embedding and go first.
+    func workBatches(_ changes: [QueueMessage]) -> [[QueueMessage]] {
+        var deletes: [QueueMessage] = []
+        var upserts: [(message: QueueMessage, document: EmbeddingDocument)] = []
+        for message in changes {
+            switch message.change {
+            case .upsert(let row): upserts.append((message, document(for: row)))
+            case .delete: deletes.append(message)
+            }
+        }
+        let pieces = embedder.wordPieceCounts(upserts.map(\.document), maxChunks: options.maxChunks)
+        let order = upserts.indices.sorted { (pieces[$0], $0) < (pieces[$1], $1) }
+        var parts: [[QueueMessage]] = []
+        var current = deletes
+        var currentPieces = 0
+        for i in order {
+            if currentPieces > 0, currentPieces + pieces[i] > options.maxWordPieces {
+                parts.append(current)
+                metrics.observe(RefarchMetric.batchWordPieces, Double(currentPieces), labels: [("worker", "emu")])
+                current = []
+                currentPieces = 0
+            }
+            current.append(upserts[i].message)
+            currentPieces += pieces[i]
+        }
+        if !current.isEmpty {
+            parts.append(current)
+            if currentPieces > 0 {
+                metrics.observe(RefarchMetric.batchWordPieces, Double(currentPieces), labels: [("worker", "emu")])
+            }
+        }
+        return parts
     }
 
     /// Embeds and writes one coalesced batch; idempotent, so retrying it is safe.
@@ -234,15 +326,14 @@ public final class EmuService: Sendable {
             let documents = upserts.map { document(for: $0.row) }
             let hashes = documents.map(EmbeddingTemplate.textHash(of:))
             let clock = ContinuousClock()
-            // What the index holds for these products now: one listing and one metadata read.
             let prefixes = upserts.map { "\($0.message.productID.rawValue)#" }
-            let existing = try await index.listIDs(prefixes: prefixes)
-            let stored = try await index.fetchMetadata(ids: existing.values.flatMap { $0 })
+            let (existing, stored) = try await storedChunks(prefixes: prefixes, hashes: hashes)
             var updates: [MetadataUpdate] = []
             var embed: [Int] = []
             for (i, (message, row)) in upserts.enumerated() {
-                let wanted = (0..<max(1, existing[prefixes[i]]?.count ?? 0)).map {
-                    metadata(for: message, row: row, chunk: $0, textHash: hashes[i])
+                let count = max(1, existing[prefixes[i]]?.count ?? 0)
+                let wanted = (0..<count).map {
+                    metadata(for: message, row: row, chunk: $0, chunks: count, textHash: hashes[i])
                 }
                 if Self.textUnchanged(
                     ids: existing[prefixes[i]] ?? [], prefix: prefixes[i], stored: stored, textHash: hashes[i], wanted: wanted)
@@ -254,7 +345,7 @@ public final class EmuService: Sendable {
             }
             if !updates.isEmpty {
                 let updateStart = clock.now
-                try await index.updateMetadata(updates)
+                try await whileThrottled { try await self.index.updateMetadata(updates) }
                 metrics.observe(RefarchMetric.metadataUpdateSeconds, (clock.now - updateStart).seconds)
             }
             metrics.increment(
@@ -271,24 +362,67 @@ public final class EmuService: Sendable {
                         records.append(
                             VectorRecord(
                                 id: "\(message.productID.rawValue)#\(chunk)", values: values,
-                                metadata: metadata(for: message, row: row, chunk: chunk, textHash: hashes[i])))
+                                metadata: metadata(for: message, row: row, chunk: chunk, chunks: chunks.count, textHash: hashes[i])))
                     }
                 }
-                let writeStart = clock.now
-                try await index.upsert(records)
-                metrics.observe(RefarchMetric.upsertSeconds, (clock.now - writeStart).seconds)
-                // Chunks a product had before and no longer has (from the listing above), one delete.
+                // Chunks a product had before and no longer has, one delete, before the upsert:
+                // once chunk 0 says the new count, a retry would no longer know the old ones.
                 var extra: [String] = []
                 for (i, chunks) in zip(embed, vectors) {
                     let keep = Set((0..<chunks.count).map { prefixes[i] + String($0) })
                     extra += (existing[prefixes[i]] ?? []).filter { !keep.contains($0) }
                 }
-                if !extra.isEmpty { try await index.delete(ids: extra) }
+                if !extra.isEmpty { try await whileThrottled { try await self.index.delete(ids: extra) } }
+                let writeStart = clock.now
+                try await whileThrottled { try await self.index.upsert(records) }
+                metrics.observe(RefarchMetric.upsertSeconds, (clock.now - writeStart).seconds)
             }
         }
         for id in deletes {
-            try await index.delete(idPrefix: "\(id.rawValue)#")
+            try await whileThrottled { try await self.index.delete(idPrefix: "\(id.rawValue)#") }
         }
+    }
+
+    /// What the index holds for a batch's products: their chunk ids (by prefix) and the
+    /// metadata of the chunks whose text may be unchanged.
+    ///
+    /// One read of every product's chunk 0, whose `chunks` says how many chunks it was
+    /// written with; the other chunks are read only for products whose chunk 0 carries the
+    /// hash of the text now (only there do they decide anything). Vectors written before
+    /// `chunks` existed are listed by prefix, as all were before. So a batch costs one or two
+    /// reads, not a listing per product (Pinecone lists at most 200 times a second per
+    /// index). A product without chunk 0 counts as new: chunks left without it by a damaged
+    /// write are not looked for here (`verify` reports them, `verify --repair` rewrites them).
+    func storedChunks(prefixes: [String], hashes: [String]) async throws -> (ids: [String: [String]], metadata: [String: Metadata]) {
+        let firstIDs = prefixes.map { $0 + "0" }
+        var stored = try await whileThrottled { try await self.index.fetchMetadata(ids: firstIDs) }
+        var existing: [String: [String]] = [:]
+        var unlisted: [String] = []
+        var rest: [String] = []
+        for (prefix, hash) in zip(prefixes, hashes) {
+            guard let first = stored[prefix + "0"] else {
+                existing[prefix] = []
+                continue
+            }
+            guard let count = first["chunks"]?.numberValue.map({ Int($0) }), count >= 1 else {
+                unlisted.append(prefix)
+                continue
+            }
+            existing[prefix] = (0..<count).map { prefix + String($0) }
+            if count > 1, first["text_hash"] == .string(hash) { rest += (1..<count).map { prefix + String($0) } }
+        }
+        if !unlisted.isEmpty {
+            let listed = try await whileThrottled { try await self.index.listIDs(prefixes: unlisted) }
+            for prefix in unlisted {
+                existing[prefix] = listed[prefix] ?? []
+                rest += (listed[prefix] ?? []).filter { $0 != prefix + "0" }
+            }
+        }
+        if !rest.isEmpty {
+            let more = try await whileThrottled { try await self.index.fetchMetadata(ids: rest) }
+            stored.merge(more) { first, _ in first }
+        }
+        return (existing, stored)
     }
 
     /// Whether a product's stored vectors were made from the text it has now, so new metadata
@@ -314,10 +448,13 @@ public final class EmuService: Sendable {
         template.document(name: row.name ?? "", description: row.description ?? "", sku: row.sku ?? "")
     }
 
-    func metadata(for message: QueueMessage, row: ProductRow, chunk: Int, textHash: String) -> Metadata {
+    /// A chunk's metadata; `chunks` (how many the product has) lets the next change find them
+    /// all from chunk 0 without listing.
+    func metadata(for message: QueueMessage, row: ProductRow, chunk: Int, chunks: Int, textHash: String) -> Metadata {
         var metadata: Metadata = [
             "id": .number(Double(message.productID.rawValue)),
             "chunk": .number(Double(chunk)),
+            "chunks": .number(Double(chunks)),
             "template": .string(template.fingerprint),
             "text_hash": .string(textHash),
         ]
@@ -336,15 +473,38 @@ public final class EmuService: Sendable {
         return min(options.redeliveryDelay * (1 << doublings), options.visibilityTimeout)
     }
 
-    /// Retries transient failures (index or embedder) with exponential backoff.
+    /// Runs one index call again, at a pace of at most one try per backoff on top of the
+    /// client's own limiter, for as long as it is throttled: back-pressure has no attempt
+    /// limit, because giving up would hand the batch back and count a receive towards the DLQ.
+    /// Any other error is thrown at once (``withRetries(_:)`` decides about those).
+    func whileThrottled<T>(_ call: () async throws -> T) async throws -> T {
+        var waits = 0
+        while true {
+            do {
+                return try await call()
+            } catch let error where error.isThrottling && !stopping.value {
+                waits += 1
+                if waits == 1 || waits.isMultiple(of: 20) {
+                    logger.info("Index is throttling; retrying at a slower pace", metadata: ["error": "\(error)", "tries": "\(waits)"])
+                }
+                try await Task.sleep(for: options.backoff)
+            }
+        }
+    }
+
+    /// Retries transient failures (index or embedder) with exponential backoff. A throttled
+    /// failure is retried without using up an attempt (see ``whileThrottled(_:)``).
     func withRetries(_ body: () async throws -> Void) async throws {
         var delay = options.backoff
-        for attempt in 1...max(1, options.attempts) {
+        var attempt = 1
+        while true {
             do {
                 try await body()
                 return
             } catch is CancellationError {
                 throw CancellationError()
+            } catch let error where error.isThrottling && !stopping.value {
+                try await Task.sleep(for: options.backoff)
             } catch {
                 counters.recordError()
                 metrics.increment(RefarchMetric.errors, labels: [("worker", "emu"), ("kind", "index")])
@@ -352,6 +512,7 @@ public final class EmuService: Sendable {
                 logger.warning("Batch failed; retrying", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
                 try await Task.sleep(for: delay * Double.random(in: 0.5...1.0))
                 delay = min(delay * 2, .seconds(10))
+                attempt += 1
             }
         }
     }

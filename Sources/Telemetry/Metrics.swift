@@ -54,12 +54,28 @@ public enum RefarchMetric {
         kind: .counter)
     public static let syncPaused = MetricDefinition(
         name: "refarch_sync_paused", help: "1 while the sync is paused.", kind: .gauge)
+    /// The AIMD limiter's rate towards a service, labelled `service` (`pinecone`, `sqs`).
+    public static let rateLimit = MetricDefinition(
+        name: "refarch_rate_limit_per_second",
+        help:
+            "Requests per second the worker allows itself towards a service now "
+            + "(halved when throttled, growing back while calls succeed).",
+        kind: .gauge)
+    /// Throttled replies (429, AWS throttling codes), labelled `service`: back-pressure, not errors.
+    public static let throttled = MetricDefinition(
+        name: "refarch_throttled_requests_total",
+        help: "Requests a service throttled (HTTP 429 or an AWS throttling code); retried at a slower pace, never dead-lettered.",
+        kind: .counter)
+    /// Emu's embedding work per sub-batch, in word pieces.
+    public static let batchWordPieces = MetricDefinition(
+        name: "refarch_batch_word_pieces", help: "Word pieces embedded per emu sub-batch (bounded by the word-piece budget).",
+        kind: .histogram(buckets: [64, 256, 1024, 2048, 4096, 8192, 16384, 32768]))
 
     /// All definitions, by name.
     public static let all: [String: MetricDefinition] = Dictionary(
         uniqueKeysWithValues: [
             messages, errors, batchSize, outboxLagSeconds, embedSeconds, upsertSeconds, metadataUpdateSeconds, products,
-            syncPaused,
+            syncPaused, rateLimit, throttled, batchWordPieces,
         ].map { ($0.name, $0) })
 }
 

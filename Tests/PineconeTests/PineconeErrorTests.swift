@@ -33,7 +33,7 @@ struct PineconeErrorTests {
         #expect(fixture.logs.all.contains { $0.contains("Pinecone call will be retried") })
     }
 
-    @Test("429 on every attempt ends as a quota error after maxAttempts")
+    @Test("429 on every attempt halves the rate limit once, retries at its pace, and ends as a throttling error")
     func quotaAfterRetries() async throws {
         let fixture = try PineconeFixture(dimension: 2)
         defer { fixture.server.stop() }
@@ -46,7 +46,11 @@ struct PineconeErrorTests {
         guard case .quotaExceeded(429, _, let message) = error else { Issue.record("got \(error)"); return }
         #expect(message.contains("max request rate"))
         #expect(fixture.dataRequests("/query").count == 5)
-        #expect(fixture.sleeps.delays == [.milliseconds(200), .milliseconds(400), .milliseconds(800), .milliseconds(1600)])
+        // Back-pressure, not the 5xx backoff: the limiter's slower pace is the wait.
+        #expect(fixture.sleeps.delays.isEmpty)
+        #expect(fixture.limiter.throttledCount == 5)
+        #expect(fixture.limiter.rate < fixture.limiter.configuration.maxRate)
+        #expect(error.isThrottling)
         #expect(error.remedy?.contains("Wait and retry") == true)
     }
 

@@ -12,10 +12,14 @@ struct PineconeFixture {
     static let indexName = "products-test"
     let server: PineconeTestServer
     let sleeps = SleepRecorder()
+    /// Waits the rate limiter asked for (recorded, not waited).
+    let paces = SleepRecorder()
+    let limiter: AdaptiveRateLimiter
     let logs = LogStore()
 
     init(dimension: Int = 8, readyAfterDescribes: Int = 0) throws {
         server = try PineconeTestServer(readyAfterDescribes: readyAfterDescribes)
+        limiter = AdaptiveRateLimiter(PineconeConfiguration.defaultRateLimiter().configuration, sleep: paces.sleep)
         try server.createIndex(name: Self.indexName, dimension: dimension)
     }
 
@@ -25,7 +29,8 @@ struct PineconeFixture {
         try PineconeConfiguration(
             apiKey: apiKey ?? server.apiKey, indexName: index, namespace: "products", controllerHost: server.controllerURL,
             dataPlaneHost: dataPlaneHost, http: HTTPClient(logger: logs.logger),
-            retry: PineconeRetryPolicy(sleep: sleeps.sleep, random: { 0.5 }), logger: logs.logger, listPageSize: listPageSize)
+            retry: PineconeRetryPolicy(sleep: sleeps.sleep, random: { 0.5 }), logger: logs.logger, listPageSize: listPageSize,
+            rateLimiter: limiter)
     }
 
     func open(listPageSize: Int = 100) async throws -> PineconeIndex {

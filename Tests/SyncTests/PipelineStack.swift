@@ -55,6 +55,8 @@ struct PipelineStack: Sendable {
     /// Makes the index's reads current: the local index applies committed changes to its
     /// in-memory matrix; Pinecone (the test server) reads its writes at once.
     let catchUp: @Sendable () async throws -> Void
+    /// The Pinecone test server behind ``index`` (AWS backend only), for faults and requests.
+    var pineconeServer: PineconeTestServer? = nil
 
     /// How long one receive waits: the Postgres queue is woken by NOTIFY; SQS counts whole
     /// seconds, and a zero wait would make idle receivers spin against the emulator.
@@ -72,6 +74,7 @@ struct PipelineStack: Sendable {
             }
             do {
                 let queue: any JobQueue, index: any VectorIndex, catchUp: @Sendable () async throws -> Void
+                var pineconeServer: PineconeTestServer?
                 switch backend {
                 case .embedded:
                     let queuePool = PostgresPool(configuration: config, maxConnections: 3)
@@ -90,6 +93,7 @@ struct PipelineStack: Sendable {
                     let pinecone = try await PineconeTestIndex.create(dimension: dimension)
                     cleanups.append { pinecone.remove() }
                     (queue, index, catchUp) = (sqs.queue, pinecone.index, {})
+                    pineconeServer = pinecone.server
                 }
                 let embedder = FixedEmbedder(dimension: dimension)
                 let emuEmbedder = CountingEmbedder(embedder)
@@ -104,7 +108,8 @@ struct PipelineStack: Sendable {
                     counters: WorkerCounters(), metrics: metrics, syncControl: SyncControl(pool: pool), logger: quietLogger)
                 let stack = PipelineStack(
                     backend: backend, config: config, pool: pool, store: PostgresProductStore(pool: pool),
-                    queue: queue, index: index, embedder: embedder, emuEmbedder: emuEmbedder, pelican: pelican, emu: emu, catchUp: catchUp)
+                    queue: queue, index: index, embedder: embedder, emuEmbedder: emuEmbedder, pelican: pelican, emu: emu, catchUp: catchUp,
+                    pineconeServer: pineconeServer)
                 try await body(stack)
             } catch {
                 await cleanUp()

@@ -202,4 +202,8 @@ public final class CountingEmbedder<Base: ChunkingEmbedder>: ChunkingEmbedder {
         }
         return try await base.embedDocuments(documents, maxChunks: maxChunks)
     }
+
+    public func wordPieceCounts(_ documents: [EmbeddingDocument], maxChunks: Int) -> [Int] {
+        base.wordPieceCounts(documents, maxChunks: maxChunks)
+    }
 }

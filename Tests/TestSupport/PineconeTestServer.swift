@@ -15,7 +15,10 @@ import Synchronization
 /// `MetadataFilter`; `list` pages in byte order with an opaque pagination token.
 ///
 /// ``failNext(_:status:retryAfter:)`` makes it answer an error for the next requests, for
-/// retry tests. Call ``stop()`` when done: its threads keep it alive otherwise.
+/// retry tests; ``throttle(fraction:seed:)`` answers 429 to a seeded random share of the
+/// data-plane requests, for back-pressure tests. ``refusedCount`` counts the 400s it answered
+/// (a request over a limit among them). Call ``stop()`` when done: its threads keep it alive
+/// otherwise.
 public final class PineconeTestServer: Sendable {
     /// A request as one of the servers received it.
     public struct Received: Sendable {
@@ -101,6 +104,22 @@ public final class PineconeTestServer: Sendable {
         }
     }
 
+    /// Answers 429 to `fraction` of the data-plane requests from now on, chosen by a
+    /// generator seeded with `seed` (the n-th request's fate is the same in every run);
+    /// 0 stops it.
+    public func throttle(fraction: Double, seed: UInt64 = 22) {
+        backend.state.withLock { state in
+            state.throttleFraction = fraction
+            state.throttleState = seed
+        }
+    }
+
+    /// Requests answered 429 by ``throttle(fraction:seed:)``.
+    public var throttledCount: Int { backend.state.withLock { $0.throttled } }
+
+    /// Requests answered 400 (invalid, or over one of Pinecone's limits).
+    public var refusedCount: Int { backend.state.withLock { $0.refused } }
+
     /// Every request received, in arrival order, faults included.
     public var received: [Received] { backend.state.withLock { $0.received } }
 
@@ -142,6 +161,20 @@ public final class PineconeTestServer: Sendable {
         var received: [Received] = []
         /// Data-plane servers of relocated indexes, still answering (404) until ``stop()``.
         var retired: [LoopbackHTTPServer] = []
+        var throttleFraction = 0.0
+        /// SplitMix64 state of the throttling draws.
+        var throttleState: UInt64 = 0
+        var throttled = 0
+        var refused = 0
+
+        /// The next draw in [0, 1) (SplitMix64).
+        mutating func nextDraw() -> Double {
+            throttleState &+= 0x9E37_79B9_7F4A_7C15
+            var z = throttleState
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+        }
     }
 
     /// The shared state and the request handling of every plane.
@@ -153,6 +186,13 @@ public final class PineconeTestServer: Sendable {
         static let maxUpsertRecords = 1_000
         static let maxUpsertBytes = 2 * 1024 * 1024
         static let maxIDsPerRequest = 1_000
+        static let maxMetadataBytes = 40_960
+
+        /// A record's metadata as JSON is at most 40 KB.
+        static func metadataFits(_ metadata: Metadata?) -> Bool {
+            guard let metadata, !metadata.isEmpty else { return true }
+            return ((try? JSONEncoder().encode(metadata))?.count ?? Int.max) <= maxMetadataBytes
+        }
 
         init(apiKey: String, readyAfterDescribes: Int) {
             self.apiKey = apiKey
@@ -186,7 +226,12 @@ public final class PineconeTestServer: Sendable {
         func handle(_ request: LoopbackHTTPServer.Request, index: String?) -> Reply {
             let fault = state.withLock { state -> Fault? in
                 state.received.append(Received(index: index, request: request))
-                return state.faults.isEmpty ? nil : state.faults.removeFirst()
+                if !state.faults.isEmpty { return state.faults.removeFirst() }
+                if index != nil, state.throttleFraction > 0, state.nextDraw() < state.throttleFraction {
+                    state.throttled += 1
+                    return Fault(status: 429, retryAfter: nil)
+                }
+                return nil
             }
             if let fault {
                 var headers: [String: String] = [:]
@@ -204,8 +249,9 @@ public final class PineconeTestServer: Sendable {
             guard request.headers["x-pinecone-api-version"] != nil else {
                 return dataError(400, "Missing X-Pinecone-Api-Version header (test server requires it)")
             }
-            if let index { return handleData(request, index: index) }
-            return handleControl(request)
+            let reply = index.map { handleData(request, index: $0) } ?? handleControl(request)
+            if case .respond(400, _, _) = reply { state.withLock { $0.refused += 1 } }
+            return reply
         }
 
         // MARK: Control plane
@@ -346,6 +392,9 @@ public final class PineconeTestServer: Sendable {
             guard let dimension = state.withLock({ $0.indexes[name]?.dimension }) else { return dataError(404, "Index not found", code: 5) }
             for vector in body.vectors {
                 guard (1...512).contains(vector.id.utf8.count) else { return dataError(400, "Vector id must be 1 to 512 bytes") }
+                guard Self.metadataFits(vector.metadata) else {
+                    return dataError(400, "Metadata size exceeds the limit of \(Self.maxMetadataBytes) bytes per vector (\(vector.id))")
+                }
                 guard vector.values.count == dimension else {
                     return dataError(400, "Vector dimension \(vector.values.count) does not match the dimension of the index \(dimension)")
                 }
@@ -380,6 +429,9 @@ public final class PineconeTestServer: Sendable {
             }
             guard let id = body.id, (1...512).contains(id.utf8.count) else { return dataError(400, "id is a required field") }
             guard body.values != nil || body.setMetadata != nil else { return dataError(400, "Provide values or setMetadata to update") }
+            guard Self.metadataFits(body.setMetadata) else {
+                return dataError(400, "Metadata size exceeds the limit of \(Self.maxMetadataBytes) bytes per vector (\(id))")
+            }
             let namespace = body.namespace ?? "__default__"
             guard let dimension = state.withLock({ $0.indexes[name]?.dimension }) else { return dataError(404, "Index not found", code: 5) }
             if let values = body.values, values.count != dimension || !values.contains(where: { $0 != 0 }) {
