@@ -154,7 +154,7 @@ struct PipelineStack: Sendable {
 
     /// Compares the catalog with the index (after catching up) until they agree, for at most
     /// `timeout`; returns the last report (clean, or what was still different).
-    func waitUntilVerified(timeout: Duration = .seconds(120)) async throws -> Verifier.Report {
+    func waitUntilVerified(timeout: Duration = .seconds(600)) async throws -> Verifier.Report {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while true {

@@ -159,7 +159,7 @@ struct PipelineTests {
             #expect(ids.count == Self.catalogSize)
 
             try await stack.withWorkersRunning {
-                let indexed = try await stack.waitUntilVerified(timeout: .seconds(180))
+                let indexed = try await stack.waitUntilVerified(timeout: .seconds(600))
                 #expect(indexed.isClean && indexed.indexedProducts == Self.catalogSize, "\(indexed)")
                 try await expectExactDescriptionsFindTheirProducts(stack, ids: Self.sample(ids, 200, &rng))
 
@@ -180,7 +180,7 @@ struct PipelineTests {
                     added.append(try await stack.store.create(new).id.rawValue)
                 }
 
-                let changed = try await stack.waitUntilVerified(timeout: .seconds(180))
+                let changed = try await stack.waitUntilVerified(timeout: .seconds(600))
                 let expectedCount = Self.catalogSize - deleted.count + added.count
                 #expect(changed.isClean && changed.indexedProducts == expectedCount, "\(changed)")
                 try await expectExactDescriptionsFindTheirProducts(
