@@ -197,22 +197,7 @@ struct ServiceOperationsEmulatorTests {
         let ecs = ECSClient(configuration: configuration)
         let scaling = ApplicationAutoScalingClient(configuration: configuration)
         let (cluster, _) = try await Self.makeCluster(ecs)
-        let resourceID = ApplicationAutoScalingClient.ecsResourceID(cluster: cluster, service: "emu")
-        _ = try await scaling.client.json(
-            "RegisterScalableTarget",
-            RawJSON([
-                "ServiceNamespace": "ecs", "ResourceId": .string(resourceID), "ScalableDimension": "ecs:service:DesiredCount",
-                "MinCapacity": 1, "MaxCapacity": 4,
-            ]), as: EmptyShape.self)
-        _ = try await scaling.client.json(
-            "PutScalingPolicy",
-            RawJSON([
-                "PolicyName": "cpu-target", "ServiceNamespace": "ecs", "ResourceId": .string(resourceID),
-                "ScalableDimension": "ecs:service:DesiredCount", "PolicyType": "TargetTrackingScaling",
-                "TargetTrackingScalingPolicyConfiguration": [
-                    "TargetValue": 60.0, "PredefinedMetricSpecification": ["PredefinedMetricType": "ECSServiceAverageCPUUtilization"],
-                ],
-            ]), as: EmptyShape.self)
+        try await scaling.registerTestTarget(cluster: cluster, service: "emu", min: 1, max: 4, cpuTarget: 60)
         let services = ECSServiceOperations(configuration: configuration, cluster: cluster)
 
         let list = try await services.listServices()

@@ -70,13 +70,8 @@ struct ServicesCLITests {
         let (cluster, family) = try await ServiceOperationsEmulatorTests.makeCluster(ecs)
         try await ServiceOperationsEmulatorTests.registerRevision(ecs, family: family)
         _ = try await ecs.updateService(cluster: cluster, service: "emu", taskDefinition: "\(family):2")
-        _ = try await ApplicationAutoScalingClient(configuration: configuration).client.json(
-            "RegisterScalableTarget",
-            RawJSON([
-                "ServiceNamespace": "ecs",
-                "ResourceId": .string(ApplicationAutoScalingClient.ecsResourceID(cluster: cluster, service: "emu")),
-                "ScalableDimension": "ecs:service:DesiredCount", "MinCapacity": 1, "MaxCapacity": 4,
-            ]), as: EmptyShape.self)
+        try await ApplicationAutoScalingClient(configuration: configuration).registerTestTarget(
+            cluster: cluster, service: "emu", min: 1, max: 4)
         var environment = try OpsCLITests.environment(queue: nil)
         environment["ECS_CLUSTER"] = cluster
 

@@ -209,22 +209,7 @@ struct ServicesEmulatorTests {
         let scaling = ApplicationAutoScalingClient(configuration: configuration)
         let (cluster, _) = try await Self.makeService(ECSClient(configuration: configuration))
         let resourceID = ApplicationAutoScalingClient.ecsResourceID(cluster: cluster, service: "emu")
-        _ = try await scaling.client.json(
-            "RegisterScalableTarget",
-            RawJSON([
-                "ServiceNamespace": "ecs", "ResourceId": .string(resourceID), "ScalableDimension": "ecs:service:DesiredCount",
-                "MinCapacity": 1, "MaxCapacity": 8,
-            ]), as: EmptyShape.self)
-        _ = try await scaling.client.json(
-            "PutScalingPolicy",
-            RawJSON([
-                "PolicyName": "cpu-target", "ServiceNamespace": "ecs", "ResourceId": .string(resourceID),
-                "ScalableDimension": "ecs:service:DesiredCount", "PolicyType": "TargetTrackingScaling",
-                "TargetTrackingScalingPolicyConfiguration": [
-                    "TargetValue": 60.0, "PredefinedMetricSpecification": ["PredefinedMetricType": "ECSServiceAverageCPUUtilization"],
-                    "ScaleOutCooldown": 60, "ScaleInCooldown": 120,
-                ],
-            ]), as: EmptyShape.self)
+        try await scaling.registerTestTarget(cluster: cluster, service: "emu", min: 1, max: 8, cpuTarget: 60, cooldowns: true)
 
         let targets = try await scaling.describeScalableTargets(resourceIDs: [resourceID])
         #expect(targets.count == 1)
