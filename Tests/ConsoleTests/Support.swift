@@ -211,6 +211,32 @@ final class FakeConsoleServices: SystemOperations {
         }
     }
 
+    /// The services view's backend: the list it answers (or the error it throws), and the
+    /// actions it was asked to do ("scale emu 3", "redeploy emu", "rollback emu").
+    let serviceList = Mutex<Result<ServiceList, ConsoleError>>(.success(ServiceSamples.healthy))
+    let serviceActions = Mutex<[String]>([])
+    var backendName: String { "ecs" }
+    func listServices() async throws -> ServiceList { try serviceList.withLock { $0 }.get() }
+    func tasks(of service: ServiceReference) async throws -> [ServiceTask] { ServiceSamples.tasks }
+    func containers(ofTask taskID: String, in service: ServiceReference) async throws -> [TaskContainer] {
+        ServiceSamples.containers
+    }
+    func logs(of service: ServiceReference, _ request: LogTailRequest) async throws -> LogTail {
+        LogTail(source: "log group /refarch/\(service.name)", lines: [], cursor: nil)
+    }
+    func scale(_ service: ServiceReference, to desired: Int) async throws -> ServiceChange {
+        serviceActions.withLock { $0.append("scale \(service.name) \(desired)") }
+        return ServiceChange(cluster: service.cluster ?? "", service: service.name, action: "scale", desired: desired)
+    }
+    func forceNewDeployment(_ service: ServiceReference) async throws -> ServiceChange {
+        serviceActions.withLock { $0.append("redeploy \(service.name)") }
+        return ServiceChange(cluster: service.cluster ?? "", service: service.name, action: "redeploy")
+    }
+    func rollBack(_ service: ServiceReference) async throws -> ServiceChange {
+        serviceActions.withLock { $0.append("rollback \(service.name)") }
+        return ServiceChange(cluster: service.cluster ?? "", service: service.name, action: "rollback")
+    }
+
     /// Product 1 is traced complete; any other is unknown, as the tracer says.
     func trace(_ target: TraceTarget) async throws -> ProductTrace {
         switch target {
