@@ -81,7 +81,8 @@ final class LiveOperations: SystemOperations {
 
     func syncPauseStatus() async throws -> SyncPauseStatus {
         let status = try await SyncControl(pool: pool).status()
-        return SyncPauseStatus(paused: status.paused, changedAt: status.changedAt, changedBy: status.changedBy, outboxRows: status.outboxRows)
+        return SyncPauseStatus(
+            paused: status.paused, changedAt: status.changedAt, changedBy: status.changedBy, outboxRows: status.outboxRows)
     }
 
     func setSyncPaused(_ paused: Bool) async throws {

@@ -33,7 +33,8 @@ enum ServiceSamples {
                 ? ServiceAutoscaling(
                     minCapacity: 1, maxCapacity: 4,
                     policies: [
-                        ServiceScalingPolicy(name: "backlog", type: "TargetTrackingScaling", targetValue: 100, metric: "custom refarch/BacklogPerTask")
+                        ServiceScalingPolicy(
+                            name: "backlog", type: "TargetTrackingScaling", targetValue: 100, metric: "custom refarch/BacklogPerTask")
                     ]) : nil,
             utilisation: metricsError == nil ? ServiceUtilisation(cpu: cpu, memory: memory) : nil,
             metricsError: metricsError)

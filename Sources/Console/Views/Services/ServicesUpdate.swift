@@ -124,7 +124,8 @@ extension ServicesView: ConsoleScreen {
             s.overlay = .confirm(
                 ConfirmDialog(
                     title: "Force new deployment",
-                    message: "Start a new deployment of \(name(service))? Its tasks are replaced with new ones of the same task definition.",
+                    message:
+                        "Start a new deployment of \(name(service))? Its tasks are replaced with new ones of the same task definition.",
                     confirmLabel: "redeploy", isDestructive: false),
                 .view(.services, AnyViewPayload(ServicesRequest.forceNewDeployment(service.reference))))
             return []
