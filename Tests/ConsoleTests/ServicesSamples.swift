@@ -79,6 +79,14 @@ enum ServiceSamples {
             stoppedReason: "CannotPullContainerError: pull image manifest has been retried 5 time(s)"),
     ]
 
+    static let logLines: [LogLine] = [
+        LogLine(timestamp: at.addingTimeInterval(-60), stream: "emu/1", raw: #"{"level":"info","msg":"received 10 messages"}"#),
+        LogLine(
+            timestamp: at.addingTimeInterval(-30), stream: "emu/1",
+            raw: #"{"level":"error","msg":"Pinecone upsert failed: 429 Too Many Requests, retrying"}"#),
+        LogLine(timestamp: at.addingTimeInterval(-10), stream: "emu/1", raw: "plain text from the runtime"),
+    ]
+
     static let containers: [TaskContainer] = [
         TaskContainer(
             name: "emu", image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/refarch:1.4.0", lastStatus: "STOPPED", exitCode: 137,

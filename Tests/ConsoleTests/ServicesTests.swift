@@ -79,6 +79,43 @@ struct ServicesTests {
         #expect(effects.contains { if case .view(_, .services, _) = $0 { true } else { false } })
     }
 
+    @Test func lTailsTheLogsFollowsAndSlashFilters() async {
+        var (s, services) = await opened()
+        await drive(&s, press(&s, .character("l")), services)
+        #expect(s.services.level == .logs(ServiceReference(name: "emu", cluster: "refarch")))
+        #expect(s.services.logLines.map(\.message) == ServiceSamples.logLines.map(\.message))
+        // A tick follows: the new line is appended after the cursor.
+        await drive(&s, ConsoleUpdate.update(&s, .ticked(at: s.now + s.refreshInterval)), services)
+        #expect(s.services.logLines.last?.message == "batch of 10 indexed")
+        #expect(s.services.logLines.count == ServiceSamples.logLines.count + 1)
+        await drive(&s, press(&s, .character("/")) + type(&s, "pinecone") + press(&s, .enter), services)
+        #expect(s.services.logFilter == "pinecone")
+        #expect(s.services.logLines.map(\.level) == ["error"])
+        press(&s, .escape)
+        #expect(s.services.level == .services)
+        #expect(s.services.logLines.isEmpty)
+    }
+
+    @Test func embeddedLogsSayWhereEachWorkersLogGoesInTheBody() async {
+        var local = ServiceSamples.healthy
+        local.services = local.services.map { service in
+            var service = service
+            service.cluster = "local"
+            return service
+        }
+        var (s, services) = await opened(list: local)
+        await drive(&s, press(&s, .character("l")), services)
+        #expect(s.services.logError?.summary.contains("embedded: no log store for emu") == true)
+        assertSnapshot(ConsoleView.render(s), "services-logs-embedded-80x24")
+    }
+
+    @Test(arguments: sizes)
+    func logTail(size: Size) async {
+        var (s, services) = await opened(size)
+        await drive(&s, press(&s, .character("l")), services)
+        assertSnapshot(ConsoleView.render(s), name("services-logs", size), roles: size.columns == 80)
+    }
+
     // MARK: Actions
 
     @Test func scaleInsideTheBoundsAsksToConfirmNamingTheServiceThenScales() async {

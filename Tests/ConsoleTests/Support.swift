@@ -221,8 +221,18 @@ final class FakeConsoleServices: SystemOperations {
     func containers(ofTask taskID: String, in service: ServiceReference) async throws -> [TaskContainer] {
         ServiceSamples.containers
     }
+    /// Three lines at first, one more on each follow; the filter keeps lines containing it.
+    /// The embedded backend's services (cluster `local`) keep no logs, as `LocalWorkerServices` says.
     func logs(of service: ServiceReference, _ request: LogTailRequest) async throws -> LogTail {
-        LogTail(source: "log group /refarch/\(service.name)", lines: [], cursor: nil)
+        if service.cluster == "local" { throw ServiceOperationError.embeddedLogs(service: service.name) }
+        let lines =
+            request.after == nil
+            ? ServiceSamples.logLines
+            : [LogLine(timestamp: ServiceSamples.at, stream: "emu/1", raw: #"{"level":"info","msg":"batch of 10 indexed"}"#)]
+        let kept = lines.filter { line in request.filter.map { line.raw.localizedCaseInsensitiveContains($0) } ?? true }
+        return LogTail(
+            source: "log group /refarch/\(service.name)", lines: kept,
+            cursor: LogCursor(timestamp: ServiceSamples.at, eventIDs: ["\(request.after?.eventIDs.count ?? 0)"]))
     }
     func scale(_ service: ServiceReference, to desired: Int) async throws -> ServiceChange {
         serviceActions.withLock { $0.append("scale \(service.name) \(desired)") }

@@ -9,6 +9,8 @@ public struct ServicesState: ViewPayload {
         case services
         case tasks(ServiceReference)
         case containers(ServiceReference, taskID: String)
+        /// The service's log tail (`l`), following.
+        case logs(ServiceReference)
     }
 
     public var level: Level = .services
@@ -28,6 +30,21 @@ public struct ServicesState: ViewPayload {
     public var containersPending: Int?
     public var containerSelection = TableSelection()
 
+    /// The log tail: lines oldest first (the newest ``maxLogLines``), where it continues
+    /// from, where the lines come from, and the text it is filtered by.
+    public var logLines: [LogLine] = []
+    public var logCursor: LogCursor?
+    public var logSource: String?
+    public var logFilter: String?
+    /// The `/` input while it is open.
+    public var logFilterField: TextField?
+    public var logsPending: Int?
+    /// Why the tail cannot be read (no log group, the embedded backend): shown in the body.
+    public var logError: ConsoleError?
+    /// Lines scrolled back from the newest (0: following the end).
+    public var logScroll = 0
+    public static let maxLogLines = 1_000
+
     /// The `s` form: how many tasks, for which service (nil: closed).
     public var scaleForm: ScaleForm?
     /// A scale, redeploy or rollback the user confirmed, in flight.
@@ -45,7 +62,7 @@ public struct ServicesState: ViewPayload {
     public var actionService: ServiceStatus? {
         switch level {
         case .services: return selectedService
-        case .tasks(let reference), .containers(let reference, _):
+        case .tasks(let reference), .containers(let reference, _), .logs(let reference):
             return list?.services.first { $0.reference == reference } ?? selectedService
         }
     }

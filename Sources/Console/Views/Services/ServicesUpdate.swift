@@ -11,6 +11,7 @@ enum ServicesRequest: ViewPayload {
     case list
     case tasks(ServiceReference)
     case containers(ServiceReference, taskID: String)
+    case logs(ServiceReference, LogTailRequest)
     case scale(ServiceReference, to: Int)
     case forceNewDeployment(ServiceReference)
     case rollBack(ServiceReference)
@@ -18,7 +19,7 @@ enum ServicesRequest: ViewPayload {
     var isWrite: Bool {
         switch self {
         case .scale, .forceNewDeployment, .rollBack: true
-        case .list, .tasks, .containers: false
+        case .list, .tasks, .containers, .logs: false
         }
     }
 }
@@ -30,6 +31,12 @@ extension ServiceChange: ViewPayload {}
 struct ServiceTasksAnswer: ViewPayload {
     var service: ServiceReference
     var tasks: [ServiceTask]
+}
+
+/// A service's log lines, as answered (`follow`: after the cursor, to append).
+struct ServiceLogsAnswer: ViewPayload {
+    var tail: LogTail
+    var follow: Bool
 }
 
 /// A task's containers, as answered.
@@ -49,11 +56,13 @@ extension ServicesView: ConsoleScreen {
     static let scaleAction = ConsoleAction.view("scale")
     static let redeployAction = ConsoleAction.view("force-new-deployment")
     static let rollBackAction = ConsoleAction.view("roll-back")
+    static let logsAction = ConsoleAction.view("logs")
 
     public static func prepare(_ s: inout ConsoleState) { s.services = ServicesState() }
 
     public static func bindings(for s: ConsoleState) -> [KeyBinding] {
         if s.services.scaleForm != nil { return formBindings }
+        if case .logs = s.services.level { return logBindings }
         return bindings
     }
 
@@ -68,6 +77,12 @@ extension ServicesView: ConsoleScreen {
 
     /// The scale form takes typing while it is open.
     public static func inputKey(_ s: inout ConsoleState, _ key: Key) -> [ConsoleEffect]? {
+        if s.services.logFilterField != nil {
+            return ConsoleUpdate.filterKey(&s, key, field: \.services.logFilterField) { s, text in
+                s.services.logFilter = text
+                return restartLogs(&s)
+            }
+        }
         guard var form = s.services.scaleForm else { return nil }
         switch key {
         case .escape:
@@ -91,6 +106,16 @@ extension ServicesView: ConsoleScreen {
             s.services.taskSelection.handle(key, rowCount: s.services.tasks?.count ?? 0, visible: visibleRows(s))
         case .containers:
             s.services.containerSelection.handle(key, rowCount: s.services.containers?.count ?? 0, visible: visibleRows(s))
+        case .logs:
+            // Up scrolls back from the newest line; down to 0 follows the end again.
+            switch key {
+            case .up, .character("k"): s.services.logScroll = min(s.services.logLines.count, s.services.logScroll + 1)
+            case .down, .character("j"): s.services.logScroll = max(0, s.services.logScroll - 1)
+            case .pageUp: s.services.logScroll = min(s.services.logLines.count, s.services.logScroll + 10)
+            case .pageDown: s.services.logScroll = max(0, s.services.logScroll - 10)
+            case .end, .character("G"): s.services.logScroll = 0
+            default: break
+            }
         }
     }
 
@@ -111,7 +136,19 @@ extension ServicesView: ConsoleScreen {
                 s.services.level = .tasks(service)
                 s.services.containers = nil
                 s.services.containersPending = nil
+            case .logs:
+                s.services.level = .services
+                clearLogs(&s)
             }
+            return []
+        case logsAction:
+            guard let service = s.services.actionService else { return [] }
+            s.services.level = .logs(service.reference)
+            s.services.logFilter = nil
+            return restartLogs(&s)
+        case .focusInput:
+            guard case .logs = s.services.level else { return nil }
+            s.services.logFilterField = TextField(s.services.logFilter ?? "")
             return []
         case scaleAction:
             guard let service = s.services.actionService else { return [] }
@@ -165,6 +202,7 @@ extension ServicesView: ConsoleScreen {
 
     public static func closed(_ s: inout ConsoleState) {
         s.services.scaleForm = nil
+        s.services.logFilterField = nil
     }
 
     /// Refreshed like the queues view, but only while shown (each refresh is several AWS calls).
@@ -193,6 +231,20 @@ extension ServicesView: ConsoleScreen {
             s.services.containersPending = nil
             s.services.containers = answer.containers
             clampSelection(&s)
+        } else if s.services.logsPending == request, let answer = payload.as(ServiceLogsAnswer.self) {
+            s.services.logsPending = nil
+            s.services.logError = nil
+            s.services.logSource = answer.tail.source
+            if answer.follow {
+                s.services.logLines += answer.tail.lines
+                // Scrolled back: the lines in view stay where they are.
+                if s.services.logScroll > 0 { s.services.logScroll += answer.tail.lines.count }
+            } else {
+                s.services.logLines = answer.tail.lines
+            }
+            s.services.logLines = Array(s.services.logLines.suffix(ServicesState.maxLogLines))
+            s.services.logScroll = min(s.services.logScroll, s.services.logLines.count)
+            if let cursor = answer.tail.cursor { s.services.logCursor = cursor }
         } else if s.services.actionPending == request, let change = payload.as(ServiceChange.self) {
             s.services.actionPending = nil
             s.show(describe(change), .ok, for: .seconds(10))
@@ -219,6 +271,12 @@ extension ServicesView: ConsoleScreen {
             s.services.actionPending = nil
             return ConsoleUpdate.showFailure(&s, error)
         }
+        if s.services.logsPending == request {
+            // In the body with its remedy (no log group, the embedded backend); kept trying.
+            s.services.logsPending = nil
+            s.services.logError = error
+            return []
+        }
         return nil
     }
 
@@ -244,6 +302,8 @@ extension ServicesView: ConsoleScreen {
             return AnyViewPayload(try await services.forceNewDeployment(service))
         case .rollBack(let service)?:
             return AnyViewPayload(try await services.rollBack(service))
+        case .logs(let service, let tail)?:
+            return AnyViewPayload(ServiceLogsAnswer(tail: try await services.logs(of: service, tail), follow: tail.after != nil))
         case nil:
             throw ConsoleError(summary: "Services cannot run \(request).", remedy: "This is a bug in the console: please report it.")
         }
@@ -264,8 +324,43 @@ extension ServicesView: ConsoleScreen {
         case .services: break
         case .tasks(let service): effects += loadTasks(&s, service, background: background)
         case .containers(let service, let taskID): effects += loadContainers(&s, service, taskID, background: background)
+        case .logs(let service): effects += loadLogs(&s, service, background: background)
         }
         return effects
+    }
+
+    /// The newest lines (or, once read, those after the cursor: follow).
+    static func loadLogs(_ s: inout ConsoleState, _ service: ServiceReference, background: Bool) -> [ConsoleEffect] {
+        guard s.services.logsPending == nil else { return [] }
+        let request = s.begin(background ? "" : "reading the logs of \(service.name)")
+        s.services.logsPending = request
+        let tail = LogTailRequest(limit: 200, after: s.services.logCursor, filter: s.services.logFilter)
+        return [.view(request: request, .services, AnyViewPayload(ServicesRequest.logs(service, tail)))]
+    }
+
+    /// Reads the tail from the start again (a new service or filter); an older read is dropped.
+    static func restartLogs(_ s: inout ConsoleState) -> [ConsoleEffect] {
+        guard case .logs(let service) = s.services.level else { return [] }
+        var cancel: [ConsoleEffect] = []
+        if let older = s.services.logsPending {
+            _ = s.end(older)
+            cancel.append(.cancel(request: older))
+        }
+        let filter = s.services.logFilter
+        clearLogs(&s)
+        s.services.logFilter = filter
+        return cancel + loadLogs(&s, service, background: false)
+    }
+
+    static func clearLogs(_ s: inout ConsoleState) {
+        s.services.logLines = []
+        s.services.logCursor = nil
+        s.services.logSource = nil
+        s.services.logFilter = nil
+        s.services.logFilterField = nil
+        s.services.logsPending = nil
+        s.services.logError = nil
+        s.services.logScroll = 0
     }
 
     static func loadTasks(_ s: inout ConsoleState, _ service: ServiceReference, background: Bool) -> [ConsoleEffect] {
@@ -300,7 +395,7 @@ extension ServicesView: ConsoleScreen {
             s.services.containers = nil
             s.services.containerSelection = TableSelection()
             return loadContainers(&s, service, taskID, background: false)
-        case .containers:
+        case .containers, .logs:
             return []
         }
     }

@@ -9,6 +9,7 @@ public enum ServicesView {
     public static let bindings: [KeyBinding] = [
         KeyBinding([.enter], "open", "The selected service's tasks; on a task, its containers", .open),
         KeyBinding([.character("r")], "refresh", "Refresh now (it also refreshes every few seconds while shown)", .refresh),
+        KeyBinding([.character("l")], "logs", "Tail the service's logs (the last lines, then follows)", logsAction),
         KeyBinding(
             [.character("s")], "scale", "Scale the service to N tasks (asks N, then to confirm; within the autoscaling bounds)",
             scaleAction, isWrite: true),
@@ -18,6 +19,13 @@ public enum ServicesView {
             [.character("B")], "roll back", "Roll the service back to the previous task-definition revision (asks first)",
             rollBackAction, isWrite: true, isDestructive: true),
         KeyBinding([.up, .down, .pageUp, .pageDown], "move", "Move the selection (also j, k, g, G)", .edit, isHidden: true),
+    ]
+
+    static let logBindings: [KeyBinding] = [
+        KeyBinding([.character("/")], "filter", "Show only lines containing a text (ignoring case)", .focusInput),
+        KeyBinding([.character("r")], "reload", "Read the last lines again", .refresh),
+        KeyBinding(
+            [.up, .down, .pageUp, .pageDown], "scroll", "Scroll back (down to the end follows again; also j, k, G)", .edit, isHidden: true),
     ]
 
     static let formBindings: [KeyBinding] = [
@@ -66,6 +74,7 @@ public enum ServicesView {
         case .services: renderServices(s, into: &grid, title: top)
         case .tasks(let service): renderTasks(s, service, into: &grid, title: top)
         case .containers(_, let taskID): renderContainers(s, taskID, into: &grid, title: top)
+        case .logs(let service): renderLogs(s, service, into: &grid, title: top)
         }
         if let form = s.services.scaleForm { renderScaleForm(form, into: &grid, in: s.body) }
     }
@@ -211,6 +220,66 @@ public enum ServicesView {
             })
         table.rowRoles = containers.map { ($0.exitCode ?? 0) != 0 ? .error : nil }
         table.render(into: &grid, rect: tableRect(s), selection: s.services.containerSelection)
+    }
+
+    /// The log tail, newest at the bottom, each JSON line as its message in its level's colour.
+    static func renderLogs(_ s: ConsoleState, _ service: ServiceReference, into grid: inout CellGrid, title top: Rect) {
+        let x = top.x + grid.write(" Logs of \(service)", x: top.x, y: top.y, role: .accent, maxWidth: top.width)
+        var facts: [String] = []
+        if let source = s.services.logSource { facts.append(source) }
+        if let filter = s.services.logFilter { facts.append("filter “\(filter)”") }
+        facts.append(s.services.logScroll > 0 ? "scrolled back (G follows)" : "following")
+        grid.write("  " + facts.joined(separator: " · "), x: x, y: top.y, role: .muted, maxWidth: top.maxX - x)
+        var area = s.body.splitTop(1).rest.inset(dx: 1, dy: 0)
+        if let field = s.services.logFilterField {
+            let row = area.splitBottom(1)
+            area = row.rest
+            grid.write("/", x: row.bottom.x, y: row.bottom.y, role: .accent)
+            field.render(
+                into: &grid, rect: Rect(x: row.bottom.x + 1, y: row.bottom.y, width: row.bottom.width - 1, height: 1), focused: true,
+                placeholder: "text to keep")
+        }
+        if let error = s.services.logError {
+            ErrorPanel.render(error, title: "Logs not read", into: &grid, in: area)
+            return
+        }
+        let lines = s.services.logLines
+        if lines.isEmpty {
+            let text = s.services.logsPending != nil && s.services.logSource == nil ? "loading…" : "No lines in the last hour (it follows)."
+            grid.write(text, x: area.x, y: area.y, role: .muted, maxWidth: area.width)
+            return
+        }
+        let end = lines.count - s.services.logScroll
+        let shown = lines[max(0, end - area.height)..<end]
+        for (i, line) in shown.enumerated() {
+            let y = area.maxY - shown.count + i
+            var x = area.x + grid.write(formatClock(line.timestamp, s.timeZone) + " ", x: area.x, y: y, role: .muted)
+            if let level = line.level {
+                x += grid.write(
+                    String(level.uppercased().prefix(5)).padding(toLength: 6, withPad: " ", startingAt: 0), x: x, y: y,
+                    role: role(level: level))
+            }
+            grid.write(
+                line.message, x: x, y: y, role: line.level.map { role(level: $0) == .error ? .error : .text } ?? .text,
+                maxWidth: area.maxX - x)
+        }
+    }
+
+    static func role(level: String) -> Role {
+        switch level.lowercased() {
+        case "error", "critical", "fatal": .error
+        case "warn", "warning": .warn
+        case "debug", "trace": .muted
+        default: .ok
+        }
+    }
+
+    /// "05:46:40": a log line's time of day in the console's zone.
+    static func formatClock(_ date: Date, _ zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.hour, .minute, .second], from: date)
+        return String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
     /// The `s` form, in a box over the view.
