@@ -65,6 +65,17 @@ enum ServiceSamples {
         service("pelican", metricsError: "CloudWatch GetMetricData: AccessDenied (cloudwatch:GetMetricData not allowed)"),
     ])
 
+    /// As `LocalWorkerServices` lists the embedded backend's workers: both kinds always, even
+    /// with no worker beating (no desired count, no deployments, metrics or autoscaling).
+    static let embedded = ServiceList(
+        backend: "embedded", clusters: ["local"],
+        services: [
+            ServiceStatus(
+                cluster: "local", name: "pelican", status: "running", running: 1, pending: 0, launchType: "local",
+                events: [ServiceEvent(at: at.addingTimeInterval(-120), message: "worker pelican-1 (pid 4242 on build-01) started")]),
+            ServiceStatus(cluster: "local", name: "emu", status: "none", running: 0, pending: 0, launchType: "local"),
+        ], readAt: at)
+
     static let tasks: [ServiceTask] = [
         ServiceTask(
             id: "4f2a9c0d1e2b4c5d", lastStatus: "RUNNING", desiredStatus: "RUNNING", health: "HEALTHY", taskDefinition: "refarch-emu:7",

@@ -192,6 +192,18 @@ struct ServicesTests {
         }
     }
 
+    @Test func embeddedActionsAreRefusedAtOnceSayingHowToStartAndStopWorkers() async {
+        for key in ["s", "F", "B"] {
+            var (s, services) = await opened(list: ServiceSamples.embedded)
+            let effects = press(&s, .character(Character(key)))
+            #expect(effects.isEmpty)
+            #expect(s.overlay == nil)
+            #expect(s.services.scaleForm == nil)
+            #expect(s.status?.text.hasPrefix("embedded: cannot") == true)
+            #expect(services.serviceActions.withLock { $0 }.isEmpty)
+        }
+    }
+
     @Test func aConfirmedActionThatReachesTheGuardInReadOnlyModeIsDropped() async {
         var (s, services) = await opened()
         press(&s, .character("F"))
@@ -259,6 +271,12 @@ struct ServicesTests {
     func readOnly(size: Size) async {
         let (s, _) = await opened(size, readOnly: true)
         assertSnapshot(ConsoleView.render(s), name("services-read-only", size))
+    }
+
+    @Test(arguments: sizes)
+    func embeddedLocalWorkers(size: Size) async {
+        let (s, _) = await opened(size, list: ServiceSamples.embedded)
+        assertSnapshot(ConsoleView.render(s), name("services-embedded", size))
     }
 
     @Test func scaleFormOutsideTheBounds() async {

@@ -150,6 +150,21 @@ extension ServicesView: ConsoleScreen {
             guard case .logs = s.services.level else { return nil }
             s.services.logFilterField = TextField(s.services.logFilter ?? "")
             return []
+        case scaleAction, redeployAction, rollBackAction:
+            guard s.services.list?.backend == "embedded" else { return act(&s, action) }
+            // Said at once, as the backend would say it after the form and the confirmation.
+            guard let service = s.services.actionService else { return [] }
+            let verb = action == scaleAction ? "scale" : action == redeployAction ? "redeploy" : "roll back"
+            return ConsoleUpdate.showFailure(
+                &s, ConsoleError(describing: ServiceOperationError.embeddedAction(action: verb, service: service.name)))
+        default:
+            return nil
+        }
+    }
+
+    /// `s`, `F`, `B`: the scale form, or the confirmation naming the service.
+    static func act(_ s: inout ConsoleState, _ action: ConsoleAction) -> [ConsoleEffect] {
+        switch action {
         case scaleAction:
             guard let service = s.services.actionService else { return [] }
             s.services.scaleForm = ScaleForm(
@@ -178,7 +193,7 @@ extension ServicesView: ConsoleScreen {
                 .view(.services, AnyViewPayload(ServicesRequest.rollBack(service.reference))))
             return []
         default:
-            return nil
+            return []
         }
     }
 
