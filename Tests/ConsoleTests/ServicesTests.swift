@@ -88,6 +88,10 @@ struct ServicesTests {
         await drive(&s, ConsoleUpdate.update(&s, .ticked(at: s.now + s.refreshInterval)), services)
         #expect(s.services.logLines.last?.message == "batch of 10 indexed")
         #expect(s.services.logLines.count == ServiceSamples.logLines.count + 1)
+        // r reads the last lines again (not a follow that would append).
+        await drive(&s, press(&s, .character("r")), services)
+        #expect(s.services.logLines.map(\.message) == ServiceSamples.logLines.map(\.message))
+        await drive(&s, ConsoleUpdate.update(&s, .ticked(at: s.now + s.refreshInterval)), services)
         await drive(&s, press(&s, .character("/")) + type(&s, "pinecone") + press(&s, .enter), services)
         #expect(s.services.logFilter == "pinecone")
         #expect(s.services.logLines.map(\.level) == ["error"])

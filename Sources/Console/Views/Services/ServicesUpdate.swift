@@ -122,6 +122,8 @@ extension ServicesView: ConsoleScreen {
     public static func perform(_ s: inout ConsoleState, _ action: ConsoleAction) -> [ConsoleEffect]? {
         switch action {
         case .refresh:
+            // In the log tail: the last lines again (the list refreshes with it).
+            if case .logs = s.services.level { return restartLogs(&s) }
             return load(&s)
         case .open:
             return drillDown(&s)
