@@ -283,6 +283,12 @@ struct ServicesTests {
         assertSnapshot(ConsoleView.render(s), name("services-embedded", size))
     }
 
+    @Test func helpListsTheServicesKeys() async {
+        var (s, _) = await opened()
+        press(&s, .character("?"))
+        assertSnapshot(ConsoleView.render(s), "services-help-80x24")
+    }
+
     @Test func scaleFormOutsideTheBounds() async {
         var (s, _) = await opened()
         press(&s, .character("s"))
