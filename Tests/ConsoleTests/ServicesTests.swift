@@ -229,7 +229,7 @@ struct ServicesTests {
         #expect(services.serviceActions.withLock { $0 }.isEmpty)
     }
 
-    @Test func aFailedActionIsOneStatusLine() async {
+    @Test func aFailedRefreshKeepsTheLastListMarkedStaleWithTheErrorInTheBody() async {
         let services = FakeConsoleServices(store: InMemoryProductStore(Sample.products))
         var s = Ops.state()
         await drive(&s, press(&s, .character(":")) + Ops.typeAndEnter(&s, "svc"), services)
