@@ -25,6 +25,9 @@ final class LiveOperations: SystemOperations {
     private let sync: SyncProgressReader
     private let queues: JobQueueOperations
     private let roster: WorkerRosterReader
+    /// The services view's backend, chosen as `services …` chooses it (ECS or the local
+    /// workers, read-only wrapped); opened on first use, again after a failure.
+    private let serviceOperations: Reopening<OpenedServiceOperations>
     private let context: CommandContext
 
     init(context: CommandContext) {
@@ -58,6 +61,9 @@ final class LiveOperations: SystemOperations {
         self.jobQueue = jobQueue
         queues = JobQueueOperations { try await jobQueue.value().queue }
         roster = WorkerRosterReader(pool: pool)
+        serviceOperations = Reopening {
+            try await makeServiceOperations(settings: context.settings, cluster: nil, readOnly: context.isReadOnly) { (pool, {}) }
+        }
     }
 
     func search(_ request: SearchRequest) async throws -> SearchResult {
@@ -75,7 +81,8 @@ final class LiveOperations: SystemOperations {
 
     func syncPauseStatus() async throws -> SyncPauseStatus {
         let status = try await SyncControl(pool: pool).status()
-        return SyncPauseStatus(paused: status.paused, changedAt: status.changedAt, changedBy: status.changedBy, outboxRows: status.outboxRows)
+        return SyncPauseStatus(
+            paused: status.paused, changedAt: status.changedAt, changedBy: status.changedBy, outboxRows: status.outboxRows)
     }
 
     func setSyncPaused(_ paused: Bool) async throws {
@@ -105,10 +112,39 @@ final class LiveOperations: SystemOperations {
         ).trace(target)
     }
 
+    var backendName: String { servicesRunOnECS(settings: context.settings, cluster: nil) ? "ecs" : "embedded" }
+
+    func listServices() async throws -> ServiceList { try await serviceOperations.value().operations.listServices() }
+
+    func tasks(of service: ServiceReference) async throws -> [ServiceTask] {
+        try await serviceOperations.value().operations.tasks(of: service)
+    }
+
+    func containers(ofTask taskID: String, in service: ServiceReference) async throws -> [TaskContainer] {
+        try await serviceOperations.value().operations.containers(ofTask: taskID, in: service)
+    }
+
+    func logs(of service: ServiceReference, _ request: LogTailRequest) async throws -> LogTail {
+        try await serviceOperations.value().operations.logs(of: service, request)
+    }
+
+    func scale(_ service: ServiceReference, to desired: Int) async throws -> ServiceChange {
+        try await serviceOperations.value().operations.scale(service, to: desired)
+    }
+
+    func forceNewDeployment(_ service: ServiceReference) async throws -> ServiceChange {
+        try await serviceOperations.value().operations.forceNewDeployment(service)
+    }
+
+    func rollBack(_ service: ServiceReference) async throws -> ServiceChange {
+        try await serviceOperations.value().operations.rollBack(service)
+    }
+
     func close() async {
         opening.cancel()
         if let opened = try? await opening.value { await opened.close() }
         if let queue = await jobQueue.current() { await queue.close() }
+        if let services = await serviceOperations.current() { await services.close() }
         await pool.close()
     }
 }

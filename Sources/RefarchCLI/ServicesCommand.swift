@@ -1,7 +1,9 @@
 import AWSOperations
 import ArgumentParser
+import Configuration
 import Foundation
 import Operations
+import Postgres
 import Sync
 
 /// `refarch-tui services …`: the services that run the workers — ECS on AWS, the local
@@ -25,7 +27,7 @@ struct ServiceClusterOption: ParsableArguments {
 }
 
 /// The chosen backend and how to release it.
-struct OpenedServiceOperations {
+struct OpenedServiceOperations: Sendable {
     let operations: any ServiceOperations
     let close: @Sendable () async -> Void
 }
@@ -34,18 +36,36 @@ struct OpenedServiceOperations {
 /// mode); else the embedded backend's local workers. Read-only mode wraps it so every action
 /// is refused before a request is sent.
 func makeServiceOperations(_ options: OpsOptions, cluster: String?) async throws -> OpenedServiceOperations {
-    let configuredCluster = try cluster ?? options.value("ECS_CLUSTER")
-    let opened: OpenedServiceOperations
-    let awsMode = try configuredCluster != nil || options.value("SQS_QUEUE_URL") != nil
-    if awsMode {
-        opened = OpenedServiceOperations(
-            operations: ECSServiceOperations(configuration: try makeAWSConfiguration(options), cluster: configuredCluster), close: {})
-    } else {
+    try await makeServiceOperations(settings: options.settings(), cluster: cluster, readOnly: options.isReadOnly) {
         let pool = try await CommandContext(options.global).migratedPool()
-        opened = OpenedServiceOperations(
-            operations: LocalWorkerServices(roster: WorkerRosterReader(pool: pool)), close: { await pool.close() })
+        return (pool, { await pool.close() })
     }
-    guard options.isReadOnly else { return opened }
+}
+
+/// Whether the services are ECS's (a cluster named, or the jobs queue is SQS) rather than the local workers.
+func servicesRunOnECS(settings: Settings, cluster: String?) -> Bool {
+    (cluster ?? settings.string("ecs.cluster")) != nil || settings.string("sqs.queue_url") != nil
+}
+
+/// The one choice of services backend, for `services …` and the console: ECS when a cluster
+/// is named (`cluster`, `ECS_CLUSTER`) or the jobs queue is SQS; else the local workers from
+/// their heartbeats in the pool `embeddedPool` gives (opened only then). Read-only mode wraps
+/// the backend in ``ReadOnlyServiceOperations``.
+func makeServiceOperations(
+    settings: Settings, cluster: String?, readOnly: Bool,
+    embeddedPool: () async throws -> (pool: PostgresPool, close: @Sendable () async -> Void)
+) async throws -> OpenedServiceOperations {
+    let configuredCluster = cluster ?? settings.string("ecs.cluster")
+    let opened: OpenedServiceOperations
+    if servicesRunOnECS(settings: settings, cluster: cluster) {
+        opened = OpenedServiceOperations(
+            operations: ECSServiceOperations(configuration: try makeAWSConfiguration(settings: settings), cluster: configuredCluster),
+            close: {})
+    } else {
+        let (pool, close) = try await embeddedPool()
+        opened = OpenedServiceOperations(operations: LocalWorkerServices(roster: WorkerRosterReader(pool: pool)), close: close)
+    }
+    guard readOnly else { return opened }
     return OpenedServiceOperations(operations: ReadOnlyServiceOperations(opened.operations), close: opened.close)
 }
 

@@ -16,11 +16,11 @@ struct OperationsUpdateTests {
         var s = Sample.state()
         s.search.focus = .results
         var seen: [ViewID] = []
-        for _ in 0..<5 {
+        for _ in 0..<6 {
             press(&s, .tab)
             seen.append(s.view)
         }
-        #expect(seen == [.products, .queues, .deadLetters, .workers, .search])
+        #expect(seen == [.products, .queues, .deadLetters, .workers, .services, .search])
         for name in ["dlq", "workers", "queues"] {
             press(&s, .character(":"))
             type(&s, name)

@@ -211,6 +211,42 @@ final class FakeConsoleServices: SystemOperations {
         }
     }
 
+    /// The services view's backend: the list it answers (or the error it throws), and the
+    /// actions it was asked to do ("scale emu 3", "redeploy emu", "rollback emu").
+    let serviceList = Mutex<Result<ServiceList, ConsoleError>>(.success(ServiceSamples.healthy))
+    let serviceActions = Mutex<[String]>([])
+    var backendName: String { "ecs" }
+    func listServices() async throws -> ServiceList { try serviceList.withLock { $0 }.get() }
+    func tasks(of service: ServiceReference) async throws -> [ServiceTask] { ServiceSamples.tasks }
+    func containers(ofTask taskID: String, in service: ServiceReference) async throws -> [TaskContainer] {
+        ServiceSamples.containers
+    }
+    /// Three lines at first, one more on each follow; the filter keeps lines containing it.
+    /// The embedded backend's services (cluster `local`) keep no logs, as `LocalWorkerServices` says.
+    func logs(of service: ServiceReference, _ request: LogTailRequest) async throws -> LogTail {
+        if service.cluster == "local" { throw ServiceOperationError.embeddedLogs(service: service.name) }
+        let lines =
+            request.after == nil
+            ? ServiceSamples.logLines
+            : [LogLine(timestamp: ServiceSamples.at, stream: "emu/1", raw: #"{"level":"info","msg":"batch of 10 indexed"}"#)]
+        let kept = lines.filter { line in request.filter.map { line.raw.localizedCaseInsensitiveContains($0) } ?? true }
+        return LogTail(
+            source: "log group /refarch/\(service.name)", lines: kept,
+            cursor: LogCursor(timestamp: ServiceSamples.at, eventIDs: ["\(request.after?.eventIDs.count ?? 0)"]))
+    }
+    func scale(_ service: ServiceReference, to desired: Int) async throws -> ServiceChange {
+        serviceActions.withLock { $0.append("scale \(service.name) \(desired)") }
+        return ServiceChange(cluster: service.cluster ?? "", service: service.name, action: "scale", desired: desired)
+    }
+    func forceNewDeployment(_ service: ServiceReference) async throws -> ServiceChange {
+        serviceActions.withLock { $0.append("redeploy \(service.name)") }
+        return ServiceChange(cluster: service.cluster ?? "", service: service.name, action: "redeploy")
+    }
+    func rollBack(_ service: ServiceReference) async throws -> ServiceChange {
+        serviceActions.withLock { $0.append("rollback \(service.name)") }
+        return ServiceChange(cluster: service.cluster ?? "", service: service.name, action: "rollback")
+    }
+
     /// Product 1 is traced complete; any other is unknown, as the tracer says.
     func trace(_ target: TraceTarget) async throws -> ProductTrace {
         switch target {

@@ -15,6 +15,8 @@ public protocol ConsoleScreen {
     /// What follows the parent tab's title while it is open (" › Product"); nil for tabs.
     static func crumb(_ s: ConsoleState) -> String?
 
+    /// Other names `:` knows it by (`:svc`).
+    static var aliases: [String] { get }
     /// How `:` names it when it takes arguments ("trace ID|SKU"); nil: `:` only jumps to tabs.
     static var commandUsage: String? { get }
     /// `:<id> ARGUMENTS` (`:trace 42`); `arguments` is trimmed and may be empty.
@@ -80,6 +82,7 @@ public protocol ConsoleScreen {
 extension ConsoleScreen {
     public static var isTab: Bool { true }
     public static func crumb(_ s: ConsoleState) -> String? { nil }
+    public static var aliases: [String] { [] }
     public static var commandUsage: String? { nil }
     public static func command(_ s: inout ConsoleState, arguments: String) -> [ConsoleEffect] { [] }
     public static func prepare(_ s: inout ConsoleState) {}
@@ -122,6 +125,7 @@ public enum ConsoleScreens {
             DeadLetterView.self,
             WorkersView.self,
             TraceView.self,
+            ServicesView.self,
         ]
     }
 

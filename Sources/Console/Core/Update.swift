@@ -180,7 +180,8 @@ public enum ConsoleUpdate {
         }
         let name = typed.lowercased()
         if name == "q" || name == "quit" { return perform(&s, .quit) }
-        guard let view = ViewID.tabs.first(where: { $0.rawValue == name || ($0.rawValue.hasPrefix(name) && !name.isEmpty) }) else {
+        let named = ViewID.tabs.first { $0.rawValue == name || ConsoleScreens.screen($0).aliases.contains(name) }
+        guard let view = named ?? ViewID.tabs.first(where: { $0.rawValue.hasPrefix(name) && !name.isEmpty }) else {
             if name.isEmpty { return [] }
             s.show("No view named \"\(name)\": try :\(ViewID.tabs.map(\.rawValue).joined(separator: ", :")) or :quit.", .error)
             return []

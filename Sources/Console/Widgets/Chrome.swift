@@ -78,8 +78,13 @@ public enum TabHeader {
             let room = available - fixed - 2
             if room >= 8 { items[0].0 = DisplayWidth.truncate(first.0, to: room) } else { items.removeFirst() }
         }
-        let shownWidth = items.reduce(0) { $0 + $1.0.displayWidth + 2 }
-        guard shownWidth <= available else { return }
+        // Still too wide: the earlier facts go first (the DLQ depth and READ-ONLY come last and stay longest).
+        var shownWidth = items.reduce(0) { $0 + $1.0.displayWidth + 2 }
+        while shownWidth > available, let first = items.first {
+            items.removeFirst()
+            shownWidth -= first.0.displayWidth + 2
+        }
+        guard !items.isEmpty else { return }
         var rx = rect.maxX - shownWidth
         for (text, role) in items {
             rx += 2

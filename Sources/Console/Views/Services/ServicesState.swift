@@ -1,0 +1,91 @@
+import Foundation
+import Operations
+
+/// The services view: the services that run the workers (ECS, or the local workers), and
+/// the drill-down into one service's tasks and one task's containers.
+public struct ServicesState: ViewPayload {
+    /// What the view shows: the services, one service's tasks, or one task's containers.
+    public enum Level: Hashable, Sendable {
+        case services
+        case tasks(ServiceReference)
+        case containers(ServiceReference, taskID: String)
+        /// The service's log tail (`l`), following.
+        case logs(ServiceReference)
+    }
+
+    public var level: Level = .services
+    public var list: ServiceList?
+    public var pending: Int?
+    /// When the list was last asked for (console time): refreshed every interval while shown.
+    public var requestedAt: Duration?
+    /// The last refresh failed: the last good list stays, marked stale.
+    public var isStale = false
+    public var selection = TableSelection()
+
+    public var tasks: [ServiceTask]?
+    public var tasksPending: Int?
+    public var taskSelection = TableSelection()
+
+    public var containers: [TaskContainer]?
+    public var containersPending: Int?
+    public var containerSelection = TableSelection()
+
+    /// The log tail: lines oldest first (the newest ``maxLogLines``), where it continues
+    /// from, where the lines come from, and the text it is filtered by.
+    public var logLines: [LogLine] = []
+    public var logCursor: LogCursor?
+    public var logSource: String?
+    public var logFilter: String?
+    /// The `/` input while it is open.
+    public var logFilterField: TextField?
+    public var logsPending: Int?
+    /// Why the tail cannot be read (no log group, the embedded backend): shown in the body.
+    public var logError: ConsoleError?
+    /// Lines scrolled back from the newest (0: following the end).
+    public var logScroll = 0
+    public static let maxLogLines = 1_000
+
+    /// The `s` form: how many tasks, for which service (nil: closed).
+    public var scaleForm: ScaleForm?
+    /// A scale, redeploy or rollback the user confirmed, in flight.
+    public var actionPending: Int?
+
+    public init() {}
+
+    /// The selected service of the list.
+    public var selectedService: ServiceStatus? {
+        guard let services = list?.services, services.indices.contains(selection.selected) else { return nil }
+        return services[selection.selected]
+    }
+
+    /// The service the actions apply to: the drilled-into one, else the selected one.
+    public var actionService: ServiceStatus? {
+        switch level {
+        case .services: return selectedService
+        case .tasks(let reference), .containers(let reference, _), .logs(let reference):
+            return list?.services.first { $0.reference == reference } ?? selectedService
+        }
+    }
+}
+
+/// The `s` form: a count typed for one service, with the message of the last try.
+public struct ScaleForm: Hashable, Sendable {
+    public var service: ServiceReference
+    public var current: Int?
+    public var bounds: ClosedRange<Int>?
+    public var field = TextField()
+    public var error: String?
+
+    public init(service: ServiceReference, current: Int?, bounds: ClosedRange<Int>?) {
+        self.service = service
+        self.current = current
+        self.bounds = bounds
+    }
+}
+
+extension ConsoleState {
+    public var services: ServicesState {
+        get { views[ServicesState.self] ?? ServicesState() }
+        set { views[ServicesState.self] = newValue }
+    }
+}
