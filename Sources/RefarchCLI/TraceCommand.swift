@@ -51,8 +51,10 @@ struct TraceCommand: AsyncParsableCommand {
                 try await withVectorIndex(context: context, loadVectors: embedder != nil) { index in
                     let store = PostgresProductStore(pool: pool)
                     let search = embedder.map { SearchService(embedder: $0, index: index.index, store: store, queryCache: nil) }
-                    return try await makeProductTracer(context: context, pool: pool, store: store, queue: queue.queue, index: index, search: search)
-                        .trace(target)
+                    return try await makeProductTracer(
+                        context: context, pool: pool, store: store, queue: queue.queue, index: index, search: search
+                    )
+                    .trace(target)
                 }
             }
             await queue.close()
