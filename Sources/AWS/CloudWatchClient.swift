@@ -197,6 +197,8 @@ public struct MetricAlarm: Codable, Sendable, Hashable {
     public var threshold: Double?
     public var comparisonOperator: String?
     public var actionsEnabled: Bool?
+    /// The metric's dimensions (QueueName for an SQS alarm); nil for composite alarms.
+    public var dimensions: [MetricStat.Dimension]?
 
     enum CodingKeys: String, CodingKey {
         case alarmName = "AlarmName"
@@ -209,5 +211,6 @@ public struct MetricAlarm: Codable, Sendable, Hashable {
         case threshold = "Threshold"
         case comparisonOperator = "ComparisonOperator"
         case actionsEnabled = "ActionsEnabled"
+        case dimensions = "Dimensions"
     }
 }

@@ -55,6 +55,11 @@ public struct SNSClient: Sendable {
         return root.first(named: "SubscriptionArn")?.text.trimmingWhitespace() ?? ""
     }
 
+    /// Removes a subscription by its ARN (confirmed ones only: a pending one has no ARN yet).
+    public func unsubscribe(subscriptionARN: String) async throws(AWSError) {
+        _ = try await client.query("Unsubscribe", [("SubscriptionArn", subscriptionARN)])
+    }
+
     /// Publishes one message; returns its message id. Topics take 256 KiB unless raised.
     /// `attributes` use `MessageAttributes.entry.N.Name` / `.Value.DataType` / `.Value.StringValue`.
     public func publish(

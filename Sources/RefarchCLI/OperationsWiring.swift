@@ -140,6 +140,16 @@ final class LiveOperations: SystemOperations {
         try await serviceOperations.value().operations.rollBack(service)
     }
 
+    // The alerts view's backend, chosen as `alerts …` chooses it (SNS, or the embedded answer).
+    func alertOverview() async throws -> AlertOverview { try await alerts().alertOverview() }
+    func subscribeToAlerts(_ endpoint: AlertEndpoint) async throws -> AlertSubscription { try await alerts().subscribeToAlerts(endpoint) }
+    func unsubscribeFromAlerts(subscriptionARN: String) async throws -> AlertSubscription {
+        try await alerts().unsubscribeFromAlerts(subscriptionARN: subscriptionARN)
+    }
+    private func alerts() throws -> any AlertOperations {
+        try makeAlertOperations(settings: context.settings, readOnly: context.isReadOnly)
+    }
+
     func close() async {
         opening.cancel()
         if let opened = try? await opening.value { await opened.close() }

@@ -2,6 +2,7 @@ import AWS
 import ArgumentParser
 import Catalog
 import Foundation
+import Operations
 import Postgres
 import PostgresCatalog
 import Queues
@@ -306,35 +307,40 @@ struct QueuePurgeCommand: AsyncParsableCommand {
     }
 }
 
+/// `queue alerts`: the subscriptions part of `alerts list`, kept for its JSON shape; both
+/// read through the one ``AlertOperations`` seam.
 struct QueueAlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alerts",
-        abstract: "The subscriptions of the dead-letter alert topic (SNS_TOPIC_ARN): who hears when emu dead-letters messages.")
+        abstract: "The subscriptions of the dead-letter alert topic (SNS_TOPIC_ARN): who hears when emu dead-letters messages.",
+        discussion: "`refarch-tui alerts list` shows the same with the queue alarms; `alerts subscribe|unsubscribe` change it.")
 
     @OptionGroup var options: OpsOptions
 
     struct Output: Encodable {
         var topic: String
-        var subscriptions: [SNSSubscription]
+        var subscriptions: [AlertSubscription]
     }
 
     func run() async throws {
-        try await reportingErrors {
-            guard let topic = try options.value("SNS_TOPIC_ARN") else {
+        try await runAlerts(options) { alerts in
+            let overview = try await alerts.alertOverview()
+            guard let topic = overview.topicARN else {
                 throw UserError(
                     summary: "SNS_TOPIC_ARN is not set: the workers send no dead-letter alerts.",
                     remedy: "Set SNS_TOPIC_ARN (or sns.topic_arn in refarch.toml) to the alert topic's ARN, "
                         + "e.g. arn:aws:sns:us-east-1:123456789012:refarch-dead-letters.")
             }
-            let sns = SNSClient(configuration: try makeAWSConfiguration(options))
-            let subscriptions = try await sns.listSubscriptions(topicARN: topic)
+            if let error = overview.subscriptionsError { throw UserError(summary: error) }
+            let subscriptions = overview.subscriptions
             if options.json {
                 try printJSON(Output(topic: topic, subscriptions: subscriptions))
             } else if subscriptions.isEmpty {
                 print("\(topic) has no subscriptions: alerts are published but nobody receives them.")
             } else {
                 printTable(
-                    ["PROTOCOL", "ENDPOINT", "SUBSCRIPTION"], subscriptions.map { [$0.protocolName, $0.endpoint, $0.subscriptionARN] })
+                    ["PROTOCOL", "ENDPOINT", "SUBSCRIPTION"],
+                    subscriptions.map { [$0.protocolName, $0.endpoint, $0.subscriptionARN ?? "PendingConfirmation"] })
             }
         }
     }

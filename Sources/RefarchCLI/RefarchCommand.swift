@@ -8,7 +8,7 @@ public struct RefarchCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ConsoleCommand.self, ProductsCommand.self, DBCommand.self, ReindexCommand.self, QueueCommand.self, ServicesCommand.self,
-            IndexCommand.self,
+            IndexCommand.self, AlertsCommand.self,
             EmbedCommand.self, SearchCommand.self, VerifyCommand.self, TraceCommand.self, WorkerCommand.self, RunLocalCommand.self,
             SyncCommand.self,
             ConfigCommand.self,

@@ -247,6 +247,19 @@ final class FakeConsoleServices: SystemOperations {
         return ServiceChange(cluster: service.cluster ?? "", service: service.name, action: "rollback")
     }
 
+    /// The alerts view's backend: the overview it answers, and the actions asked ("subscribe …", "unsubscribe …").
+    let alertOverviewAnswer = Mutex<AlertOverview>(AlertSamples.healthy)
+    let alertActions = Mutex<[String]>([])
+    func alertOverview() async throws -> AlertOverview { alertOverviewAnswer.withLock { $0 } }
+    func subscribeToAlerts(_ endpoint: AlertEndpoint) async throws -> AlertSubscription {
+        alertActions.withLock { $0.append("subscribe \(endpoint.address)") }
+        return AlertSubscription(subscriptionARN: nil, protocolName: endpoint.protocolName, endpoint: endpoint.address)
+    }
+    func unsubscribeFromAlerts(subscriptionARN: String) async throws -> AlertSubscription {
+        alertActions.withLock { $0.append("unsubscribe \(subscriptionARN)") }
+        return AlertSubscription(subscriptionARN: subscriptionARN, protocolName: "email", endpoint: "ops@example.com")
+    }
+
     /// Product 1 is traced complete; any other is unknown, as the tracer says.
     func trace(_ target: TraceTarget) async throws -> ProductTrace {
         switch target {
