@@ -30,10 +30,10 @@ public enum AlertsView {
     ]
 
     static let alarmColumns: [TableColumn] = [
-        TableColumn("ALARM", .flexible(min: 14, weight: 2, max: 40), priority: 6),
+        TableColumn("ALARM", .flexible(min: 22, weight: 2, max: 40), priority: 6),
         TableColumn("STATE", .fixed(9), priority: 6),
-        TableColumn("METRIC", .flexible(min: 12, weight: 2), priority: 2),
-        TableColumn("QUEUE", .flexible(min: 10, weight: 1, max: 30), priority: 3),
+        TableColumn("METRIC", .flexible(min: 12, weight: 2), priority: 1),
+        TableColumn("QUEUE", .flexible(min: 12, weight: 1, max: 30), priority: 2),
         TableColumn("WHEN", .fixed(8), priority: 4),
         TableColumn("CHANGED", .fixed(14), priority: 3),
     ]
