@@ -127,6 +127,21 @@ struct AlertsEmulatorTests {
         #expect(try await Self.endpoints(fixture.topic).isEmpty)
     }
 
+    @Test("ReadOnlyAlertOperations (what the console wires in read-only mode) refuses both actions; the topic is unchanged")
+    func readOnlyWrapperLeavesTheTopicUnchanged() async throws {
+        let fixture = try await Self.makeFixture()
+        let configuration = try Emulator.configuration()
+        let sns = SNSClient(configuration: configuration)
+        let arn = try await sns.subscribe(topicARN: fixture.topic, protocolName: "email", endpoint: "ops@example.com")
+        let guarded = ReadOnlyAlertOperations(
+            SNSAlertOperations(
+                configuration: configuration, topicARN: fixture.topic, jobsQueueURL: fixture.jobsURL, deadLetterQueueURL: nil))
+        #expect(try await guarded.alertOverview().subscriptions.count == 1)
+        await #expect(throws: AlertOperationError.self) { try await guarded.subscribeToAlerts(AlertEndpoint(parsing: "x@example.com")) }
+        await #expect(throws: AlertOperationError.self) { try await guarded.unsubscribeFromAlerts(subscriptionARN: arn) }
+        #expect(try await Self.endpoints(fixture.topic) == ["ops@example.com"])
+    }
+
     @Test("without a topic or SQS, alerts list says what alerting the embedded backend has, and subscribe says what to set")
     func embeddedSaysWhatAlertingExists() async throws {
         let environment = try OpsCLITests.environment(queue: nil)
