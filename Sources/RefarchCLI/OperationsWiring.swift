@@ -140,6 +140,10 @@ final class LiveOperations: SystemOperations {
         try await serviceOperations.value().operations.rollBack(service)
     }
 
+    func databaseStatus() async throws -> DatabaseStatus {
+        try await makeDatabaseOperations(settings: context.settings, instance: nil, pool: pool).databaseStatus()
+    }
+
     func close() async {
         opening.cancel()
         if let opened = try? await opening.value { await opened.close() }
