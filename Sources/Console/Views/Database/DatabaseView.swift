@@ -62,23 +62,23 @@ public enum DatabaseView {
     static func lines(_ status: DatabaseStatus, width: Int) -> [Line] {
         var lines: [Line] = []
         if let instance = status.instance {
-            lines += instanceLines(instance)
+            lines += instanceLines(instance, width: width)
             lines.append(Line())
         }
-        lines.append(
-            reading("Connections", status.connections) { c in
+        lines += (
+            reading("Connections", status.connections, width: width) { c in
                 let free = c.max - c.reserved - c.inUse
                 return [("\(c.inUse) in use of \(c.max)", free <= 0 ? .error : free < c.max / 10 ? .warn : .text), (" (\(c.reserved) reserved)", .muted)]
             })
-        lines.append(
-            reading("Outbox", status.outbox) { o in
+        lines += (
+            reading("Outbox", status.outbox, width: width) { o in
                 var parts: [(String, Role)] = [(ConsoleView.counted(o.rows, "change") + " waiting", .text)]
                 if let age = o.oldestAgeSeconds { parts.append((", oldest \(formatAge(.seconds(age)))", o.syncPaused ? .warn : .text)) }
                 if o.syncPaused { parts.append((" · sync paused", .warn)) }
                 return parts
             })
-        lines.append(
-            reading("Schema", status.schema) { v in
+        lines += (
+            reading("Schema", status.schema, width: width) { v in
                 if v.isBehind { return [("version \(v.database), this binary needs \(v.binary): run refarch-tui db migrate", .warn)] }
                 if v.isAhead { return [("version \(v.database), newer than this binary's \(v.binary)", .warn)] }
                 return [("version \(v.database)", .ok), (" (current)", .muted)]
@@ -91,7 +91,7 @@ public enum DatabaseView {
                 lines.append(Line("", [(pad(bytes(Double(table.totalBytes)), 10, right: true) + "  " + pad(rows, 10, right: true) + "  " + table.name, .text)]))
             }
         } else {
-            lines.append(errorLine("Tables", status.largestTables.error))
+            lines += errorLines("Tables", status.largestTables.error, width: width)
         }
         lines.append(Line())
         if let activity = status.activity.value {
@@ -115,17 +115,18 @@ public enum DatabaseView {
                         Line(
                             i == 0 ? "Lock waits" : "",
                             [("pid \(wait.pid) waits \(formatAge(.seconds(wait.waitingSeconds))) on \(wait.waitEvent)", .warn),
-                             (blockers.isEmpty ? "" : ", blocked by \(blockers)", .warn), (" · " + wait.query, .muted)]))
+                             (blockers.isEmpty ? "" : ", blocked by \(blockers)", .warn)]))
+                    lines.append(Line("", [(wait.query, .muted)]))
                 }
             }
         } else {
-            lines.append(errorLine("Queries", status.activity.error))
+            lines += errorLines("Queries", status.activity.error, width: width)
         }
         return lines
     }
 
-    static func instanceLines(_ reading: DatabaseReading<RDSInstanceHealth>) -> [Line] {
-        guard let db = reading.value else { return [errorLine("RDS", reading.error)] }
+    static func instanceLines(_ reading: DatabaseReading<RDSInstanceHealth>, width: Int) -> [Line] {
+        guard let db = reading.value else { return errorLines("RDS", reading.error, width: width) }
         var lines: [Line] = []
         let engine = [db.engine, db.engineVersion].compactMap { $0 }.joined(separator: " ")
         lines.append(
@@ -145,13 +146,14 @@ public enum DatabaseView {
         if let free = db.freeStorageBytes {
             let total = Double(db.allocatedStorageGiB ?? 0) * 1_073_741_824
             storage.append((" · \(bytes(free)) free", total > 0 && free < total / 10 ? .warn : .text))
-        } else if let error = db.freeStorageError {
-            storage.append((" · free: error: \(error)", .error))
+        } else if db.freeStorageError != nil {
+            storage.append((" · free: not read (below)", .error))
         } else {
             storage.append((" · free: no figure yet", .muted))
         }
         storage.append((" · Multi-AZ " + yesNo(db.multiAZ), db.multiAZ == false ? .muted : .text))
         lines.append(Line("Storage", storage))
+        if let error = db.freeStorageError { lines += errorLines("Free storage", error, width: width) }
         lines.append(
             Line(
                 "Backups",
@@ -161,13 +163,18 @@ public enum DatabaseView {
         return lines
     }
 
-    static func reading<Value>(_ label: String, _ reading: DatabaseReading<Value>, _ parts: (Value) -> [(String, Role)]) -> Line {
-        guard let value = reading.value else { return errorLine(label, reading.error) }
-        return Line(label, parts(value))
+    static func reading<Value>(
+        _ label: String, _ reading: DatabaseReading<Value>, width: Int, _ parts: (Value) -> [(String, Role)]
+    ) -> [Line] {
+        guard let value = reading.value else { return errorLines(label, reading.error, width: width) }
+        return [Line(label, parts(value))]
     }
 
-    static func errorLine(_ label: String, _ error: String?) -> Line {
-        Line(label, [("error: " + (error ?? "not read"), .error)])
+    /// A failed source's error where its figures would be, wrapped (never cut).
+    static func errorLines(_ label: String, _ error: String?, width: Int) -> [Line] {
+        TextWrap.lines("error: " + (error ?? "not read"), width: max(10, width - labelWidth)).enumerated().map {
+            Line($0.offset == 0 ? label : "", [($0.element, .error)])
+        }
     }
 
     static func yesNo(_ value: Bool?) -> String { value.map { $0 ? "yes" : "no" } ?? "unknown" }
