@@ -71,13 +71,18 @@ struct DatabaseHealthTests {
             let holderPID = Int(await holder.backendPID)
             let waiterPID = Int(await waiter.backendPID)
             try await holder.execute("BEGIN")
-            try await holder.execute("UPDATE products_with_increment SET price = price + 1 WHERE sku = $1", ["LOCK-1"])
-            let blocked = Task { try await waiter.execute("UPDATE products_with_increment SET price = price + 2 WHERE sku = $1", ["LOCK-1"]) }
+            try await holder.execute("UPDATE products_with_increment SET name = name || $2 WHERE sku = $1", ["LOCK-1", " (held)"])
+            let blocked = Task { try await waiter.execute("UPDATE products_with_increment SET name = name || $2 WHERE sku = $1", ["LOCK-1", " (waited)"]) }
 
             let health = PostgresDatabaseHealth(pool: pool, limit: 1_000)
             var activity = try await health.activity()
             let deadline = ContinuousClock.now + .seconds(60)
-            while !activity.lockWaits.contains(where: { $0.pid == waiterPID }), ContinuousClock.now < deadline {
+            // The two views are read one after the other: wait until both have seen the waiter.
+            func seen(_ activity: DatabaseActivity) -> Bool {
+                activity.lockWaits.contains { $0.pid == waiterPID }
+                    && activity.longestQueries.contains { $0.pid == waiterPID && $0.waitEvent?.hasPrefix("Lock") == true }
+            }
+            while !seen(activity), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
                 activity = try await health.activity()
             }
