@@ -33,7 +33,8 @@ public struct PostgresDatabaseHealth: Sendable {
                    current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int
             """, operation: "count the connections")
         return ConnectionUsage(
-            inUse: try rows[0].decode(Int.self, at: 0), max: try rows[0].decode(Int.self, at: 1), reserved: try rows[0].decode(Int.self, at: 2))
+            inUse: try rows[0].decode(Int.self, at: 0), max: try rows[0].decode(Int.self, at: 1),
+            reserved: try rows[0].decode(Int.self, at: 2))
     }
 
     /// Changes waiting in the outbox, the age of the oldest, and whether the sync is paused.
@@ -61,7 +62,9 @@ public struct PostgresDatabaseHealth: Sendable {
             LIMIT $1
             """, [limit], operation: "read the table sizes")
         return try rows.map {
-            TableSize(name: try $0.decode(String.self, at: 0), totalBytes: try $0.decode(Int64.self, at: 1), estimatedRows: try $0.decode(Int64.self, at: 2))
+            TableSize(
+                name: try $0.decode(String.self, at: 0), totalBytes: try $0.decode(Int64.self, at: 1),
+                estimatedRows: try $0.decode(Int64.self, at: 2))
         }
     }
 

@@ -30,7 +30,9 @@ struct DBStatusCommandTests {
             let base = config.url!
             let cli = CLISession(url: base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + config.searchPath[0])
             #expect(try await cli.run(["db", "migrate"]).status == 0)
-            #expect(try await cli.run(["products", "add", "--name", "Mug", "--sku", "DBS-1", "--description", "A mug.", "--price", "3.50"]).status == 0)
+            #expect(
+                try await cli.run(["products", "add", "--name", "Mug", "--sku", "DBS-1", "--description", "A mug.", "--price", "3.50"])
+                    .status == 0)
 
             let json = try await cli.run(["db", "status", "--json"])
             #expect(json.status == 0, "\(json.stderr)")

@@ -28,7 +28,9 @@ struct DatabaseHealthTests {
             try await SyncControl(pool: pool).pause(by: "test@db")
             let changes = 7
             _ = try await ProductLoader.insert(
-                try (0..<changes).map { try NewProduct(name: "Item \($0)", sku: "DBH-\($0)", description: "Item \($0).", price: Price(cents: 100)) },
+                try (0..<changes).map {
+                    try NewProduct(name: "Item \($0)", sku: "DBH-\($0)", description: "Item \($0).", price: Price(cents: 100))
+                },
                 into: pool)
 
             let status = try await DatabaseStatusReader(postgres: { await health.health() }).databaseStatus()
@@ -41,7 +43,9 @@ struct DatabaseHealthTests {
             let tables = try #require(status.largestTables.value)
             #expect(tables.contains { $0.name == "products_with_increment" && $0.totalBytes > 0 })
             #expect(tables.map(\.totalBytes) == tables.map(\.totalBytes).sorted(by: >))
-            #expect(status.schema.value == SchemaVersionStatus(database: SchemaMigrator.requiredVersion, binary: SchemaMigrator.requiredVersion))
+            #expect(
+                status.schema.value == SchemaVersionStatus(database: SchemaMigrator.requiredVersion, binary: SchemaMigrator.requiredVersion)
+            )
         }
     }
 
@@ -72,7 +76,9 @@ struct DatabaseHealthTests {
             let waiterPID = Int(await waiter.backendPID)
             try await holder.execute("BEGIN")
             try await holder.execute("UPDATE products_with_increment SET name = name || $2 WHERE sku = $1", ["LOCK-1", " (held)"])
-            let blocked = Task { try await waiter.execute("UPDATE products_with_increment SET name = name || $2 WHERE sku = $1", ["LOCK-1", " (waited)"]) }
+            let blocked = Task {
+                try await waiter.execute("UPDATE products_with_increment SET name = name || $2 WHERE sku = $1", ["LOCK-1", " (waited)"])
+            }
 
             let health = PostgresDatabaseHealth(pool: pool, limit: 1_000)
             var activity = try await health.activity()

@@ -37,7 +37,8 @@ public enum DatabaseView {
                 " · refreshed \(formatAge(s.now - at)) ago · every \(formatAge(s.refreshInterval))", x: x, y: area.y, role: .muted,
                 maxWidth: area.maxX - x)
         } else {
-            grid.write(state.isStale ? "  the database could not be read" : "  loading…", x: x, y: area.y, role: .muted, maxWidth: area.maxX - x)
+            grid.write(
+                state.isStale ? "  the database could not be read" : "  loading…", x: x, y: area.y, role: .muted, maxWidth: area.maxX - x)
         }
         guard let status = state.status else { return }
         let lines = self.lines(status, width: area.width)
@@ -65,20 +66,23 @@ public enum DatabaseView {
             lines += instanceLines(instance, width: width)
             lines.append(Line())
         }
-        lines += (
-            reading("Connections", status.connections, width: width) { c in
+        lines +=
+            (reading("Connections", status.connections, width: width) { c in
                 let free = c.max - c.reserved - c.inUse
-                return [("\(c.inUse) in use of \(c.max)", free <= 0 ? .error : free < c.max / 10 ? .warn : .text), (" (\(c.reserved) reserved)", .muted)]
+                return [
+                    ("\(c.inUse) in use of \(c.max)", free <= 0 ? .error : free < c.max / 10 ? .warn : .text),
+                    (" (\(c.reserved) reserved)", .muted),
+                ]
             })
-        lines += (
-            reading("Outbox", status.outbox, width: width) { o in
+        lines +=
+            (reading("Outbox", status.outbox, width: width) { o in
                 var parts: [(String, Role)] = [(ConsoleView.counted(o.rows, "change") + " waiting", .text)]
                 if let age = o.oldestAgeSeconds { parts.append((", oldest \(formatAge(.seconds(age)))", o.syncPaused ? .warn : .text)) }
                 if o.syncPaused { parts.append((" · sync paused", .warn)) }
                 return parts
             })
-        lines += (
-            reading("Schema", status.schema, width: width) { v in
+        lines +=
+            (reading("Schema", status.schema, width: width) { v in
                 if v.isBehind { return [("version \(v.database), this binary needs \(v.binary): run refarch-tui db migrate", .warn)] }
                 if v.isAhead { return [("version \(v.database), newer than this binary's \(v.binary)", .warn)] }
                 return [("version \(v.database)", .ok), (" (current)", .muted)]
@@ -88,7 +92,15 @@ public enum DatabaseView {
             lines.append(Line("Tables", [(pad("SIZE", 10, right: true) + "  " + pad("ROWS", 10, right: true) + "  NAME", .muted)]))
             for table in tables {
                 let rows = table.estimatedRows < 0 ? "?" : ConsoleView.grouped(Int(table.estimatedRows))
-                lines.append(Line("", [(pad(bytes(Double(table.totalBytes)), 10, right: true) + "  " + pad(rows, 10, right: true) + "  " + table.name, .text)]))
+                lines.append(
+                    Line(
+                        "",
+                        [
+                            (
+                                pad(bytes(Double(table.totalBytes)), 10, right: true) + "  " + pad(rows, 10, right: true) + "  "
+                                    + table.name, .text
+                            )
+                        ]))
             }
         } else {
             lines += errorLines("Tables", status.largestTables.error, width: width)
@@ -98,12 +110,23 @@ public enum DatabaseView {
             if activity.longestQueries.isEmpty {
                 lines.append(Line("Queries", [("none running", .muted)]))
             } else {
-                lines.append(Line("Queries", [(pad("PID", 7, right: true) + "  " + pad("RUNNING", 8, right: true) + "  " + pad("STATE", 8) + "  QUERY", .muted)]))
+                lines.append(
+                    Line(
+                        "Queries",
+                        [(pad("PID", 7, right: true) + "  " + pad("RUNNING", 8, right: true) + "  " + pad("STATE", 8) + "  QUERY", .muted)])
+                )
                 for q in activity.longestQueries {
                     let role: Role = q.waitEvent?.hasPrefix("Lock") == true ? .warn : .text
                     let state = q.state == "idle in transaction" ? "idle txn" : q.state
                     lines.append(
-                        Line("", [(pad(String(q.pid), 7, right: true) + "  " + pad(formatAge(.seconds(q.runningSeconds)), 8, right: true) + "  " + pad(state, 8) + "  " + q.query, role)]))
+                        Line(
+                            "",
+                            [
+                                (
+                                    pad(String(q.pid), 7, right: true) + "  " + pad(formatAge(.seconds(q.runningSeconds)), 8, right: true)
+                                        + "  " + pad(state, 8) + "  " + q.query, role
+                                )
+                            ]))
                 }
             }
             if activity.lockWaits.isEmpty {
@@ -114,8 +137,10 @@ public enum DatabaseView {
                     lines.append(
                         Line(
                             i == 0 ? "Lock waits" : "",
-                            [("pid \(wait.pid) waits \(formatAge(.seconds(wait.waitingSeconds))) on \(wait.waitEvent)", .warn),
-                             (blockers.isEmpty ? "" : ", blocked by \(blockers)", .warn)]))
+                            [
+                                ("pid \(wait.pid) waits \(formatAge(.seconds(wait.waitingSeconds))) on \(wait.waitEvent)", .warn),
+                                (blockers.isEmpty ? "" : ", blocked by \(blockers)", .warn),
+                            ]))
                     lines.append(Line("", [(wait.query, .muted)]))
                 }
             }
@@ -132,8 +157,10 @@ public enum DatabaseView {
         lines.append(
             Line(
                 "RDS",
-                [(db.identifier, .title), (" · ", .muted), (db.status ?? "status unknown", db.status == "available" ? .ok : .warn),
-                 (" · " + [db.instanceClass, engine.isEmpty ? nil : engine].compactMap { $0 }.joined(separator: " · "), .text)]))
+                [
+                    (db.identifier, .title), (" · ", .muted), (db.status ?? "status unknown", db.status == "available" ? .ok : .warn),
+                    (" · " + [db.instanceClass, engine.isEmpty ? nil : engine].compactMap { $0 }.joined(separator: " · "), .text),
+                ]))
         if db.publiclyAccessible == true {
             lines.append(Line("Access", [("publicly accessible: reachable from the internet", .error)]))
         }
@@ -157,9 +184,14 @@ public enum DatabaseView {
         lines.append(
             Line(
                 "Backups",
-                [((db.backupWindow.map { "\($0) UTC" } ?? "window unknown") + (db.backupRetentionDays.map { ", kept \($0) d" } ?? ""), db.backupRetentionDays == 0 ? .warn : .text),
-                 (" · encrypted " + yesNo(db.storageEncrypted), db.storageEncrypted == false ? .warn : .text),
-                 (" · CA " + (db.certificateAuthority ?? "unknown"), .text)]))
+                [
+                    (
+                        (db.backupWindow.map { "\($0) UTC" } ?? "window unknown") + (db.backupRetentionDays.map { ", kept \($0) d" } ?? ""),
+                        db.backupRetentionDays == 0 ? .warn : .text
+                    ),
+                    (" · encrypted " + yesNo(db.storageEncrypted), db.storageEncrypted == false ? .warn : .text),
+                    (" · CA " + (db.certificateAuthority ?? "unknown"), .text),
+                ]))
         return lines
     }
 
