@@ -43,13 +43,14 @@ struct DBStatusCommand: AsyncParsableCommand {
 
 /// The one choice of database health sources, for `db status` and the console: Postgres
 /// always; the RDS instance when one is named (`instance`, `RDS_INSTANCE_ID`).
-func makeDatabaseOperations(settings: Settings, instance: String?, pool: PostgresPool) throws -> DatabaseStatusReader {
+func makeDatabaseOperations(settings: Settings, instance: String?, pool: PostgresPool) -> DatabaseStatusReader {
     let postgres = PostgresDatabaseHealth(pool: pool)
     guard let identifier = instance ?? settings.string("rds.instance") else {
         return DatabaseStatusReader(postgres: { await postgres.health() })
     }
-    let rds = RDSInstanceOperations(configuration: try makeAWSConfiguration(settings: settings), identifier: identifier)
-    return DatabaseStatusReader(postgres: { await postgres.health() }, instance: { try await rds.instanceHealth() })
+    // An AWS configuration that cannot be made (no region) is the RDS source's error alone.
+    let rds = Result { RDSInstanceOperations(configuration: try makeAWSConfiguration(settings: settings), identifier: identifier) }
+    return DatabaseStatusReader(postgres: { await postgres.health() }, instance: { try await rds.get().instanceHealth() })
 }
 
 extension DatabaseStatus {

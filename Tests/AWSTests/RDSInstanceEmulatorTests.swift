@@ -46,6 +46,28 @@ struct RDSInstanceEmulatorTests {
         #expect(health.freeStorageError == nil)
     }
 
+    @Test("the free storage is CloudWatch's latest FreeStorageSpace of the instance")
+    func freeStorageFromCloudWatch() async throws {
+        let configuration = try Emulator.configuration()
+        let identifier = try await Self.createInstance(RDSClient(configuration: configuration), publiclyAccessible: false)
+        let free = 17_179_869_184.0
+        _ = try await CloudWatchClient(configuration: configuration).client.json(
+            "PutMetricData",
+            RawJSON([
+                "Namespace": "AWS/RDS",
+                "MetricData": [
+                    [
+                        "MetricName": "FreeStorageSpace", "Dimensions": [["Name": "DBInstanceIdentifier", "Value": .string(identifier)]],
+                        "Timestamp": .double(Date().addingTimeInterval(-120).timeIntervalSince1970), "Value": .double(free),
+                        "Unit": "Bytes",
+                    ]
+                ],
+            ]), as: EmptyShape.self)
+        let health = try await RDSInstanceOperations(configuration: configuration, identifier: identifier).instanceHealth()
+        #expect(health.freeStorageBytes == free)
+        #expect(health.freeStorageError == nil)
+    }
+
     @Test("a publicly accessible instance is flagged")
     func flagsPublicAccess() async throws {
         let configuration = try Emulator.configuration()
