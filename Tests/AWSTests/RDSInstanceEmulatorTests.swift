@@ -93,4 +93,37 @@ struct RDSInstanceEmulatorTests {
         #expect(status.instance?.error?.contains("DBInstanceNotFound") == true, "\(String(describing: status.instance?.error))")
         #expect(status.connections.value?.inUse == 1)
     }
+
+    @Test("db status --json --instance: the instance described, public access flagged; Postgres unreachable is its sources' error, exit 1")
+    func dbStatusCommandWithAnUnreachablePostgres() async throws {
+        let configuration = try Emulator.configuration()
+        let identifier = try await Self.createInstance(RDSClient(configuration: configuration), publiclyAccessible: true)
+        var environment = try OpsCLITests.environment(queue: nil)
+        environment["DATABASE_URL"] = "postgresql://refarch@127.0.0.1:1/refarch?connect_timeout=5"
+        struct Status: Decodable {
+            struct Reading<Value: Decodable>: Decodable {
+                var value: Value?
+                var error: String?
+            }
+            struct Instance: Decodable {
+                var identifier: String
+                var publiclyAccessible: Bool?
+            }
+            struct Connections: Decodable { var inUse: Int }
+            var backend: String
+            var instance: Reading<Instance>?
+            var connections: Reading<Connections>
+        }
+        let json = try await BuiltBinary.run(["db", "status", "--json", "--instance", identifier], environment: environment)
+        #expect(json.status == 1, "\(json.stderr)")
+        let status = try JSONDecoder().decode(Status.self, from: Data(json.stdout.utf8))
+        #expect(status.backend == "rds")
+        #expect(status.instance?.value?.identifier == identifier)
+        #expect(status.instance?.value?.publiclyAccessible == true)
+        #expect(status.connections.value == nil && status.connections.error != nil)
+        #expect(json.stderr.contains("Could not read the connections"))
+
+        let text = try await BuiltBinary.run(["db", "status", "--instance", identifier], environment: environment)
+        #expect(text.stdout.contains(identifier) && text.stdout.contains("publicly accessible"))
+    }
 }
