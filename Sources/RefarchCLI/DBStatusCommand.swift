@@ -104,7 +104,9 @@ private func printDatabaseStatus(_ status: DatabaseStatus) {
     line("Schema", status.schema) { schema in
         "version \(schema.database), this binary needs \(schema.binary)\(schema.isBehind ? ": run `refarch-tui db migrate`" : "")"
     }
-    line("Tables", status.largestTables) { $0.map { "\($0.name) \(formatBytes(Double($0.totalBytes)))" }.joined(separator: ", ") }
+    line("Tables", status.largestTables) {
+        $0.isEmpty ? "none" : $0.map { "\($0.name) \(formatBytes(Double($0.totalBytes)))" }.joined(separator: ", ")
+    }
     if let activity = status.activity.value {
         print("")
         if activity.longestQueries.isEmpty {

@@ -88,7 +88,9 @@ public enum DatabaseView {
                 return [("version \(v.database)", .ok), (" (current)", .muted)]
             })
         lines.append(Line())
-        if let tables = status.largestTables.value {
+        if let tables = status.largestTables.value, tables.isEmpty {
+            lines.append(Line("Tables", [("none", .muted)]))
+        } else if let tables = status.largestTables.value {
             lines.append(Line("Tables", [(pad("SIZE", 10, right: true) + "  " + pad("ROWS", 10, right: true) + "  NAME", .muted)]))
             for table in tables {
                 let rows = table.estimatedRows < 0 ? "?" : ConsoleView.grouped(Int(table.estimatedRows))
