@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Operations", dependencies: ["Catalog", "UserFacing"], swiftSettings: settings),
         .target(name: "Configuration", dependencies: ["Catalog", "UserFacing"], swiftSettings: settings),
         .target(name: "Postgres", dependencies: ["CLibPQ", "UserFacing", "DedicatedThreads", log], swiftSettings: settings),
-        .target(name: "PostgresCatalog", dependencies: ["Catalog", "Postgres", "UserFacing", log], swiftSettings: settings),
+        .target(name: "PostgresCatalog", dependencies: ["Catalog", "Operations", "Postgres", "UserFacing", log], swiftSettings: settings),
         .target(
             name: "LocalIndex",
             dependencies: ["Catalog", "Operations", "Postgres", "PostgresCatalog", "DedicatedThreads", "UserFacing", log],

@@ -49,6 +49,11 @@ public struct DBInstance: Codable, Sendable, Hashable {
     public var availabilityZone: String?
     public var createdAt: Date?
     public var publiclyAccessible: Bool?
+    /// "03:00-03:30" (UTC).
+    public var preferredBackupWindow: String?
+    public var backupRetentionPeriod: Int?
+    public var storageEncrypted: Bool?
+    public var caCertificateIdentifier: String?
 
     public init(xml: XMLElement) {
         identifier = xml.string("DBInstanceIdentifier") ?? ""
@@ -64,5 +69,9 @@ public struct DBInstance: Codable, Sendable, Hashable {
         availabilityZone = xml.string("AvailabilityZone")
         createdAt = xml.string("InstanceCreateTime").flatMap(ISO8601.parse)
         publiclyAccessible = xml.bool("PubliclyAccessible")
+        preferredBackupWindow = xml.string("PreferredBackupWindow")
+        backupRetentionPeriod = xml.int("BackupRetentionPeriod")
+        storageEncrypted = xml.bool("StorageEncrypted")
+        caCertificateIdentifier = xml.string("CACertificateIdentifier")
     }
 }

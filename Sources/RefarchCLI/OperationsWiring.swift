@@ -150,6 +150,10 @@ final class LiveOperations: SystemOperations {
         try makeAlertOperations(settings: context.settings, readOnly: context.isReadOnly)
     }
 
+    func databaseStatus() async throws -> DatabaseStatus {
+        try await makeDatabaseOperations(settings: context.settings, instance: nil, pool: pool).databaseStatus()
+    }
+
     func close() async {
         opening.cancel()
         if let opened = try? await opening.value { await opened.close() }

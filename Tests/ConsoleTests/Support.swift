@@ -215,6 +215,9 @@ final class FakeConsoleServices: SystemOperations {
     /// actions it was asked to do ("scale emu 3", "redeploy emu", "rollback emu").
     let serviceList = Mutex<Result<ServiceList, ConsoleError>>(.success(ServiceSamples.healthy))
     let serviceActions = Mutex<[String]>([])
+    /// The database view's answer (or the error it throws).
+    let database = Mutex<Result<DatabaseStatus, ConsoleError>>(.success(DatabaseSamples.healthy))
+    func databaseStatus() async throws -> DatabaseStatus { try database.withLock { $0 }.get() }
     var backendName: String { "ecs" }
     func listServices() async throws -> ServiceList { try serviceList.withLock { $0 }.get() }
     func tasks(of service: ServiceReference) async throws -> [ServiceTask] { ServiceSamples.tasks }

@@ -127,6 +127,7 @@ public enum ConsoleScreens {
             TraceView.self,
             ServicesView.self,
             AlertsView.self,
+            DatabaseView.self,
         ]
     }
 
