@@ -215,6 +215,8 @@ final class FakeConsoleServices: SystemOperations {
     /// actions it was asked to do ("scale emu 3", "redeploy emu", "rollback emu").
     let serviceList = Mutex<Result<ServiceList, ConsoleError>>(.success(ServiceSamples.healthy))
     let serviceActions = Mutex<[String]>([])
+    /// The index view's fake (IndexSamples.swift).
+    let indexFake = IndexFake()
     var backendName: String { "ecs" }
     func listServices() async throws -> ServiceList { try serviceList.withLock { $0 }.get() }
     func tasks(of service: ServiceReference) async throws -> [ServiceTask] { ServiceSamples.tasks }

@@ -126,6 +126,7 @@ public enum ConsoleScreens {
             WorkersView.self,
             TraceView.self,
             ServicesView.self,
+            IndexView.self,
         ]
     }
 
