@@ -52,11 +52,14 @@ struct IndexTests {
     }
 
     @Test func colonIndexOpensTheViewOverTheCurrentOneAndEscGoesBack() async {
-        var (s, _) = await opened()
+        let services = FakeConsoleServices(store: InMemoryProductStore(Sample.products))
+        var s = Ops.state()
+        let before = s.view
+        await drive(&s, press(&s, .character(":")) + Ops.typeAndEnter(&s, "index"), services)
         #expect(s.view == .index)
         #expect(s.index.status == IndexSamples.inSync)
         press(&s, .escape)
-        #expect(s.view == .search)
+        #expect(s.view == before)
     }
 
     @Test func verifyRunsInTheBackgroundWhileTheKeysKeepWorkingThenShowsTheResult() async {

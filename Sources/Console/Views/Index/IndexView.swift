@@ -72,7 +72,9 @@ public enum IndexView {
             }
             if y < area.maxY {
                 grid.write(
-                    last.isClean ? "✓ the index agreed with the catalog" : "▸ \(last.drift) drifting: R enqueues the fixes",
+                    last.isClean
+                        ? "✓ the index agreed with the catalog"
+                        : "▸ \(last.drift) drifting: " + (s.readOnly ? "repair is off in read-only mode" : "R enqueues the fixes"),
                     x: area.x, y: y, role: last.isClean ? .ok : .warn, maxWidth: area.width)
                 y += 1
             }
