@@ -40,7 +40,10 @@ struct IndexCommand: AsyncParsableCommand {
                     ("Dimension", String(status.dimension)),
                     ("Metric", status.metric),
                     ("Vectors", String(status.totalVectorCount)),
-                    ("Products", "\(status.productsInDatabase.map(String.init) ?? "?") in Postgres, \(status.productsInIndex) in the index"),
+                    (
+                        "Products",
+                        "\(status.productsInDatabase.map(String.init) ?? "?") in Postgres, \(status.productsInIndex) in the index"
+                    ),
                 ]
                 if let error = status.catalogError {
                     lines.append(("Catalog", "not read: \(error)"))

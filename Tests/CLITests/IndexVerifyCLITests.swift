@@ -35,7 +35,8 @@ struct IndexVerifyCLITests {
                 #expect(try await cli.run(["products", "add", "--name", "Lamp \(n)", "--sku", "L-\(n)", "--price", "5"]).status == 0)
             }
             func outbox() async throws -> Int {
-                try JSONDecoder().decode(SyncStatus.self, from: Data(try await cli.run(["sync", "status", "--json"]).stdout.utf8)).outbox_rows
+                try JSONDecoder().decode(SyncStatus.self, from: Data(try await cli.run(["sync", "status", "--json"]).stdout.utf8))
+                    .outbox_rows
             }
             let before = try await cli.run(["index", "stats", "--json"])
             #expect(before.status == 0, "\(before.stderr)")

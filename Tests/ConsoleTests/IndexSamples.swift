@@ -1,8 +1,7 @@
+import Console
 import Foundation
 import Operations
 import Synchronization
-
-import Console
 
 /// Index figures for the index view's tests and goldens.
 enum IndexSamples {

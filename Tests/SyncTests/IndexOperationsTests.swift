@@ -3,8 +3,8 @@ import Foundation
 import Operations
 import Postgres
 import PostgresCatalog
-import TestSupport
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Sync

@@ -36,7 +36,8 @@ public enum IndexView {
             ("Metric", status.metric, .text),
             ("Vectors", ConsoleView.grouped(status.totalVectorCount), .text),
             (
-                "Products", "\(status.productsInDatabase.map(ConsoleView.grouped) ?? "?") in Postgres · "
+                "Products",
+                "\(status.productsInDatabase.map(ConsoleView.grouped) ?? "?") in Postgres · "
                     + "\(ConsoleView.grouped(status.productsInIndex)) in the index", status.countsDiffer ? .warn : .ok
             ),
         ]
