@@ -79,4 +79,58 @@ struct IndexOperationsTests {
             #expect(after.isClean && after.current == 6, "\(after)")
         }
     }
+
+    @Test(arguments: PipelineBackend.available)
+    func aRunningVerifyShowsItsProgressAndASecondOneIsRefused(_ backend: PipelineBackend) async throws {
+        try await PipelineStack.with(backend) { stack in
+            let products = try (0..<6).map { n in
+                try NewProduct(name: "Desk \(n)", sku: "RUN-\(n)", description: "Desk \(n).", price: Price(cents: 100))
+            }
+            _ = try await ProductLoader.insert(products, into: stack.pool)
+            try await stack.sync()
+            // The verify stops at its first fetch until the gate opens.
+            let gate = VerifyGate()
+            let gated = GatedIndex(base: stack.index, gate: gate)
+            let location = VerifyingIndexOperations.Location(backend: "test", location: "test", namespace: "products")
+            let seam = VerifyingIndexOperations(pool: stack.pool) { (gated, location) }
+            let verify = Task { try await seam.verifyIndex { _ in } }
+
+            var running: IndexVerifyProgress?
+            let deadline = ContinuousClock.now + .seconds(60)
+            while running == nil, ContinuousClock.now < deadline {
+                running = try await seam.indexStatus().verifyRunning
+                if running == nil { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(running?.total == 6 && running?.checked == 0, "\(String(describing: running))")
+            await #expect(throws: IndexOperationError.verifyAlreadyRunning) { try await seam.verifyIndex { _ in } }
+
+            gate.open.withLock { $0 = true }
+            let record = try await verify.value
+            #expect(record.isClean && record.current == 6, "\(record)")
+            #expect(try await seam.indexStatus().verifyRunning == nil)
+        }
+    }
+}
+
+/// An index whose `fetch` waits until `gate` is true, so a test can look at a verify while it runs.
+struct GatedIndex: VectorIndex {
+    let base: any VectorIndex
+    let gate: VerifyGate
+
+    var dimension: Int { base.dimension }
+    func upsert(_ records: [VectorRecord]) async throws { try await base.upsert(records) }
+    func delete(ids: [String]) async throws { try await base.delete(ids: ids) }
+    func delete(idPrefix prefix: String) async throws { try await base.delete(idPrefix: prefix) }
+    func fetch(ids: [String]) async throws -> [VectorRecord] {
+        while !gate.open.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+        return try await base.fetch(ids: ids)
+    }
+    func listIDs(prefix: String) async throws -> [String] { try await base.listIDs(prefix: prefix) }
+    func query(_ query: VectorQuery) async throws -> [VectorMatch] { try await base.query(query) }
+    func stats() async throws -> IndexStats { try await base.stats() }
+    func updateMetadata(_ updates: [MetadataUpdate]) async throws { try await base.updateMetadata(updates) }
+}
+
+final class VerifyGate: Sendable {
+    let open = Mutex(false)
 }
