@@ -95,11 +95,13 @@ struct IndexOperationsTests {
             let seam = VerifyingIndexOperations(pool: stack.pool) { (gated, location) }
             let verify = Task { try await seam.verifyIndex { _ in } }
 
+            // Wait (generously) until the verify has counted what it will check: the first
+            // figure is (0 of 0) until the catalog and the ids have been read.
             var running: IndexVerifyProgress?
             let deadline = ContinuousClock.now + .seconds(60)
-            while running == nil, ContinuousClock.now < deadline {
+            while (running?.total ?? 0) == 0, ContinuousClock.now < deadline {
                 running = try await seam.indexStatus().verifyRunning
-                if running == nil { try await Task.sleep(for: .milliseconds(20)) }
+                if (running?.total ?? 0) == 0 { try await Task.sleep(for: .milliseconds(20)) }
             }
             #expect(running?.total == 6 && running?.checked == 0, "\(String(describing: running))")
             await #expect(throws: IndexOperationError.verifyAlreadyRunning) { try await seam.verifyIndex { _ in } }
