@@ -86,7 +86,7 @@ struct IndexTests {
         services.indexFake.verifyResult.withLock { $0 = IndexSamples.drift.lastVerify! }
         await drive(&s, held, services)
         #expect(s.index.verifyPending == nil)
-        #expect(s.status?.text.contains("7 products drift") == true)
+        #expect(s.status?.text.contains("drift in 7 products") == true)
         #expect(s.index.status == IndexSamples.drift)
         #expect(services.indexFake.actions.withLock { $0 } == ["verify"])
     }
@@ -102,7 +102,7 @@ struct IndexTests {
         #expect(services.indexFake.actions.withLock { $0 }.isEmpty)
         await drive(&s, press(&s, .character("y")), services)
         #expect(services.indexFake.actions.withLock { $0 } == ["repair"])
-        #expect(s.status?.text.contains("Enqueued 6 upserts and 1 deletes") == true)
+        #expect(s.status?.text.contains("Enqueued 6 upserts and 1 delete;") == true)
     }
 
     @Test func reindexAllAsksThenEnqueuesAndNSaysNo() async {

@@ -105,14 +105,17 @@ extension IndexView: ConsoleScreen {
         } else if s.index.verifyPending == request, let record = payload.as(IndexVerifyRecord.self) {
             s.index.verifyPending = nil
             s.show(
-                record.isClean ? "Verified: the index agrees with the catalog." : "Verified: \(record.drift) products drift; R repairs.",
+                record.isClean
+                    ? "Verified: the index agrees with the catalog."
+                    : "Verified: drift in \(ConsoleView.counted(record.drift, "product")); R repairs.",
                 record.isClean ? .ok : .warn, for: .seconds(10))
             return load(&s, background: true)
         } else if s.index.actionPending == request {
             s.index.actionPending = nil
             if let repair = payload.as(IndexRepair.self) {
                 s.show(
-                    "Enqueued \(repair.upserts) upserts and \(repair.deletes) deletes; the workers apply them.", .ok, for: .seconds(10))
+                    "Enqueued \(ConsoleView.counted(repair.upserts, "upsert")) and \(ConsoleView.counted(repair.deletes, "delete")); "
+                        + "the workers apply them.", .ok, for: .seconds(10))
             } else if let answer = payload.as(IndexReindexAnswer.self) {
                 s.show("Enqueued \(ConsoleView.counted(answer.enqueued, "product")) for indexing.", .ok, for: .seconds(10))
             }
