@@ -10,4 +10,4 @@
 /// effect runner calls these off the main thread; each only awaits (blocking C calls run on
 /// the clients' own threads).
 public typealias SystemOperations = ProductOperations & SyncOperations & SyncPauseOperations & QueueOperations & WorkerOperations
-    & ProductTracing & ServiceOperations & AlertOperations & DatabaseOperations
+    & ProductTracing & ServiceOperations & AlertOperations & DatabaseOperations & IndexOperations

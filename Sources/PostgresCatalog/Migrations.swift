@@ -489,6 +489,25 @@ public enum SchemaMigrator {
                     RETURN NEW;
                 END $$;
                 """),
+        Migration(
+            12, "verify runs",
+            sql: """
+                -- Each `verify` (issue 20 §3) records what it found, so the index view and
+                -- `index stats` show the last result and when it ran; the last 100 runs are kept.
+                CREATE TABLE IF NOT EXISTS refarch_verify_runs (
+                    id bigserial PRIMARY KEY,
+                    ran_at timestamptz NOT NULL DEFAULT now(),
+                    ran_by text NOT NULL DEFAULT '',
+                    products integer NOT NULL,
+                    indexed_products integer NOT NULL,
+                    current integer NOT NULL,
+                    metadata_stale integer NOT NULL,
+                    text_stale integer NOT NULL,
+                    missing integer NOT NULL,
+                    orphaned integer NOT NULL,
+                    repaired integer NOT NULL DEFAULT 0
+                );
+                """),
     ]
 }
 

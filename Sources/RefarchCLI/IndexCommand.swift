@@ -1,7 +1,10 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import Operations
 import Pinecone
+import Postgres
+import Sync
 import UserFacing
 
 /// `refarch-tui index …`: inspect, create and query the vector index, Pinecone or local as
@@ -10,11 +13,13 @@ struct IndexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
         abstract: "Show, create and query the vector index (Pinecone when PINECONE_API_KEY is set, else the local index).",
-        subcommands: [Stats.self, Create.self, Query.self])
+        subcommands: [Stats.self, Verify.self, Repair.self, Create.self, Query.self])
 
-    /// `index stats`: dimension, metric and vector counts per namespace.
+    /// `index stats`: dimension, metric, vector counts per namespace, products in Postgres
+    /// against products in the index, and the last recorded `verify`.
     struct Stats: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Dimension, metric and vector counts of the index.")
+        static let configuration = CommandConfiguration(
+            abstract: "Dimension, metric and vector counts of the index; products in Postgres and in the index; the last verify.")
 
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print JSON.") var json = false
@@ -22,41 +27,84 @@ struct IndexCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let context = try CommandContext(global)
-                try await withVectorIndex(context: context, loadVectors: false) { opened in
-                    let stats = try await opened.index.stats()
-                    if json {
-                        struct Output: Encodable {
-                            let backend: OpenedVectorIndex.Backend
-                            let location: String
-                            let namespace: String
-                            let dimension: Int
-                            let metric: String
-                            let totalVectorCount: Int
-                            let namespaces: [String: Int]
-                        }
-                        try printJSON(
-                            Output(
-                                backend: opened.backend, location: opened.location, namespace: opened.namespace,
-                                dimension: stats.dimension, metric: stats.metric,
-                                totalVectorCount: stats.totalVectorCount, namespaces: stats.namespaces))
-                        return
-                    }
-                    let lines = [
-                        ("Backend", "\(opened.backend.rawValue): \(opened.location)"),
-                        ("Namespace", opened.namespace),
-                        ("Dimension", String(stats.dimension)),
-                        ("Metric", stats.metric),
-                        ("Vectors", String(stats.totalVectorCount)),
-                    ]
-                    for (label, value) in lines { print(label.padding(toLength: 11, withPad: " ", startingAt: 0) + value) }
-                    if !stats.namespaces.isEmpty {
-                        print("")
-                        printTable(
-                            ["NAMESPACE", "VECTORS"],
-                            stats.namespaces.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] },
-                            rightAligned: [1])
-                    }
+                // The catalog's side is read without requiring a migrated schema: its error is
+                // shown where its figures would be, and the index's figures still print.
+                let status = try await withIndexOperations(context: context, migrated: false) { try await $0.indexStatus() }
+                if json {
+                    try printJSON(status)
+                    return
                 }
+                var lines = [
+                    ("Backend", "\(status.backend): \(status.location)"),
+                    ("Namespace", status.namespace),
+                    ("Dimension", String(status.dimension)),
+                    ("Metric", status.metric),
+                    ("Vectors", String(status.totalVectorCount)),
+                    (
+                        "Products",
+                        "\(status.productsInDatabase.map(String.init) ?? "?") in Postgres, \(status.productsInIndex) in the index"
+                    ),
+                ]
+                if let error = status.catalogError {
+                    lines.append(("Catalog", "not read: \(error)"))
+                } else if let last = status.lastVerify {
+                    lines.append(("Verified", "\(formatInstant(last.ranAt)) by \(last.ranBy): \(describe(last))"))
+                } else {
+                    lines.append(("Verified", "never (run `refarch-tui index verify`)"))
+                }
+                for (label, value) in lines { print(label.padding(toLength: 11, withPad: " ", startingAt: 0) + value) }
+                if !status.namespaces.isEmpty {
+                    print("")
+                    printTable(
+                        ["NAMESPACE", "VECTORS"],
+                        status.namespaces.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] },
+                        rightAligned: [1])
+                }
+            }
+        }
+    }
+
+    /// `index verify`: compare the catalog with the index (read-only) and record the result.
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare the catalog with the index and record the result: current, metadata-stale, text-stale, missing, orphaned.")
+
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let context = try CommandContext(global)
+                let record = try await withIndexOperations(context: context) { try await $0.verifyIndex { _ in } }
+                if json {
+                    try printJSON(record)
+                    return
+                }
+                print(describe(record))
+                if !record.isClean { print("Run `refarch-tui index repair` to enqueue the fixes.") }
+            }
+        }
+    }
+
+    /// `index repair`: verify, then enqueue the fixes through the outbox (refused in read-only mode).
+    struct Repair: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify, then enqueue the fixes through the outbox for the workers to apply (refused in read-only mode).")
+
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let context = try CommandContext(global)
+                try context.requireWritable("repair the index")
+                let repair = try await withIndexOperations(context: context) { try await $0.repairIndex() }
+                if json {
+                    try printJSON(repair)
+                    return
+                }
+                print(describe(repair.verify))
+                print("Enqueued \(repair.upserts) upserts and \(repair.deletes) deletes; the workers apply them.")
             }
         }
     }
@@ -204,4 +252,49 @@ struct IndexCommand: AsyncParsableCommand {
             return vector
         }
     }
+}
+
+/// Opens the index seam for one command: the migrated pool and the configured index,
+/// read-only wrapped when read-only mode is on.
+func withIndexOperations<T>(
+    context: CommandContext, migrated: Bool = true, _ body: (any IndexOperations) async throws -> T
+) async throws -> T {
+    let pool = migrated ? try await context.migratedPool() : context.makePool()
+    return try await withVectorIndex(context: context, loadVectors: false) { opened in
+        try await body(makeIndexOperations(context: context, pool: pool) { opened })
+    }
+}
+
+/// The index seam over `pool` and the index `opened` returns, read-only wrapped when asked.
+func makeIndexOperations(
+    context: CommandContext, pool: PostgresPool, opened: @escaping @Sendable () async throws -> OpenedVectorIndex
+) -> any IndexOperations {
+    let operations = makeVerifyingIndexOperations(context: context, pool: pool, opened: opened)
+    return context.isReadOnly ? ReadOnlyIndexOperations(operations) : operations
+}
+
+/// The index seam's implementation with the configured embedding template (not wrapped:
+/// `verify --repair` checks read-only mode itself).
+func makeVerifyingIndexOperations(
+    context: CommandContext, pool: PostgresPool, opened: @escaping @Sendable () async throws -> OpenedVectorIndex
+) -> VerifyingIndexOperations {
+    let template = EmbeddingTemplate(context.settings.string("embedding.template") ?? EmbeddingTemplate.standard.text)
+    return VerifyingIndexOperations(pool: pool, template: template) {
+        let index = try await opened()
+        return (index.index, .init(backend: index.backend.rawValue, location: index.location, namespace: index.namespace))
+    }
+}
+
+/// "120 products, 118 indexed: 115 current, 1 metadata-stale, 1 text-stale, 1 missing, 0 orphaned".
+func describe(_ record: IndexVerifyRecord) -> String {
+    "\(record.products) products, \(record.indexedProducts) indexed: \(record.current) current, "
+        + "\(record.metadataStale) metadata-stale, \(record.textStale) text-stale, \(record.missing) missing, "
+        + "\(record.orphaned) orphaned"
+}
+
+/// "2026-12-07 13:20:05Z".
+func formatInstant(_ date: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
+    return formatter.string(from: date) + "Z"
 }

@@ -29,6 +29,8 @@ final class LiveOperations: SystemOperations {
     /// workers, read-only wrapped); opened on first use, again after a failure.
     private let serviceOperations: Reopening<OpenedServiceOperations>
     private let context: CommandContext
+    /// The index view's seam: the opened index against the catalog (read-only wrapped).
+    private let indexOperations: any IndexOperations
 
     init(context: CommandContext) {
         self.context = context
@@ -46,6 +48,7 @@ final class LiveOperations: SystemOperations {
             return opened
         }
         self.opening = opening
+        indexOperations = makeIndexOperations(context: context, pool: pool) { try await opening.value }
         sync = SyncProgressReader(
             pool: pool,
             index: {
@@ -153,6 +156,16 @@ final class LiveOperations: SystemOperations {
     func databaseStatus() async throws -> DatabaseStatus {
         try await makeDatabaseOperations(settings: context.settings, instance: nil, pool: pool).databaseStatus()
     }
+
+    func indexStatus() async throws -> IndexStatus { try await indexOperations.indexStatus() }
+
+    func verifyIndex(progress: @escaping @Sendable (IndexVerifyProgress) -> Void) async throws -> IndexVerifyRecord {
+        try await indexOperations.verifyIndex(progress: progress)
+    }
+
+    func repairIndex() async throws -> IndexRepair { try await indexOperations.repairIndex() }
+
+    func reindexAll() async throws -> Int { try await indexOperations.reindexAll() }
 
     func close() async {
         opening.cancel()

@@ -91,9 +91,9 @@ struct VerifyCommand: AsyncParsableCommand {
             let context = try CommandContext(global)
             if repair { try context.requireWritable("repair the index") }
             let pool = try await context.migratedPool()
-            let template = EmbeddingTemplate(context.settings.string("embedding.template") ?? EmbeddingTemplate.standard.text)
+            // The same verify as `index verify|repair` (recorded for `index stats` and the console).
             let report = try await withVectorIndex(context: context, loadVectors: false) { opened in
-                try await Verifier(pool: pool, index: opened.index, template: template).run(repair: repair)
+                try await makeVerifyingIndexOperations(context: context, pool: pool) { opened }.verify(repair: repair) { _ in }
             }
             if json { try printJSON(report); return }
             print("products: \(report.products)  indexed: \(report.indexedProducts)")

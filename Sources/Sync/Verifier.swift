@@ -1,5 +1,7 @@
 import Catalog
+import Foundation
 import Logging
+import Operations
 import Postgres
 
 /// Compares the catalog in Postgres with the vector index: products with no vectors
@@ -28,6 +30,14 @@ public struct Verifier: Sendable {
         public var metadataStaleExamples: [Int64]
         /// Products enqueued by `--repair` (0 without it).
         public var repaired: Int
+        /// Fixes enqueued as upserts (missing and stale products) and deletes (extra ones).
+        public var repairUpserts = 0
+        public var repairDeletes = 0
+        /// This run as recorded in `refarch_verify_runs` (when, by whom).
+        public var recorded: IndexVerifyRecord?
+
+        /// Products whose vectors are current: indexed, not extra, not stale.
+        public var current: Int { indexedProducts - extra - stale }
 
         public var isClean: Bool { missing == 0 && extra == 0 && stale == 0 }
 
@@ -41,24 +51,35 @@ public struct Verifier: Sendable {
             case metadataStale = "metadata_stale"
             case textStaleExamples = "text_stale_examples"
             case metadataStaleExamples = "metadata_stale_examples"
+            case repairUpserts = "repair_upserts"
+            case repairDeletes = "repair_deletes"
+            case recorded
         }
     }
 
     let pool: PostgresPool
     let index: any VectorIndex
     let template: EmbeddingTemplate
+    /// Who runs it (user@host), recorded with the result in `refarch_verify_runs`.
+    let ranBy: String
     let exampleCount = 5
 
-    public init(pool: PostgresPool, index: any VectorIndex, template: EmbeddingTemplate = .standard) {
+    public init(pool: PostgresPool, index: any VectorIndex, template: EmbeddingTemplate = .standard, ranBy: String = SyncControl.actor) {
         self.pool = pool
         self.index = index
         self.template = template
+        self.ranBy = ranBy
     }
 
     /// Runs the comparison; with `repair`, enqueues the fixes through the outbox (upserts
     /// for missing and stale products, deletes for extra ones) for the workers to apply (emu
     /// embeds the text-stale ones again and updates only the metadata of the others).
-    public func run(repair: Bool = false) async throws -> Report {
+    ///
+    /// Every run is recorded (``VerifyRecords``); `progress` is told (checked, total) as the
+    /// products' vectors are fetched.
+    public func run(repair: Bool = false, progress: @Sendable (_ checked: Int, _ total: Int) -> Void = { _, _ in }) async throws
+        -> Report
+    {
         let rows = try await pool.query(
             """
             SELECT p.id, coalesce(v.seq, 0), coalesce(p.name, ''), coalesce(p.description, ''), coalesce(p.sku, '')
@@ -85,6 +106,7 @@ public struct Verifier: Sendable {
         for product in expected.keys.sorted() where !indexed.contains(product) { missing.append(product) }
         for product in indexed.sorted() where expected[product] == nil { extra.append(product) }
         let present = indexed.filter { expected[$0] != nil }.sorted()
+        progress(0, present.count)
         for start in stride(from: 0, to: present.count, by: 1000) {
             let batch = Array(present[start..<min(start + 1000, present.count)])
             let records = try await index.fetch(ids: batch.map { "\($0)#0" })
@@ -104,14 +126,15 @@ public struct Verifier: Sendable {
             }
             // A product with chunks but no chunk 0 is damaged: it must be embedded again.
             textStale.append(contentsOf: batch.filter { !seen.contains($0) })
+            progress(start + batch.count, present.count)
         }
         textStale.sort()
         metadataStale.sort()
         let stale = (textStale + metadataStale).sorted()
-        var repaired = 0
+        var upserted = 0, deleted = 0
         if repair, !(missing.isEmpty && stale.isEmpty && extra.isEmpty) {
             let toUpsert = PostgresArray(missing + stale), toDelete = PostgresArray(extra)
-            repaired = try await pool.withConnection { connection in
+            (upserted, deleted) = try await pool.withConnection { connection in
                 try await connection.transaction(operation: "enqueue repairs") { conn in
                     let upserts = try conn.execute(
                         """
@@ -122,15 +145,19 @@ public struct Verifier: Sendable {
                         INSERT INTO refarch_outbox (product_id, op) SELECT unnest($1::bigint[]), 'delete'
                         """, [toDelete], operation: "enqueue repairs")
                     try conn.execute("SELECT pg_notify('refarch_outbox', current_schema())", operation: "wake pelican")
-                    return upserts + deletes
+                    return (upserts, deletes)
                 }
             }
         }
-        return Report(
+        var report = Report(
             products: expected.count, indexedProducts: indexed.count, missing: missing.count, extra: extra.count,
             stale: stale.count, textStale: textStale.count, metadataStale: metadataStale.count,
             missingExamples: Array(missing.prefix(exampleCount)), extraExamples: Array(extra.prefix(exampleCount)),
             staleExamples: Array(stale.prefix(exampleCount)), textStaleExamples: Array(textStale.prefix(exampleCount)),
-            metadataStaleExamples: Array(metadataStale.prefix(exampleCount)), repaired: repaired)
+            metadataStaleExamples: Array(metadataStale.prefix(exampleCount)), repaired: upserted + deleted)
+        report.repairUpserts = upserted
+        report.repairDeletes = deleted
+        report.recorded = try await VerifyRecords(pool: pool).record(report, by: ranBy)
+        return report
     }
 }

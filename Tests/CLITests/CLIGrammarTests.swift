@@ -47,6 +47,7 @@ import Testing
             ["db", "import", "/dev/null"],
             ["reindex"],
             ["verify", "--repair"],
+            ["index", "repair"],
             ["queue", "purge", "--dlq", "--yes"],
             ["services", "scale", "emu", "2"],
             ["services", "redeploy", "emu"],

@@ -218,6 +218,8 @@ final class FakeConsoleServices: SystemOperations {
     /// The database view's answer (or the error it throws).
     let database = Mutex<Result<DatabaseStatus, ConsoleError>>(.success(DatabaseSamples.healthy))
     func databaseStatus() async throws -> DatabaseStatus { try database.withLock { $0 }.get() }
+    /// The index view's fake (IndexSamples.swift).
+    let indexFake = IndexFake()
     var backendName: String { "ecs" }
     func listServices() async throws -> ServiceList { try serviceList.withLock { $0 }.get() }
     func tasks(of service: ServiceReference) async throws -> [ServiceTask] { ServiceSamples.tasks }

@@ -128,6 +128,7 @@ public enum ConsoleScreens {
             ServicesView.self,
             AlertsView.self,
             DatabaseView.self,
+            IndexView.self,
         ]
     }
 
