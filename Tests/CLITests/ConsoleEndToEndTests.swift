@@ -97,7 +97,7 @@ struct ConsoleEndToEndTests {
             let env = ["DATABASE_URL": cli.url, "REFARCH_MODEL_DIR": model]
             let workers = try RunningCLI(["run-local"], environment: env)
             defer { workers.signal(SIGTERM) }
-            #expect(try await cli.waitUntilVerified(timeout: .seconds(600)).clean, "run-local indexes the seeded catalog")
+            #expect(try await cli.waitUntilVerified(timeout: .seconds(300)).clean, "run-local indexes the seeded catalog")
             let shown = try await cli.run(["products", "get", "42", "--json"])
             let product = try JSONDecoder().decode(ProductJSON.self, from: Data(shown.stdout.utf8))
 

@@ -97,7 +97,7 @@ struct PostgresRestartTests {
 
             // A batch that emu was writing when the server went away (its retries fail while
             // the server is down) comes back after emu's visibility timeout, 60 s, as on SQS.
-            let verified = try await cli.waitUntilVerified(timeout: .seconds(600))
+            let verified = try await cli.waitUntilVerified(timeout: .seconds(300))
             #expect(verified.clean, "verify: \(verified.report)\npelican: \(pelican.log.suffix(1500))\nemu: \(emu.log.suffix(1500))")
             // Nothing lost: every product that exists is indexed with its latest change.
             #expect(verified.report.contains("\"products\" : \(400 - 8 + 5)"), "\(verified.report)")

@@ -52,7 +52,7 @@ struct WorkerProcessTests {
             _ = await second.waitForExit(timeout: .seconds(60))
             // Third run finishes the job: the index must equal the catalog.
             let third = try RunningCLI(["run-local"], environment: env)
-            let verified = try await cli.waitUntilVerified(timeout: .seconds(600))
+            let verified = try await cli.waitUntilVerified(timeout: .seconds(300))
             #expect(verified.clean, "verify: \(verified.report)")
             // Search ranks by score and finds what the query means.
             let search = try await cli.run(
@@ -164,7 +164,7 @@ struct WorkerProcessTests {
             let emus = try (0..<2).map { _ in
                 try RunningCLI(["worker", "emu", "--heartbeat-seconds", "1", "--batch-size", "16", "--receivers", "1"], environment: env)
             }
-            let verified = try await cli.waitUntilVerified(timeout: .seconds(600))
+            let verified = try await cli.waitUntilVerified(timeout: .seconds(300))
             #expect(verified.clean, "verify: \(verified.report)")
             try await Task.sleep(for: .milliseconds(1500))  // one more heartbeat with the final counts
             let pool = PostgresPool(configuration: PostgresConfiguration(url: cli.url), maxConnections: 1)
