@@ -13,26 +13,9 @@ struct AlertsTests {
 
     func name(_ base: String, _ size: Size) -> String { "\(base)-\(size.columns)x\(size.rows)" }
 
-    /// Runs the alerts view's requests among `effects` against `services` and feeds the answers back.
     @discardableResult
     func drive(_ s: inout ConsoleState, _ effects: [ConsoleEffect], _ services: FakeConsoleServices) async -> [ConsoleEffect] {
-        var seen: [ConsoleEffect] = []
-        var queue = effects
-        while !queue.isEmpty {
-            let effect = queue.removeFirst()
-            seen.append(effect)
-            guard case let .view(request, view, payload) = effect, view == .alerts else {
-                Ops.answer(&s, [effect])
-                continue
-            }
-            do {
-                let answer = try await AlertsView.run(payload, services: services)
-                queue += ConsoleUpdate.update(&s, .viewAnswered(request: request, .alerts, answer))
-            } catch {
-                queue += ConsoleUpdate.update(&s, .requestFailed(request: request, ConsoleError(describing: error)))
-            }
-        }
-        return seen
+        await Ops.drive(&s, effects, services, screen: AlertsView.self).seen
     }
 
     func opened(

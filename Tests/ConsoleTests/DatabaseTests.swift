@@ -94,22 +94,8 @@ struct DatabaseTests {
 
     func name(_ base: String, _ size: Size) -> String { "\(base)-\(size.columns)x\(size.rows)" }
 
-    /// Runs the database view's requests among `effects` against `services` and feeds the answers back.
     func drive(_ s: inout ConsoleState, _ effects: [ConsoleEffect], _ services: FakeConsoleServices) async {
-        var queue = effects
-        while !queue.isEmpty {
-            let effect = queue.removeFirst()
-            guard case let .view(request, view, payload) = effect, view == .database else {
-                Ops.answer(&s, [effect])
-                continue
-            }
-            do {
-                let answer = try await DatabaseView.run(payload, services: services)
-                queue += ConsoleUpdate.update(&s, .viewAnswered(request: request, .database, answer))
-            } catch {
-                queue += ConsoleUpdate.update(&s, .requestFailed(request: request, ConsoleError(describing: error)))
-            }
-        }
+        await Ops.drive(&s, effects, services, screen: DatabaseView.self)
     }
 
     func opened(

@@ -13,32 +13,12 @@ struct IndexTests {
 
     func name(_ base: String, _ size: Size) -> String { "\(base)-\(size.columns)x\(size.rows)" }
 
-    /// Runs the index view's requests among `effects` against `services` and feeds the answers
-    /// back; a verify request is held back (returned) when `holdVerify`, as if still running.
+    /// A verify request is held back (returned) when `holdVerify`, as if still running.
     @discardableResult
     func drive(_ s: inout ConsoleState, _ effects: [ConsoleEffect], _ services: FakeConsoleServices, holdVerify: Bool = false) async
         -> [ConsoleEffect]
     {
-        var held: [ConsoleEffect] = []
-        var queue = effects
-        while !queue.isEmpty {
-            let effect = queue.removeFirst()
-            guard case let .view(request, view, payload) = effect, view == .index else {
-                Ops.answer(&s, [effect])
-                continue
-            }
-            if holdVerify, payload.description.contains("verify") {
-                held.append(effect)
-                continue
-            }
-            do {
-                let answer = try await IndexView.run(payload, services: services)
-                queue += ConsoleUpdate.update(&s, .viewAnswered(request: request, .index, answer))
-            } catch {
-                queue += ConsoleUpdate.update(&s, .requestFailed(request: request, ConsoleError(describing: error)))
-            }
-        }
-        return held
+        await Ops.drive(&s, effects, services, screen: IndexView.self) { holdVerify && $0.description.contains("verify") }.held
     }
 
     func opened(_ size: Size = Size(columns: 80, rows: 24), status: IndexStatus = IndexSamples.inSync, readOnly: Bool = false) async

@@ -87,6 +87,39 @@ enum Ops {
         }
     }
 
+    /// Runs `screen`'s own requests among `effects` against `services`, as the effect runner
+    /// would, and feeds the answers (or failures) back, following the effects they cause; the
+    /// other effects are answered by ``answer(_:_:stats:roster:deadLetters:)``. Requests for
+    /// which `hold` is true are not run but returned, as if still on their way.
+    @discardableResult
+    static func drive(
+        _ s: inout ConsoleState, _ effects: [ConsoleEffect], _ services: FakeConsoleServices, screen: any ConsoleScreen.Type,
+        hold: (AnyViewPayload) -> Bool = { _ in false }
+    ) async -> (seen: [ConsoleEffect], held: [ConsoleEffect]) {
+        var seen: [ConsoleEffect] = []
+        var held: [ConsoleEffect] = []
+        var queue = effects
+        while !queue.isEmpty {
+            let effect = queue.removeFirst()
+            seen.append(effect)
+            guard case let .view(request, view, payload) = effect, view == screen.id else {
+                answer(&s, [effect])
+                continue
+            }
+            if hold(payload) {
+                held.append(effect)
+                continue
+            }
+            do {
+                let answer = try await screen.run(payload, services: services)
+                queue += ConsoleUpdate.update(&s, .viewAnswered(request: request, view, answer))
+            } catch {
+                queue += ConsoleUpdate.update(&s, .requestFailed(request: request, ConsoleError(describing: error)))
+            }
+        }
+        return (seen, held)
+    }
+
     static func typeAndEnter(_ s: inout ConsoleState, _ text: String) -> [ConsoleEffect] {
         type(&s, text) + press(&s, .enter)
     }

@@ -13,27 +13,9 @@ struct ServicesTests {
 
     func name(_ base: String, _ size: Size) -> String { "\(base)-\(size.columns)x\(size.rows)" }
 
-    /// Runs the services view's requests among `effects` against `services` (as the effect
-    /// runner would) and feeds the answers back, following the effects they cause.
     @discardableResult
     func drive(_ s: inout ConsoleState, _ effects: [ConsoleEffect], _ services: FakeConsoleServices) async -> [ConsoleEffect] {
-        var seen: [ConsoleEffect] = []
-        var queue = effects
-        while !queue.isEmpty {
-            let effect = queue.removeFirst()
-            seen.append(effect)
-            guard case let .view(request, view, payload) = effect, view == .services else {
-                Ops.answer(&s, [effect])
-                continue
-            }
-            do {
-                let answer = try await ServicesView.run(payload, services: services)
-                queue += ConsoleUpdate.update(&s, .viewAnswered(request: request, .services, answer))
-            } catch {
-                queue += ConsoleUpdate.update(&s, .requestFailed(request: request, ConsoleError(describing: error)))
-            }
-        }
-        return seen
+        await Ops.drive(&s, effects, services, screen: ServicesView.self).seen
     }
 
     /// The console on the services view (opened with `command`), its list answered.
