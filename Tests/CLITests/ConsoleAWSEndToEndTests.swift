@@ -1,0 +1,121 @@
+import AWS
+import Foundation
+import TestSupport
+import Testing
+
+/// The real console in tmux against the AWS emulator's ECS: scaling a service from the
+/// services view reaches the emulator, and in read-only mode no action key changes it.
+@Suite(
+    .enabled(if: TestEnvironment.hasAWSEmulator, "needs the AWS emulator: run `make test`"),
+    .enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"),
+    .enabled(if: TmuxSession.isAvailable || TestEnvironment.underMakeTest, "needs tmux: run `make test`"))
+struct ConsoleAWSEndToEndTests {
+    /// What an action would change on the emulator's side of a service.
+    struct ServiceFacts: Equatable {
+        var desired: Int?
+        var taskDefinition: String?
+        var deployments: [ECSDeployment]
+    }
+
+    static func facts(_ ecs: ECSClient, cluster: String, service: String) async throws -> ServiceFacts {
+        let described = try #require(try await ecs.describeServices(cluster: cluster, services: [service]).items.first)
+        return ServiceFacts(
+            desired: described.desiredCount, taskDefinition: described.taskDefinition, deployments: described.deployments ?? [])
+    }
+
+    /// A migrated schema, a cluster with emu and pelican, and the console on `:svc` showing them.
+    static func withServicesView(
+        readOnly: Bool, _ body: (TmuxSession, ECSClient, _ cluster: String, _ family: String) async throws -> Void
+    ) async throws {
+        let ecs = ECSClient(configuration: try AWSEmulator.configuration())
+        let (cluster, family) = try await EmulatorECS.makeCluster(ecs)
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            var environment = try AWSEmulator.binaryEnvironment()
+            environment["ECS_CLUSTER"] = cluster
+            if readOnly { environment["REFARCH_READ_ONLY"] = "1" }
+            try await TmuxSession.withConsole(cli, environment: environment) { tmux in
+                try await tmux.type(":svc")
+                try await tmux.keys("Enter")
+                let (ok, screen) = try await tmux.wait(for: .seconds(120)) { $0.contains(cluster) && $0.contains("pelican") }
+                #expect(ok, "the services view lists the cluster's services:\n\(screen)")
+                try await body(tmux, ecs, cluster, family)
+            }
+        }
+    }
+
+    /// The screen's words in order, borders dropped: a dialog's message may wrap anywhere.
+    static func words(_ screen: String) -> String {
+        screen.replacingOccurrences(of: "│", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// Quits with `q` and expects exit status 0.
+    static func quit(_ tmux: TmuxSession) async throws {
+        try await tmux.keys("q")
+        let (_, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("CONSOLE-EXIT=") }
+        #expect(screen.contains("CONSOLE-EXIT=0"), "exit status 0:\n\(screen)")
+    }
+
+    @Test("scale emu to 3 in the services view: the emulator then reports desired count 3, pelican untouched")
+    func scaleFromTheConsole() async throws {
+        try await Self.withServicesView(readOnly: false) { tmux, ecs, cluster, _ in
+            // Services are sorted by name: emu is the first row, selected on arrival.
+            try await tmux.keys("s")
+            var (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("Scale emu") }
+            #expect(ok, "the scale form asks for N:\n\(screen)")
+            try await tmux.type("3")
+            try await tmux.keys("Enter")
+            (ok, screen) = try await tmux.wait(for: .seconds(60)) { Self.words($0).contains("to 3 tasks") }
+            #expect(ok, "the confirmation names the count:\n\(screen)")
+            try await tmux.keys("y")
+
+            let deadline = ContinuousClock.now + .seconds(120)
+            var desired = try await EmulatorECS.desiredCount(ecs, cluster: cluster, service: "emu")
+            while desired != 3, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(250))
+                desired = try await EmulatorECS.desiredCount(ecs, cluster: cluster, service: "emu")
+            }
+            screen = try await tmux.screen
+            #expect(desired == 3, "the emulator reports emu's desired count 3:\n\(screen)")
+            #expect(try await EmulatorECS.desiredCount(ecs, cluster: cluster, service: "pelican") == 1)
+            try await Self.quit(tmux)
+        }
+    }
+
+    @Test("read-only: s, F and B in the services view are refused and the emulator's services are unchanged")
+    func readOnlyServicesActionsChangeNothing() async throws {
+        try await Self.withServicesView(readOnly: true) { tmux, ecs, cluster, family in
+            // emu on revision 2, so rolling back would have somewhere to go.
+            try await EmulatorECS.registerRevision(ecs, family: family)
+            _ = try await ecs.updateService(cluster: cluster, service: "emu", taskDefinition: "\(family):2")
+            let before = try await Self.facts(ecs, cluster: cluster, service: "emu")
+            #expect(before.taskDefinition?.hasSuffix("\(family):2") == true, "emu runs revision 2: \(before)")
+
+            var (ok, screen) = try await tmux.wait(for: .seconds(30)) { $0.contains("READ-ONLY") }
+            #expect(ok, "the status bar says read-only:\n\(screen)")
+            try await tmux.keys("s")
+            (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("Read-only mode") || $0.contains("Scale emu") }
+            #expect(ok && !screen.contains("Scale emu"), "s is refused, no scale form:\n\(screen)")
+            if screen.contains("Scale emu") {
+                // A form appeared after all: answer it as a user would, so the check below can fail.
+                try await tmux.type("3")
+                try await tmux.keys("Enter")
+                try await tmux.keys("y")
+            }
+            try await tmux.keys("F")
+            try await tmux.keys("y")
+            try await tmux.keys("B")
+            try await tmux.keys("y")
+            // Keys are handled in order: once help is up, F, B and their answers have been.
+            try await tmux.keys("?")
+            (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("Quit") }
+            #expect(ok, "help opens after the refused actions:\n\(screen)")
+            try await tmux.keys("Escape")
+
+            let after = try await Self.facts(ecs, cluster: cluster, service: "emu")
+            #expect(after == before, "emu is unchanged on the emulator")
+            #expect(try await Self.facts(ecs, cluster: cluster, service: "pelican").desired == 1)
+            try await Self.quit(tmux)
+        }
+    }
+}
