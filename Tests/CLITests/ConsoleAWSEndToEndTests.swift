@@ -118,4 +118,46 @@ struct ConsoleAWSEndToEndTests {
             try await Self.quit(tmux)
         }
     }
+
+    @Test("read-only: a and d in the alerts view are refused and the topic keeps its one subscription")
+    func readOnlyAlertsActionsChangeNothing() async throws {
+        let sns = SNSClient(configuration: try AWSEmulator.configuration())
+        let topic = try #require(
+            try await sns.client.query("CreateTopic", [("Name", AWSEmulator.unique("alerts"))]).first(named: "TopicArn")?.text)
+        _ = try await sns.subscribe(topicARN: topic, protocolName: "email", endpoint: "ops@example.com")
+        let before = try await sns.listSubscriptions(topicARN: topic).map(\.subscriptionARN).sorted()
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            var environment = try AWSEmulator.binaryEnvironment()
+            environment["SNS_TOPIC_ARN"] = topic
+            environment["REFARCH_READ_ONLY"] = "1"
+            try await TmuxSession.withConsole(cli, environment: environment) { tmux in
+                try await tmux.type(":alerts")
+                try await tmux.keys("Enter")
+                var (ok, screen) = try await tmux.wait(for: .seconds(120)) { $0.contains("ops@example.com") }
+                #expect(ok, "the alerts view lists the subscription:\n\(screen)")
+                #expect(screen.contains("READ-ONLY"), "the status bar says read-only:\n\(screen)")
+                try await tmux.keys("a")
+                (ok, screen) = try await tmux.wait(for: .seconds(60)) {
+                    $0.contains("Read-only mode") || $0.contains("Subscribe to dead-letter alerts")
+                }
+                #expect(ok && !screen.contains("Subscribe to dead-letter alerts"), "a is refused, no form:\n\(screen)")
+                if screen.contains("Subscribe to dead-letter alerts") {
+                    // A form appeared after all: answer it as a user would, so the check below can fail.
+                    try await tmux.type("extra@example.com")
+                    try await tmux.keys("Enter")
+                    try await tmux.keys("y")
+                }
+                try await tmux.keys("d")
+                try await tmux.keys("y")
+                // Keys are handled in order: once help is up, d and its answer have been.
+                try await tmux.keys("?")
+                (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("Quit") }
+                #expect(ok, "help opens after the refused actions:\n\(screen)")
+                try await tmux.keys("Escape")
+                #expect(try await sns.listSubscriptions(topicARN: topic).map(\.subscriptionARN).sorted() == before)
+                try await Self.quit(tmux)
+            }
+        }
+    }
 }
