@@ -160,4 +160,42 @@ struct ConsoleAWSEndToEndTests {
             }
         }
     }
+
+    /// The outbox's row count as `db status --json` reports it.
+    static func outboxRows(_ cli: CLISession) async throws -> Int? {
+        struct Status: Decodable {
+            struct Reading: Decodable { struct Backlog: Decodable { var rows: Int }; var value: Backlog? }
+            var outbox: Reading
+        }
+        let result = try await cli.run(["db", "status", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return try JSONDecoder().decode(Status.self, from: Data(result.stdout.utf8)).outbox.value?.rows
+    }
+
+    @Test("read-only: R and X in the index view are refused and nothing is enqueued in the outbox")
+    func readOnlyIndexActionsEnqueueNothing() async throws {
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            #expect(try await cli.run(["db", "seed", "--count", "5", "--seed", "1"]).status == 0)
+            let before = try #require(try await Self.outboxRows(cli))
+            try await TmuxSession.withConsole(cli, environment: ["REFARCH_READ_ONLY": "1"]) { tmux in
+                try await tmux.type(":index")
+                try await tmux.keys("Enter")
+                var (ok, screen) = try await tmux.wait(for: .seconds(120)) { $0.contains("Last verify") }
+                #expect(ok, "the index view opens:\n\(screen)")
+                #expect(screen.contains("READ-ONLY"), "the status bar says read-only:\n\(screen)")
+                try await tmux.keys("R")
+                try await tmux.keys("y")
+                try await tmux.keys("X")
+                try await tmux.keys("y")
+                // Keys are handled in order: once help is up, R, X and their answers have been.
+                try await tmux.keys("?")
+                (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("Quit") }
+                #expect(ok, "help opens after the refused actions:\n\(screen)")
+                try await tmux.keys("Escape")
+                #expect(try await Self.outboxRows(cli) == before, "nothing was enqueued")
+                try await Self.quit(tmux)
+            }
+        }
+    }
 }
