@@ -61,16 +61,7 @@ enum BuiltBinary {
     "Ops CLI end to end against the AWS emulator", .enabled(if: TestEnvironment.hasAWSEmulator, "needs the AWS emulator: run `make test`"))
 struct OpsCLITests {
     /// Environment for the binary: the emulator for every service, test keys, no real ~/.aws.
-    static func environment(queue: String?) throws -> [String: String] {
-        var environment = [
-            "AWS_ENDPOINT_URL": try Emulator.endpoint(), "AWS_REGION": "us-east-1",
-            "AWS_ACCESS_KEY_ID": "AKIDCLITEST", "AWS_SECRET_ACCESS_KEY": "cli-test-secret",
-            "HOME": NSTemporaryDirectory() + "refarch-no-home", "AWS_EC2_METADATA_DISABLED": "true",
-            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
-        environment["SQS_QUEUE_URL"] = queue
-        return environment
-    }
+    static func environment(queue: String?) throws -> [String: String] { try AWSEmulator.binaryEnvironment(queue: queue) }
 
     struct StatsOutput: Decodable {
         struct Stats: Decodable {

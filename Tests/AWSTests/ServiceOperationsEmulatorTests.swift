@@ -15,46 +15,11 @@ import Testing
     "ECS services seam against the AWS emulator",
     .enabled(if: TestEnvironment.hasAWSEmulator, "needs the AWS emulator: run `make test`"))
 struct ServiceOperationsEmulatorTests {
-    /// A cluster with services `emu` and `pelican` (desired 1 each) on one task-definition family.
-    static func makeCluster(_ ecs: ECSClient, logGroup: String? = nil) async throws -> (cluster: String, family: String) {
-        let cluster = Emulator.unique("refarch")
-        _ = try await ecs.client.json("CreateCluster", RawJSON(["clusterName": .string(cluster)]), as: EmptyShape.self)
-        let family = Emulator.unique("worker")
-        try await registerRevision(ecs, family: family, logGroup: logGroup)
-        for name in ["emu", "pelican"] {
-            _ = try await ecs.client.json(
-                "CreateService",
-                RawJSON([
-                    "cluster": .string(cluster), "serviceName": .string(name), "taskDefinition": .string(family), "desiredCount": 1,
-                    "launchType": "FARGATE",
-                ]), as: EmptyShape.self)
-        }
-        return (cluster, family)
-    }
-
-    static func registerRevision(_ ecs: ECSClient, family: String, logGroup: String? = nil) async throws {
-        var container: [String: RawJSONValue] = ["name": "emu", "image": "refarch-tui:latest", "memory": 512, "cpu": 256]
-        if let logGroup {
-            container["logConfiguration"] = [
-                "logDriver": "awslogs",
-                "options": ["awslogs-group": .string(logGroup), "awslogs-region": "us-east-1", "awslogs-stream-prefix": "emu"],
-            ]
-        }
-        _ = try await ecs.client.json(
-            "RegisterTaskDefinition",
-            RawJSON(["family": .string(family), "containerDefinitions": [.object(container)], "cpu": "256", "memory": "512"]),
-            as: EmptyShape.self)
-    }
-
-    static func desiredCount(_ ecs: ECSClient, cluster: String, service: String) async throws -> Int? {
-        try await ecs.describeServices(cluster: cluster, services: [service]).items.first?.desiredCount
-    }
-
     @Test("a cluster with two services: both listed with their deployments; scaling one to 3 makes the emulator report desired 3")
     func listAndScale() async throws {
         let configuration = try Emulator.configuration()
         let ecs = ECSClient(configuration: configuration)
-        let (cluster, family) = try await Self.makeCluster(ecs)
+        let (cluster, family) = try await EmulatorECS.makeCluster(ecs)
         let services = ECSServiceOperations(configuration: configuration, cluster: cluster)
         // Utilisation points as ECS publishes them (AWS/ECS, ClusterName + ServiceName), for emu only.
         let now = Date()
@@ -92,20 +57,20 @@ struct ServiceOperationsEmulatorTests {
 
         let change = try await services.scale(ServiceReference(name: "emu"), to: 3)
         #expect(change.desired == 3)
-        #expect(try await Self.desiredCount(ecs, cluster: cluster, service: "emu") == 3)
-        #expect(try await Self.desiredCount(ecs, cluster: cluster, service: "pelican") == 1)
+        #expect(try await EmulatorECS.desiredCount(ecs, cluster: cluster, service: "emu") == 3)
+        #expect(try await EmulatorECS.desiredCount(ecs, cluster: cluster, service: "pelican") == 1)
 
         // Without a configured cluster the service is found in whichever cluster holds it.
         let anywhere = ECSServiceOperations(configuration: configuration, cluster: nil)
         _ = try await anywhere.scale(ServiceReference(name: "pelican", cluster: cluster), to: 2)
-        #expect(try await Self.desiredCount(ecs, cluster: cluster, service: "pelican") == 2)
+        #expect(try await EmulatorECS.desiredCount(ecs, cluster: cluster, service: "pelican") == 2)
     }
 
     @Test("150 tasks are all listed (ListTasks pages, DescribeTasks in chunks of 100)")
     func allTasksListed() async throws {
         let configuration = try Emulator.configuration()
         let ecs = ECSClient(configuration: configuration)
-        let (cluster, family) = try await Self.makeCluster(ecs)
+        let (cluster, family) = try await EmulatorECS.makeCluster(ecs)
         var started: Set<String> = []
         let total = 150
         while started.count < total {
@@ -136,7 +101,7 @@ struct ServiceOperationsEmulatorTests {
     func manyServicesListed() async throws {
         let configuration = try Emulator.configuration()
         let ecs = ECSClient(configuration: configuration)
-        let (cluster, family) = try await Self.makeCluster(ecs)
+        let (cluster, family) = try await EmulatorECS.makeCluster(ecs)
         let extra = (1...21).map { String(format: "worker-%02d", $0) }
         for name in extra {
             _ = try await ecs.client.json(
@@ -159,7 +124,7 @@ struct ServiceOperationsEmulatorTests {
         let ecs = ECSClient(configuration: configuration)
         let logs = CloudWatchLogsClient(configuration: configuration)
         let group = "/refarch/\(Emulator.unique("emu"))"
-        let (cluster, _) = try await Self.makeCluster(ecs, logGroup: group)
+        let (cluster, _) = try await EmulatorECS.makeCluster(ecs, logGroup: group)
         try await logs.createLogGroup(group)
         let stream = "emu/emu/\(Emulator.unique("task"))"
         try await logs.createLogStream(group: group, stream: stream)
@@ -196,7 +161,7 @@ struct ServiceOperationsEmulatorTests {
         let configuration = try Emulator.configuration()
         let ecs = ECSClient(configuration: configuration)
         let scaling = ApplicationAutoScalingClient(configuration: configuration)
-        let (cluster, _) = try await Self.makeCluster(ecs)
+        let (cluster, _) = try await EmulatorECS.makeCluster(ecs)
         try await scaling.registerTestTarget(cluster: cluster, service: "emu", min: 1, max: 4, cpuTarget: 60)
         let services = ECSServiceOperations(configuration: configuration, cluster: cluster)
 
@@ -212,18 +177,18 @@ struct ServiceOperationsEmulatorTests {
         #expect(error == .outsideScalingBounds(service: "emu", requested: 6, min: 1, max: 4))
         #expect(error?.summary.contains("1 to 4") == true)
         #expect(error?.exitClass == .refused)
-        #expect(try await Self.desiredCount(ecs, cluster: cluster, service: "emu") == 1)
+        #expect(try await EmulatorECS.desiredCount(ecs, cluster: cluster, service: "emu") == 1)
         _ = try await services.scale(ServiceReference(name: "emu"), to: 4)
-        #expect(try await Self.desiredCount(ecs, cluster: cluster, service: "emu") == 4)
+        #expect(try await EmulatorECS.desiredCount(ecs, cluster: cluster, service: "emu") == 4)
     }
 
     @Test("rollback points the service at the previous active revision; with none earlier it says so")
     func rollback() async throws {
         let configuration = try Emulator.configuration()
         let ecs = ECSClient(configuration: configuration)
-        let (cluster, family) = try await Self.makeCluster(ecs)
-        try await Self.registerRevision(ecs, family: family)
-        try await Self.registerRevision(ecs, family: family)
+        let (cluster, family) = try await EmulatorECS.makeCluster(ecs)
+        try await EmulatorECS.registerRevision(ecs, family: family)
+        try await EmulatorECS.registerRevision(ecs, family: family)
         _ = try await ecs.updateService(cluster: cluster, service: "emu", taskDefinition: "\(family):3")
         let services = ECSServiceOperations(configuration: configuration, cluster: cluster)
 
@@ -245,7 +210,7 @@ struct ServiceOperationsEmulatorTests {
     func failingMetricSource() async throws {
         let endpoint = try Emulator.endpoint()
         let ecs = ECSClient(configuration: try Emulator.configuration())
-        let (cluster, _) = try await Self.makeCluster(ecs)
+        let (cluster, _) = try await EmulatorECS.makeCluster(ecs)
         // CloudWatch points at a closed port; everything else at the emulator.
         let configuration = AWSConfiguration(
             region: "us-east-1", credentials: StaticCredentialProvider(Emulator.credentials), http: Emulator.http,

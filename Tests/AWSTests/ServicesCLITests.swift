@@ -26,8 +26,8 @@ struct ServicesCLITests {
     @Test("read-only mode refuses scale, redeploy and rollback (exit 3) and the emulator's state does not change")
     func readOnlyRefusesActions() async throws {
         let ecs = ECSClient(configuration: try Emulator.configuration())
-        let (cluster, family) = try await ServiceOperationsEmulatorTests.makeCluster(ecs)
-        try await ServiceOperationsEmulatorTests.registerRevision(ecs, family: family)
+        let (cluster, family) = try await EmulatorECS.makeCluster(ecs)
+        try await EmulatorECS.registerRevision(ecs, family: family)
         _ = try await ecs.updateService(cluster: cluster, service: "emu", taskDefinition: "\(family):2")
         let before = try await Self.state(ecs, cluster: cluster, service: "emu")
         var environment = try OpsCLITests.environment(queue: nil)
@@ -67,8 +67,8 @@ struct ServicesCLITests {
     func actions() async throws {
         let configuration = try Emulator.configuration()
         let ecs = ECSClient(configuration: configuration)
-        let (cluster, family) = try await ServiceOperationsEmulatorTests.makeCluster(ecs)
-        try await ServiceOperationsEmulatorTests.registerRevision(ecs, family: family)
+        let (cluster, family) = try await EmulatorECS.makeCluster(ecs)
+        try await EmulatorECS.registerRevision(ecs, family: family)
         _ = try await ecs.updateService(cluster: cluster, service: "emu", taskDefinition: "\(family):2")
         try await ApplicationAutoScalingClient(configuration: configuration).registerTestTarget(
             cluster: cluster, service: "emu", min: 1, max: 4)
@@ -80,12 +80,12 @@ struct ServicesCLITests {
         #expect(
             outside.stderr.contains("error: Refusing to scale emu to 9: its autoscaling target allows 1 to 4 tasks."), "\(outside.stderr)")
         #expect(outside.stderr.contains("hint: Choose a count from 1 to 4"))
-        #expect(try await ServiceOperationsEmulatorTests.desiredCount(ecs, cluster: cluster, service: "emu") == 1)
+        #expect(try await EmulatorECS.desiredCount(ecs, cluster: cluster, service: "emu") == 1)
 
         let scale = try await BuiltBinary.run(["services", "scale", "emu", "3", "--json"], environment: environment)
         #expect(scale.status == 0, "\(scale.stderr)")
         #expect(try JSONDecoder().decode(ServiceChange.self, from: Data(scale.stdout.utf8)).desired == 3)
-        #expect(try await ServiceOperationsEmulatorTests.desiredCount(ecs, cluster: cluster, service: "emu") == 3)
+        #expect(try await EmulatorECS.desiredCount(ecs, cluster: cluster, service: "emu") == 3)
 
         let rollback = try await BuiltBinary.run(["services", "rollback", "emu"], environment: environment)
         #expect(rollback.status == 0, "\(rollback.stderr)")
@@ -115,7 +115,7 @@ struct ServicesLogsFollowTests {
         let ecs = ECSClient(configuration: configuration)
         let logs = CloudWatchLogsClient(configuration: configuration)
         let group = "/refarch/\(Emulator.unique("follow"))"
-        let (cluster, _) = try await ServiceOperationsEmulatorTests.makeCluster(ecs, logGroup: group)
+        let (cluster, _) = try await EmulatorECS.makeCluster(ecs, logGroup: group)
         try await logs.createLogGroup(group)
         let stream = "emu/emu/\(Emulator.unique("task"))"
         try await logs.createLogStream(group: group, stream: stream)

@@ -44,10 +44,14 @@ struct TmuxSession {
 
     /// The console started against the test schema of `cli` (no model: search is not needed),
     /// waited for until its first screen is up.
-    static func withConsole(_ cli: CLISession, exec: Bool = false, _ body: (TmuxSession) async throws -> Void) async throws {
+    /// `environment` adds to (or overrides) the console's variables.
+    static func withConsole(
+        _ cli: CLISession, exec: Bool = false, environment: [String: String] = [:], _ body: (TmuxSession) async throws -> Void
+    ) async throws {
         let themes = Fixtures.repositoryRoot.appendingPathComponent("themes").path
+        let extra = environment.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)' " }.joined()
         let command =
-            (exec ? "exec " : "") + "env DATABASE_URL='\(cli.url)' REFARCH_THEMES_DIR='\(themes)' "
+            (exec ? "exec " : "") + "env DATABASE_URL='\(cli.url)' REFARCH_THEMES_DIR='\(themes)' " + extra
             + "REFARCH_MODEL_DIR=/nonexistent TERM=screen-256color '\(CLIRunner.binaryPath)'"
         try await with(command: command) { tmux in
             let (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("Search ›") }

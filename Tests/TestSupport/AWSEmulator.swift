@@ -39,6 +39,19 @@ public enum AWSEmulator {
         configuration(endpoint: try endpoint(), http: http, retry: retry)
     }
 
+    /// Environment for the refarch-tui binary: the emulator for every service, test keys, no
+    /// instance metadata, no real ~/.aws; `queue` is the jobs queue (SQS) when given.
+    public static func binaryEnvironment(queue: String? = nil) throws -> [String: String] {
+        var environment = [
+            "AWS_ENDPOINT_URL": try endpoint(), "AWS_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "AKIDCLITEST", "AWS_SECRET_ACCESS_KEY": "cli-test-secret",
+            "HOME": NSTemporaryDirectory() + "refarch-no-home", "AWS_EC2_METADATA_DISABLED": "true",
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
+        environment["SQS_QUEUE_URL"] = queue
+        return environment
+    }
+
     /// A random suffix so parallel tests never share a queue or resource.
     public static func unique(_ prefix: String) -> String {
         "\(prefix)-\(UInt32.random(in: 0..<UInt32.max))"
