@@ -69,7 +69,7 @@ struct ConsoleAWSEndToEndTests {
             #expect(ok, "the confirmation names the count:\n\(screen)")
             try await tmux.keys("y")
 
-            let deadline = ContinuousClock.now + .seconds(120)
+            let deadline = ContinuousClock.now + .seconds(300)
             var desired = try await EmulatorECS.desiredCount(ecs, cluster: cluster, service: "emu")
             while desired != 3, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(250))

@@ -82,7 +82,7 @@ struct DatabaseHealthTests {
 
             let health = PostgresDatabaseHealth(pool: pool, limit: 1_000)
             var activity = try await health.activity()
-            let deadline = ContinuousClock.now + .seconds(60)
+            let deadline = ContinuousClock.now + .seconds(300)
             // The two views are read one after the other: wait until both have seen the waiter.
             func seen(_ activity: DatabaseActivity) -> Bool {
                 activity.lockWaits.contains { $0.pid == waiterPID }

@@ -98,7 +98,7 @@ struct IndexOperationsTests {
             // Wait (generously) until the verify has counted what it will check: the first
             // figure is (0 of 0) until the catalog and the ids have been read.
             var running: IndexVerifyProgress?
-            let deadline = ContinuousClock.now + .seconds(60)
+            let deadline = ContinuousClock.now + .seconds(300)
             while (running?.total ?? 0) == 0, ContinuousClock.now < deadline {
                 running = try await seam.indexStatus().verifyRunning
                 if (running?.total ?? 0) == 0 { try await Task.sleep(for: .milliseconds(20)) }
