@@ -160,9 +160,32 @@ struct PipelineStack: Sendable {
         while true {
             try await catchUp()
             let report = try await Verifier(pool: pool, index: index).run()
-            if report.isClean || clock.now >= deadline { return report }
+            if report.isClean { return report }
+            if clock.now >= deadline {
+                Issue.record("not verified after \(timeout): \(await whereTheWorkIs())")
+                return report
+            }
             try await Task.sleep(for: .milliseconds(250))
         }
+    }
+
+    /// Where the pipeline's work is (the outbox backlog, the job queue, the DLQ, the workers'
+    /// pause flags), so a wait that runs out says which stage the changes stopped at.
+    func whereTheWorkIs() async -> String {
+        var facts: [String] = []
+        do {
+            let rows = try await pool.query("SELECT count(*) FROM refarch_outbox")
+            facts.append("outbox \(try rows.first?.decode(Int.self, at: 0) ?? -1)")
+        } catch { facts.append("outbox unknown (\(error))") }
+        do {
+            let stats = try await queue.stats()
+            facts.append("jobs \(stats.jobs.visible) visible, \(stats.jobs.inFlight) in flight")
+            facts.append("DLQ \(stats.deadLetters.visible) visible")
+        } catch { facts.append("queue unknown (\(error))") }
+        for (name, paused, counters) in [("pelican", pelican.isPaused, pelican.counters), ("emu", emu.isPaused, emu.counters)] {
+            facts.append("\(name) \(paused ? "paused" : "running"), \(counters.processed) processed, \(counters.errors) errors")
+        }
+        return facts.joined(separator: "; ")
     }
 
     /// Search over this stack's index and products, embedding queries as emu embeds documents.
