@@ -80,10 +80,18 @@ public struct SyncControl: Sendable {
             changedBy: try row.decode(String.self, at: 2), outboxRows: try row.decode(Int.self, at: 3))
     }
 
-    /// Who is pausing or resuming, for the record: `user@host`.
+    /// Who is pausing or resuming, for the record: `user@host`. The account comes from
+    /// `USER` or `LOGNAME`, else from the password database (containers often set neither).
     public static var actor: String {
-        let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown"
+        let environment = ProcessInfo.processInfo.environment
+        let user = environment["USER"] ?? environment["LOGNAME"] ?? accountName(uid: getuid()) ?? "uid \(getuid())"
         return "\(user)@\(ProcessInfo.processInfo.hostName)"
+    }
+
+    /// The login name of `uid` from the password database, if it has one.
+    static func accountName(uid: uid_t) -> String? {
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
     }
 }
 

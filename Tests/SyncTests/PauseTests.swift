@@ -64,3 +64,11 @@ struct PauseTests {
         }
     }
 }
+
+/// Who paused the sync is recorded even where neither `USER` nor `LOGNAME` is set.
+struct SyncActorTests {
+    @Test func theAccountNameComesFromThePasswordDatabase() {
+        #expect(SyncControl.accountName(uid: 0) == "root")
+        #expect(SyncControl.accountName(uid: 4_000_000_000) == nil)
+    }
+}
