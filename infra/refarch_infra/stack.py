@@ -509,32 +509,32 @@ def build(settings: StackSettings) -> Stack:
 
     # ---------------------------------------------------------------- services and scaling
     network = {"subnets": private_subnet_ids, "security_groups": [workers_sg.id], "assign_public_ip": False}
-    pelican = aws.ecs.Service(
-        "pelican",
-        name=service_names["pelican"],
-        cluster=cluster.arn,
-        task_definition=pelican_task.arn,
-        desired_count=settings.pelican_tasks,
-        launch_type="FARGATE",
-        network_configuration=network,
-        deployment_minimum_healthy_percent=50,
-        deployment_maximum_percent=200,
-        propagate_tags="SERVICE",
-        tags=_tags(service_names["pelican"], "pelican"),
-    )
-    emu = aws.ecs.Service(
+
+    def worker_service(kind: str, task: aws.ecs.TaskDefinition, desired_count: int, minimum_healthy_percent: int, **extra):
+        """A worker's Fargate service in the private subnets, tagged with its kind."""
+        return aws.ecs.Service(
+            kind,
+            name=service_names[kind],
+            cluster=cluster.arn,
+            task_definition=task.arn,
+            desired_count=desired_count,
+            launch_type="FARGATE",
+            network_configuration=network,
+            deployment_minimum_healthy_percent=minimum_healthy_percent,
+            deployment_maximum_percent=200,
+            propagate_tags="SERVICE",
+            tags=_tags(service_names[kind], kind),
+            **extra,
+        )
+
+    # One pelican may stop during a deploy (the outbox keeps the changes); emu keeps its
+    # full count, and autoscaling owns that count once the service exists.
+    pelican = worker_service("pelican", pelican_task, settings.pelican_tasks, minimum_healthy_percent=50)
+    emu = worker_service(
         "emu",
-        name=service_names["emu"],
-        cluster=cluster.arn,
-        task_definition=emu_task.arn,
-        desired_count=settings.emu_min_tasks,
-        launch_type="FARGATE",
-        network_configuration=network,
-        deployment_minimum_healthy_percent=100,
-        deployment_maximum_percent=200,
-        propagate_tags="SERVICE",
-        tags=_tags(service_names["emu"], "emu"),
-        # Autoscaling owns the task count once the service exists.
+        emu_task,
+        settings.emu_min_tasks,
+        minimum_healthy_percent=100,
         opts=pulumi.ResourceOptions(ignore_changes=["desiredCount"]),
     )
     emu_target = aws.appautoscaling.Target(

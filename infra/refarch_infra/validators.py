@@ -424,7 +424,8 @@ def emu_backlog_scaling(resources: Sequence[Resource], report: Report, *, min_ta
 
 
 def ecs_services_private(resources: Sequence[Resource], report: Report) -> None:
-    """Services run on Fargate in private subnets without public IPs; pelican runs leader + standby."""
+    """Services run on Fargate in private subnets without public IPs; pelican runs leader + standby;
+    a deploy never takes emu below its count."""
     rule = "ecs-services-private"
     private_ids = {s.id for s in _by_role(resources, "aws:ec2/subnet:Subnet", "private")}
     for service in _of_type(resources, SERVICE):
@@ -436,6 +437,9 @@ def ecs_services_private(resources: Sequence[Resource], report: Report) -> None:
         report.require(rule, service, bool(subnets) and set(subnets) <= private_ids, f"subnets {subnets} must be private", subnets)
         if service.role == "pelican":
             report.require(rule, service, service.get("desiredCount") == 2, "pelican runs 2 tasks: one leader, one standby", service.get("desiredCount"))
+        if service.role == "emu":
+            minimum = service.get("deploymentMinimumHealthyPercent")
+            report.require(rule, service, minimum == 100, "emu keeps its full count during a deploy (minimum healthy 100 %)", minimum)
 
 
 def secrets_injected(resources: Sequence[Resource], report: Report) -> None:
