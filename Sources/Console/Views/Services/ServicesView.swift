@@ -93,7 +93,7 @@ public enum ServicesView {
     }
 
     /// The tasks the filter lets through.
-    static func visibleTasks(_ s: ConsoleState) -> [ServiceTask] {
+    public static func visibleTasks(_ s: ConsoleState) -> [ServiceTask] {
         s.services.taskFilter.apply(s.services.tasks ?? [], columns: taskColumnNames) { cells($0, s.timeZone) }
     }
 
@@ -107,10 +107,11 @@ public enum ServicesView {
         }
     }
 
-    /// The title line's end: the filter and how many rows it lets through ("filter “x” · 2 of 5 shown").
-    static func filterFacts(_ filter: ListFilterInput, shown: Int, of total: Int) -> String {
-        guard let applied = filter.applied, filter.isActive else { return "" }
-        return " · filter “\(applied.text)” · \(shown) of \(total) shown"
+    /// How many rows the title line counts: "2 services", or with a filter first of all (so a
+    /// narrow window keeps it) "1 of 2 services · filter “rollout:failed”".
+    static func counted(_ filter: ListFilterInput, shown: Int, of total: Int, _ noun: String) -> String {
+        guard let applied = filter.applied, filter.isActive else { return ConsoleView.counted(total, noun) }
+        return "\(shown) of \(ConsoleView.counted(total, noun)) · filter “\(applied.text)”"
     }
 
     /// The `/` input on the title line while it is typed; true when drawn.
@@ -163,10 +164,9 @@ public enum ServicesView {
         }
         let services = s.services.visibleServices
         let rolling = list.services.filter(\.isRollingOut).count
-        var summary = "  \(ConsoleView.counted(list.services.count, "service")) · \(list.backend)"
+        var summary = "  \(counted(s.services.serviceFilter, shown: services.count, of: list.services.count, "service")) · \(list.backend)"
         if !list.clusters.isEmpty { summary += " " + list.clusters.joined(separator: ", ") }
         if rolling > 0 { summary += " · \(rolling) rolling out" }
-        summary += filterFacts(s.services.serviceFilter, shown: services.count, of: list.services.count)
         x += grid.write(summary, x: x, y: top.y, role: .muted, maxWidth: top.maxX - x)
         if s.services.isStale { grid.write("  stale", x: x, y: top.y, role: .warn, maxWidth: top.maxX - x) }
 
@@ -262,8 +262,8 @@ public enum ServicesView {
         let tasks = visibleTasks(s)
         let stopped = all.filter { $0.lastStatus == "STOPPED" }.count
         grid.write(
-            "  \(ConsoleView.counted(all.count, "task"))\(stopped > 0 ? " · \(stopped) stopped" : "")"
-                + filterFacts(s.services.taskFilter, shown: tasks.count, of: all.count) + " · esc back", x: x, y: top.y,
+            "  \(counted(s.services.taskFilter, shown: tasks.count, of: all.count, "task"))"
+                + "\(stopped > 0 ? " · \(stopped) stopped" : "") · esc back", x: x, y: top.y,
             role: .muted, maxWidth: top.maxX - x)
         let rect = tableRect(s)
         if all.isEmpty {
@@ -290,8 +290,10 @@ public enum ServicesView {
         }
         let containers = s.services.visibleContainers
         grid.write(
-            "  " + filterFacts(s.services.containerFilter, shown: containers.count, of: all.count).dropFirst(3)
-                + (s.services.containerFilter.isActive ? " · " : "") + "esc back", x: x, y: top.y,
+            "  "
+                + (s.services.containerFilter.isActive
+                    ? counted(s.services.containerFilter, shown: containers.count, of: all.count, "container") + " · " : "")
+                + "esc back", x: x, y: top.y,
             role: .muted, maxWidth: top.maxX - x)
         if !all.isEmpty, containers.isEmpty {
             return renderNoMatch("container", s.services.containerFilter, into: &grid, in: tableRect(s))
