@@ -87,15 +87,29 @@ struct ServicesTests {
         press(&s, .down)
         #expect(s.services.selectedService?.name == "pelican")
         press(&s, .character("/"))
-        type(&s, "service:emu")
+        type(&s, "service:pel")
         press(&s, .enter)
+        // pelican is now the first (and only) row: selected, and what the actions act on.
         #expect(s.services.selection.selected == 0)
-        #expect(s.services.selectedService?.name == "emu")
+        #expect(s.services.selectedService?.name == "pelican")
         press(&s, .down, .down)
-        #expect(s.services.selectedService?.name == "emu", "one row: the selection stays on it")
-        // s acts on the service shown, not on the row the whole list has there.
+        #expect(s.services.selectedService?.name == "pelican", "one row: the selection stays on it")
         press(&s, .character("s"))
-        #expect(s.services.scaleForm?.service.name == "emu")
+        #expect(s.services.scaleForm?.service.name == "pelican")
+    }
+
+    @Test func aRefreshTheFilterShrinksKeepsTheSelectionOnARow() async {
+        var (s, services) = await opened()
+        press(&s, .character("/"))
+        type(&s, "rollout:completed")
+        press(&s, .enter, .down)
+        #expect(s.services.selectedService?.name == "pelican")
+        // emu starts rolling out: the filter now keeps only pelican.
+        services.serviceList.withLock { $0 = .success(ServiceSamples.rolling) }
+        await drive(&s, press(&s, .character("r")), services)
+        #expect(s.services.visibleServices.map(\.name) == ["pelican"])
+        #expect(s.services.selection.selected == 0)
+        #expect(s.services.selectedService?.name == "pelican")
     }
 
     @Test func anUnknownColumnIsNamedAndTheInputStaysOpenToFixIt() async {
