@@ -37,6 +37,54 @@ struct AlertsTests {
         #expect(s.view != .alerts)
     }
 
+    @Test func slashFiltersBothListsEnterAppliesEscClearsThenGoesBack() async {
+        var (s, _) = await opened(overview: AlertSamples.firing)
+        press(&s, .down)
+        #expect(s.alerts.selectedSubscription?.endpoint == "https://hooks.example.com/refarch")
+        press(&s, .character("/"))
+        type(&s, "email")
+        press(&s, .enter)
+        #expect(s.alerts.visibleSubscriptions.map(\.endpoint) == ["ops@example.com"])
+        #expect(AlertsView.visibleAlarms(s).isEmpty)
+        // d acts on the subscription shown, not on the row the whole list has there.
+        press(&s, .character("d"))
+        guard case .confirm(let dialog, _)? = s.overlay else {
+            Issue.record("expected a confirmation, got \(String(describing: s.overlay))")
+            return
+        }
+        #expect(dialog.message.contains("ops@example.com"))
+        press(&s, .character("n"))
+        // column:value keeps the rows of the table that has the column.
+        press(&s, .character("/"), .control("u"))
+        type(&s, "state:alarm")
+        press(&s, .enter)
+        #expect(AlertsView.visibleAlarms(s).map(\.name) == ["refarch-dlq-not-empty"])
+        #expect(s.alerts.visibleSubscriptions.isEmpty)
+        #expect(s.alerts.selectedSubscription == nil)
+        press(&s, .escape)
+        #expect(s.view == .alerts && s.alerts.filter.applied == nil, "esc clears the filter first")
+        #expect(s.alerts.visibleSubscriptions.count == 2 && AlertsView.visibleAlarms(s).count == 2)
+        press(&s, .escape)
+        #expect(s.view != .alerts)
+    }
+
+    @Test func anAmbiguousColumnIsNamedAndChangesNothing() async {
+        var (s, _) = await opened()
+        press(&s, .character("/"))
+        type(&s, "stat:ok")
+        press(&s, .enter)
+        #expect(s.alerts.filter.applied == nil && s.alerts.filter.field?.text == "stat:ok")
+        #expect(s.status?.text == "“stat” could be status or state: type more of the column's name.")
+    }
+
+    @Test func filteredAlarms() async {
+        var (s, _) = await opened(overview: AlertSamples.firing)
+        press(&s, .character("/"))
+        type(&s, "queue:dlq")
+        press(&s, .enter)
+        assertSnapshot(ConsoleView.render(s), "alerts-filtered-80x24")
+    }
+
     @Test func subscribeAsksTheEndpointThenToConfirmThenSubscribes() async {
         var (s, services) = await opened()
         press(&s, .character("a"))

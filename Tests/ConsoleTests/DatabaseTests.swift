@@ -117,6 +117,31 @@ struct DatabaseTests {
         #expect(s.database.status == nil)
     }
 
+    @Test func slashFiltersTheTablesQueriesAndLockWaitsEscClearsThenGoesBack() async {
+        var (s, _) = await opened(Size(columns: 120, rows: 40))
+        press(&s, .character("/"))
+        type(&s, "name:refarch_v")
+        press(&s, .enter)
+        var screen = ConsoleView.render(s).text
+        #expect(screen.contains("refarch_vectors") && !screen.contains("products_with_increment  "))
+        #expect(screen.contains("NAME  (1 of 4)"))
+        // A table's column keeps no query: each list says the filter left none.
+        #expect(screen.contains("no query matches name:refarch_v — esc clears, / changes it"))
+        #expect(screen.contains("no lock wait matches name:refarch_v"))
+        press(&s, .character("/"), .control("u"))
+        type(&s, "state:idle")
+        press(&s, .enter)
+        screen = ConsoleView.render(s).text
+        #expect(screen.contains("UPDATE products_with_increment") && !screen.contains("DELETE FROM products_with_increment"))
+        #expect(screen.contains("QUERY  (1 of 2)"))
+        #expect(screen.contains("no table matches state:idle"))
+        press(&s, .escape)
+        #expect(s.view == .database && s.database.filter.applied == nil)
+        #expect(!ConsoleView.render(s).text.contains("matches"))
+        press(&s, .escape)
+        #expect(s.view != .database)
+    }
+
     @Test func theFiguresAreRefreshedEveryIntervalWhileShown() async {
         var (s, services) = await opened()
         #expect(ConsoleUpdate.update(&s, .ticked(at: s.now)).allSatisfy { if case .view(_, .database, _) = $0 { false } else { true } })

@@ -243,13 +243,35 @@ struct OperationsUpdateTests {
         #expect(s.deadLetters.filterField?.text == "version")
         press(&s, .enter)
         #expect(s.deadLetters.filter == "version")
-        #expect(s.deadLetters.visibleRows.map(\.message.messageID) == ["1002"])
+        #expect(s.shownDeadLetters.map(\.message.messageID) == ["1002"])
         press(&s, .character("/"), .control("u"))
         type(&s, "42")
         press(&s, .escape)
         #expect(s.deadLetters.filter == "version", "esc leaves the filter as it was")
         press(&s, .character("/"), .control("u"), .enter)
-        #expect(s.deadLetters.filter == nil && s.deadLetters.visibleRows.count == 3)
+        #expect(s.deadLetters.filter == nil && s.shownDeadLetters.count == 3)
+    }
+
+    @Test func columnValueFiltersOneColumnAndEscOnTheListClears() {
+        var s = Ops.state(view: .deadLetters, stats: Ops.stats(dead: 3))
+        func filter(_ text: String) -> [String] {
+            press(&s, .character("/"), .control("u"))
+            type(&s, text)
+            press(&s, .enter)
+            return s.shownDeadLetters.map(\.message.messageID)
+        }
+        #expect(filter("op:up") == ["1002", "1003"])
+        #expect(filter("product:7") == ["1002"])
+        #expect(filter("recv:5 op:update") == ["1003"])
+        // A plain word still reads the body; a column only its own cell.
+        #expect(filter("flask") == ["1003"])
+        #expect(filter("reason:flask") == [])
+        press(&s, .escape)
+        #expect(s.deadLetters.filter == nil && s.shownDeadLetters.count == 3, "esc on the list clears the filter")
+        #expect(s.view == .deadLetters)
+        #expect(filter("body:flask") == ["1001", "1002", "1003"], "an unknown column changes nothing…")
+        #expect(s.deadLetters.filterField?.text == "body:flask", "…and the input stays open to fix it")
+        #expect(s.status?.text.hasPrefix("No column “body”: filter by message id, product, op, recv,") == true)
     }
 
     @Test func enterShowsAMessageWhoseKeysActOnIt() throws {

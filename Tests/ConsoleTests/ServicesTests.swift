@@ -55,6 +55,97 @@ struct ServicesTests {
         #expect(s.view == .services)
     }
 
+    // MARK: The / filter
+
+    @Test func slashFiltersTheServicesEnterAppliesEscClears() async {
+        var (s, services) = await opened()
+        press(&s, .character("/"))
+        type(&s, "pel")
+        #expect(s.services.serviceFilter.field?.text == "pel")
+        #expect(s.services.visibleServices.count == 2, "nothing is applied while typing")
+        press(&s, .enter)
+        #expect(s.services.serviceFilter.applied?.text == "pel")
+        #expect(s.services.visibleServices.map(\.name) == ["pelican"])
+        // esc in the input leaves the filter as it was; esc on the list clears it.
+        press(&s, .character("/"), .control("u"))
+        type(&s, "emu")
+        press(&s, .escape)
+        #expect(s.services.visibleServices.map(\.name) == ["pelican"])
+        // enter acts on the filtered row: pelican's tasks.
+        await drive(&s, press(&s, .enter), services)
+        #expect(s.services.level == .tasks(ServiceReference(name: "pelican", cluster: "refarch")))
+        press(&s, .escape)
+        #expect(s.services.level == .services && s.services.serviceFilter.isActive, "back up, the list is still filtered")
+        press(&s, .escape)
+        #expect(s.services.serviceFilter.applied == nil)
+        #expect(s.services.visibleServices.map(\.name) == ["emu", "pelican"])
+        #expect(s.view == .services)
+    }
+
+    @Test func theSelectionFollowsTheFilteredRows() async {
+        var (s, _) = await opened()
+        press(&s, .down)
+        #expect(s.services.selectedService?.name == "pelican")
+        press(&s, .character("/"))
+        type(&s, "service:pel")
+        press(&s, .enter)
+        // pelican is now the first (and only) row: selected, and what the actions act on.
+        #expect(s.services.selection.selected == 0)
+        #expect(s.services.selectedService?.name == "pelican")
+        press(&s, .down, .down)
+        #expect(s.services.selectedService?.name == "pelican", "one row: the selection stays on it")
+        press(&s, .character("s"))
+        #expect(s.services.scaleForm?.service.name == "pelican")
+    }
+
+    @Test func aRefreshTheFilterShrinksKeepsTheSelectionOnARow() async {
+        var (s, services) = await opened()
+        press(&s, .character("/"))
+        type(&s, "rollout:completed")
+        press(&s, .enter, .down)
+        #expect(s.services.selectedService?.name == "pelican")
+        // emu starts rolling out: the filter now keeps only pelican.
+        services.serviceList.withLock { $0 = .success(ServiceSamples.rolling) }
+        await drive(&s, press(&s, .character("r")), services)
+        #expect(s.services.visibleServices.map(\.name) == ["pelican"])
+        #expect(s.services.selection.selected == 0)
+        #expect(s.services.selectedService?.name == "pelican")
+    }
+
+    @Test func anUnknownColumnIsNamedAndTheInputStaysOpenToFixIt() async {
+        var (s, _) = await opened()
+        press(&s, .character("/"))
+        type(&s, "status:FAILED")
+        press(&s, .enter)
+        #expect(s.services.serviceFilter.applied == nil)
+        #expect(s.services.serviceFilter.field?.text == "status:FAILED")
+        #expect(
+            s.status?.text
+                == "No column “status”: filter by cluster, service, des, run, pend, rollout, cpu or mem (as column:value), or quote text with a colon."
+        )
+    }
+
+    @Test func tasksHaveTheirOwnFilterAndEnterOpensTheTaskShown() async {
+        var (s, services) = await opened()
+        await drive(&s, press(&s, .enter), services)
+        press(&s, .character("/"))
+        type(&s, "status:stop health:unh")
+        press(&s, .enter)
+        #expect(ServicesView.visibleTasks(s).map(\.id) == ["1a2b3c4d5e6f7a8b"])
+        await drive(&s, press(&s, .enter), services)
+        #expect(s.services.level == .containers(ServiceReference(name: "emu", cluster: "refarch"), taskID: "1a2b3c4d5e6f7a8b"))
+        press(&s, .character("/"))
+        type(&s, "exit:0")
+        press(&s, .enter)
+        #expect(s.services.visibleContainers.isEmpty)
+        press(&s, .escape)
+        #expect(s.services.visibleContainers.count == 1 && s.services.level.isContainers)
+        press(&s, .escape)
+        #expect(ServicesView.visibleTasks(s).map(\.id) == ["1a2b3c4d5e6f7a8b"], "the tasks' filter stays while below it")
+        press(&s, .escape, .enter)
+        #expect(ServicesView.visibleTasks(s).count == 3, "a service's tasks open unfiltered")
+    }
+
     @Test func theListIsRefreshedEveryIntervalWhileShown() async {
         var (s, _) = await opened()
         let effects = ConsoleUpdate.update(&s, .ticked(at: s.now + s.refreshInterval))
@@ -265,6 +356,25 @@ struct ServicesTests {
         assertSnapshot(ConsoleView.render(s), name("services-embedded", size))
     }
 
+    @Test(arguments: sizes)
+    func filteredList(size: Size) async {
+        var (s, _) = await opened(size, list: ServiceSamples.rolling)
+        press(&s, .character("/"))
+        type(&s, "rollout:in_prog")
+        assertSnapshot(ConsoleView.render(s), name("services-filter-typing", size))
+        press(&s, .enter)
+        assertSnapshot(ConsoleView.render(s), name("services-filtered", size))
+    }
+
+    @Test(arguments: sizes)
+    func filterMatchingNothing(size: Size) async {
+        var (s, _) = await opened(size)
+        press(&s, .character("/"))
+        type(&s, "rollout:FAILED")
+        press(&s, .enter)
+        assertSnapshot(ConsoleView.render(s), name("services-filter-empty", size))
+    }
+
     @Test func helpListsTheServicesKeys() async {
         var (s, _) = await opened()
         press(&s, .character("?"))
@@ -278,4 +388,8 @@ struct ServicesTests {
         press(&s, .enter)
         assertSnapshot(ConsoleView.render(s), "services-scale-bounds-80x24")
     }
+}
+
+extension ServicesState.Level {
+    var isContainers: Bool { if case .containers = self { true } else { false } }
 }

@@ -62,15 +62,21 @@ public struct KeyBinding: Hashable, Sendable {
 
 /// Bindings every view shares (after its own).
 public enum GlobalBindings {
-    /// (The `:` sentence names the registered tabs, so a new view is listed without an edit here.)
+    /// (The `:` sentence names the registered tabs and their aliases, so a new view is listed
+    /// without an edit here.)
     public static var all: [KeyBinding] {
         [
             KeyBinding(
                 [.character(":")], "view",
-                "Jump to a view by name (\(ViewID.tabs.map { ":" + $0.rawValue }.joined(separator: ", ")))"
+                "Jump to a view by name (\(ViewID.tabs.map(commandName).joined(separator: ", ")))"
                     + ConsoleScreens.all.compactMap { $0.commandUsage.map { ", or :" + $0 } }.joined(),
                 .commandLine, isHidden: true)
         ] + fixed
+    }
+
+    /// ":services/:svc": a tab's `:` name and the others it answers to (as keys are written, "q/ctrl-c").
+    static func commandName(_ view: ViewID) -> String {
+        ([view.rawValue] + ConsoleScreens.screen(view).aliases).map { ":" + $0 }.joined(separator: "/")
     }
 
     static let fixed: [KeyBinding] = [

@@ -62,6 +62,33 @@ extension ConsoleUpdate {
         }
     }
 
+    /// Keys while a list's `/` filter (``ListFilterInput``) is typed, as ``filterKey(_:_:field:apply:)``;
+    /// enter checks the columns it names against `columns` first: an unknown or ambiguous one
+    /// says so in the status bar and leaves the input open with the text, to fix it.
+    /// `applied` runs after a filter is set or cleared (the view resets its selection).
+    public static func listFilterKey(
+        _ s: inout ConsoleState, _ key: Key, filter: WritableKeyPath<ConsoleState, ListFilterInput>, columns: [String],
+        applied: (inout ConsoleState) -> [ConsoleEffect]
+    ) -> [ConsoleEffect] {
+        filterKey(&s, key, field: filter.appending(path: \.field)) { s, text in
+            let typed = ListFilter(text ?? "")
+            if let problem = typed.problem(columns: columns) {
+                s[keyPath: filter].field = TextField(typed.text)
+                s.show(problem, .warn, for: .seconds(15))
+                return []
+            }
+            s[keyPath: filter].applied = typed.isEmpty ? nil : typed
+            return applied(&s)
+        }
+    }
+
+    /// esc on a filtered list clears its filter (true), before it goes back.
+    public static func clearListFilter(_ s: inout ConsoleState, _ filter: WritableKeyPath<ConsoleState, ListFilterInput>) -> Bool {
+        guard s[keyPath: filter].isActive else { return false }
+        s[keyPath: filter].applied = nil
+        return true
+    }
+
     /// What `key` does among the keys every view shares (for inputs that take the rest).
     public static func globalKey(_ s: inout ConsoleState, _ key: Key) -> [ConsoleEffect] {
         KeyBinding.action(for: key, in: GlobalBindings.all).map { perform(&s, $0) } ?? []

@@ -15,12 +15,20 @@ public struct AlertsState: ViewPayload {
     public var subscribeForm: SubscribeForm?
     /// A subscribe or unsubscribe the user confirmed, in flight.
     public var actionPending: Int?
+    /// The `/` filter, over both tables: a `column:value` term keeps the rows of the table
+    /// that has the column (the other table shows none).
+    public var filter = ListFilterInput()
 
     public init() {}
 
+    /// The subscriptions the filter lets through.
+    public var visibleSubscriptions: [AlertSubscription] {
+        filter.apply(overview?.subscriptions ?? [], columns: AlertsView.subscriptionColumnNames, cells: AlertsView.cells)
+    }
+
     public var selectedSubscription: AlertSubscription? {
-        guard let rows = overview?.subscriptions, rows.indices.contains(selection.selected) else { return nil }
-        return rows[selection.selected]
+        let rows = visibleSubscriptions
+        return rows.indices.contains(selection.selected) ? rows[selection.selected] : nil
     }
 }
 

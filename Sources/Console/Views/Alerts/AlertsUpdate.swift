@@ -44,10 +44,14 @@ extension AlertsView: ConsoleScreen {
 
     public static func prepare(_ s: inout ConsoleState) { s.alerts = AlertsState() }
 
-    public static func bindings(for s: ConsoleState) -> [KeyBinding] { s.alerts.subscribeForm != nil ? formBindings : bindings }
+    public static func bindings(for s: ConsoleState) -> [KeyBinding] {
+        if s.alerts.subscribeForm != nil { return formBindings }
+        return s.alerts.filter.field != nil ? filterBindings : bindings
+    }
 
     public static func globalBindings(for s: ConsoleState) -> [KeyBinding] {
-        s.alerts.subscribeForm != nil ? GlobalBindings.whileEditing : GlobalBindings.all
+        if s.alerts.subscribeForm != nil { return GlobalBindings.whileEditing }
+        return s.alerts.filter.field != nil ? GlobalBindings.whileTyping : GlobalBindings.all
     }
 
     public static func hasData(_ s: ConsoleState) -> Bool { s.alerts.overview != nil }
@@ -58,8 +62,14 @@ extension AlertsView: ConsoleScreen {
         return load(&s)
     }
 
-    /// The subscribe form takes typing while it is open.
+    /// The subscribe form and the `/` input take typing while they are open.
     public static func inputKey(_ s: inout ConsoleState, _ key: Key) -> [ConsoleEffect]? {
+        if s.alerts.filter.field != nil {
+            return ConsoleUpdate.listFilterKey(&s, key, filter: \.alerts.filter, columns: filterColumnNames) { s in
+                s.alerts.selection = TableSelection()
+                return []
+            }
+        }
         guard var form = s.alerts.subscribeForm else { return nil }
         switch key {
         case .escape:
@@ -76,13 +86,21 @@ extension AlertsView: ConsoleScreen {
     }
 
     public static func otherKey(_ s: inout ConsoleState, _ key: Key) {
-        s.alerts.selection.handle(key, rowCount: s.alerts.overview?.subscriptions.count ?? 0, visible: visibleRows(s))
+        s.alerts.selection.handle(key, rowCount: s.alerts.visibleSubscriptions.count, visible: visibleRows(s))
     }
 
     public static func perform(_ s: inout ConsoleState, _ action: ConsoleAction) -> [ConsoleEffect]? {
         switch action {
         case .refresh:
             return load(&s)
+        case .focusInput:
+            s.alerts.filter.field = TextField(s.alerts.filter.applied?.text ?? "")
+            return []
+        case .back:
+            // esc shows the filtered lists whole again, then goes back.
+            guard ConsoleUpdate.clearListFilter(&s, \.alerts.filter) else { return nil }
+            s.alerts.selection = TableSelection()
+            return []
         case subscribeAction:
             guard let overview = s.alerts.overview else { return [] }
             guard overview.topicARN != nil else {
@@ -125,7 +143,10 @@ extension AlertsView: ConsoleScreen {
         s.alerts.overview == nil && s.alerts.pending == nil ? load(&s) : []
     }
 
-    public static func closed(_ s: inout ConsoleState) { s.alerts.subscribeForm = nil }
+    public static func closed(_ s: inout ConsoleState) {
+        s.alerts.subscribeForm = nil
+        s.alerts.filter = ListFilterInput()
+    }
 
     /// Refreshed like the services view, only while shown.
     public static func ticked(_ s: inout ConsoleState) -> [ConsoleEffect] {
@@ -172,7 +193,7 @@ extension AlertsView: ConsoleScreen {
     }
 
     public static func clampSelection(_ s: inout ConsoleState) {
-        s.alerts.selection.clamp(rowCount: s.alerts.overview?.subscriptions.count ?? 0, visible: visibleRows(s))
+        s.alerts.selection.clamp(rowCount: s.alerts.visibleSubscriptions.count, visible: visibleRows(s))
     }
 
     public static func run(_ request: AnyViewPayload, services: any SystemOperations) async throws -> AnyViewPayload {

@@ -9,12 +9,20 @@ public enum AlertsView {
         KeyBinding([.escape], "back", "Back to where the alerts were opened", .back),
         KeyBinding([.character("r")], "refresh", "Refresh now (it also refreshes every few seconds while shown)", .refresh),
         KeyBinding(
+            [.character("/")], "filter", "Filter both lists: text in any column, or column:value (state:alarm); esc clears", .focusInput),
+        KeyBinding(
             [.character("a")], "subscribe", "Subscribe an e-mail address or https:// URL (asks it, then to confirm)", subscribeAction,
             isWrite: true),
         KeyBinding(
             [.character("d")], "unsubscribe", "Unsubscribe the selected endpoint (asks first; not while pending)", unsubscribeAction,
             isWrite: true, isDestructive: true),
         KeyBinding([.up, .down, .pageUp, .pageDown], "move", "Move the selection (also j, k, g, G)", .edit, isHidden: true),
+    ]
+
+    /// While the `/` filter is typed.
+    static let filterBindings: [KeyBinding] = [
+        KeyBinding([.enter], "apply", "Show only the rows matching every word: text in any column, or column:value", .submit),
+        KeyBinding([.escape], "cancel", "Leave the filter as it was", .back),
     ]
 
     static let formBindings: [KeyBinding] = [
@@ -38,10 +46,40 @@ public enum AlertsView {
         TableColumn("CHANGED", .fixed(14), priority: 3),
     ]
 
+    static let subscriptionColumnNames = subscriptionColumns.map(\.title)
+    static let alarmColumnNames = alarmColumns.map(\.title)
+    /// The names `column:value` may use: both tables' headers.
+    static let filterColumnNames = subscriptionColumnNames + alarmColumnNames
+
+    /// A subscription's cells as the table shows them (and the filter reads them).
+    static func cells(_ subscription: AlertSubscription) -> [String] {
+        [
+            subscription.protocolName, subscription.endpoint, subscription.isPendingConfirmation ? "pending" : "confirmed",
+            subscription.subscriptionARN ?? "-",
+        ]
+    }
+
+    static func cells(_ alarm: AlertAlarm, _ zone: TimeZone) -> [String] {
+        [
+            alarm.name, alarm.state, alarm.metric ?? "-", alarm.queue ?? "-", alarm.condition,
+            alarm.stateChangedAt.map { formatTime($0, zone) } ?? "-",
+        ]
+    }
+
+    /// The alarms the filter lets through.
+    public static func visibleAlarms(_ s: ConsoleState) -> [AlertAlarm] {
+        s.alerts.filter.apply(s.alerts.overview?.alarms ?? [], columns: alarmColumnNames) { cells($0, s.timeZone) }
+    }
+
+    /// Where the filter left no row of a table: says so, and how to get the rows back.
+    static func noMatch(_ noun: String, _ s: ConsoleState) -> String {
+        "No \(noun) matches \(s.alerts.filter.applied?.text ?? "") — esc clears, / changes it."
+    }
+
     /// The subscriptions table (header and rows), at most half the body.
     static func tableRect(_ s: ConsoleState) -> Rect {
         let area = s.body.splitTop(2).rest.inset(dx: 1, dy: 0)
-        let rows = max(1, s.alerts.overview?.subscriptions.count ?? 0) + 1
+        let rows = max(1, s.alerts.visibleSubscriptions.count) + 1
         return area.splitTop(min(rows, max(2, area.height / 2))).top
     }
 
@@ -49,16 +87,31 @@ public enum AlertsView {
 
     public static func render(_ s: ConsoleState, into grid: inout CellGrid) {
         let top = s.body.splitTop(1).top
-        var x = top.x + grid.write(" Alerts", x: top.x, y: top.y, role: .accent)
+        if let field = s.alerts.filter.field {
+            let label = " Filter › "
+            grid.write(label, x: top.x, y: top.y, role: .accent)
+            field.render(
+                into: &grid, rect: Rect(x: top.x + label.displayWidth, y: top.y, width: top.width - label.displayWidth - 1, height: 1),
+                focused: true, placeholder: "text, or column:value (endpoint, state, queue, …)")
+        }
+        var x = s.alerts.filter.field != nil ? top.maxX : top.x + grid.write(" Alerts", x: top.x, y: top.y, role: .accent)
         guard let overview = s.alerts.overview else {
             grid.write(
                 s.alerts.isStale ? "  the alerts could not be read" : "  loading…", x: x, y: top.y,
                 role: s.alerts.isStale ? .warn : .muted, maxWidth: top.maxX - x)
             return
         }
-        var summary = "  \(overview.backend)"
-        if overview.topicARN != nil { summary += " · \(ConsoleView.counted(overview.subscriptions.count, "subscription"))" }
-        if overview.backend != "embedded" { summary += " · \(ConsoleView.counted(overview.alarms.count, "alarm"))" }
+        let filter = s.alerts.filter
+        let subscriptions = s.alerts.visibleSubscriptions, alarms = visibleAlarms(s)
+        func counted(_ shown: Int, _ total: Int, _ noun: String) -> String {
+            (filter.isActive ? "\(shown) of " : "") + ConsoleView.counted(total, noun)
+        }
+        // A filter leads, so 80 columns keep it.
+        var parts = filter.applied.map { filter.isActive ? ["filter “\($0.text)”"] : [] } ?? []
+        parts.append(overview.backend)
+        if overview.topicARN != nil { parts.append(counted(subscriptions.count, overview.subscriptions.count, "subscription")) }
+        if overview.backend != "embedded" { parts.append(counted(alarms.count, overview.alarms.count, "alarm")) }
+        let summary = "  " + parts.joined(separator: " · ")
         x += grid.write(summary, x: x, y: top.y, role: .muted, maxWidth: top.maxX - x)
         let firing = overview.firing.count
         if firing > 0 { x += grid.write(" · \(firing) firing", x: x, y: top.y, role: .error, maxWidth: top.maxX - x) }
@@ -77,17 +130,15 @@ public enum AlertsView {
             grid.write(
                 "No subscriptions: alerts are published but nobody receives them. Press a to subscribe.", x: rect.x, y: rect.y,
                 role: .warn, maxWidth: rect.width)
+        } else if subscriptions.isEmpty {
+            grid.write(noMatch("subscription", s), x: rect.x, y: rect.y, role: .muted, maxWidth: rect.width)
         } else {
-            var table = Table(
-                columns: subscriptionColumns,
-                rows: overview.subscriptions.map {
-                    [$0.protocolName, $0.endpoint, $0.isPendingConfirmation ? "pending" : "confirmed", $0.subscriptionARN ?? "-"]
-                })
-            table.rowRoles = overview.subscriptions.map { $0.isPendingConfirmation ? .warn : nil }
-            table.render(into: &grid, rect: rect, selection: s.alerts.selection)
+            var table = Table(columns: subscriptionColumns, rows: subscriptions.map(cells))
+            table.rowRoles = subscriptions.map { $0.isPendingConfirmation ? .warn : nil }
+            table.render(into: &grid, rect: rect, selection: s.alerts.selection, focused: filter.field == nil)
         }
-        let alarms = Rect(x: area.x, y: rect.maxY + 1, width: area.width, height: area.maxY - rect.maxY - 1)
-        renderAlarms(overview, s, into: &grid, in: alarms)
+        let alarmsRect = Rect(x: area.x, y: rect.maxY + 1, width: area.width, height: area.maxY - rect.maxY - 1)
+        renderAlarms(overview, s, into: &grid, in: alarmsRect)
         if let form = s.alerts.subscribeForm { renderSubscribeForm(form, topic: topic, into: &grid, in: s.body) }
     }
 
@@ -122,19 +173,17 @@ public enum AlertsView {
             grid.write("No CloudWatch alarms on these queues.", x: body.x, y: body.y, role: .muted, maxWidth: body.width)
             return
         }
-        var table = Table(
-            columns: alarmColumns,
-            rows: overview.alarms.map {
-                [
-                    $0.name, $0.state, $0.metric ?? "-", $0.queue ?? "-", $0.condition,
-                    $0.stateChangedAt.map { formatTime($0, s.timeZone) } ?? "-",
-                ]
-            })
-        table.rowRoles = overview.alarms.map { $0.isFiring ? .error : $0.state == "OK" ? nil : .warn }
+        let alarms = visibleAlarms(s)
+        if alarms.isEmpty {
+            grid.write(noMatch("alarm", s), x: body.x, y: body.y, role: .muted, maxWidth: body.width)
+            return
+        }
+        var table = Table(columns: alarmColumns, rows: alarms.map { cells($0, s.timeZone) })
+        table.rowRoles = alarms.map { $0.isFiring ? .error : $0.state == "OK" ? nil : .warn }
         table.render(into: &grid, rect: body, selection: TableSelection(selected: -1), focused: false)
         // The firing alarm's reason under the table, when there is room.
-        let firing = overview.firing
-        var y = body.y + 1 + min(overview.alarms.count, Table.visibleRows(height: body.height)) + 1
+        let firing = alarms.filter(\.isFiring)
+        var y = body.y + 1 + min(alarms.count, Table.visibleRows(height: body.height)) + 1
         for alarm in firing where y < body.maxY {
             grid.write("\(alarm.name): \(alarm.stateReason ?? "in ALARM")", x: body.x, y: y, role: .error, maxWidth: body.width)
             y += 1

@@ -12,6 +12,8 @@ public struct DatabaseState: ViewPayload {
     public var isStale = false
     /// Lines scrolled off the top.
     public var scroll = 0
+    /// The `/` filter over its lists: the largest tables, the longest queries, the lock waits.
+    public var filter = ListFilterInput()
 
     public init() {}
 }

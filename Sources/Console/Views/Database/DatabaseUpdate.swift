@@ -15,7 +15,20 @@ extension DatabaseView: ConsoleScreen {
 
     public static func crumb(_ s: ConsoleState) -> String? { " › Database" }
 
-    public static func bindings(for s: ConsoleState) -> [KeyBinding] { bindings }
+    public static func bindings(for s: ConsoleState) -> [KeyBinding] { s.database.filter.field != nil ? filterBindings : bindings }
+
+    public static func globalBindings(for s: ConsoleState) -> [KeyBinding] {
+        s.database.filter.field != nil ? GlobalBindings.whileTyping : GlobalBindings.all
+    }
+
+    /// The `/` input takes typing while it is open.
+    public static func inputKey(_ s: inout ConsoleState, _ key: Key) -> [ConsoleEffect]? {
+        guard s.database.filter.field != nil else { return nil }
+        return ConsoleUpdate.listFilterKey(&s, key, filter: \.database.filter, columns: filterColumnNames) { s in
+            s.database.scroll = 0
+            return []
+        }
+    }
 
     public static func hasData(_ s: ConsoleState) -> Bool { s.database.status != nil }
 
@@ -28,8 +41,18 @@ extension DatabaseView: ConsoleScreen {
 
     public static func perform(_ s: inout ConsoleState, _ action: ConsoleAction) -> [ConsoleEffect]? {
         switch action {
-        case .refresh: load(&s)
-        default: nil
+        case .refresh:
+            return load(&s)
+        case .focusInput:
+            s.database.filter.field = TextField(s.database.filter.applied?.text ?? "")
+            return []
+        case .back:
+            // esc shows the lists whole again, then goes back.
+            guard ConsoleUpdate.clearListFilter(&s, \.database.filter) else { return nil }
+            s.database.scroll = 0
+            return []
+        default:
+            return nil
         }
     }
 

@@ -9,8 +9,39 @@ public enum DatabaseView {
     public static let bindings: [KeyBinding] = [
         KeyBinding([.escape], "back", "Back to where the database view was opened", .back),
         KeyBinding([.character("r")], "refresh", "Refresh now (it also refreshes every few seconds)", .refresh),
+        KeyBinding(
+            [.character("/")], "filter", "Filter the tables, queries and lock waits: text, or column:value (state:idle); esc clears",
+            .focusInput),
         KeyBinding([.up, .down, .pageUp, .pageDown], "scroll", "Scroll the figures", .edit, isHidden: true),
     ]
+
+    /// While the `/` filter is typed.
+    static let filterBindings: [KeyBinding] = [
+        KeyBinding([.enter], "apply", "Show only the tables, queries and lock waits matching every word (empty shows all)", .submit),
+        KeyBinding([.escape], "cancel", "Leave the filter as it was", .back),
+    ]
+
+    static let tableColumnNames = ["SIZE", "ROWS", "NAME"]
+    static let queryColumnNames = ["PID", "RUNNING", "STATE", "QUERY"]
+    static let lockWaitColumnNames = ["PID", "WAITING", "EVENT", "BLOCKED BY", "QUERY"]
+    /// The names `column:value` may use: every list's.
+    static let filterColumnNames =
+        tableColumnNames + queryColumnNames.filter { !tableColumnNames.contains($0) } + ["WAITING", "EVENT", "BLOCKED BY"]
+
+    static func cells(_ table: TableSize) -> [String] {
+        [bytes(Double(table.totalBytes)), table.estimatedRows < 0 ? "?" : ConsoleView.grouped(Int(table.estimatedRows)), table.name]
+    }
+
+    static func cells(_ q: RunningQuery) -> [String] {
+        [String(q.pid), formatAge(.seconds(q.runningSeconds)), q.state == "idle in transaction" ? "idle txn" : q.state, q.query]
+    }
+
+    static func cells(_ wait: LockWait) -> [String] {
+        [
+            String(wait.pid), formatAge(.seconds(wait.waitingSeconds)), wait.waitEvent,
+            wait.blockedBy.map(String.init).joined(separator: ", "), wait.query,
+        ]
+    }
 
     /// One line of the body: a label and its parts, each in its role.
     struct Line {
@@ -28,20 +59,17 @@ public enum DatabaseView {
         let area = s.body.inset(dx: 1, dy: 0)
         guard area.height >= 3 else { return }
         let state = s.database
-        var x = area.x + grid.write("Database", x: area.x, y: area.y, role: .accent)
-        if state.isStale, let at = state.statusAt {
-            grid.write("  stale: last good figures \(formatAge(s.now - at)) ago", x: x, y: area.y, role: .warn, maxWidth: area.maxX - x)
-        } else if let status = state.status, let at = state.statusAt {
-            x += grid.write("  \(status.backend)", x: x, y: area.y, role: .title, maxWidth: area.maxX - x)
-            grid.write(
-                " · refreshed \(formatAge(s.now - at)) ago · every \(formatAge(s.refreshInterval))", x: x, y: area.y, role: .muted,
-                maxWidth: area.maxX - x)
+        if let field = state.filter.field {
+            let label = "Filter › "
+            grid.write(label, x: area.x, y: area.y, role: .accent)
+            field.render(
+                into: &grid, rect: Rect(x: area.x + label.displayWidth, y: area.y, width: area.width - label.displayWidth, height: 1),
+                focused: true, placeholder: "text, or column:value (name, state, query, …)")
         } else {
-            grid.write(
-                state.isStale ? "  the database could not be read" : "  loading…", x: x, y: area.y, role: .muted, maxWidth: area.maxX - x)
+            renderTitle(s, into: &grid, in: area)
         }
         guard let status = state.status else { return }
-        let lines = self.lines(status, width: area.width)
+        let lines = self.lines(status, width: area.width, filter: state.filter.isActive ? state.filter.applied : nil)
         let visible = area.height - 2
         let first = min(state.scroll, max(0, lines.count - visible))
         for row in 0..<visible where first + row < lines.count {
@@ -59,9 +87,38 @@ public enum DatabaseView {
         }
     }
 
-    /// Every line of the body, top to bottom.
-    static func lines(_ status: DatabaseStatus, width: Int) -> [Line] {
+    /// "Database  postgres · refreshed 2 s ago · every 5 s", then the filter when one is applied.
+    static func renderTitle(_ s: ConsoleState, into grid: inout CellGrid, in area: Rect) {
+        let state = s.database
+        var x = area.x + grid.write("Database", x: area.x, y: area.y, role: .accent)
+        if let filter = state.filter.applied, state.filter.isActive {
+            x += grid.write("  filter “\(filter.text)” ·", x: x, y: area.y, role: .muted, maxWidth: area.maxX - x)
+        }
+        if state.isStale, let at = state.statusAt {
+            grid.write("  stale: last good figures \(formatAge(s.now - at)) ago", x: x, y: area.y, role: .warn, maxWidth: area.maxX - x)
+        } else if let status = state.status, let at = state.statusAt {
+            x += grid.write("  \(status.backend)", x: x, y: area.y, role: .title, maxWidth: area.maxX - x)
+            grid.write(
+                " · refreshed \(formatAge(s.now - at)) ago · every \(formatAge(s.refreshInterval))", x: x, y: area.y, role: .muted,
+                maxWidth: area.maxX - x)
+        } else {
+            grid.write(
+                state.isStale ? "  the database could not be read" : "  loading…", x: x, y: area.y, role: .muted, maxWidth: area.maxX - x)
+        }
+    }
+
+    /// Every line of the body, top to bottom; `filter` narrows the three lists.
+    static func lines(_ status: DatabaseStatus, width: Int, filter: ListFilter? = nil) -> [Line] {
         var lines: [Line] = []
+        /// The rows `filter` lets through, and what a list's header adds: " · 1 of 3".
+        func shown<Row>(_ rows: [Row], _ columns: [String], _ cells: (Row) -> [String]) -> (rows: [Row], count: String) {
+            guard let filter else { return (rows, "") }
+            let kept = filter.apply(rows, columns: columns, cells: cells)
+            return (kept, "  (\(kept.count) of \(rows.count))")
+        }
+        func noMatch(_ label: String, _ noun: String) -> Line {
+            Line(label, [("no \(noun) matches \(filter?.text ?? "") — esc clears, / changes it", .muted)])
+        }
         if let instance = status.instance {
             lines += instanceLines(instance, width: width)
             lines.append(Line())
@@ -90,19 +147,17 @@ public enum DatabaseView {
         lines.append(Line())
         if let tables = status.largestTables.value, tables.isEmpty {
             lines.append(Line("Tables", [("none", .muted)]))
-        } else if let tables = status.largestTables.value {
-            lines.append(Line("Tables", [(pad("SIZE", 10, right: true) + "  " + pad("ROWS", 10, right: true) + "  NAME", .muted)]))
-            for table in tables {
-                let rows = table.estimatedRows < 0 ? "?" : ConsoleView.grouped(Int(table.estimatedRows))
+        } else if let all = status.largestTables.value {
+            let (tables, count) = shown(all, tableColumnNames, cells)
+            if tables.isEmpty {
+                lines.append(noMatch("Tables", "table"))
+            } else {
                 lines.append(
-                    Line(
-                        "",
-                        [
-                            (
-                                pad(bytes(Double(table.totalBytes)), 10, right: true) + "  " + pad(rows, 10, right: true) + "  "
-                                    + table.name, .text
-                            )
-                        ]))
+                    Line("Tables", [(pad("SIZE", 10, right: true) + "  " + pad("ROWS", 10, right: true) + "  NAME" + count, .muted)]))
+            }
+            for table in tables {
+                let c = cells(table)
+                lines.append(Line("", [(pad(c[0], 10, right: true) + "  " + pad(c[1], 10, right: true) + "  " + c[2], .text)]))
             }
         } else {
             lines += errorLines("Tables", status.largestTables.error, width: width)
@@ -112,29 +167,35 @@ public enum DatabaseView {
             if activity.longestQueries.isEmpty {
                 lines.append(Line("Queries", [("none running", .muted)]))
             } else {
-                lines.append(
-                    Line(
-                        "Queries",
-                        [(pad("PID", 7, right: true) + "  " + pad("RUNNING", 8, right: true) + "  " + pad("STATE", 8) + "  QUERY", .muted)])
-                )
-                for q in activity.longestQueries {
-                    let role: Role = q.waitEvent?.hasPrefix("Lock") == true ? .warn : .text
-                    let state = q.state == "idle in transaction" ? "idle txn" : q.state
+                let (queries, count) = shown(activity.longestQueries, queryColumnNames, cells)
+                if queries.isEmpty {
+                    lines.append(noMatch("Queries", "query"))
+                } else {
                     lines.append(
                         Line(
-                            "",
+                            "Queries",
                             [
                                 (
-                                    pad(String(q.pid), 7, right: true) + "  " + pad(formatAge(.seconds(q.runningSeconds)), 8, right: true)
-                                        + "  " + pad(state, 8) + "  " + q.query, role
+                                    pad("PID", 7, right: true) + "  " + pad("RUNNING", 8, right: true) + "  " + pad("STATE", 8) + "  QUERY"
+                                        + count, .muted
                                 )
                             ]))
                 }
+                for q in queries {
+                    let role: Role = q.waitEvent?.hasPrefix("Lock") == true ? .warn : .text
+                    let c = cells(q)
+                    lines.append(
+                        Line("", [(pad(c[0], 7, right: true) + "  " + pad(c[1], 8, right: true) + "  " + pad(c[2], 8) + "  " + c[3], role)])
+                    )
+                }
             }
+            let (waits, _) = shown(activity.lockWaits, lockWaitColumnNames, cells)
             if activity.lockWaits.isEmpty {
                 lines.append(Line("Lock waits", [("none", .muted)]))
+            } else if waits.isEmpty {
+                lines.append(noMatch("Lock waits", "lock wait"))
             } else {
-                for (i, wait) in activity.lockWaits.enumerated() {
+                for (i, wait) in waits.enumerated() {
                     let blockers = wait.blockedBy.map(String.init).joined(separator: ", ")
                     lines.append(
                         Line(

@@ -8,10 +8,9 @@ public struct DeadLettersState: ViewPayload {
     public var selection = TableSelection()
     /// Message ids marked with space; actions apply to these.
     public var marked: Set<String> = []
-    /// The `/` filter while it is being typed.
-    public var filterField: TextField?
-    /// The applied filter: rows containing this text (id, product, op, reason or body).
-    public var filter: String?
+    /// The `/` filter: plain words are found in the id, product, op, reason or body,
+    /// `column:value` in that column.
+    public var listFilter = ListFilterInput()
     public var pending: Int?
     public var isStale = false
     /// How many messages one load lists.
@@ -27,12 +26,18 @@ public struct DeadLettersState: ViewPayload {
 
     public init() {}
 
-    /// The rows the filter lets through.
-    public var visibleRows: [DeadLetterRow] {
+    /// The `/` input while it is being typed.
+    public var filterField: TextField? { listFilter.field }
+    /// The filter applied, as typed (nil: every message).
+    public var filter: String? { listFilter.applied?.text }
+
+    /// The rows the filter lets through, their times read in `zone` as the table shows them.
+    public func visibleRows(in zone: TimeZone) -> [DeadLetterRow] {
         guard let rows else { return [] }
-        guard let filter, !filter.isEmpty else { return rows }
-        let needle = filter.lowercased()
-        return rows.filter { $0.searchText.contains(needle) }
+        guard let filter = listFilter.applied, !filter.isEmpty else { return rows }
+        return rows.filter {
+            filter.matches(DeadLettersView.cells($0, zone), columns: DeadLettersView.columnNames, moreText: $0.searchText)
+        }
     }
 }
 
@@ -119,6 +124,9 @@ extension ConsoleState {
         get { views[DeadLettersState.self] ?? DeadLettersState() }
         set { views[DeadLettersState.self] = newValue }
     }
+
+    /// The dead letters the filter lets through.
+    public var shownDeadLetters: [DeadLetterRow] { deadLetters.visibleRows(in: timeZone) }
 }
 
 extension ConsoleState {

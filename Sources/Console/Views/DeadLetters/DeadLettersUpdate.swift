@@ -24,15 +24,14 @@ extension DeadLettersView: ConsoleScreen {
 
     public static func inputKey(_ s: inout ConsoleState, _ key: Key) -> [ConsoleEffect]? {
         guard s.deadLetters.filterField != nil else { return nil }
-        return ConsoleUpdate.filterKey(&s, key, field: \.deadLetters.filterField) { s, text in
-            s.deadLetters.filter = text
+        return ConsoleUpdate.listFilterKey(&s, key, filter: \.deadLetters.listFilter, columns: columnNames) { s in
             s.deadLetters.selection = TableSelection()
             return []
         }
     }
 
     public static func otherKey(_ s: inout ConsoleState, _ key: Key) {
-        s.deadLetters.selection.handle(key, rowCount: s.deadLetters.visibleRows.count, visible: visibleRows(s))
+        s.deadLetters.selection.handle(key, rowCount: s.shownDeadLetters.count, visible: visibleRows(s))
     }
 
     public static func perform(_ s: inout ConsoleState, _ action: ConsoleAction) -> [ConsoleEffect]? {
@@ -43,7 +42,12 @@ extension DeadLettersView: ConsoleScreen {
             ConsoleUpdate.push(&s, .deadLetter)
             return []
         case .focusInput:
-            s.deadLetters.filterField = TextField(s.deadLetters.filter ?? "")
+            s.deadLetters.listFilter.field = TextField(s.deadLetters.filter ?? "")
+            return []
+        case .back:
+            // esc on a filtered list shows it whole again (a tab: nothing to go back to).
+            guard ConsoleUpdate.clearListFilter(&s, \.deadLetters.listFilter) else { return nil }
+            s.deadLetters.selection = TableSelection()
             return []
         case .refresh:
             return load(&s)
@@ -51,13 +55,13 @@ extension DeadLettersView: ConsoleScreen {
             guard let row = selectedRow(s) else { return [] }
             let id = row.message.messageID
             if s.deadLetters.marked.remove(id) == nil { s.deadLetters.marked.insert(id) }
-            s.deadLetters.selection.handle(.down, rowCount: s.deadLetters.visibleRows.count, visible: visibleRows(s))
+            s.deadLetters.selection.handle(.down, rowCount: s.shownDeadLetters.count, visible: visibleRows(s))
             return []
         case .redrive, .deleteMessages, .purge:
             // The marked messages, or (none marked) all of them.
             let marked =
                 s.deadLetters.marked.isEmpty
-                ? nil : s.deadLetters.visibleRows.map(\.message.messageID).filter { s.deadLetters.marked.contains($0) }
+                ? nil : s.shownDeadLetters.map(\.message.messageID).filter { s.deadLetters.marked.contains($0) }
             return act(&s, action, on: marked)
         default:
             return nil
@@ -146,7 +150,7 @@ extension DeadLettersView: ConsoleScreen {
     public static func retryFailedLoad(_ s: inout ConsoleState) -> [ConsoleEffect] { s.deadLetters.pending == nil ? load(&s) : [] }
 
     public static func clampSelection(_ s: inout ConsoleState) {
-        s.deadLetters.selection.clamp(rowCount: s.deadLetters.visibleRows.count, visible: visibleRows(s))
+        s.deadLetters.selection.clamp(rowCount: s.shownDeadLetters.count, visible: visibleRows(s))
     }
 
     // MARK: Requests and tasks
@@ -219,7 +223,7 @@ extension DeadLettersView: ConsoleScreen {
     }
 
     static func selectedRow(_ s: ConsoleState) -> DeadLetterRow? {
-        let rows = s.deadLetters.visibleRows
+        let rows = s.shownDeadLetters
         return rows.indices.contains(s.deadLetters.selection.selected) ? rows[s.deadLetters.selection.selected] : nil
     }
 

@@ -7,7 +7,10 @@ public enum DeadLettersView {
     public static let bindings: [KeyBinding] = [
         KeyBinding([.enter], "show", "Show the message: its JSON body and every attribute", .open),
         KeyBinding([.character(" ")], "mark", "Mark or unmark the message (actions apply to the marked ones)", .toggleMark),
-        KeyBinding([.character("/")], "filter", "Show only messages containing a text (id, product, op, reason or body)", .focusInput),
+        KeyBinding(
+            [.character("/")], "filter",
+            "Show only messages containing a text (id, product, op, reason or body), or column:value; esc clears",
+            .focusInput),
         KeyBinding(
             [.character("R")], "redrive", "Move the marked messages (none marked: all) back to the jobs queue (asks first)", .redrive,
             isWrite: true),
@@ -20,7 +23,8 @@ public enum DeadLettersView {
     ]
 
     public static let filterBindings: [KeyBinding] = [
-        KeyBinding([.enter], "apply", "Show only messages containing this text (empty shows all)", .submit),
+        KeyBinding(
+            [.enter], "apply", "Show only messages matching every word: text, or column:value (reason:poison) (empty shows all)", .submit),
         KeyBinding([.escape], "cancel", "Leave the filter as it was", .back),
     ]
 
@@ -35,6 +39,17 @@ public enum DeadLettersView {
         TableColumn("REASON", .flexible(min: 24, weight: 3), priority: 4),
     ]
 
+    static let columnNames = columns.map(\.title)
+
+    /// A row's cells as the table shows them (and the filter reads them).
+    static func cells(_ row: DeadLetterRow, _ zone: TimeZone, marked: Bool = false) -> [String] {
+        [
+            marked ? "●" : "", row.message.messageID, row.productID, row.operation, String(row.message.receiveCount),
+            row.message.firstReceivedAt.map { formatTime($0, zone) } ?? "", row.message.lastReceivedAt.map { formatTime($0, zone) } ?? "",
+            row.message.deadLetterReason ?? "—",
+        ]
+    }
+
     static func tableRect(_ s: ConsoleState) -> Rect { s.body.splitTop(2).rest }
 
     public static func render(_ s: ConsoleState, into grid: inout CellGrid) {
@@ -46,12 +61,12 @@ public enum DeadLettersView {
             grid.write(label, x: top.x, y: top.y, role: .accent)
             field.render(
                 into: &grid, rect: Rect(x: top.x + label.displayWidth, y: top.y, width: top.width - label.displayWidth - 1, height: 1),
-                focused: true, placeholder: "text in id, product, op, reason or body")
+                focused: true, placeholder: "text in id, product, op, reason or body, or column:value")
         } else {
             var x = top.x + grid.write(" Dead letters", x: top.x, y: top.y, role: .accent)
             var parts = [queue]
             if let rows = state.rows {
-                let shown = state.visibleRows.count
+                let shown = s.shownDeadLetters.count
                 parts.append(state.filter == nil ? "\(ConsoleView.grouped(rows.count)) listed" : "\(shown) of \(rows.count) listed")
                 if let total = s.queues.stats?.deadLetters.total, total > rows.count {
                     parts.append("\(ConsoleView.grouped(total)) in all")
@@ -70,7 +85,7 @@ public enum DeadLettersView {
             grid.write(" " + task.line(now: s.now), x: statusRow.x, y: statusRow.y, role: .accent, maxWidth: statusRow.width)
         }
         guard let rows = state.rows else { return }
-        let visible = state.visibleRows
+        let visible = s.shownDeadLetters
         if visible.isEmpty {
             let emptied = state.purged.map { purge in
                 purge.count.map { "\(queue) is empty: you purged \(ConsoleView.counted($0, "message")) from it." }
@@ -79,7 +94,7 @@ public enum DeadLettersView {
             let text =
                 rows.isEmpty
                 ? emptied ?? "\(queue) is empty: nothing was dead-lettered. Messages emu gives up on land here with the reason."
-                : "No message contains “\(state.filter ?? "")”. Press / to change the filter."
+                : "No message matches \(state.filter ?? "") — esc clears, / changes it."
             // Wrapped: the sentence says what to expect, so it must not be cut at 80 columns.
             for (i, line) in TextWrap.lines(text, width: max(10, tableArea.width - 4)).enumerated() where i + 1 < tableArea.height {
                 grid.write(line, x: tableArea.x + 2, y: tableArea.y + 1 + i, role: .muted, maxWidth: tableArea.width - 4)
@@ -88,13 +103,7 @@ public enum DeadLettersView {
         }
         let table = Table(
             columns: columns,
-            rows: visible.map { row in
-                [
-                    state.marked.contains(row.message.messageID) ? "●" : "", row.message.messageID, row.productID, row.operation,
-                    String(row.message.receiveCount), row.message.firstReceivedAt.map { formatTime($0, s.timeZone) } ?? "",
-                    row.message.lastReceivedAt.map { formatTime($0, s.timeZone) } ?? "", row.message.deadLetterReason ?? "—",
-                ]
-            })
+            rows: visible.map { cells($0, s.timeZone, marked: state.marked.contains($0.message.messageID)) })
         table.render(into: &grid, rect: tableArea, selection: state.selection, focused: state.filterField == nil)
     }
 }

@@ -30,6 +30,11 @@ public struct ServicesState: ViewPayload {
     public var containersPending: Int?
     public var containerSelection = TableSelection()
 
+    /// The `/` filter of each list (the log tail has its own text filter below).
+    public var serviceFilter = ListFilterInput()
+    public var taskFilter = ListFilterInput()
+    public var containerFilter = ListFilterInput()
+
     /// The log tail: lines oldest first (the newest ``maxLogLines``), where it continues
     /// from, where the lines come from, and the text it is filtered by.
     public var logLines: [LogLine] = []
@@ -52,10 +57,20 @@ public struct ServicesState: ViewPayload {
 
     public init() {}
 
-    /// The selected service of the list.
+    /// The services the filter lets through, as listed.
+    public var visibleServices: [ServiceStatus] {
+        serviceFilter.apply(list?.services ?? [], columns: ServicesView.serviceColumnNames, cells: ServicesView.cells)
+    }
+
+    /// The containers the filter lets through.
+    public var visibleContainers: [TaskContainer] {
+        containerFilter.apply(containers ?? [], columns: ServicesView.containerColumnNames, cells: ServicesView.cells)
+    }
+
+    /// The selected service of the list (as filtered).
     public var selectedService: ServiceStatus? {
-        guard let services = list?.services, services.indices.contains(selection.selected) else { return nil }
-        return services[selection.selected]
+        let services = visibleServices
+        return services.indices.contains(selection.selected) ? services[selection.selected] : nil
     }
 
     /// The service the actions apply to: the drilled-into one, else the selected one.

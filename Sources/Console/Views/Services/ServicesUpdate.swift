@@ -62,12 +62,19 @@ extension ServicesView: ConsoleScreen {
 
     public static func bindings(for s: ConsoleState) -> [KeyBinding] {
         if s.services.scaleForm != nil { return formBindings }
+        if isFiltering(s) { return filterBindings }
         if case .logs = s.services.level { return logBindings }
         return bindings
     }
 
     public static func globalBindings(for s: ConsoleState) -> [KeyBinding] {
-        s.services.scaleForm != nil ? GlobalBindings.whileEditing : GlobalBindings.all
+        if s.services.scaleForm != nil { return GlobalBindings.whileEditing }
+        return isFiltering(s) ? GlobalBindings.whileTyping : GlobalBindings.all
+    }
+
+    /// Whether the `/` input of the list shown has the focus.
+    static func isFiltering(_ s: ConsoleState) -> Bool {
+        listFilter(s.services.level).map { s[keyPath: $0.path].field != nil } ?? false
     }
 
     /// `:svc` jumps here too.
@@ -75,8 +82,14 @@ extension ServicesView: ConsoleScreen {
 
     public static func hasData(_ s: ConsoleState) -> Bool { s.services.list != nil }
 
-    /// The scale form takes typing while it is open.
+    /// The scale form and the `/` inputs take typing while they are open.
     public static func inputKey(_ s: inout ConsoleState, _ key: Key) -> [ConsoleEffect]? {
+        if let filter = listFilter(s.services.level), s[keyPath: filter.path].field != nil {
+            return ConsoleUpdate.listFilterKey(&s, key, filter: filter.path, columns: filter.columns) { s in
+                resetSelection(&s)
+                return []
+            }
+        }
         if s.services.logFilterField != nil {
             return ConsoleUpdate.filterKey(&s, key, field: \.services.logFilterField) { s, text in
                 s.services.logFilter = text
@@ -101,11 +114,11 @@ extension ServicesView: ConsoleScreen {
     public static func otherKey(_ s: inout ConsoleState, _ key: Key) {
         switch s.services.level {
         case .services:
-            s.services.selection.handle(key, rowCount: s.services.list?.services.count ?? 0, visible: visibleRows(s))
+            s.services.selection.handle(key, rowCount: s.services.visibleServices.count, visible: visibleRows(s))
         case .tasks:
-            s.services.taskSelection.handle(key, rowCount: s.services.tasks?.count ?? 0, visible: visibleRows(s))
+            s.services.taskSelection.handle(key, rowCount: visibleTasks(s).count, visible: visibleRows(s))
         case .containers:
-            s.services.containerSelection.handle(key, rowCount: s.services.containers?.count ?? 0, visible: visibleRows(s))
+            s.services.containerSelection.handle(key, rowCount: s.services.visibleContainers.count, visible: visibleRows(s))
         case .logs:
             // Up scrolls back from the newest line; down to 0 follows the end again.
             switch key {
@@ -128,14 +141,21 @@ extension ServicesView: ConsoleScreen {
         case .open:
             return drillDown(&s)
         case .back:
+            // A filtered list is shown whole again first.
+            if let filter = listFilter(s.services.level), ConsoleUpdate.clearListFilter(&s, filter.path) {
+                resetSelection(&s)
+                return []
+            }
             switch s.services.level {
             case .services: return nil
             case .tasks:
                 s.services.level = .services
+                s.services.taskFilter = ListFilterInput()
                 s.services.tasks = nil
                 s.services.tasksPending = nil
             case .containers(let service, _):
                 s.services.level = .tasks(service)
+                s.services.containerFilter = ListFilterInput()
                 s.services.containers = nil
                 s.services.containersPending = nil
             case .logs:
@@ -149,7 +169,10 @@ extension ServicesView: ConsoleScreen {
             s.services.logFilter = nil
             return restartLogs(&s)
         case .focusInput:
-            guard case .logs = s.services.level else { return nil }
+            if let filter = listFilter(s.services.level) {
+                s[keyPath: filter.path].field = TextField(s[keyPath: filter.path].applied?.text ?? "")
+                return []
+            }
             s.services.logFilterField = TextField(s.services.logFilter ?? "")
             return []
         case scaleAction, redeployAction, rollBackAction:
@@ -220,6 +243,9 @@ extension ServicesView: ConsoleScreen {
     public static func closed(_ s: inout ConsoleState) {
         s.services.scaleForm = nil
         s.services.logFilterField = nil
+        s.services.serviceFilter.field = nil
+        s.services.taskFilter.field = nil
+        s.services.containerFilter.field = nil
     }
 
     /// Refreshed like the queues view, but only while shown (each refresh is several AWS calls).
@@ -299,9 +325,19 @@ extension ServicesView: ConsoleScreen {
 
     public static func clampSelection(_ s: inout ConsoleState) {
         let visible = visibleRows(s)
-        s.services.selection.clamp(rowCount: s.services.list?.services.count ?? 0, visible: visible)
-        s.services.taskSelection.clamp(rowCount: s.services.tasks?.count ?? 0, visible: visible)
-        s.services.containerSelection.clamp(rowCount: s.services.containers?.count ?? 0, visible: visible)
+        s.services.selection.clamp(rowCount: s.services.visibleServices.count, visible: visible)
+        s.services.taskSelection.clamp(rowCount: visibleTasks(s).count, visible: visible)
+        s.services.containerSelection.clamp(rowCount: s.services.visibleContainers.count, visible: visible)
+    }
+
+    /// A new filter on the list shown starts at its first row.
+    static func resetSelection(_ s: inout ConsoleState) {
+        switch s.services.level {
+        case .services: s.services.selection = TableSelection()
+        case .tasks: s.services.taskSelection = TableSelection()
+        case .containers: s.services.containerSelection = TableSelection()
+        case .logs: break
+        }
     }
 
     public static func run(_ request: AnyViewPayload, services: any SystemOperations) async throws -> AnyViewPayload {
@@ -404,13 +440,16 @@ extension ServicesView: ConsoleScreen {
             s.services.level = .tasks(service.reference)
             s.services.tasks = nil
             s.services.taskSelection = TableSelection()
+            s.services.taskFilter = ListFilterInput()
             return loadTasks(&s, service.reference, background: false)
         case .tasks(let service):
-            guard let tasks = s.services.tasks, tasks.indices.contains(s.services.taskSelection.selected) else { return [] }
+            let tasks = visibleTasks(s)
+            guard tasks.indices.contains(s.services.taskSelection.selected) else { return [] }
             let taskID = tasks[s.services.taskSelection.selected].id
             s.services.level = .containers(service, taskID: taskID)
             s.services.containers = nil
             s.services.containerSelection = TableSelection()
+            s.services.containerFilter = ListFilterInput()
             return loadContainers(&s, service, taskID, background: false)
         case .containers, .logs:
             return []

@@ -18,7 +18,16 @@ public enum ServicesView {
         KeyBinding(
             [.character("B")], "roll back", "Roll the service back to the previous task-definition revision (asks first)",
             rollBackAction, isWrite: true, isDestructive: true),
+        KeyBinding(
+            [.character("/")], "filter", "Filter the list: text in any column, or column:value (rollout:failed); esc clears",
+            .focusInput),
         KeyBinding([.up, .down, .pageUp, .pageDown], "move", "Move the selection (also j, k, g, G)", .edit, isHidden: true),
+    ]
+
+    /// While a list's `/` filter is typed.
+    static let filterBindings: [KeyBinding] = [
+        KeyBinding([.enter], "apply", "Show only the rows matching every word: text in any column, or column:value", .submit),
+        KeyBinding([.escape], "cancel", "Leave the filter as it was", .back),
     ]
 
     static let logBindings: [KeyBinding] = [
@@ -60,11 +69,76 @@ public enum ServicesView {
         TableColumn("REASON", .flexible(min: 10, weight: 2), priority: 4),
     ]
 
+    static let serviceColumnNames = serviceColumns.map(\.title)
+    static let taskColumnNames = taskColumns.map(\.title)
+    static let containerColumnNames = containerColumns.map(\.title)
+
+    /// A service's cells as the filter reads them (CPU and MEM: the latest percentage).
+    static func cells(_ service: ServiceStatus) -> [String] {
+        [
+            service.cluster, service.name, count(service.desired), count(service.running), count(service.pending), rollout(service),
+            metricText(service, \.cpu), metricText(service, \.memory),
+        ]
+    }
+
+    static func cells(_ task: ServiceTask, _ zone: TimeZone) -> [String] {
+        [
+            task.id, task.lastStatus ?? "-", task.health ?? "-", task.startedAt.map { formatTime($0, zone) } ?? "-",
+            [task.stopCode, task.stoppedReason].compactMap { $0 }.joined(separator: ": "),
+        ]
+    }
+
+    static func cells(_ c: TaskContainer) -> [String] {
+        [c.name, c.image ?? "-", c.lastStatus ?? "-", c.exitCode.map(String.init) ?? "-", c.reason ?? ""]
+    }
+
+    /// The tasks the filter lets through.
+    public static func visibleTasks(_ s: ConsoleState) -> [ServiceTask] {
+        s.services.taskFilter.apply(s.services.tasks ?? [], columns: taskColumnNames) { cells($0, s.timeZone) }
+    }
+
+    /// The filter of the list shown (nil: the log tail, which filters by text itself).
+    static func listFilter(_ level: ServicesState.Level) -> (path: WritableKeyPath<ConsoleState, ListFilterInput>, columns: [String])? {
+        switch level {
+        case .services: (\.services.serviceFilter, serviceColumnNames)
+        case .tasks: (\.services.taskFilter, taskColumnNames)
+        case .containers: (\.services.containerFilter, containerColumnNames)
+        case .logs: nil
+        }
+    }
+
+    /// How many rows the title line counts: "2 services", or with a filter first of all (so a
+    /// narrow window keeps it) "1 of 2 services · filter “rollout:failed”".
+    static func counted(_ filter: ListFilterInput, shown: Int, of total: Int, _ noun: String) -> String {
+        guard let applied = filter.applied, filter.isActive else { return ConsoleView.counted(total, noun) }
+        return "\(shown) of \(ConsoleView.counted(total, noun)) · filter “\(applied.text)”"
+    }
+
+    /// The `/` input on the title line while it is typed; true when drawn.
+    static func renderFilterField(_ s: ConsoleState, into grid: inout CellGrid, title top: Rect) -> Bool {
+        guard let filter = listFilter(s.services.level), let field = s[keyPath: filter.path].field else { return false }
+        let label = " Filter › "
+        grid.write(label, x: top.x, y: top.y, role: .accent)
+        field.render(
+            into: &grid, rect: Rect(x: top.x + label.displayWidth, y: top.y, width: top.width - label.displayWidth - 1, height: 1),
+            focused: true,
+            placeholder: "text, or column:value (\(filter.columns.prefix(3).map { $0.lowercased() }.joined(separator: ", ")), …)")
+        return true
+    }
+
+    /// Where a filter left no row: says which, and how to get the rows back.
+    static func renderNoMatch(_ noun: String, _ filter: ListFilterInput, into grid: inout CellGrid, in rect: Rect) {
+        let text = "No \(noun) matches \(filter.applied?.text ?? "") — esc clears, / changes it."
+        for (i, line) in TextWrap.lines(text, width: max(10, rect.width - 2)).enumerated() where i + 1 < max(2, rect.height) {
+            grid.write(line, x: rect.x + 1, y: rect.y + 1 + i, role: .muted, maxWidth: rect.width - 2)
+        }
+    }
+
     /// The table's rows: at the services level the table takes what the detail pane leaves.
     static func tableRect(_ s: ConsoleState) -> Rect {
         let area = s.body.splitTop(1).rest.inset(dx: 1, dy: 0)
         guard case .services = s.services.level else { return area }
-        let rows = (s.services.list?.services.count ?? 0) + 1
+        let rows = max(1, s.services.visibleServices.count) + 1
         return area.splitTop(min(max(2, rows), max(2, area.height / 2))).top
     }
 
@@ -80,15 +154,17 @@ public enum ServicesView {
     }
 
     static func renderServices(_ s: ConsoleState, into grid: inout CellGrid, title top: Rect) {
-        var x = top.x + grid.write(" Services", x: top.x, y: top.y, role: .accent)
+        let filterShown = renderFilterField(s, into: &grid, title: top)
+        var x = filterShown ? top.maxX : top.x + grid.write(" Services", x: top.x, y: top.y, role: .accent)
         guard let list = s.services.list else {
             grid.write(
                 s.services.isStale ? "  the services could not be read" : "  loading…", x: x, y: top.y,
                 role: s.services.isStale ? .warn : .muted, maxWidth: top.maxX - x)
             return
         }
+        let services = s.services.visibleServices
         let rolling = list.services.filter(\.isRollingOut).count
-        var summary = "  \(ConsoleView.counted(list.services.count, "service")) · \(list.backend)"
+        var summary = "  \(counted(s.services.serviceFilter, shown: services.count, of: list.services.count, "service")) · \(list.backend)"
         if !list.clusters.isEmpty { summary += " " + list.clusters.joined(separator: ", ") }
         if rolling > 0 { summary += " · \(rolling) rolling out" }
         x += grid.write(summary, x: x, y: top.y, role: .muted, maxWidth: top.maxX - x)
@@ -103,20 +179,21 @@ public enum ServicesView {
             grid.write(text, x: rect.x + 1, y: rect.y + 1, role: .muted, maxWidth: rect.width - 2)
             return
         }
+        if services.isEmpty {
+            renderNoMatch("service", s.services.serviceFilter, into: &grid, in: Rect(x: rect.x, y: rect.y, width: rect.width, height: 4))
+            return
+        }
         let layout = Table(columns: serviceColumns, rows: []).layout(width: rect.width)
         let cpuWidth = max(0, layout[6] - 5), memWidth = max(0, layout[7] - 5)
         var table = Table(
             columns: serviceColumns,
-            rows: list.services.map { service in
-                let primary = service.deployments.first { $0.status == "PRIMARY" }
-                return [
-                    service.cluster, service.name, count(service.desired), count(service.running), count(service.pending),
-                    primary?.rolloutState ?? (service.deployments.isEmpty ? "-" : "?"),
+            rows: services.map { service in
+                Array(cells(service).prefix(6)) + [
                     metricCell(service, \.cpu, width: cpuWidth), metricCell(service, \.memory, width: memWidth),
                 ]
             })
-        table.rowRoles = list.services.map(role)
-        table.render(into: &grid, rect: rect, selection: s.services.selection)
+        table.rowRoles = services.map(role)
+        table.render(into: &grid, rect: rect, selection: s.services.selection, focused: s.services.serviceFilter.field == nil)
 
         guard let service = s.services.selectedService else { return }
         let detail = Rect(x: rect.x, y: rect.maxY + 1, width: rect.width, height: s.body.maxY - rect.maxY - 1)
@@ -176,50 +253,55 @@ public enum ServicesView {
     }
 
     static func renderTasks(_ s: ConsoleState, _ service: ServiceReference, into grid: inout CellGrid, title top: Rect) {
-        let x = top.x + grid.write(" Tasks of \(service)", x: top.x, y: top.y, role: .accent, maxWidth: top.width)
-        guard let tasks = s.services.tasks else {
+        let filterShown = renderFilterField(s, into: &grid, title: top)
+        let x = filterShown ? top.maxX : top.x + grid.write(" Tasks of \(service)", x: top.x, y: top.y, role: .accent, maxWidth: top.width)
+        guard let all = s.services.tasks else {
             grid.write("  loading…", x: x, y: top.y, role: .muted, maxWidth: top.maxX - x)
             return
         }
-        let stopped = tasks.filter { $0.lastStatus == "STOPPED" }.count
+        let tasks = visibleTasks(s)
+        let stopped = all.filter { $0.lastStatus == "STOPPED" }.count
         grid.write(
-            "  \(ConsoleView.counted(tasks.count, "task"))\(stopped > 0 ? " · \(stopped) stopped" : "") · esc back", x: x, y: top.y,
+            "  \(counted(s.services.taskFilter, shown: tasks.count, of: all.count, "task"))"
+                + "\(stopped > 0 ? " · \(stopped) stopped" : "") · esc back", x: x, y: top.y,
             role: .muted, maxWidth: top.maxX - x)
         let rect = tableRect(s)
-        if tasks.isEmpty {
+        if all.isEmpty {
             grid.write("No tasks (ECS keeps stopped tasks for about an hour).", x: rect.x + 1, y: rect.y + 1, role: .muted)
             return
         }
-        var table = Table(
-            columns: taskColumns,
-            rows: tasks.map { task in
-                [
-                    task.id, task.lastStatus ?? "-", task.health ?? "-",
-                    task.startedAt.map { formatTime($0, s.timeZone) } ?? "-",
-                    [task.stopCode, task.stoppedReason].compactMap { $0 }.joined(separator: ": "),
-                ]
-            })
+        if tasks.isEmpty { return renderNoMatch("task", s.services.taskFilter, into: &grid, in: rect) }
+        var table = Table(columns: taskColumns, rows: tasks.map { cells($0, s.timeZone) })
         table.rowRoles = tasks.map { task in
             if task.lastStatus == "STOPPED" { return task.stopCode == "UserInitiated" ? .muted : .error }
             return task.health == "UNHEALTHY" ? .warn : nil
         }
-        table.render(into: &grid, rect: rect, selection: s.services.taskSelection)
+        table.render(into: &grid, rect: rect, selection: s.services.taskSelection, focused: s.services.taskFilter.field == nil)
     }
 
     static func renderContainers(_ s: ConsoleState, _ taskID: String, into grid: inout CellGrid, title top: Rect) {
-        let x = top.x + grid.write(" Containers of task \(taskID)", x: top.x, y: top.y, role: .accent, maxWidth: top.width)
-        guard let containers = s.services.containers else {
+        let filterShown = renderFilterField(s, into: &grid, title: top)
+        let x =
+            filterShown
+            ? top.maxX : top.x + grid.write(" Containers of task \(taskID)", x: top.x, y: top.y, role: .accent, maxWidth: top.width)
+        guard let all = s.services.containers else {
             grid.write("  loading…", x: x, y: top.y, role: .muted, maxWidth: top.maxX - x)
             return
         }
-        grid.write("  esc back", x: x, y: top.y, role: .muted, maxWidth: top.maxX - x)
-        var table = Table(
-            columns: containerColumns,
-            rows: containers.map { c in
-                [c.name, c.image ?? "-", c.lastStatus ?? "-", c.exitCode.map(String.init) ?? "-", c.reason ?? ""]
-            })
+        let containers = s.services.visibleContainers
+        grid.write(
+            "  "
+                + (s.services.containerFilter.isActive
+                    ? counted(s.services.containerFilter, shown: containers.count, of: all.count, "container") + " · " : "")
+                + "esc back", x: x, y: top.y,
+            role: .muted, maxWidth: top.maxX - x)
+        if !all.isEmpty, containers.isEmpty {
+            return renderNoMatch("container", s.services.containerFilter, into: &grid, in: tableRect(s))
+        }
+        var table = Table(columns: containerColumns, rows: containers.map(cells))
         table.rowRoles = containers.map { ($0.exitCode ?? 0) != 0 ? .error : nil }
-        table.render(into: &grid, rect: tableRect(s), selection: s.services.containerSelection)
+        table.render(
+            into: &grid, rect: tableRect(s), selection: s.services.containerSelection, focused: s.services.containerFilter.field == nil)
     }
 
     /// The log tail, newest at the bottom, each JSON line as its message in its level's colour.
@@ -312,6 +394,18 @@ public enum ServicesView {
         if service.metricsError != nil { return "✗ error" }
         guard let series = service.utilisation?[keyPath: metric] else { return "-" }
         return SeriesSparkline.text(series.values, width: width) + " " + percent(series.latest)
+    }
+
+    /// A metric's latest percentage ("12%"), as the filter reads the CPU and MEM columns.
+    static func metricText(_ service: ServiceStatus, _ metric: KeyPath<ServiceUtilisation, MetricSeries>) -> String {
+        if service.metricsError != nil { return "✗ error" }
+        guard let series = service.utilisation?[keyPath: metric] else { return "-" }
+        return percent(series.latest).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The PRIMARY deployment's rollout state ("-": no deployment).
+    static func rollout(_ service: ServiceStatus) -> String {
+        service.deployments.first { $0.status == "PRIMARY" }?.rolloutState ?? (service.deployments.isEmpty ? "-" : "?")
     }
 
     static func role(_ service: ServiceStatus) -> Role? {
