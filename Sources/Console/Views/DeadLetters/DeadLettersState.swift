@@ -12,7 +12,8 @@ public struct DeadLettersState: ViewPayload {
     public var filterField: TextField?
     /// The applied filter: rows containing this text (id, product, op, reason or body).
     public var filter: String?
-    public var pending: Int?
+    /// The listing on its way.
+    public var reading = RequestSlot()
     public var isStale = false
     /// How many messages one load lists.
     public var limit = 200
@@ -26,6 +27,9 @@ public struct DeadLettersState: ViewPayload {
     }
 
     public init() {}
+
+    /// The request on its way, if any (for the view and tests).
+    public var pending: Int? { reading.request }
 
     /// The rows the filter lets through.
     public var visibleRows: [DeadLetterRow] {
