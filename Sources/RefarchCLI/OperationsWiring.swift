@@ -157,7 +157,9 @@ final class LiveOperations: SystemOperations {
         try await makeDatabaseOperations(settings: context.settings, instance: nil, pool: pool).databaseStatus()
     }
 
-    func indexStatus() async throws -> IndexStatus { try await indexOperations.indexStatus() }
+    func indexStatus(countingProducts: Bool) async throws -> IndexStatus {
+        try await indexOperations.indexStatus(countingProducts: countingProducts)
+    }
 
     func verifyIndex(progress: @escaping @Sendable (IndexVerifyProgress) -> Void) async throws -> IndexVerifyRecord {
         try await indexOperations.verifyIndex(progress: progress)
