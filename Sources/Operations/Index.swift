@@ -31,8 +31,9 @@ extension IndexOperations {
     public func indexStatus() async throws -> IndexStatus { try await indexStatus(countingProducts: true) }
 }
 
-/// The answer of ``IndexOperations/indexStatus()``. Its JSON keeps `index stats --json`'s
-/// earlier keys (`totalVectorCount`, camel case); a verify record's are `verify --json`'s.
+/// The answer of ``IndexOperations/indexStatus()``. Its JSON keys (`index stats --json`) are
+/// camel case, as are the verify record's in it and the ops commands' (`services`, `queue`,
+/// `alerts`, `db status`).
 public struct IndexStatus: Sendable, Hashable, Codable {
     /// "pinecone" or "local".
     public var backend: String
@@ -123,15 +124,6 @@ public struct IndexVerifyRecord: Sendable, Hashable, Codable {
     /// Products a repair would enqueue: missing and stale ones upserted, orphaned ones deleted.
     public var drift: Int { metadataStale + textStale + missing + orphaned }
     public var isClean: Bool { drift == 0 }
-
-    enum CodingKeys: String, CodingKey {
-        case products, current, missing, orphaned, repaired
-        case indexedProducts = "indexed_products"
-        case metadataStale = "metadata_stale"
-        case textStale = "text_stale"
-        case ranAt = "ran_at"
-        case ranBy = "ran_by"
-    }
 }
 
 /// How far a running verify has got: products checked of the products to check.
@@ -144,11 +136,6 @@ public struct IndexVerifyProgress: Sendable, Hashable, Codable {
         self.checked = checked
         self.total = total
         self.startedAt = startedAt
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case checked, total
-        case startedAt = "started_at"
     }
 }
 
