@@ -6,7 +6,10 @@ import Operations
 public enum IndexView {
     public static let bindings: [KeyBinding] = [
         KeyBinding([.escape], "back", "Back to where the index view was opened", .back),
-        KeyBinding([.character("r")], "refresh", "Read the figures again (they also refresh while shown)", .refresh),
+        KeyBinding(
+            [.character("r")], "refresh",
+            "Read the figures again, counting the products in the index anew (the refresh while shown reuses the count)",
+            .refresh),
         KeyBinding([.character("v")], "verify", "Verify now, in the background (progress shows here; the keys keep working)", verifyAction),
         KeyBinding(
             [.character("R")], "repair", "Enqueue the fixes the verify finds (asks first, naming the counts)", repairAction,
