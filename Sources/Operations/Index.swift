@@ -8,7 +8,11 @@ import UserFacing
 public protocol IndexOperations: Sendable {
     /// Dimension, metric, vectors and namespaces; products in Postgres against products in
     /// the index; the last recorded `verify` and any verify running now in this process.
-    func indexStatus() async throws -> IndexStatus
+    ///
+    /// Counting the products in the index lists every vector id (on Pinecone one call per
+    /// 100 ids), so `countingProducts` false gives the count from the last listing (listing
+    /// now only when there was none): the cheap read for a view's periodic refresh.
+    func indexStatus(countingProducts: Bool) async throws -> IndexStatus
 
     /// Compares the catalog with the index (read-only), records the result in Postgres and
     /// returns it. `progress` is called as products are checked.
@@ -22,8 +26,14 @@ public protocol IndexOperations: Sendable {
     func reindexAll() async throws -> Int
 }
 
-/// The answer of ``IndexOperations/indexStatus()``. Its JSON keeps `index stats --json`'s
-/// earlier keys (`totalVectorCount`, camel case); a verify record's are `verify --json`'s.
+extension IndexOperations {
+    /// The figures with the products in the index counted now (`index stats`, opening a view).
+    public func indexStatus() async throws -> IndexStatus { try await indexStatus(countingProducts: true) }
+}
+
+/// The answer of ``IndexOperations/indexStatus()``. Its JSON keys (`index stats --json`) are
+/// camel case, as are the verify record's in it and the ops commands' (`services`, `queue`,
+/// `alerts`, `db status`).
 public struct IndexStatus: Sendable, Hashable, Codable {
     /// "pinecone" or "local".
     public var backend: String
@@ -38,6 +48,9 @@ public struct IndexStatus: Sendable, Hashable, Codable {
     public var productsInDatabase: Int?
     /// Distinct products that have at least one vector in the index's namespace.
     public var productsInIndex: Int
+    /// When ``productsInIndex`` was counted: earlier than ``readAt`` when the read reused
+    /// the last count (``IndexOperations/indexStatus(countingProducts:)``); nil: at `readAt`.
+    public var productsCountedAt: Date?
     /// The last recorded `verify` (any process, any user); nil when none has run.
     public var lastVerify: IndexVerifyRecord?
     /// Why the catalog's side (product count, last verify) could not be read; the index's
@@ -50,7 +63,7 @@ public struct IndexStatus: Sendable, Hashable, Codable {
     public init(
         backend: String, location: String, namespace: String, dimension: Int, metric: String, totalVectorCount: Int,
         namespaces: [String: Int], productsInDatabase: Int?, productsInIndex: Int, lastVerify: IndexVerifyRecord?,
-        catalogError: String? = nil, verifyRunning: IndexVerifyProgress? = nil, readAt: Date
+        catalogError: String? = nil, verifyRunning: IndexVerifyProgress? = nil, readAt: Date, productsCountedAt: Date? = nil
     ) {
         self.backend = backend
         self.location = location
@@ -65,6 +78,7 @@ public struct IndexStatus: Sendable, Hashable, Codable {
         self.catalogError = catalogError
         self.verifyRunning = verifyRunning
         self.readAt = readAt
+        self.productsCountedAt = productsCountedAt
     }
 
     /// True when the counts already show the index and the catalog disagree.
@@ -110,15 +124,6 @@ public struct IndexVerifyRecord: Sendable, Hashable, Codable {
     /// Products a repair would enqueue: missing and stale ones upserted, orphaned ones deleted.
     public var drift: Int { metadataStale + textStale + missing + orphaned }
     public var isClean: Bool { drift == 0 }
-
-    enum CodingKeys: String, CodingKey {
-        case products, current, missing, orphaned, repaired
-        case indexedProducts = "indexed_products"
-        case metadataStale = "metadata_stale"
-        case textStale = "text_stale"
-        case ranAt = "ran_at"
-        case ranBy = "ran_by"
-    }
 }
 
 /// How far a running verify has got: products checked of the products to check.
@@ -131,11 +136,6 @@ public struct IndexVerifyProgress: Sendable, Hashable, Codable {
         self.checked = checked
         self.total = total
         self.startedAt = startedAt
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case checked, total
-        case startedAt = "started_at"
     }
 }
 
@@ -188,7 +188,9 @@ public struct ReadOnlyIndexOperations: IndexOperations {
 
     public init(_ base: any IndexOperations) { self.base = base }
 
-    public func indexStatus() async throws -> IndexStatus { try await base.indexStatus() }
+    public func indexStatus(countingProducts: Bool) async throws -> IndexStatus {
+        try await base.indexStatus(countingProducts: countingProducts)
+    }
     public func verifyIndex(progress: @escaping @Sendable (IndexVerifyProgress) -> Void) async throws -> IndexVerifyRecord {
         try await base.verifyIndex(progress: progress)
     }

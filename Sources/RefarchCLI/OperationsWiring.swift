@@ -28,6 +28,13 @@ final class LiveOperations: SystemOperations {
     /// The services view's backend, chosen as `services …` chooses it (ECS or the local
     /// workers, read-only wrapped); opened on first use, again after a failure.
     private let serviceOperations: Reopening<OpenedServiceOperations>
+    /// The alerts view's backend, chosen as `alerts …` chooses it (SNS, or the embedded
+    /// answer): made on first use, not on every refresh (its AWS configuration reads the
+    /// credential chain), again after a failure.
+    private let alertOperations: Reopening<any AlertOperations>
+    /// The database view's reader (Postgres, and RDS when an instance is configured), made
+    /// on first use and kept, as `alertOperations` is.
+    private let databaseOperations: Reopening<DatabaseStatusReader>
     private let context: CommandContext
     /// The index view's seam: the opened index against the catalog (read-only wrapped).
     private let indexOperations: any IndexOperations
@@ -67,6 +74,8 @@ final class LiveOperations: SystemOperations {
         serviceOperations = Reopening {
             try await makeServiceOperations(settings: context.settings, cluster: nil, readOnly: context.isReadOnly) { (pool, {}) }
         }
+        alertOperations = Reopening { try makeAlertOperations(settings: context.settings, readOnly: context.isReadOnly) }
+        databaseOperations = Reopening { makeDatabaseOperations(settings: context.settings, instance: nil, pool: pool) }
     }
 
     func search(_ request: SearchRequest) async throws -> SearchResult {
@@ -143,21 +152,19 @@ final class LiveOperations: SystemOperations {
         try await serviceOperations.value().operations.rollBack(service)
     }
 
-    // The alerts view's backend, chosen as `alerts …` chooses it (SNS, or the embedded answer).
-    func alertOverview() async throws -> AlertOverview { try await alerts().alertOverview() }
-    func subscribeToAlerts(_ endpoint: AlertEndpoint) async throws -> AlertSubscription { try await alerts().subscribeToAlerts(endpoint) }
+    func alertOverview() async throws -> AlertOverview { try await alertOperations.value().alertOverview() }
+    func subscribeToAlerts(_ endpoint: AlertEndpoint) async throws -> AlertSubscription {
+        try await alertOperations.value().subscribeToAlerts(endpoint)
+    }
     func unsubscribeFromAlerts(subscriptionARN: String) async throws -> AlertSubscription {
-        try await alerts().unsubscribeFromAlerts(subscriptionARN: subscriptionARN)
-    }
-    private func alerts() throws -> any AlertOperations {
-        try makeAlertOperations(settings: context.settings, readOnly: context.isReadOnly)
+        try await alertOperations.value().unsubscribeFromAlerts(subscriptionARN: subscriptionARN)
     }
 
-    func databaseStatus() async throws -> DatabaseStatus {
-        try await makeDatabaseOperations(settings: context.settings, instance: nil, pool: pool).databaseStatus()
-    }
+    func databaseStatus() async throws -> DatabaseStatus { try await databaseOperations.value().databaseStatus() }
 
-    func indexStatus() async throws -> IndexStatus { try await indexOperations.indexStatus() }
+    func indexStatus(countingProducts: Bool) async throws -> IndexStatus {
+        try await indexOperations.indexStatus(countingProducts: countingProducts)
+    }
 
     func verifyIndex(progress: @escaping @Sendable (IndexVerifyProgress) -> Void) async throws -> IndexVerifyRecord {
         try await indexOperations.verifyIndex(progress: progress)

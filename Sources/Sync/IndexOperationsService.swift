@@ -81,6 +81,8 @@ public final class VerifyingIndexOperations: IndexOperations {
     let ranBy: String
     /// The verify running in this process, if any (one at a time).
     private let running = Mutex<IndexVerifyProgress?>(nil)
+    /// The products in the index as last counted (by listing every vector id), and when.
+    private let productCount = Mutex<(count: Int, at: Date)?>(nil)
 
     /// `index` opens (or returns the opened) index; it is asked on each call.
     public init(
@@ -93,11 +95,18 @@ public final class VerifyingIndexOperations: IndexOperations {
         self.index = index
     }
 
-    public func indexStatus() async throws -> IndexStatus {
+    public func indexStatus(countingProducts: Bool) async throws -> IndexStatus {
         let (index, location) = try await index()
         let stats = try await index.stats()
-        var products = Set<Substring>()
-        for id in try await index.listIDs(prefix: "") { products.insert(id.split(separator: "#", maxSplits: 1).first ?? "") }
+        let counted: (count: Int, at: Date)
+        if !countingProducts, let last = productCount.withLock({ $0 }) {
+            counted = last
+        } else {
+            var products = Set<Substring>()
+            for id in try await index.listIDs(prefix: "") { products.insert(id.split(separator: "#", maxSplits: 1).first ?? "") }
+            counted = (products.count, Date())
+            productCount.withLock { $0 = counted }
+        }
         // The catalog's side apart: when Postgres cannot be read the index's figures still show.
         var inDatabase: Int?, lastVerify: IndexVerifyRecord?, catalogError: String?
         do {
@@ -110,8 +119,8 @@ public final class VerifyingIndexOperations: IndexOperations {
         return IndexStatus(
             backend: location.backend, location: location.location, namespace: location.namespace, dimension: stats.dimension,
             metric: stats.metric, totalVectorCount: stats.totalVectorCount, namespaces: stats.namespaces,
-            productsInDatabase: inDatabase, productsInIndex: products.count, lastVerify: lastVerify, catalogError: catalogError,
-            verifyRunning: running.withLock { $0 }, readAt: Date())
+            productsInDatabase: inDatabase, productsInIndex: counted.count, lastVerify: lastVerify, catalogError: catalogError,
+            verifyRunning: running.withLock { $0 }, readAt: Date(), productsCountedAt: countingProducts ? nil : counted.at)
     }
 
     public func verifyIndex(progress: @escaping @Sendable (IndexVerifyProgress) -> Void) async throws -> IndexVerifyRecord {
@@ -129,7 +138,7 @@ public final class VerifyingIndexOperations: IndexOperations {
     public func reindexAll() async throws -> Int { try await Reindexer(pool: pool).run(.all) { _, _ in } }
 
     /// Runs ``Verifier`` (which records the run), one at a time, keeping its progress for
-    /// ``indexStatus()``; the top-level `verify` command shares it for its full report.
+    /// ``indexStatus(countingProducts:)``; the top-level `verify` command shares it for its full report.
     public func verify(repair: Bool, progress: @escaping @Sendable (IndexVerifyProgress) -> Void) async throws -> Verifier.Report {
         let startedAt = Date()
         let started = running.withLock { current -> Bool in

@@ -7,14 +7,16 @@ import Testing
 /// nothing enqueued) in read-only mode.
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs Postgres: run `make test`"))
 struct IndexVerifyCLITests {
+    /// The keys are camel case in `index verify`, `index repair` and in `index stats`'s `lastVerify`.
     struct Record: Decodable, Equatable {
         let products: Int
+        let indexedProducts: Int
         let current: Int
         let missing: Int
         let orphaned: Int
-        let metadata_stale: Int
-        let text_stale: Int
-        let ran_by: String
+        let metadataStale: Int
+        let textStale: Int
+        let ranBy: String
     }
     struct Stats: Decodable {
         let backend: String
@@ -25,6 +27,7 @@ struct IndexVerifyCLITests {
     struct Repair: Decodable {
         let upserts: Int
         let deletes: Int
+        let verify: Record
     }
     struct SyncStatus: Decodable { let outbox_rows: Int }
 
@@ -48,7 +51,7 @@ struct IndexVerifyCLITests {
             let verify = try await cli.run(["index", "verify", "--json"], environment: ["USER": "ops"])
             #expect(verify.status == 0, "\(verify.stderr)")
             let record = try JSONDecoder().decode(Record.self, from: Data(verify.stdout.utf8))
-            #expect(record.products == 3 && record.missing == 3 && record.current == 0 && record.ran_by.hasPrefix("ops@"))
+            #expect(record.products == 3 && record.missing == 3 && record.current == 0 && record.ranBy.hasPrefix("ops@"))
             let stats = try JSONDecoder().decode(Stats.self, from: Data(try await cli.run(["index", "stats", "--json"]).stdout.utf8))
             #expect(stats.lastVerify == record)
             #expect(try await cli.run(["index", "stats"]).stdout.contains("3 missing"))
@@ -64,13 +67,13 @@ struct IndexVerifyCLITests {
             let repair = try await cli.run(["index", "repair", "--json"])
             #expect(repair.status == 0, "\(repair.stderr)")
             let repaired = try JSONDecoder().decode(Repair.self, from: Data(repair.stdout.utf8))
-            #expect(repaired.upserts == 3 && repaired.deletes == 0)
+            #expect(repaired.upserts == 3 && repaired.deletes == 0 && repaired.verify.missing == 3)
             #expect(try await outbox() == queued + 3)
 
             // The top-level `verify` records through the same code.
             #expect(try await cli.run(["verify", "--json"], environment: ["USER": "auditor"]).status == 0)
             let last = try JSONDecoder().decode(Stats.self, from: Data(try await cli.run(["index", "stats", "--json"]).stdout.utf8))
-            #expect(last.lastVerify?.ran_by.hasPrefix("auditor@") == true)
+            #expect(last.lastVerify?.ranBy.hasPrefix("auditor@") == true)
         }
     }
 }

@@ -32,10 +32,15 @@ final class IndexFake: Sendable {
     let status = Mutex(IndexSamples.inSync)
     let verifyResult = Mutex(IndexSamples.record())
     let actions = Mutex<[String]>([])
+    /// Each status read's `countingProducts`, in order.
+    let statusReads = Mutex<[Bool]>([])
 }
 
 extension FakeConsoleServices {
-    func indexStatus() async throws -> IndexStatus { indexFake.status.withLock { $0 } }
+    func indexStatus(countingProducts: Bool) async throws -> IndexStatus {
+        indexFake.statusReads.withLock { $0.append(countingProducts) }
+        return indexFake.status.withLock { $0 }
+    }
     func verifyIndex(progress: @escaping @Sendable (IndexVerifyProgress) -> Void) async throws -> IndexVerifyRecord {
         indexFake.actions.withLock { $0.append("verify") }
         return indexFake.verifyResult.withLock { $0 }

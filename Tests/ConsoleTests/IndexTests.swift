@@ -71,6 +71,34 @@ struct IndexTests {
         #expect(services.indexFake.actions.withLock { $0 } == ["verify"])
     }
 
+    /// Counting the products in the index lists every vector id: the periodic refresh reuses
+    /// the last count; opening, `r` and the end of a verify or repair count again.
+    @Test func refreshesReuseTheProductCountWhileOpeningRAndAVerifyCountAgain() async {
+        var (s, services) = await opened()
+        #expect(services.indexFake.statusReads.withLock { $0 } == [true], "opening counts")
+        for _ in 0..<3 { await drive(&s, ConsoleUpdate.update(&s, .ticked(at: s.now + s.refreshInterval)), services) }
+        #expect(services.indexFake.statusReads.withLock { $0 } == [true, false, false, false], "refreshes do not")
+        await drive(&s, press(&s, .character("r")), services)
+        #expect(services.indexFake.statusReads.withLock { $0.last } == true, "r counts")
+        services.indexFake.statusReads.withLock { $0 = [] }
+        // A verify: the read beside it shows its progress only; its end counts again.
+        await drive(&s, press(&s, .character("v")), services)
+        #expect(services.indexFake.statusReads.withLock { $0 } == [false, true])
+        services.indexFake.statusReads.withLock { $0 = [] }
+        await drive(&s, press(&s, .character("X"), .character("y")), services)
+        #expect(services.indexFake.statusReads.withLock { $0 } == [true], "a reindex counts again")
+    }
+
+    /// A read that reused an older count says when it was counted.
+    @Test func aReusedCountSaysWhenItWasCounted() async {
+        var status = IndexSamples.inSync
+        status.productsCountedAt = IndexSamples.readAt.addingTimeInterval(-90)
+        let (s, _) = await opened(status: status)
+        #expect(ConsoleView.render(s).text.contains("120 in the index (counted"))
+        let (fresh, _) = await opened()
+        #expect(!ConsoleView.render(fresh).text.contains("counted"))
+    }
+
     @Test func repairAsksNamingTheCountsThenEnqueues() async {
         var (s, services) = await opened(status: IndexSamples.drift)
         press(&s, .character("R"))

@@ -80,6 +80,44 @@ struct IndexOperationsTests {
         }
     }
 
+    /// The index view's periodic refresh: fresh vector counts, but the products in the index
+    /// (which needs every vector id listed) counted again only when asked.
+    @Test(arguments: PipelineBackend.available)
+    func aRefreshReusesTheProductCountInsteadOfListingEveryVector(_ backend: PipelineBackend) async throws {
+        try await PipelineStack.with(backend) { stack in
+            let products = try (0..<6).map { n in
+                try NewProduct(name: "Shelf \(n)", sku: "CNT-\(n)", description: "Shelf \(n).", price: Price(cents: 100))
+            }
+            _ = try await ProductLoader.insert(products, into: stack.pool)
+            try await stack.sync()
+            let counting = ListCountingIndex(base: stack.index)
+            let location = VerifyingIndexOperations.Location(backend: "test", location: "test", namespace: "products")
+            let seam = VerifyingIndexOperations(pool: stack.pool) { (counting, location) }
+
+            // Nothing counted yet: even a refresh lists once.
+            let first = try await seam.indexStatus(countingProducts: false)
+            #expect(first.productsInIndex == 6 && counting.lists.withLock { $0 } == 1, "\(first)")
+
+            let ids = try await stack.pool.query("SELECT id FROM products_with_increment ORDER BY id").map {
+                try $0.decode(Int64.self, at: 0)
+            }
+            try await stack.index.delete(idPrefix: "\(ids[0])#")
+            for _ in 0..<3 {
+                let refresh = try await seam.indexStatus(countingProducts: false)
+                #expect(refresh.totalVectorCount < first.totalVectorCount, "the vector count is read fresh: \(refresh)")
+                #expect(refresh.productsInIndex == 6 && refresh.productsCountedAt != nil, "the last count, said so: \(refresh)")
+            }
+            #expect(counting.lists.withLock { $0 } == 1, "refreshes list nothing")
+
+            let recount = try await seam.indexStatus()
+            #expect(recount.productsInIndex == 5 && recount.productsCountedAt == nil, "\(recount)")
+            #expect(counting.lists.withLock { $0 } == 2)
+            // The next refresh reuses the new count.
+            #expect(try await seam.indexStatus(countingProducts: false).productsInIndex == 5)
+            #expect(counting.lists.withLock { $0 } == 2)
+        }
+    }
+
     @Test(arguments: PipelineBackend.available)
     func aRunningVerifyShowsItsProgressAndASecondOneIsRefused(_ backend: PipelineBackend) async throws {
         try await PipelineStack.with(backend) { stack in
@@ -112,6 +150,31 @@ struct IndexOperationsTests {
             #expect(try await seam.indexStatus().verifyRunning == nil)
         }
     }
+}
+
+/// An index that counts its `listIDs` calls (each a listing of every id asked for; on
+/// Pinecone one call per 100 ids), forwarding everything to `base`.
+final class ListCountingIndex: VectorIndex {
+    let base: any VectorIndex
+    let lists = Mutex(0)
+
+    init(base: any VectorIndex) { self.base = base }
+
+    var dimension: Int { base.dimension }
+    func upsert(_ records: [VectorRecord]) async throws { try await base.upsert(records) }
+    func delete(ids: [String]) async throws { try await base.delete(ids: ids) }
+    func delete(idPrefix prefix: String) async throws { try await base.delete(idPrefix: prefix) }
+    func fetch(ids: [String]) async throws -> [VectorRecord] { try await base.fetch(ids: ids) }
+    func listIDs(prefix: String) async throws -> [String] {
+        lists.withLock { $0 += 1 }
+        return try await base.listIDs(prefix: prefix)
+    }
+    func listIDs(prefixes: [String]) async throws -> [String: [String]] {
+        lists.withLock { $0 += 1 }
+        return try await base.listIDs(prefixes: prefixes)
+    }
+    func query(_ query: VectorQuery) async throws -> [VectorMatch] { try await base.query(query) }
+    func stats() async throws -> IndexStats { try await base.stats() }
 }
 
 /// An index whose `fetch` waits until `gate` is true, so a test can look at a verify while it runs.

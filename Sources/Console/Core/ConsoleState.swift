@@ -123,20 +123,6 @@ public struct ConsoleState: Hashable, Sendable {
         return id
     }
 
-    /// Starts a request that replaces the one `pending` names (a newer search, a reload):
-    /// the older one is ended and the returned effects cancel it.
-    public mutating func replace(_ pending: WritableKeyPath<ConsoleState, Int?>, _ label: String) -> (request: Int, cancel: [ConsoleEffect])
-    {
-        var cancel: [ConsoleEffect] = []
-        if let older = self[keyPath: pending] {
-            _ = end(older)
-            cancel.append(.cancel(request: older))
-        }
-        let request = begin(label)
-        self[keyPath: pending] = request
-        return (request, cancel)
-    }
-
     /// Ends a request; false when it was not awaited (cancelled or replaced), so its answer is dropped.
     public mutating func end(_ request: Int) -> Bool { inFlight.removeValue(forKey: request) != nil }
 

@@ -4,7 +4,8 @@ import Operations
 /// The alerts view (`:alerts`): the dead-letter topic's subscriptions and the queue alarms.
 public struct AlertsState: ViewPayload {
     public var overview: AlertOverview?
-    public var pending: Int?
+    /// The read of the overview on its way.
+    public var reading = RequestSlot()
     /// When the overview was last asked for (console time): refreshed every interval while shown.
     public var requestedAt: Duration?
     /// The last refresh failed: the last good overview stays, marked stale.
@@ -14,10 +15,10 @@ public struct AlertsState: ViewPayload {
     /// The `a` form: the endpoint to subscribe (nil: closed).
     public var subscribeForm: SubscribeForm?
     /// A subscribe or unsubscribe the user confirmed, in flight.
-    public var actionPending: Int?
     /// The `/` filter, over both tables: a `column:value` term keeps the rows of the table
     /// that has the column (the other table shows none).
     public var filter = ListFilterInput()
+    public var acting = RequestSlot()
 
     public init() {}
 

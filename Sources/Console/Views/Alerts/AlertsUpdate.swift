@@ -135,12 +135,12 @@ extension AlertsView: ConsoleScreen {
             case .overview: ""
             }
         let id = s.begin(label)
-        s.alerts.actionPending = id
+        s.alerts.acting.asked(id)
         return [.view(request: id, .alerts, payload)]
     }
 
     public static func opened(_ s: inout ConsoleState) -> [ConsoleEffect] {
-        s.alerts.overview == nil && s.alerts.pending == nil ? load(&s) : []
+        s.alerts.overview == nil && !s.alerts.reading.isInFlight ? load(&s) : []
     }
 
     public static func closed(_ s: inout ConsoleState) {
@@ -160,14 +160,12 @@ extension AlertsView: ConsoleScreen {
     public static func received(_ s: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect]? {
         guard case let .viewAnswered(request, _, payload) = message else { return nil }
         guard s.end(request) else { return [] }
-        if s.alerts.pending == request, let overview = payload.as(AlertOverview.self) {
-            s.alerts.pending = nil
+        if s.alerts.reading.settle(request), let overview = payload.as(AlertOverview.self) {
             s.alerts.overview = overview
             s.alerts.isStale = false
             s.loadErrors[.alerts] = nil
             clampSelection(&s)
-        } else if s.alerts.actionPending == request, let answer = payload.as(AlertActionAnswer.self) {
-            s.alerts.actionPending = nil
+        } else if s.alerts.acting.settle(request), let answer = payload.as(AlertActionAnswer.self) {
             let subscription = answer.subscription
             s.show(
                 answer.subscribed
@@ -180,13 +178,11 @@ extension AlertsView: ConsoleScreen {
     }
 
     public static func failed(_ s: inout ConsoleState, request: Int, error: ConsoleError) -> [ConsoleEffect]? {
-        if s.alerts.pending == request {
-            s.alerts.pending = nil
+        if s.alerts.reading.settle(request) {
             s.alerts.isStale = true
             return ConsoleUpdate.loadFailed(&s, .alerts, error, "Alerts are stale")
         }
-        if s.alerts.actionPending == request {
-            s.alerts.actionPending = nil
+        if s.alerts.acting.settle(request) {
             return ConsoleUpdate.showFailure(&s, error)
         }
         return nil
@@ -215,9 +211,7 @@ extension AlertsView: ConsoleScreen {
 
     static func load(_ s: inout ConsoleState, background: Bool = false) -> [ConsoleEffect] {
         s.alerts.requestedAt = s.now
-        guard s.alerts.pending == nil else { return [] }
-        let request = s.begin(background ? "" : "reading alerts")
-        s.alerts.pending = request
+        guard let request = s.ask(\.alerts.reading, background ? "" : "reading alerts") else { return [] }
         return [.view(request: request, .alerts, AnyViewPayload(AlertsRequest.overview))]
     }
 

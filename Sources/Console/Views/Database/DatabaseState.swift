@@ -4,7 +4,8 @@ import Operations
 /// while shown. When a refresh fails the last good figures stay, marked stale.
 public struct DatabaseState: ViewPayload {
     public var status: DatabaseStatus?
-    public var pending: Int?
+    /// The read of the figures on its way.
+    public var reading = RequestSlot()
     /// When the figures were last asked for (console time).
     public var requestedAt: Duration?
     /// Console time of the last good figures.

@@ -57,21 +57,20 @@ extension DatabaseView: ConsoleScreen {
     }
 
     public static func ticked(_ s: inout ConsoleState) -> [ConsoleEffect] {
-        guard s.view == .database, s.database.pending == nil else { return [] }
+        guard s.view == .database, !s.database.reading.isInFlight else { return [] }
         if let asked = s.database.requestedAt, s.now - asked < s.refreshInterval { return [] }
         return load(&s, background: true)
     }
 
     public static func closed(_ s: inout ConsoleState) {
-        // An answer still on its way is dropped: it no longer matches `pending`.
+        // An answer still on its way is dropped: the new state's slot does not await it.
         s.database = DatabaseState()
         s.loadErrors[.database] = nil
     }
 
     public static func received(_ s: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect]? {
         guard case let .viewAnswered(request, _, payload) = message else { return nil }
-        guard s.end(request), s.database.pending == request, let status = payload.as(DatabaseStatus.self) else { return [] }
-        s.database.pending = nil
+        guard s.end(request), s.database.reading.settle(request), let status = payload.as(DatabaseStatus.self) else { return [] }
         s.database.requestedAt = s.now
         s.database.status = status
         s.database.statusAt = s.now
@@ -82,8 +81,7 @@ extension DatabaseView: ConsoleScreen {
 
     /// A failed refresh: the last good figures stay, marked stale.
     public static func failed(_ s: inout ConsoleState, request: Int, error: ConsoleError) -> [ConsoleEffect]? {
-        guard s.database.pending == request else { return nil }
-        s.database.pending = nil
+        guard s.database.reading.settle(request) else { return nil }
         s.database.requestedAt = s.now
         s.database.isStale = true
         return ConsoleUpdate.loadFailed(&s, .database, error, "Database figures are stale")
@@ -99,9 +97,7 @@ extension DatabaseView: ConsoleScreen {
     /// Asks for the figures (again), unless an answer is on its way.
     static func load(_ s: inout ConsoleState, background: Bool = false) -> [ConsoleEffect] {
         s.database.requestedAt = s.now
-        guard s.database.pending == nil else { return [] }
-        let request = s.begin(background ? "" : "reading the database's health")
-        s.database.pending = request
+        guard let request = s.ask(\.database.reading, background ? "" : "reading the database's health") else { return [] }
         return [.view(request: request, .database, AnyViewPayload(DatabaseStatusRequest()))]
     }
 }

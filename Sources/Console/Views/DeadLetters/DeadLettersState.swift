@@ -11,7 +11,8 @@ public struct DeadLettersState: ViewPayload {
     /// The `/` filter: plain words are found in the id, product, op, reason or body,
     /// `column:value` in that column.
     public var listFilter = ListFilterInput()
-    public var pending: Int?
+    /// The listing on its way.
+    public var reading = RequestSlot()
     public var isStale = false
     /// How many messages one load lists.
     public var limit = 200
@@ -25,6 +26,9 @@ public struct DeadLettersState: ViewPayload {
     }
 
     public init() {}
+
+    /// The request on its way, if any (for the view and tests).
+    public var pending: Int? { reading.request }
 
     /// The `/` input while it is being typed.
     public var filterField: TextField? { listFilter.field }

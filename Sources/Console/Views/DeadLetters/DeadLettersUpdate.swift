@@ -90,13 +90,12 @@ extension DeadLettersView: ConsoleScreen {
         }
     }
 
-    public static func opened(_ s: inout ConsoleState) -> [ConsoleEffect] { s.deadLetters.pending == nil ? load(&s) : [] }
+    public static func opened(_ s: inout ConsoleState) -> [ConsoleEffect] { s.deadLetters.reading.isInFlight ? [] : load(&s) }
 
     public static func received(_ s: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect]? {
         switch message {
         case let .deadLettersLoaded(request, messages):
-            guard s.end(request), s.deadLetters.pending == request else { return [] }
-            s.deadLetters.pending = nil
+            guard s.end(request), s.deadLetters.reading.settle(request) else { return [] }
             s.deadLetters.isStale = false
             s.loadErrors[.deadLetters] = nil
             let rows = messages.map(DeadLetterRow.init)
@@ -135,8 +134,7 @@ extension DeadLettersView: ConsoleScreen {
     }
 
     public static func failed(_ s: inout ConsoleState, request: Int, error: ConsoleError) -> [ConsoleEffect]? {
-        if s.deadLetters.pending == request {
-            s.deadLetters.pending = nil
+        if s.deadLetters.reading.settle(request) {
             s.deadLetters.isStale = true
             return ConsoleUpdate.loadFailed(&s, .deadLetters, error, "Dead letters not read")
         }
@@ -147,7 +145,7 @@ extension DeadLettersView: ConsoleScreen {
         return nil
     }
 
-    public static func retryFailedLoad(_ s: inout ConsoleState) -> [ConsoleEffect] { s.deadLetters.pending == nil ? load(&s) : [] }
+    public static func retryFailedLoad(_ s: inout ConsoleState) -> [ConsoleEffect] { s.deadLetters.reading.isInFlight ? [] : load(&s) }
 
     public static func clampSelection(_ s: inout ConsoleState) {
         s.deadLetters.selection.clamp(rowCount: s.shownDeadLetters.count, visible: visibleRows(s))
@@ -156,7 +154,7 @@ extension DeadLettersView: ConsoleScreen {
     // MARK: Requests and tasks
 
     static func load(_ s: inout ConsoleState) -> [ConsoleEffect] {
-        let (id, cancel) = s.replace(\.deadLetters.pending, "reading dead letters")
+        let (id, cancel) = s.replace(\.deadLetters.reading, "reading dead letters")
         return cancel + [.loadDeadLetters(request: id, limit: s.deadLetters.limit)]
     }
 

@@ -5,20 +5,26 @@ import Operations
 /// verify running in the background.
 public struct IndexViewState: ViewPayload {
     public var status: IndexStatus?
-    public var pending: Int?
+    /// The read of the figures on its way.
+    public var reading = RequestSlot()
     public var requestedAt: Duration?
     public var isStale = false
     /// The verify started with `v`, while it runs (its progress comes with each status read).
-    public var verifyPending: Int?
+    public var verifying = RequestSlot()
     /// A repair or reindex on its way.
-    public var actionPending: Int?
+    public var acting = RequestSlot()
+
+    /// The running verify's request, if any (for the view and tests).
+    public var verifyPending: Int? { verifying.request }
 
     public init() {}
 }
 
 /// What the index view asks of the index seam.
 enum IndexViewRequest: ViewPayload {
-    case status
+    /// The figures; `countingProducts`: the products in the index counted again (which
+    /// lists every vector id), else the last count with fresh other figures.
+    case status(countingProducts: Bool)
     case verify
     case repair
     case reindexAll

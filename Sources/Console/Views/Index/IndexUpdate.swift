@@ -8,6 +8,10 @@ extension ViewID {
 /// The index view's update: the figures refreshed every interval while shown (faster while a
 /// verify runs, for its progress); `v` verifies in the background, `R` repairs and `X`
 /// reindexes all, each confirmed (and hidden and refused in read-only mode).
+///
+/// Counting the products in the index lists every vector id (on Pinecone, one call per 100),
+/// so only opening, `r` and the end of a verify, repair or reindex count them; the periodic
+/// refresh reuses the last count.
 extension IndexView: ConsoleScreen {
     public static var id: ViewID { .index }
     public static var title: String { "Index" }
@@ -35,14 +39,13 @@ extension IndexView: ConsoleScreen {
         case .refresh:
             return load(&s)
         case verifyAction:
-            guard s.index.verifyPending == nil else {
+            guard let request = s.ask(\.index.verifying, "") else {
                 s.show("A verify is already running.", .warn)
                 return []
             }
-            let request = s.begin("")
-            s.index.verifyPending = request
             s.show("Verifying the index in the background…", .info, for: .seconds(5))
-            return [.view(request: request, .index, AnyViewPayload(IndexViewRequest.verify))] + load(&s, background: true)
+            return [.view(request: request, .index, AnyViewPayload(IndexViewRequest.verify))]
+                + load(&s, background: true, countingProducts: false)
         case repairAction:
             guard let last = s.index.status?.lastVerify else {
                 s.show("Verify first (v): repair enqueues what the verify finds.", .warn)
@@ -74,44 +77,43 @@ extension IndexView: ConsoleScreen {
     public static func confirmed(_ s: inout ConsoleState, _ action: ConfirmedAction) -> [ConsoleEffect]? {
         guard case .view(_, let payload) = action, let request = payload.as(IndexViewRequest.self), request.isWrite else { return nil }
         let id = s.begin(request == .repair ? "repairing the index" : "enqueueing every product")
-        s.index.actionPending = id
+        s.index.acting.asked(id)
         return [.view(request: id, .index, payload)]
     }
 
     public static func opened(_ s: inout ConsoleState) -> [ConsoleEffect] {
-        s.index.status == nil && s.index.pending == nil ? load(&s) : []
+        s.index.status == nil && !s.index.reading.isInFlight ? load(&s) : []
     }
 
     /// Refreshed while shown; every tick while a verify runs, so its progress moves.
     public static func ticked(_ s: inout ConsoleState) -> [ConsoleEffect] {
         guard s.view == .index else { return [] }
-        let interval = s.index.verifyPending != nil ? .milliseconds(500) : s.refreshInterval
+        let interval = s.index.verifying.isInFlight ? .milliseconds(500) : s.refreshInterval
         if let asked = s.index.requestedAt, s.now - asked < interval { return [] }
-        return load(&s, background: true)
+        return load(&s, background: true, countingProducts: false)
     }
 
-    public static func wantsFastTicks(_ s: ConsoleState) -> Bool { s.view == .index && s.index.verifyPending != nil }
+    public static func wantsFastTicks(_ s: ConsoleState) -> Bool { s.view == .index && s.index.verifying.isInFlight }
 
-    public static func retryFailedLoad(_ s: inout ConsoleState) -> [ConsoleEffect] { load(&s, background: true) }
+    public static func retryFailedLoad(_ s: inout ConsoleState) -> [ConsoleEffect] {
+        load(&s, background: true, countingProducts: false)
+    }
 
     public static func received(_ s: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect]? {
         guard case let .viewAnswered(request, _, payload) = message else { return nil }
         guard s.end(request) else { return [] }
-        if s.index.pending == request, let status = payload.as(IndexStatus.self) {
-            s.index.pending = nil
+        if s.index.reading.settle(request), let status = payload.as(IndexStatus.self) {
             s.index.status = status
             s.index.isStale = false
             s.loadErrors[.index] = nil
-        } else if s.index.verifyPending == request, let record = payload.as(IndexVerifyRecord.self) {
-            s.index.verifyPending = nil
+        } else if s.index.verifying.settle(request), let record = payload.as(IndexVerifyRecord.self) {
             s.show(
                 record.isClean
                     ? "Verified: the index agrees with the catalog."
                     : "Verified: drift in \(ConsoleView.counted(record.drift, "product")); R repairs.",
                 record.isClean ? .ok : .warn, for: .seconds(10))
             return load(&s, background: true)
-        } else if s.index.actionPending == request {
-            s.index.actionPending = nil
+        } else if s.index.acting.settle(request) {
             if let repair = payload.as(IndexRepair.self) {
                 s.show(
                     "Enqueued \(ConsoleView.counted(repair.upserts, "upsert")) and \(ConsoleView.counted(repair.deletes, "delete")); "
@@ -125,25 +127,17 @@ extension IndexView: ConsoleScreen {
     }
 
     public static func failed(_ s: inout ConsoleState, request: Int, error: ConsoleError) -> [ConsoleEffect]? {
-        if s.index.pending == request {
-            s.index.pending = nil
+        if s.index.reading.settle(request) {
             s.index.isStale = true
             return ConsoleUpdate.loadFailed(&s, .index, error, "Index figures are stale")
         }
-        if s.index.verifyPending == request {
-            s.index.verifyPending = nil
-            return ConsoleUpdate.showFailure(&s, error)
-        }
-        if s.index.actionPending == request {
-            s.index.actionPending = nil
-            return ConsoleUpdate.showFailure(&s, error)
-        }
+        if s.index.verifying.settle(request) || s.index.acting.settle(request) { return ConsoleUpdate.showFailure(&s, error) }
         return nil
     }
 
     public static func run(_ request: AnyViewPayload, services: any SystemOperations) async throws -> AnyViewPayload {
         switch request.as(IndexViewRequest.self) {
-        case .status?: return AnyViewPayload(try await services.indexStatus())
+        case .status(let counting)?: return AnyViewPayload(try await services.indexStatus(countingProducts: counting))
         case .verify?: return AnyViewPayload(try await services.verifyIndex { _ in })
         case .repair?: return AnyViewPayload(try await services.repairIndex())
         case .reindexAll?: return AnyViewPayload(IndexReindexAnswer(enqueued: try await services.reindexAll()))
@@ -152,12 +146,20 @@ extension IndexView: ConsoleScreen {
         }
     }
 
-    /// Reads the figures, unless a read is already on its way.
-    static func load(_ s: inout ConsoleState, background: Bool = false) -> [ConsoleEffect] {
+    /// Reads the figures. Counting the products again replaces a read on its way (a refresh's
+    /// would not count them); the periodic refresh (`countingProducts` false) asks nothing
+    /// while a read is on its way.
+    static func load(_ s: inout ConsoleState, background: Bool = false, countingProducts: Bool = true) -> [ConsoleEffect] {
         s.index.requestedAt = s.now
-        guard s.index.pending == nil else { return [] }
-        let request = s.begin(background ? "" : "reading the index")
-        s.index.pending = request
-        return [.view(request: request, .index, AnyViewPayload(IndexViewRequest.status))]
+        let label = background ? "" : "reading the index"
+        var cancel: [ConsoleEffect] = []
+        let request: Int
+        if countingProducts {
+            (request, cancel) = s.replace(\.index.reading, label)
+        } else {
+            guard let asked = s.ask(\.index.reading, label) else { return [] }
+            request = asked
+        }
+        return cancel + [.view(request: request, .index, AnyViewPayload(IndexViewRequest.status(countingProducts: countingProducts)))]
     }
 }

@@ -6,7 +6,10 @@ import Operations
 public enum IndexView {
     public static let bindings: [KeyBinding] = [
         KeyBinding([.escape], "back", "Back to where the index view was opened", .back),
-        KeyBinding([.character("r")], "refresh", "Read the figures again (they also refresh while shown)", .refresh),
+        KeyBinding(
+            [.character("r")], "refresh",
+            "Read the figures again, counting the products in the index anew (the refresh while shown reuses the count)",
+            .refresh),
         KeyBinding([.character("v")], "verify", "Verify now, in the background (progress shows here; the keys keep working)", verifyAction),
         KeyBinding(
             [.character("R")], "repair", "Enqueue the fixes the verify finds (asks first, naming the counts)", repairAction,
@@ -38,7 +41,8 @@ public enum IndexView {
             (
                 "Products",
                 "\(status.productsInDatabase.map(ConsoleView.grouped) ?? "?") in Postgres · "
-                    + "\(ConsoleView.grouped(status.productsInIndex)) in the index", status.countsDiffer ? .warn : .ok
+                    + "\(ConsoleView.grouped(status.productsInIndex)) in the index" + countedAt(status, s.timeZone),
+                status.countsDiffer ? .warn : .ok
             ),
         ]
         if let error = status.catalogError { rows.append(("Catalog", "not read: \(error)", .error)) }
@@ -86,6 +90,13 @@ public enum IndexView {
         if s.index.verifyPending != nil, y + 1 < area.maxY {
             renderProgress(status.verifyRunning, into: &grid, x: area.x, y: y + 1, width: area.width)
         }
+    }
+
+    /// " (counted 12:03:05)" when the products in the index were counted before this read
+    /// (refreshes reuse the count: counting lists every vector id; `r` counts again).
+    static func countedAt(_ status: IndexStatus, _ timeZone: TimeZone) -> String {
+        guard let counted = status.productsCountedAt, status.readAt.timeIntervalSince(counted) >= 1 else { return "" }
+        return " (counted \(formatTime(counted, timeZone)))"
     }
 
     /// "verifying ████░░░░ 40%  400/1,000" (or "verifying: starting…" before the first figure).

@@ -8,8 +8,12 @@ public struct ProductsState: ViewPayload {
     public var selection = TableSelection()
     /// The `/` filter while it is being typed.
     public var filter: TextField?
-    public var pending: Int?
+    /// The page's load on its way.
+    public var loading = RequestSlot()
     public init() {}
+
+    /// The request on its way, if any (for the view and tests).
+    public var pending: Int? { loading.request }
 }
 
 extension ConsoleState {

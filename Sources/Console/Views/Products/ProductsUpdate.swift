@@ -97,14 +97,13 @@ extension ProductsView: ConsoleScreen {
     }
 
     public static func opened(_ s: inout ConsoleState) -> [ConsoleEffect] {
-        s.products.page == nil && s.products.pending == nil ? load(&s) : []
+        s.products.page == nil && !s.products.loading.isInFlight ? load(&s) : []
     }
 
     public static func received(_ s: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect]? {
         switch message {
         case let .productsLoaded(request, page):
-            guard s.end(request), s.products.pending == request else { return [] }
-            s.products.pending = nil
+            guard s.end(request), s.products.loading.settle(request) else { return [] }
             s.products.page = page
             s.loadErrors[.products] = nil
             ConsoleUpdate.clampSelections(&s)
@@ -120,13 +119,12 @@ extension ProductsView: ConsoleScreen {
     }
 
     public static func failed(_ s: inout ConsoleState, request: Int, error: ConsoleError) -> [ConsoleEffect]? {
-        guard s.products.pending == request else { return nil }
-        s.products.pending = nil
+        guard s.products.loading.settle(request) else { return nil }
         return ConsoleUpdate.loadFailed(&s, .products, error, "Products not loaded")
     }
 
     public static func retryFailedLoad(_ s: inout ConsoleState) -> [ConsoleEffect] {
-        s.products.pending == nil ? load(&s) : []
+        s.products.loading.isInFlight ? [] : load(&s)
     }
 
     public static func clampSelection(_ s: inout ConsoleState) {
@@ -138,7 +136,7 @@ extension ProductsView: ConsoleScreen {
     static func load(_ s: inout ConsoleState) -> [ConsoleEffect] {
         // A page is as many rows as the window shows.
         s.products.query.limit = max(1, visibleRows(s))
-        let (id, cancel) = s.replace(\.products.pending, "loading products")
+        let (id, cancel) = s.replace(\.products.loading, "loading products")
         return cancel + [.loadProducts(request: id, s.products.query)]
     }
 

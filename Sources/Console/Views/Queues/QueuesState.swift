@@ -10,7 +10,8 @@ public struct QueuesState: ViewPayload {
     public var statsAt: Duration?
     /// The last refresh failed: what is shown is older than it looks.
     public var isStale = false
-    public var pending: Int?
+    /// The read of the depths on its way.
+    public var reading = RequestSlot()
     /// When the last refresh was asked for or answered: the next one is due an interval
     /// later, so a slow backend is not asked again the moment it answers.
     public var requestedAt: Duration?
@@ -21,6 +22,9 @@ public struct QueuesState: ViewPayload {
     public static let historyWindow: Duration = .seconds(600)
 
     public init() {}
+
+    /// The request on its way, if any (for the view and tests).
+    public var pending: Int? { reading.request }
 }
 
 /// One refresh's depths, for the sparklines.

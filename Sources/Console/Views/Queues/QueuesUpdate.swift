@@ -41,8 +41,7 @@ extension QueuesView: ConsoleScreen {
 
     public static func received(_ s: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect]? {
         guard case let .queueStatsLoaded(request, stats) = message else { return nil }
-        guard s.end(request), s.queues.pending == request else { return [] }
-        s.queues.pending = nil
+        guard s.end(request), s.queues.reading.settle(request) else { return [] }
         s.queues.requestedAt = s.now
         let before = s.queues.stats?.deadLetters.total
         s.queues.stats = stats
@@ -63,7 +62,7 @@ extension QueuesView: ConsoleScreen {
         }
         // The list follows the DLQ while it is on screen (only when the depth changed:
         // an SQS listing is a receive, not a free read).
-        if s.view == .deadLetters, before != nil, before != stats.deadLetters.total, s.deadLetters.pending == nil, s.queueTask == nil {
+        if s.view == .deadLetters, before != nil, before != stats.deadLetters.total, !s.deadLetters.reading.isInFlight, s.queueTask == nil {
             return DeadLettersView.load(&s)
         }
         return []
@@ -71,8 +70,7 @@ extension QueuesView: ConsoleScreen {
 
     /// A failed refresh: the last good figures stay, marked stale.
     public static func failed(_ s: inout ConsoleState, request: Int, error: ConsoleError) -> [ConsoleEffect]? {
-        guard s.queues.pending == request else { return nil }
-        s.queues.pending = nil
+        guard s.queues.reading.settle(request) else { return nil }
         s.queues.requestedAt = s.now
         s.queues.isStale = true
         return ConsoleUpdate.loadFailed(&s, .queues, error, "Queue figures are stale")
@@ -85,9 +83,7 @@ extension QueuesView: ConsoleScreen {
     static func refresh(_ s: inout ConsoleState, now force: Bool = false) -> [ConsoleEffect] {
         if !force, let asked = s.queues.requestedAt, s.now - asked < s.refreshInterval { return [] }
         var effects: [ConsoleEffect] = []
-        if s.queues.pending == nil {
-            let request = s.begin("")  // background: not in the spinner
-            s.queues.pending = request
+        if let request = s.ask(\.queues.reading, "") {  // background: not in the spinner
             s.queues.requestedAt = s.now
             effects.append(.loadQueueStats(request: request))
         }

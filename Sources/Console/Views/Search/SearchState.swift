@@ -11,14 +11,17 @@ public struct SearchState: ViewPayload {
     public var selection = TableSelection()
     public var minPrice: Price?
     public var maxPrice: Price?
-    /// The request in flight, if any.
-    public var pending: Int?
+    /// The search on its way.
+    public var searching = RequestSlot()
     public var pendingRequest: SearchRequest?
     /// The search that failed, run again while its error is shown.
     public var failedRequest: SearchRequest?
     /// Results per page: the rows the window shows (set at each search).
     public var pageSize = 20
     public init() {}
+
+    /// The request on its way, if any (for the view and tests).
+    public var pending: Int? { searching.request }
 }
 
 extension ConsoleState {

@@ -106,8 +106,7 @@ extension SearchView: ConsoleScreen {
     public static func received(_ s: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect]? {
         switch message {
         case let .searchFinished(request, result):
-            guard s.end(request), s.search.pending == request else { return [] }
-            s.search.pending = nil
+            guard s.end(request), s.search.searching.settle(request) else { return [] }
             s.search.pendingRequest = nil
             s.search.failedRequest = nil
             s.loadErrors[.search] = nil
@@ -129,15 +128,14 @@ extension SearchView: ConsoleScreen {
     }
 
     public static func failed(_ s: inout ConsoleState, request: Int, error: ConsoleError) -> [ConsoleEffect]? {
-        guard s.search.pending == request else { return nil }
-        s.search.pending = nil
+        guard s.search.searching.settle(request) else { return nil }
         s.search.failedRequest = s.search.pendingRequest
         s.search.pendingRequest = nil
         return ConsoleUpdate.loadFailed(&s, .search, error, "Search failed")
     }
 
     public static func retryFailedLoad(_ s: inout ConsoleState) -> [ConsoleEffect] {
-        guard s.search.pending == nil, let request = s.search.failedRequest else { return [] }
+        guard !s.search.searching.isInFlight, let request = s.search.failedRequest else { return [] }
         return runSearch(&s, query: request.query, page: request.page)
     }
 
@@ -152,7 +150,7 @@ extension SearchView: ConsoleScreen {
         s.search.pageSize = max(1, visibleRows(s))
         let request = SearchRequest(
             query: query, topK: s.search.pageSize, page: page, minPrice: s.search.minPrice, maxPrice: s.search.maxPrice)
-        let (id, cancel) = s.replace(\.search.pending, "searching")
+        let (id, cancel) = s.replace(\.search.searching, "searching")
         s.search.pendingRequest = request
         return cancel + [.search(request: id, request)]
     }

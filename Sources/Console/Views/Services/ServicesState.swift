@@ -15,7 +15,8 @@ public struct ServicesState: ViewPayload {
 
     public var level: Level = .services
     public var list: ServiceList?
-    public var pending: Int?
+    /// The read of the list on its way.
+    public var reading = RequestSlot()
     /// When the list was last asked for (console time): refreshed every interval while shown.
     public var requestedAt: Duration?
     /// The last refresh failed: the last good list stays, marked stale.
@@ -23,11 +24,11 @@ public struct ServicesState: ViewPayload {
     public var selection = TableSelection()
 
     public var tasks: [ServiceTask]?
-    public var tasksPending: Int?
+    public var readingTasks = RequestSlot()
     public var taskSelection = TableSelection()
 
     public var containers: [TaskContainer]?
-    public var containersPending: Int?
+    public var readingContainers = RequestSlot()
     public var containerSelection = TableSelection()
 
     /// The `/` filter of each list (the log tail has its own text filter below).
@@ -43,7 +44,7 @@ public struct ServicesState: ViewPayload {
     public var logFilter: String?
     /// The `/` input while it is open.
     public var logFilterField: TextField?
-    public var logsPending: Int?
+    public var readingLogs = RequestSlot()
     /// Why the tail cannot be read (no log group, the embedded backend): shown in the body.
     public var logError: ConsoleError?
     /// Lines scrolled back from the newest (0: following the end).
@@ -53,9 +54,12 @@ public struct ServicesState: ViewPayload {
     /// The `s` form: how many tasks, for which service (nil: closed).
     public var scaleForm: ScaleForm?
     /// A scale, redeploy or rollback the user confirmed, in flight.
-    public var actionPending: Int?
+    public var acting = RequestSlot()
 
     public init() {}
+
+    /// The log read on its way, if any (for the view).
+    public var logsPending: Int? { readingLogs.request }
 
     /// The services the filter lets through, as listed.
     public var visibleServices: [ServiceStatus] {

@@ -152,12 +152,12 @@ extension ServicesView: ConsoleScreen {
                 s.services.level = .services
                 s.services.taskFilter = ListFilterInput()
                 s.services.tasks = nil
-                s.services.tasksPending = nil
+                s.services.readingTasks.drop()
             case .containers(let service, _):
                 s.services.level = .tasks(service)
                 s.services.containerFilter = ListFilterInput()
                 s.services.containers = nil
-                s.services.containersPending = nil
+                s.services.readingContainers.drop()
             case .logs:
                 s.services.level = .services
                 clearLogs(&s)
@@ -232,12 +232,12 @@ extension ServicesView: ConsoleScreen {
             default: ""
             }
         let id = s.begin(label)
-        s.services.actionPending = id
+        s.services.acting.asked(id)
         return [.view(request: id, .services, payload)]
     }
 
     public static func opened(_ s: inout ConsoleState) -> [ConsoleEffect] {
-        s.services.list == nil && s.services.pending == nil ? load(&s) : []
+        s.services.list == nil && !s.services.reading.isInFlight ? load(&s) : []
     }
 
     public static func closed(_ s: inout ConsoleState) {
@@ -260,22 +260,18 @@ extension ServicesView: ConsoleScreen {
     public static func received(_ s: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect]? {
         guard case let .viewAnswered(request, _, payload) = message else { return nil }
         guard s.end(request) else { return [] }
-        if s.services.pending == request, let list = payload.as(ServiceList.self) {
-            s.services.pending = nil
+        if s.services.reading.settle(request), let list = payload.as(ServiceList.self) {
             s.services.list = list
             s.services.isStale = false
             s.loadErrors[.services] = nil
             clampSelection(&s)
-        } else if s.services.tasksPending == request, let answer = payload.as(ServiceTasksAnswer.self) {
-            s.services.tasksPending = nil
+        } else if s.services.readingTasks.settle(request), let answer = payload.as(ServiceTasksAnswer.self) {
             s.services.tasks = answer.tasks
             clampSelection(&s)
-        } else if s.services.containersPending == request, let answer = payload.as(TaskContainersAnswer.self) {
-            s.services.containersPending = nil
+        } else if s.services.readingContainers.settle(request), let answer = payload.as(TaskContainersAnswer.self) {
             s.services.containers = answer.containers
             clampSelection(&s)
-        } else if s.services.logsPending == request, let answer = payload.as(ServiceLogsAnswer.self) {
-            s.services.logsPending = nil
+        } else if s.services.readingLogs.settle(request), let answer = payload.as(ServiceLogsAnswer.self) {
             s.services.logError = nil
             s.services.logSource = answer.tail.source
             if answer.follow {
@@ -288,8 +284,7 @@ extension ServicesView: ConsoleScreen {
             s.services.logLines = Array(s.services.logLines.suffix(ServicesState.maxLogLines))
             s.services.logScroll = min(s.services.logScroll, s.services.logLines.count)
             if let cursor = answer.tail.cursor { s.services.logCursor = cursor }
-        } else if s.services.actionPending == request, let change = payload.as(ServiceChange.self) {
-            s.services.actionPending = nil
+        } else if s.services.acting.settle(request), let change = payload.as(ServiceChange.self) {
             s.show(describe(change), .ok, for: .seconds(10))
             return load(&s, background: true)
         }
@@ -297,26 +292,15 @@ extension ServicesView: ConsoleScreen {
     }
 
     public static func failed(_ s: inout ConsoleState, request: Int, error: ConsoleError) -> [ConsoleEffect]? {
-        if s.services.pending == request {
-            s.services.pending = nil
+        if s.services.reading.settle(request) {
             s.services.isStale = true
             return ConsoleUpdate.loadFailed(&s, .services, error, "Services are stale")
         }
-        if s.services.tasksPending == request {
-            s.services.tasksPending = nil
+        if s.services.readingTasks.settle(request) || s.services.readingContainers.settle(request) || s.services.acting.settle(request) {
             return ConsoleUpdate.showFailure(&s, error)
         }
-        if s.services.containersPending == request {
-            s.services.containersPending = nil
-            return ConsoleUpdate.showFailure(&s, error)
-        }
-        if s.services.actionPending == request {
-            s.services.actionPending = nil
-            return ConsoleUpdate.showFailure(&s, error)
-        }
-        if s.services.logsPending == request {
+        if s.services.readingLogs.settle(request) {
             // In the body with its remedy (no log group, the embedded backend); kept trying.
-            s.services.logsPending = nil
             s.services.logError = error
             return []
         }
@@ -368,9 +352,7 @@ extension ServicesView: ConsoleScreen {
     static func load(_ s: inout ConsoleState, background: Bool = false) -> [ConsoleEffect] {
         var effects: [ConsoleEffect] = []
         s.services.requestedAt = s.now
-        if s.services.pending == nil {
-            let request = s.begin(background ? "" : "reading services")
-            s.services.pending = request
+        if let request = s.ask(\.services.reading, background ? "" : "reading services") {
             effects.append(.view(request: request, .services, AnyViewPayload(ServicesRequest.list)))
         }
         switch s.services.level {
@@ -384,9 +366,7 @@ extension ServicesView: ConsoleScreen {
 
     /// The newest lines (or, once read, those after the cursor: follow).
     static func loadLogs(_ s: inout ConsoleState, _ service: ServiceReference, background: Bool) -> [ConsoleEffect] {
-        guard s.services.logsPending == nil else { return [] }
-        let request = s.begin(background ? "" : "reading the logs of \(service.name)")
-        s.services.logsPending = request
+        guard let request = s.ask(\.services.readingLogs, background ? "" : "reading the logs of \(service.name)") else { return [] }
         let tail = LogTailRequest(limit: 200, after: s.services.logCursor, filter: s.services.logFilter)
         return [.view(request: request, .services, AnyViewPayload(ServicesRequest.logs(service, tail)))]
     }
@@ -394,11 +374,7 @@ extension ServicesView: ConsoleScreen {
     /// Reads the tail from the start again (a new service or filter); an older read is dropped.
     static func restartLogs(_ s: inout ConsoleState) -> [ConsoleEffect] {
         guard case .logs(let service) = s.services.level else { return [] }
-        var cancel: [ConsoleEffect] = []
-        if let older = s.services.logsPending {
-            _ = s.end(older)
-            cancel.append(.cancel(request: older))
-        }
+        let cancel = s.cancel(\.services.readingLogs)
         let filter = s.services.logFilter
         clearLogs(&s)
         s.services.logFilter = filter
@@ -411,24 +387,22 @@ extension ServicesView: ConsoleScreen {
         s.services.logSource = nil
         s.services.logFilter = nil
         s.services.logFilterField = nil
-        s.services.logsPending = nil
+        s.services.readingLogs.drop()
         s.services.logError = nil
         s.services.logScroll = 0
     }
 
     static func loadTasks(_ s: inout ConsoleState, _ service: ServiceReference, background: Bool) -> [ConsoleEffect] {
-        guard s.services.tasksPending == nil else { return [] }
-        let request = s.begin(background ? "" : "reading the tasks of \(service.name)")
-        s.services.tasksPending = request
+        guard let request = s.ask(\.services.readingTasks, background ? "" : "reading the tasks of \(service.name)") else { return [] }
         return [.view(request: request, .services, AnyViewPayload(ServicesRequest.tasks(service)))]
     }
 
     static func loadContainers(_ s: inout ConsoleState, _ service: ServiceReference, _ taskID: String, background: Bool)
         -> [ConsoleEffect]
     {
-        guard s.services.containersPending == nil else { return [] }
-        let request = s.begin(background ? "" : "reading the containers of \(taskID)")
-        s.services.containersPending = request
+        guard let request = s.ask(\.services.readingContainers, background ? "" : "reading the containers of \(taskID)") else {
+            return []
+        }
         return [.view(request: request, .services, AnyViewPayload(ServicesRequest.containers(service, taskID: taskID)))]
     }
 

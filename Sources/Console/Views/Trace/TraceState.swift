@@ -8,11 +8,15 @@ public struct TraceState: ViewPayload {
     public var target: TraceTarget?
     /// The last answer (kept while `r` traces again).
     public var trace: ProductTrace?
-    public var pending: Int?
+    /// The trace on its way.
+    public var tracing = RequestSlot()
     /// Rows scrolled off the top of the stage list.
     public var scroll = 0
 
     public init(target: TraceTarget? = nil) { self.target = target }
+
+    /// The request on its way, if any (for the view and tests).
+    public var pending: Int? { tracing.request }
 }
 
 /// What the trace view asks of the services: the trace of one product.

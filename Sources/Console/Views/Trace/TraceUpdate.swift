@@ -60,23 +60,21 @@ extension TraceView: ConsoleScreen {
     }
 
     public static func closed(_ s: inout ConsoleState) {
-        // An answer still on its way is dropped: it no longer matches `pending`.
+        // An answer still on its way is dropped: the new state's slot does not await it.
         s.trace = TraceState()
         s.loadErrors[.trace] = nil
     }
 
     public static func received(_ s: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect]? {
         guard case let .viewAnswered(request, _, payload) = message else { return nil }
-        guard s.end(request), s.trace.pending == request, let trace = payload.as(ProductTrace.self) else { return [] }
-        s.trace.pending = nil
+        guard s.end(request), s.trace.tracing.settle(request), let trace = payload.as(ProductTrace.self) else { return [] }
         s.trace.trace = trace
         s.loadErrors[.trace] = nil
         return []
     }
 
     public static func failed(_ s: inout ConsoleState, request: Int, error: ConsoleError) -> [ConsoleEffect]? {
-        guard s.trace.pending == request else { return nil }
-        s.trace.pending = nil
+        guard s.trace.tracing.settle(request) else { return nil }
         // The body shows the error with its remedy (unknown product, or the backend's); a
         // status line would only repeat it, cut at 80 columns. `r` asks again.
         s.loadErrors[.trace] = error
@@ -93,7 +91,7 @@ extension TraceView: ConsoleScreen {
     /// Traces the target (again), replacing a trace still on its way.
     static func load(_ s: inout ConsoleState) -> [ConsoleEffect] {
         guard let target = s.trace.target else { return [] }
-        let (request, cancel) = s.replace(\.trace.pending, "tracing \(describe(target))")
+        let (request, cancel) = s.replace(\.trace.tracing, "tracing \(describe(target))")
         return cancel + [.view(request: request, .trace, AnyViewPayload(TraceRequest(target: target)))]
     }
 

@@ -6,7 +6,8 @@ import Operations
 public struct WorkersState: ViewPayload {
     public var roster: WorkerRoster?
     public var isStale = false
-    public var pending: Int?
+    /// The read of the heartbeats on its way.
+    public var readingRoster = RequestSlot()
     public var selection = TableSelection()
     /// Processed counts last seen per emu (kind/id), to turn counters into a running total
     /// that survives restarts (a counter that went down started again from zero).
@@ -18,11 +19,16 @@ public struct WorkersState: ViewPayload {
     /// The sync's pause switch as last read (nil until read, or where it cannot be).
     public var pause: SyncPauseStatus?
     /// The background read of the switch in flight.
-    public var pausePending: Int?
+    public var readingPause = RequestSlot()
     /// A pause or resume the user confirmed, in flight.
-    public var pauseChange: Int?
+    public var changingPause = RequestSlot()
 
     public init() {}
+
+    /// The switch's read on its way, if any (for tests).
+    public var pausePending: Int? { readingPause.request }
+    /// The pause or resume on its way, if any (for tests).
+    public var pauseChange: Int? { changingPause.request }
 
     /// Adds what each emu processed since the last roster to the running total.
     mutating func account(_ roster: WorkerRoster, at now: Duration) {

@@ -79,19 +79,18 @@ extension WorkersView: ConsoleScreen {
     public static func confirmed(_ s: inout ConsoleState, _ action: ConfirmedAction) -> [ConsoleEffect]? {
         guard case .view(_, let payload) = action, case .set(let paused)? = payload.as(SyncPauseRequest.self) else { return nil }
         let request = s.begin(paused ? "pausing the sync" : "resuming the sync")
-        s.workers.pauseChange = request
+        s.workers.changingPause.asked(request)
         return [.view(request: request, .workers, payload)]
     }
 
     public static func opened(_ s: inout ConsoleState) -> [ConsoleEffect] {
-        s.workers.roster == nil && s.workers.pending == nil ? load(&s) : []
+        s.workers.roster == nil && !s.workers.readingRoster.isInFlight ? load(&s) : []
     }
 
     public static func received(_ s: inout ConsoleState, _ message: ConsoleMessage) -> [ConsoleEffect]? {
         switch message {
         case let .workersLoaded(request, roster):
-            guard s.end(request), s.workers.pending == request else { return [] }
-            s.workers.pending = nil
+            guard s.end(request), s.workers.readingRoster.settle(request) else { return [] }
             s.workers.roster = roster
             s.workers.isStale = false
             s.loadErrors[.workers] = nil
@@ -100,15 +99,12 @@ extension WorkersView: ConsoleScreen {
             return []
         case let .viewAnswered(request, _, payload):
             guard s.end(request), let status = payload.as(SyncPauseStatus.self) else { return [] }
-            if s.workers.pauseChange == request {
-                s.workers.pauseChange = nil
+            if s.workers.changingPause.settle(request) {
                 s.show(
                     status.paused
                         ? "Sync paused: changes wait in the outbox (\(ConsoleView.counted(status.outboxRows, "change")) now); p resumes."
                         : "Sync resumed: the outbox drains to the index again.", .ok, for: .seconds(10))
-            } else if s.workers.pausePending == request {
-                s.workers.pausePending = nil
-            } else {
+            } else if !s.workers.readingPause.settle(request) {
                 return []
             }
             s.workers.pause = status
@@ -119,8 +115,7 @@ extension WorkersView: ConsoleScreen {
     }
 
     public static func failed(_ s: inout ConsoleState, request: Int, error: ConsoleError) -> [ConsoleEffect]? {
-        if s.workers.pending == request {
-            s.workers.pending = nil
+        if s.workers.readingRoster.settle(request) {
             s.workers.isStale = true
             // The queue's error (same backend, same cause) already speaks for both in the status bar.
             let repeated = s.loadErrors[.workers] == error
@@ -128,13 +123,11 @@ extension WorkersView: ConsoleScreen {
             if s.view == .workers, !repeated { s.show("Heartbeats are stale: \(error.summary)", .error, for: .seconds(15)) }
             return []
         }
-        if s.workers.pausePending == request {
+        if s.workers.readingPause.settle(request) {
             // Background: the heartbeats' error speaks for the backend; the last state stays.
-            s.workers.pausePending = nil
             return []
         }
-        if s.workers.pauseChange == request {
-            s.workers.pauseChange = nil
+        if s.workers.changingPause.settle(request) {
             return ConsoleUpdate.showFailure(&s, error)
         }
         return nil
@@ -161,14 +154,10 @@ extension WorkersView: ConsoleScreen {
     /// The heartbeats and the pause switch (`background`: not in the spinner).
     static func load(_ s: inout ConsoleState, background: Bool = false) -> [ConsoleEffect] {
         var effects: [ConsoleEffect] = []
-        if s.workers.pending == nil {
-            let request = s.begin(background ? "" : "reading heartbeats")
-            s.workers.pending = request
+        if let request = s.ask(\.workers.readingRoster, background ? "" : "reading heartbeats") {
             effects.append(.loadWorkers(request: request))
         }
-        if s.workers.pausePending == nil, s.workers.pauseChange == nil {
-            let request = s.begin("")
-            s.workers.pausePending = request
+        if !s.workers.changingPause.isInFlight, let request = s.ask(\.workers.readingPause, "") {
             effects.append(.view(request: request, .workers, AnyViewPayload(SyncPauseRequest.read)))
         }
         return effects
