@@ -66,8 +66,13 @@ func requireWritable(_ options: OpsOptions, action: String) throws {
 }
 
 /// Prints `value` as sorted, pretty JSON on stdout.
-func printJSON<Value: Encodable>(_ value: Value) throws {
+///
+/// `keys`: `.convertToSnakeCase` for the catalog's records (products, search, `verify`,
+/// trace, sync status), whose keys follow the products table's columns; the operations
+/// commands (queue, services, alerts, db, index) keep their camelCase names.
+func printJSON<Value: Encodable>(_ value: Value, keys: JSONEncoder.KeyEncodingStrategy = .useDefaultKeys) throws {
     let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = keys
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
     let data = try encoder.encode(value)

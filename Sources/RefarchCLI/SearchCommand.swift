@@ -95,7 +95,8 @@ struct VerifyCommand: AsyncParsableCommand {
             let report = try await withVectorIndex(context: context, loadVectors: false) { opened in
                 try await makeVerifyingIndexOperations(context: context, pool: pool) { opened }.verify(repair: repair) { _ in }
             }
-            if json { try printJSON(report); return }
+            // Snake case throughout, the recorded run inside it too (`index verify` prints camelCase).
+            if json { try printJSON(report, keys: .convertToSnakeCase); return }
             print("products: \(report.products)  indexed: \(report.indexedProducts)")
             print("missing:  \(report.missing)\(examples(report.missingExamples))")
             print("extra:    \(report.extra)\(examples(report.extraExamples))")

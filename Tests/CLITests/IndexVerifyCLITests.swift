@@ -71,7 +71,13 @@ struct IndexVerifyCLITests {
             #expect(try await outbox() == queued + 3)
 
             // The top-level `verify` records through the same code.
-            #expect(try await cli.run(["verify", "--json"], environment: ["USER": "auditor"]).status == 0)
+            let topLevel = try await cli.run(["verify", "--json"], environment: ["USER": "auditor"])
+            #expect(topLevel.status == 0, "\(topLevel.stderr)")
+            // `verify --json` is snake case throughout, the recorded run in it too.
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(topLevel.stdout.utf8)) as? [String: Any])
+            let recorded = try #require(report["recorded"] as? [String: Any], "\(report)")
+            #expect(report["indexed_products"] != nil && recorded["ran_by"] != nil && recorded["metadata_stale"] != nil, "\(recorded)")
+            #expect(recorded["ranBy"] == nil)
             let last = try JSONDecoder().decode(Stats.self, from: Data(try await cli.run(["index", "stats", "--json"]).stdout.utf8))
             #expect(last.lastVerify?.ranBy.hasPrefix("auditor@") == true)
         }
