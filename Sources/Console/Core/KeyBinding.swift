@@ -65,11 +65,13 @@ public enum GlobalBindings {
     /// (The `:` sentence names the registered tabs and their aliases, so a new view is listed
     /// without an edit here.)
     public static var all: [KeyBinding] {
-        [
+        // Views opened by name alone join the tabs in the list; those that take arguments follow it.
+        let usages = ConsoleScreens.all.compactMap { $0.commandUsage }
+        let byName = ViewID.tabs.map(commandName) + usages.filter { !$0.contains(" ") }.map { ":" + $0 }
+        let withArguments = usages.filter { $0.contains(" ") }.map { ", or :" + $0 }
+        return [
             KeyBinding(
-                [.character(":")], "view",
-                "Jump to a view by name (\(ViewID.tabs.map(commandName).joined(separator: ", ")))"
-                    + ConsoleScreens.all.compactMap { $0.commandUsage.map { ", or :" + $0 } }.joined(),
+                [.character(":")], "view", "Jump to a view by name (\(byName.joined(separator: ", ")))" + withArguments.joined(),
                 .commandLine, isHidden: true)
         ] + fixed
     }

@@ -92,7 +92,7 @@ public enum DatabaseView {
         let state = s.database
         var x = area.x + grid.write("Database", x: area.x, y: area.y, role: .accent)
         if let filter = state.filter.applied, state.filter.isActive {
-            x += grid.write("  filter “\(filter.text)” ·", x: x, y: area.y, role: .muted, maxWidth: area.maxX - x)
+            x += grid.write("  filter “\(filter.text)”", x: x, y: area.y, role: .muted, maxWidth: area.maxX - x)
         }
         if state.isStale, let at = state.statusAt {
             grid.write("  stale: last good figures \(formatAge(s.now - at)) ago", x: x, y: area.y, role: .warn, maxWidth: area.maxX - x)
