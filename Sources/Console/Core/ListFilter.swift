@@ -151,6 +151,9 @@ public struct ListFilterInput: Hashable, Sendable {
     /// Whether a filter narrows the list now.
     public var isActive: Bool { applied.map { !$0.isEmpty } ?? false }
 
+    /// `/`: opens the input with the filter applied now, to change it.
+    public mutating func startEditing() { field = TextField(applied?.text ?? "") }
+
     /// The rows the applied filter lets through.
     public func apply<Row>(_ rows: [Row], columns: [String], cells: (Row) -> [String]) -> [Row] {
         applied?.apply(rows, columns: columns, cells: cells) ?? rows

@@ -94,7 +94,7 @@ extension AlertsView: ConsoleScreen {
         case .refresh:
             return load(&s)
         case .focusInput:
-            s.alerts.filter.field = TextField(s.alerts.filter.applied?.text ?? "")
+            s.alerts.filter.startEditing()
             return []
         case .back:
             // esc shows the filtered lists whole again, then goes back.

@@ -44,7 +44,7 @@ extension DatabaseView: ConsoleScreen {
         case .refresh:
             return load(&s)
         case .focusInput:
-            s.database.filter.field = TextField(s.database.filter.applied?.text ?? "")
+            s.database.filter.startEditing()
             return []
         case .back:
             // esc shows the lists whole again, then goes back.

@@ -42,7 +42,7 @@ extension DeadLettersView: ConsoleScreen {
             ConsoleUpdate.push(&s, .deadLetter)
             return []
         case .focusInput:
-            s.deadLetters.listFilter.field = TextField(s.deadLetters.filter ?? "")
+            s.deadLetters.listFilter.startEditing()
             return []
         case .back:
             // esc on a filtered list shows it whole again (a tab: nothing to go back to).

@@ -170,7 +170,7 @@ extension ServicesView: ConsoleScreen {
             return restartLogs(&s)
         case .focusInput:
             if let filter = listFilter(s.services.level) {
-                s[keyPath: filter.path].field = TextField(s[keyPath: filter.path].applied?.text ?? "")
+                s[keyPath: filter.path].startEditing()
                 return []
             }
             s.services.logFilterField = TextField(s.services.logFilter ?? "")
