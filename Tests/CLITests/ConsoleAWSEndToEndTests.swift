@@ -263,7 +263,9 @@ struct ConsoleAWSEndToEndTests {
         if form != nil { try await answer(tmux) }
     }
 
-    @Test("read-only: R, D and P in :queues, :dlq and a dead letter, n, e and d on products and p in :workers are refused; nothing changes")
+    @Test(
+        "read-only: e on a search result, R in :queues, R/D/P in :dlq and on a dead letter, n/e/d on products and details, p in :workers: refused, nothing changes"
+    )
     func readOnlyQueueDeadLetterProductAndWorkersActionsChangeNothing() async throws {
         let sqs = SQSClient(configuration: try AWSEmulator.configuration())
         let (jobs, deadLetters) = try await AWSEmulator.fifoQueueWithDeadLetters(sqs, prefix: "ro", maxReceiveCount: 5)
@@ -299,13 +301,57 @@ struct ConsoleAWSEndToEndTests {
                 if store { #expect(try await Self.storeFacts(cli) == storeBefore, "products and sync after \(what)") }
             }
 
-            let environment = try AWSEmulator.binaryEnvironment(queue: jobs)
+            struct Listed: Decodable {
+                struct Product: Decodable { var name: String, sku: String }
+                var products: [Product]
+            }
+            let product = try #require(
+                try JSONDecoder().decode(Listed.self, from: Data(storeBefore.products.utf8)).products.first)
+
+            // A form that opens after all gets a change and ctrl-s, then esc back to the list.
+            let forms = ["n/esc cancel", "New product", "Edit product"]
+            let saveAnyForm: (TmuxSession) async throws -> Void = { tmux in
+                let screen = try await tmux.screen
+                if screen.contains("n/esc cancel") {
+                    try await tmux.keys("y")
+                    return
+                }
+                if screen.contains("New product") {
+                    try await tmux.type("Read-only probe")
+                    try await tmux.keys("Tab")
+                    try await tmux.type("RO-PROBE-1")
+                    try await tmux.keys("Tab")
+                    try await tmux.type("9.99")
+                } else {
+                    try await tmux.keys("End")
+                    try await tmux.type(" edited")
+                }
+                try await tmux.keys("C-s")
+                _ = try await tmux.wait(for: .seconds(60)) { $0.contains("saved ✓") || $0.contains("error") }
+                try await tmux.keys("Escape")
+            }
+
+            var environment = try AWSEmulator.binaryEnvironment(queue: jobs)
+            // The model, for the search view's results (a SKU is found with nothing indexed).
+            environment["REFARCH_MODEL_DIR"] =
+                TestEnvironment.modelDirectory
+                ?? Fixtures.repositoryRoot.appendingPathComponent(".refarch/models/all-MiniLM-L6-v2").path
             try await TmuxSession.withConsole(cli, environment: environment, arguments: ["--read-only"]) { tmux in
-                try await tmux.type(":queues")
+                try await tmux.type(product.sku)
                 try await tmux.keys("Enter")
-                var (ok, screen) = try await tmux.wait(for: .seconds(120)) { $0.contains(dlqName) && $0.contains("refreshed") }
-                #expect(ok, "the queues view shows the jobs queue and its DLQ:\n\(screen)")
+                var (ok, screen) = try await tmux.wait(for: .seconds(120)) { screen in
+                    screen.split(separator: "\n").contains { $0.hasPrefix("  1 ") && $0.contains(product.name.prefix(20)) }
+                }
+                #expect(ok, "searching the SKU finds the product:\n\(screen)")
                 #expect(screen.contains("READ-ONLY"), "the status bar says read-only:\n\(screen)")
+                try await Self.pressRefused(tmux, "e", where: "search", opened: forms, answer: saveAnyForm)
+                try await expectUnchanged(after: "e on a search result", store: true)
+
+                try await tmux.keys(":")
+                try await tmux.type("queues")
+                try await tmux.keys("Enter")
+                (ok, screen) = try await tmux.wait(for: .seconds(120)) { $0.contains(dlqName) && $0.contains("refreshed") }
+                #expect(ok, "the queues view shows the jobs queue and its DLQ:\n\(screen)")
                 try await Self.pressRefused(tmux, "R", where: "queues")
                 try await expectUnchanged(after: "R in :queues", store: false)
 
@@ -330,28 +376,6 @@ struct ConsoleAWSEndToEndTests {
                 try await tmux.keys("Enter")
                 (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("1–3 of 3") }
                 #expect(ok, "the products view lists the three products:\n\(screen)")
-                // A form that opens after all gets a change and ctrl-s, then esc back to the list.
-                let forms = ["n/esc cancel", "New product", "Edit product"]
-                let saveAnyForm: (TmuxSession) async throws -> Void = { tmux in
-                    let screen = try await tmux.screen
-                    if screen.contains("n/esc cancel") {
-                        try await tmux.keys("y")
-                        return
-                    }
-                    if screen.contains("New product") {
-                        try await tmux.type("Read-only probe")
-                        try await tmux.keys("Tab")
-                        try await tmux.type("RO-PROBE-1")
-                        try await tmux.keys("Tab")
-                        try await tmux.type("9.99")
-                    } else {
-                        try await tmux.keys("End")
-                        try await tmux.type(" edited")
-                    }
-                    try await tmux.keys("C-s")
-                    _ = try await tmux.wait(for: .seconds(60)) { $0.contains("saved ✓") || $0.contains("error") }
-                    try await tmux.keys("Escape")
-                }
                 for key in ["n", "e", "d"] {
                     try await Self.pressRefused(tmux, key, where: "products", opened: forms, answer: saveAnyForm)
                     try await expectUnchanged(after: "\(key) in :products", store: true)
