@@ -251,10 +251,10 @@ struct ConsoleAWSEndToEndTests {
         try await tmux.keys(":")
         try await tmux.type(mark)
         try await tmux.keys("Enter")
-        var (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("No view named \"\(mark)\"") }
+        var (ok, screen) = try await tmux.wait(for: .seconds(120)) { $0.contains("No view named \"\(mark)\"") }
         #expect(ok, "the marker line is up before \(key) in \(view):\n\(screen)")
         try await tmux.keys(key)
-        (ok, screen) = try await tmux.wait(for: .seconds(60)) { screen in
+        (ok, screen) = try await tmux.wait(for: .seconds(120)) { screen in
             (screen.contains("Read-only mode: restart without --read-only") && !screen.contains(mark))
                 || opened.contains { screen.contains($0) }
         }
@@ -364,7 +364,7 @@ struct ConsoleAWSEndToEndTests {
                 }
 
                 try await tmux.keys("Enter")
-                (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("Reason") && $0.contains("Message ") }
+                (ok, screen) = try await tmux.wait(for: .seconds(120)) { $0.contains("Reason") && $0.contains("Message ") }
                 #expect(ok, "a dead letter opens:\n\(screen)")
                 for key in ["R", "D"] {
                     try await Self.pressRefused(tmux, key, where: "message")
@@ -374,14 +374,14 @@ struct ConsoleAWSEndToEndTests {
                 try await tmux.keys(":")
                 try await tmux.type("products")
                 try await tmux.keys("Enter")
-                (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("1–3 of 3") }
+                (ok, screen) = try await tmux.wait(for: .seconds(120)) { $0.contains("1–3 of 3") }
                 #expect(ok, "the products view lists the three products:\n\(screen)")
                 for key in ["n", "e", "d"] {
                     try await Self.pressRefused(tmux, key, where: "products", opened: forms, answer: saveAnyForm)
                     try await expectUnchanged(after: "\(key) in :products", store: true)
                 }
                 try await tmux.keys("Enter")
-                (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("SKU ") && $0.contains("id ") }
+                (ok, screen) = try await tmux.wait(for: .seconds(120)) { $0.contains("SKU ") && $0.contains("id ") }
                 #expect(ok, "a product's details open:\n\(screen)")
                 for key in ["e", "d"] {
                     try await Self.pressRefused(tmux, key, where: "details", opened: forms, answer: saveAnyForm)
@@ -392,7 +392,7 @@ struct ConsoleAWSEndToEndTests {
                 try await tmux.type("workers")
                 try await tmux.keys("Enter")
                 // `p` is bound once the pause switch has been read.
-                (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("Sync running") }
+                (ok, screen) = try await tmux.wait(for: .seconds(120)) { $0.contains("Sync running") }
                 #expect(ok, "the workers view shows the sync running:\n\(screen)")
                 try await Self.pressRefused(tmux, "p", where: "workers")
                 try await expectUnchanged(after: "p in :workers", store: true)
