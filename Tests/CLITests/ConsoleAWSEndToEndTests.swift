@@ -200,7 +200,7 @@ struct ConsoleAWSEndToEndTests {
         }
     }
 
-    // MARK: Queues, dead letters, products and workers in read-only mode
+    // MARK: Search, queues, dead letters, products and workers in read-only mode
 
     /// What the queue and dead-letter keys would change: every message of each queue
     /// (visible, in flight or delayed; the console's look at the DLQ hides its messages for
