@@ -42,17 +42,20 @@ struct TmuxSession {
                     .trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
-    /// The console started against the test schema of `cli` (no model: search is not needed),
-    /// waited for until its first screen is up.
-    /// `environment` adds to (or overrides) the console's variables.
+    /// The console started against the test schema of `cli` (no model, unless `environment`
+    /// sets `REFARCH_MODEL_DIR`: most tests need no search), waited for until its first screen is up.
+    /// `environment` adds to (or overrides) the console's variables; `arguments` follow the binary.
     static func withConsole(
-        _ cli: CLISession, exec: Bool = false, environment: [String: String] = [:], _ body: (TmuxSession) async throws -> Void
+        _ cli: CLISession, exec: Bool = false, environment: [String: String] = [:], arguments: [String] = [],
+        _ body: (TmuxSession) async throws -> Void
     ) async throws {
         let themes = Fixtures.repositoryRoot.appendingPathComponent("themes").path
         let extra = environment.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)' " }.joined()
+        // `environment` comes last: `env` lets a later assignment win.
         let command =
-            (exec ? "exec " : "") + "env DATABASE_URL='\(cli.url)' REFARCH_THEMES_DIR='\(themes)' " + extra
-            + "REFARCH_MODEL_DIR=/nonexistent TERM=screen-256color '\(CLIRunner.binaryPath)'"
+            (exec ? "exec " : "") + "env DATABASE_URL='\(cli.url)' REFARCH_THEMES_DIR='\(themes)' "
+            + "REFARCH_MODEL_DIR=/nonexistent TERM=screen-256color " + extra + "'\(CLIRunner.binaryPath)'"
+            + arguments.map { " '\($0)'" }.joined()
         try await with(command: command) { tmux in
             let (ok, screen) = try await tmux.wait(for: .seconds(60)) { $0.contains("Search ›") }
             #expect(ok, "the console opens:\n\(screen)")
