@@ -19,7 +19,7 @@ struct BackPressureBench {
     static func main() async throws {
         let arguments = CommandLine.arguments
         guard arguments.count >= 2 else {
-            print("usage: BackPressureBench MODEL_DIR [products=2000] [throttled fraction=0.3]")
+            print("usage: BackPressureBench MODEL_DIR [products=2000] [throttled fraction=0.3, 0: the unthrottled run alone]")
             return
         }
         let embedder = try MiniLMEmbedder(modelFolder: URL(fileURLWithPath: arguments[1]))
@@ -32,6 +32,7 @@ struct BackPressureBench {
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; \(count) products, emu batches of 10, 2 receivers")
         let plain = try await run(products, embedder: embedder, throttled: 0)
         plain.print(label: "unthrottled")
+        guard fraction > 0 else { return }
         let throttled = try await run(products, embedder: embedder, throttled: fraction)
         throttled.print(label: String(format: "429 on %.0f %% of requests", fraction * 100))
         print(String(format: "throttled / unthrottled: %.2f×", throttled.seconds / plain.seconds))
@@ -97,7 +98,7 @@ struct BackPressureBench {
         let batches = metrics.histogramTotals("refarch_batch_size", labels: [("worker", "emu")])?.count ?? 0
         if fraction == 0 {
             // The same products again with a new price: what the text-hash check costs when
-            // the vectors exist (a listing per product, a metadata read, an update per vector).
+            // the vectors exist (a read of chunk 0 and, with the values it brings, one upsert a batch).
             server.clearReceived()
             let repriced = try products.map { product in
                 var changed = product

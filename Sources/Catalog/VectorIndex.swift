@@ -73,6 +73,18 @@ public struct MetadataUpdate: Hashable, Sendable {
     }
 }
 
+/// A stored record as read before deciding whether it needs new metadata only: its metadata,
+/// and its values when the index returned them with it (nil when it left them out).
+public struct StoredVector: Hashable, Sendable {
+    public var metadata: Metadata
+    public var values: [Float]?
+
+    public init(metadata: Metadata, values: [Float]? = nil) {
+        self.metadata = metadata
+        self.values = values
+    }
+}
+
 /// A similarity query.
 public struct VectorQuery: Sendable {
     public var vector: [Float]
@@ -139,6 +151,13 @@ public protocol VectorIndex: Sendable {
     /// whether a product's text changed. The default fetches whole records; an index that
     /// can leave the values out does.
     func fetchMetadata(ids: [String]) async throws -> [String: Metadata]
+    /// The records that exist, by id, for a caller that may write them back with new metadata
+    /// (emu's text-hash check). An index whose fetch returns the values anyway (Pinecone's
+    /// does) hands them over, so a batch of metadata changes can be written as one upsert
+    /// instead of an update per record; an index that reads the metadata alone more cheaply
+    /// (the local index) leaves them out, and the caller uses ``updateMetadata(_:)``. The
+    /// default is ``fetch(ids:)``, values included.
+    func fetchStored(ids: [String]) async throws -> [String: StoredVector]
     /// Changes the metadata of existing records without touching their values (an update
     /// that left the embedded text alone, such as a new price, needs no new embedding). Ids
     /// that do not exist are skipped. The default fetches the records and upserts them with
@@ -156,6 +175,12 @@ extension VectorIndex {
     public func fetchMetadata(ids: [String]) async throws -> [String: Metadata] {
         var found: [String: Metadata] = [:]
         for record in try await fetch(ids: ids) { found[record.id] = record.metadata }
+        return found
+    }
+
+    public func fetchStored(ids: [String]) async throws -> [String: StoredVector] {
+        var found: [String: StoredVector] = [:]
+        for record in try await fetch(ids: ids) { found[record.id] = StoredVector(metadata: record.metadata, values: record.values) }
         return found
     }
 

@@ -362,6 +362,12 @@ public final class LocalVectorIndex: VectorIndex, @unchecked Sendable {  // matr
         return found
     }
 
+    /// ``fetchMetadata(ids:)`` without the values: a metadata change here is an `UPDATE` of
+    /// the metadata column (``updateMetadata(_:)``), so emu has no use for the vectors.
+    public func fetchStored(ids: [String]) async throws -> [String: StoredVector] {
+        try await fetchMetadata(ids: ids).mapValues { StoredVector(metadata: $0) }
+    }
+
     /// Merges the new keys into the metadata column (`||`); the vector bytes are not written.
     /// Each row gets a new change_seq, so readers pick the new metadata up as they do upserts.
     public func updateMetadata(_ updates: [MetadataUpdate]) async throws {

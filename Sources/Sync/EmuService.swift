@@ -313,6 +313,14 @@ public final class EmuService: Sendable {
     /// check runs here against the index, not in the outbox trigger, because only the index
     /// knows what the vectors really hold: it stays right after a template change, after
     /// lost or coalesced messages, for the reference pelican's messages, and for repairs.
+    ///
+    /// Where that read brought the values along (Pinecone's fetch always does), the batch's
+    /// metadata-only products are written back as one upsert of those values with the new
+    /// metadata, not an update per vector (Pinecone takes about 100 updates a second); the
+    /// local index reads the metadata alone and updates that column. Writing values read a
+    /// moment earlier is safe for the same reason every write here is: a product's messages
+    /// share a FIFO group, so no other batch writes this product while this one holds its
+    /// messages, and within the batch the highest seq won.
     func apply(_ changes: [QueueMessage]) async throws {
         var upserts: [(message: QueueMessage, row: ProductRow)] = []
         var deletes: [ProductID] = []
@@ -322,86 +330,103 @@ public final class EmuService: Sendable {
             case .delete: deletes.append(message.productID)
             }
         }
-        if !upserts.isEmpty {
-            let documents = upserts.map { document(for: $0.row) }
-            let hashes = documents.map(EmbeddingTemplate.textHash(of:))
-            let clock = ContinuousClock()
-            let prefixes = upserts.map { "\($0.message.productID.rawValue)#" }
-            let (existing, stored) = try await storedChunks(prefixes: prefixes, hashes: hashes)
-            var updates: [MetadataUpdate] = []
-            var embed: [Int] = []
-            for (i, (message, row)) in upserts.enumerated() {
-                let count = max(1, existing[prefixes[i]]?.count ?? 0)
-                let wanted = (0..<count).map {
-                    metadata(for: message, row: row, chunk: $0, chunks: count, textHash: hashes[i])
-                }
-                if Self.textUnchanged(
-                    ids: existing[prefixes[i]] ?? [], prefix: prefixes[i], stored: stored, textHash: hashes[i], wanted: wanted)
-                {
-                    updates += wanted.enumerated().map { MetadataUpdate(id: prefixes[i] + String($0.offset), metadata: $0.element) }
-                } else {
-                    embed.append(i)
-                }
+        let documents = upserts.map { document(for: $0.row) }
+        let hashes = documents.map(EmbeddingTemplate.textHash(of:))
+        let prefixes = upserts.map { "\($0.message.productID.rawValue)#" }
+        let deletedPrefixes = deletes.map { "\($0.rawValue)#" }
+        let (existing, stored) = try await storedChunks(
+            prefixes: prefixes + deletedPrefixes, hashes: hashes.map { Optional($0) } + deletes.map { _ in nil })
+        // Deleted products: the chunks chunk 0 names (or a listing found), one request.
+        let deletedIDs = deletedPrefixes.flatMap { existing[$0] ?? [] }
+        if !deletedIDs.isEmpty { try await whileThrottled { try await self.index.delete(ids: deletedIDs) } }
+        guard !upserts.isEmpty else { return }
+
+        let clock = ContinuousClock()
+        var rewrites: [VectorRecord] = []
+        var updates: [MetadataUpdate] = []
+        var embed: [Int] = []
+        let storedMetadata = stored.mapValues(\.metadata)
+        for (i, (message, row)) in upserts.enumerated() {
+            let count = max(1, existing[prefixes[i]]?.count ?? 0)
+            let wanted = (0..<count).map {
+                metadata(for: message, row: row, chunk: $0, chunks: count, textHash: hashes[i])
             }
-            if !updates.isEmpty {
-                let updateStart = clock.now
-                try await whileThrottled { try await self.index.updateMetadata(updates) }
-                metrics.observe(RefarchMetric.metadataUpdateSeconds, (clock.now - updateStart).seconds)
+            guard
+                Self.textUnchanged(
+                    ids: existing[prefixes[i]] ?? [], prefix: prefixes[i], stored: storedMetadata, textHash: hashes[i], wanted: wanted)
+            else {
+                embed.append(i)
+                continue
             }
-            metrics.increment(
-                RefarchMetric.products, by: upserts.count - embed.count, labels: [("worker", "emu"), ("action", "metadata_only")])
-            metrics.increment(RefarchMetric.products, by: embed.count, labels: [("worker", "emu"), ("action", "embedded")])
-            if !embed.isEmpty {
-                let start = clock.now
-                let vectors = try await embedder.embedDocuments(embed.map { documents[$0] }, maxChunks: options.maxChunks)
-                metrics.observe(RefarchMetric.embedSeconds, (clock.now - start).seconds)
-                var records: [VectorRecord] = []
-                for (i, chunks) in zip(embed, vectors) {
-                    let (message, row) = upserts[i]
-                    for (chunk, values) in chunks.enumerated() {
-                        records.append(
-                            VectorRecord(
-                                id: "\(message.productID.rawValue)#\(chunk)", values: values,
-                                metadata: metadata(for: message, row: row, chunk: chunk, chunks: chunks.count, textHash: hashes[i])))
-                    }
+            let ids = wanted.indices.map { prefixes[i] + String($0) }
+            let values = ids.compactMap { stored[$0]?.values }.filter { $0.count == index.dimension }
+            if values.count == ids.count {
+                for (chunk, id) in ids.enumerated() {
+                    let old = stored[id]?.metadata ?? [:]
+                    rewrites.append(VectorRecord(id: id, values: values[chunk], metadata: old.merging(wanted[chunk]) { _, new in new }))
                 }
-                // Chunks a product had before and no longer has, one delete, before the upsert:
-                // once chunk 0 says the new count, a retry would no longer know the old ones.
-                var extra: [String] = []
-                for (i, chunks) in zip(embed, vectors) {
-                    let keep = Set((0..<chunks.count).map { prefixes[i] + String($0) })
-                    extra += (existing[prefixes[i]] ?? []).filter { !keep.contains($0) }
-                }
-                if !extra.isEmpty { try await whileThrottled { try await self.index.delete(ids: extra) } }
-                let writeStart = clock.now
-                try await whileThrottled { try await self.index.upsert(records) }
-                metrics.observe(RefarchMetric.upsertSeconds, (clock.now - writeStart).seconds)
+            } else {
+                updates += zip(ids, wanted).map { MetadataUpdate(id: $0, metadata: $1) }
             }
         }
-        for id in deletes {
-            try await whileThrottled { try await self.index.delete(idPrefix: "\(id.rawValue)#") }
+        if !rewrites.isEmpty || !updates.isEmpty {
+            let updateStart = clock.now
+            if !rewrites.isEmpty { try await whileThrottled { try await self.index.upsert(rewrites) } }
+            if !updates.isEmpty { try await whileThrottled { try await self.index.updateMetadata(updates) } }
+            metrics.observe(RefarchMetric.metadataUpdateSeconds, (clock.now - updateStart).seconds)
         }
+        metrics.increment(
+            RefarchMetric.products, by: upserts.count - embed.count, labels: [("worker", "emu"), ("action", "metadata_only")])
+        metrics.increment(RefarchMetric.products, by: embed.count, labels: [("worker", "emu"), ("action", "embedded")])
+        guard !embed.isEmpty else { return }
+        let start = clock.now
+        let vectors = try await embedder.embedDocuments(embed.map { documents[$0] }, maxChunks: options.maxChunks)
+        metrics.observe(RefarchMetric.embedSeconds, (clock.now - start).seconds)
+        var records: [VectorRecord] = []
+        for (i, chunks) in zip(embed, vectors) {
+            let (message, row) = upserts[i]
+            for (chunk, values) in chunks.enumerated() {
+                records.append(
+                    VectorRecord(
+                        id: "\(message.productID.rawValue)#\(chunk)", values: values,
+                        metadata: metadata(for: message, row: row, chunk: chunk, chunks: chunks.count, textHash: hashes[i])))
+            }
+        }
+        // Chunks a product had before and no longer has, one delete, before the upsert:
+        // once chunk 0 says the new count, a retry would no longer know the old ones.
+        var extra: [String] = []
+        for (i, chunks) in zip(embed, vectors) {
+            let keep = Set((0..<chunks.count).map { prefixes[i] + String($0) })
+            extra += (existing[prefixes[i]] ?? []).filter { !keep.contains($0) }
+        }
+        if !extra.isEmpty { try await whileThrottled { try await self.index.delete(ids: extra) } }
+        let writeStart = clock.now
+        try await whileThrottled { try await self.index.upsert(records) }
+        metrics.observe(RefarchMetric.upsertSeconds, (clock.now - writeStart).seconds)
     }
 
     /// What the index holds for a batch's products: their chunk ids (by prefix) and the
-    /// metadata of the chunks whose text may be unchanged.
+    /// stored chunks whose text may be unchanged (with their values where the index gives them).
     ///
     /// One read of every product's chunk 0, whose `chunks` says how many chunks it was
     /// written with; the other chunks are read only for products whose chunk 0 carries the
-    /// hash of the text now (only there do they decide anything). Vectors written before
-    /// `chunks` existed are listed by prefix, as all were before. So a batch costs one or two
-    /// reads, not a listing per product (Pinecone lists at most 200 times a second per
-    /// index). A product without chunk 0 counts as new: chunks left without it by a damaged
-    /// write are not looked for here (`verify` reports them, `verify --repair` rewrites them).
-    func storedChunks(prefixes: [String], hashes: [String]) async throws -> (ids: [String: [String]], metadata: [String: Metadata]) {
+    /// hash of the text now (only there do they decide anything). A nil hash is a product
+    /// being deleted: only its ids are wanted. Vectors written before `chunks` existed are
+    /// listed by prefix, as all were before. So a batch costs one or two reads, not a listing
+    /// per product (Pinecone lists at most 200 times a second per index). A product to update
+    /// without chunk 0 counts as new: chunks left without it by a damaged write are not looked
+    /// for here (`verify` reports them, `verify --repair` rewrites them); a product to delete
+    /// without chunk 0 is listed, so such chunks go with it.
+    func storedChunks(prefixes: [String], hashes: [String?]) async throws -> (ids: [String: [String]], stored: [String: StoredVector]) {
+        guard !prefixes.isEmpty else { return ([:], [:]) }
         let firstIDs = prefixes.map { $0 + "0" }
-        var stored = try await whileThrottled { try await self.index.fetchMetadata(ids: firstIDs) }
+        var stored = try await whileThrottled { try await self.index.fetchStored(ids: firstIDs) }
         var existing: [String: [String]] = [:]
         var unlisted: [String] = []
         var rest: [String] = []
         for (prefix, hash) in zip(prefixes, hashes) {
-            guard let first = stored[prefix + "0"] else {
-                existing[prefix] = []
+            guard let first = stored[prefix + "0"]?.metadata else {
+                if hash == nil { unlisted.append(prefix) } else { existing[prefix] = [] }
                 continue
             }
             guard let count = first["chunks"]?.numberValue.map({ Int($0) }), count >= 1 else {
@@ -409,17 +434,18 @@ public final class EmuService: Sendable {
                 continue
             }
             existing[prefix] = (0..<count).map { prefix + String($0) }
-            if count > 1, first["text_hash"] == .string(hash) { rest += (1..<count).map { prefix + String($0) } }
+            if count > 1, let hash, first["text_hash"] == .string(hash) { rest += (1..<count).map { prefix + String($0) } }
         }
         if !unlisted.isEmpty {
             let listed = try await whileThrottled { try await self.index.listIDs(prefixes: unlisted) }
+            let deleted = Set(zip(prefixes, hashes).filter { $0.1 == nil }.map(\.0))
             for prefix in unlisted {
                 existing[prefix] = listed[prefix] ?? []
-                rest += (listed[prefix] ?? []).filter { $0 != prefix + "0" }
+                if !deleted.contains(prefix) { rest += (listed[prefix] ?? []).filter { $0 != prefix + "0" } }
             }
         }
         if !rest.isEmpty {
-            let more = try await whileThrottled { try await self.index.fetchMetadata(ids: rest) }
+            let more = try await whileThrottled { try await self.index.fetchStored(ids: rest) }
             stored.merge(more) { first, _ in first }
         }
         return (existing, stored)
