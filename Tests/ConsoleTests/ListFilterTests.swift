@@ -1,3 +1,4 @@
+import Catalog
 import Console
 import Testing
 
@@ -34,13 +35,13 @@ struct ListFilterTests {
     @Test func aColumnMayBeNamedByAPrefixOfOneHeader() {
         #expect(shown("cl:other") == ["emu-canary"])
         #expect(shown("stopped:exited") == ["pelican"])
-        #expect(ListFilter.resolve("stat", in: Self.columns) == .column(2))
+        #expect(FilterText.resolve("stat", in: Self.columns) == .column(2))
         // An exact name wins over the longer header it also starts.
-        #expect(ListFilter.resolve("status", in: ["STATUS", "STATUS CODE"]) == .column(0))
+        #expect(FilterText.resolve("status", in: ["STATUS", "STATUS CODE"]) == .column(0))
     }
 
     @Test func anAmbiguousOrUnknownColumnIsNamedWithTheColumns() {
-        #expect(ListFilter.resolve("s", in: Self.columns) == .ambiguous(["SERVICE", "STATUS", "STOPPED REASON"]))
+        #expect(FilterText.resolve("s", in: Self.columns) == .ambiguous(["SERVICE", "STATUS", "STOPPED REASON"]))
         #expect(
             ListFilter("s:emu").problem(columns: Self.columns)
                 == "“s” could be service, status or stopped reason: type more of the column's name.")

@@ -1,9 +1,11 @@
+import Catalog
 import Foundation
 
 /// What a list's `/` filter says, as k9s and e1s read it: each word must match the row
 /// (ignoring case); a plain word matches any cell, `column:value` only the column whose
 /// header is (or unambiguously starts with) that name. Quotes keep spaces or a colon in one
-/// word (`"task failed"`, `reason:"exit 1"`). Pure: the views keep one and ask it of each row.
+/// word (`"task failed"`, `reason:"exit 1"`); the splitting is Catalog's ``FilterText``, which
+/// the products view's server-side filter shares. Pure: the views keep one and ask it of each row.
 public struct ListFilter: Hashable, Sendable {
     /// One word of the filter: text to find, in one named column or in any.
     public struct Term: Hashable, Sendable {
@@ -24,30 +26,11 @@ public struct ListFilter: Hashable, Sendable {
 
     public init(_ text: String) {
         self.text = text.trimmingCharacters(in: .whitespaces)
-        terms = ListFilter.words(self.text).compactMap(ListFilter.term)
+        terms = FilterText.terms(self.text).map { Term(column: $0.column, value: $0.value) }
     }
 
     /// Nothing to match: every row is shown.
     public var isEmpty: Bool { terms.isEmpty }
-
-    /// The column a name means among `columns`: the one equal to it (ignoring case), else
-    /// the only one it starts.
-    public enum Resolution: Hashable, Sendable {
-        case column(Int)
-        case unknown
-        case ambiguous([String])
-    }
-
-    public static func resolve(_ name: String, in columns: [String]) -> Resolution {
-        let wanted = name.lowercased()
-        if let exact = columns.firstIndex(where: { !$0.isEmpty && $0.lowercased() == wanted }) { return .column(exact) }
-        let starting = columns.indices.filter { !columns[$0].isEmpty && columns[$0].lowercased().hasPrefix(wanted) }
-        switch starting.count {
-        case 0: return .unknown
-        case 1: return .column(starting[0])
-        default: return .ambiguous(starting.map { columns[$0] })
-        }
-    }
 
     /// Why this filter cannot be applied to a list with these headers (nil: it can): a
     /// column no header names, or a prefix of several. Named so a user can fix it.
@@ -55,12 +38,12 @@ public struct ListFilter: Hashable, Sendable {
         let named = columns.filter { !$0.isEmpty }
         for term in terms {
             guard let name = term.column else { continue }
-            switch ListFilter.resolve(name, in: named) {
+            switch FilterText.resolve(name, in: named) {
             case .column: continue
             case .unknown:
-                return "No column “\(name)”: filter by \(ListFilter.list(named)) (as column:value), or quote text with a colon."
+                return "No column “\(name)”: filter by \(FilterText.list(named)) (as column:value), or quote text with a colon."
             case .ambiguous(let candidates):
-                return "“\(name)” could be \(ListFilter.list(candidates)): type more of the column's name."
+                return "“\(name)” could be \(FilterText.list(candidates)): type more of the column's name."
             }
         }
         return nil
@@ -74,7 +57,7 @@ public struct ListFilter: Hashable, Sendable {
             guard let name = term.column else {
                 return cells.contains { $0.lowercased().contains(term.value) } || moreText?.lowercased().contains(term.value) == true
             }
-            guard case .column(let index) = ListFilter.resolve(name, in: columns), cells.indices.contains(index) else { return false }
+            guard case .column(let index) = FilterText.resolve(name, in: columns), cells.indices.contains(index) else { return false }
             return cells[index].lowercased().contains(term.value)
         }
     }
@@ -82,60 +65,6 @@ public struct ListFilter: Hashable, Sendable {
     /// The rows of `rows` that pass (all when empty).
     public func apply<Row>(_ rows: [Row], columns: [String], cells: (Row) -> [String]) -> [Row] {
         isEmpty ? rows : rows.filter { matches(cells($0), columns: columns) }
-    }
-
-    // MARK: Parsing
-
-    /// A word is `column:value` when what comes before its first colon is a bare name
-    /// (letters, digits, `_`, `-`) and something follows; else it is text to find.
-    static func term(_ word: Word) -> Term? {
-        if word.quoted { return word.text.isEmpty ? nil : Term(column: nil, value: word.text) }
-        if let colon = word.text.firstIndex(of: ":") {
-            let name = word.text[..<colon], value = word.text[word.text.index(after: colon)...]
-            let isName = !name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
-            if isName, !value.isEmpty { return Term(column: String(name), value: unquoted(String(value))) }
-        }
-        return word.text.isEmpty ? nil : Term(column: nil, value: word.text)
-    }
-
-    struct Word {
-        var text: String
-        /// The whole word was in quotes: never a column.
-        var quoted: Bool
-    }
-
-    /// Splits at spaces outside double quotes; a word wholly in quotes loses them.
-    static func words(_ text: String) -> [Word] {
-        var words: [Word] = []
-        var current = ""
-        var inQuotes = false
-        for c in text {
-            if c == "\"" { inQuotes.toggle() }
-            if c.isWhitespace && !inQuotes {
-                if !current.isEmpty { words.append(word(current)) }
-                current = ""
-            } else {
-                current.append(c)
-            }
-        }
-        if !current.isEmpty { words.append(word(current)) }
-        return words
-    }
-
-    static func word(_ raw: String) -> Word {
-        let whole = raw.count >= 2 && raw.hasPrefix("\"") && raw.hasSuffix("\"") && raw.dropFirst().dropLast().allSatisfy { $0 != "\"" }
-        return whole ? Word(text: String(raw.dropFirst().dropLast()), quoted: true) : Word(text: raw, quoted: false)
-    }
-
-    static func unquoted(_ value: String) -> String {
-        value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"") ? String(value.dropFirst().dropLast()) : value
-    }
-
-    /// "A, B or C", lower-cased as a user would type them.
-    static func list(_ names: [String]) -> String {
-        let lower = names.map { $0.lowercased() }
-        guard lower.count > 1 else { return lower.first ?? "nothing" }
-        return lower.dropLast().joined(separator: ", ") + " or " + lower.last!
     }
 }
 
