@@ -9,7 +9,8 @@ public struct ProductQuery: Sendable, Hashable {
     public var offset: Int
     public var sort: ProductSort
     public var descending: Bool
-    /// Case-insensitive text that the name, SKU or description must contain.
+    /// What the user typed, in ``ProductFilter``'s grammar (`lamp sku:kit price:<20`); a
+    /// store throws ``ProductFilterError`` when it does not parse.
     public var filter: String?
 
     public init(limit: Int = 50, offset: Int = 0, sort: ProductSort = .id, descending: Bool = false, filter: String? = nil) {

@@ -54,12 +54,9 @@ public struct PostgresProductStore: ProductStore {
         case .updated: order = "products_with_increment.last_updated"
         }
         let direction = query.descending ? "DESC" : "ASC"
+        let filter = try ProductFilter(parsing: query.filter)
         var parameters: [any PostgresEncodable] = [max(0, query.limit), max(0, query.offset)]
-        var whereClause = ""
-        if let filter = query.filter?.trimmingSpaces(), !filter.isEmpty {
-            parameters.append("%" + Self.escapeLike(filter) + "%")
-            whereClause = "WHERE name ILIKE $3 OR sku ILIKE $3 OR description ILIKE $3"
-        }
+        let whereClause = Self.whereClause(filter, parameters: &parameters)
         let sql = """
             SELECT \(Self.columns), count(*) OVER () FROM products_with_increment \(whereClause)
             ORDER BY \(order) \(direction) NULLS LAST, products_with_increment.id \(direction) LIMIT $1 OFFSET $2
@@ -68,18 +65,49 @@ public struct PostgresProductStore: ProductStore {
         let products = try rows.map(Self.decode)
         var total = try rows.first?.decode(Int.self, at: 8) ?? 0
         if rows.isEmpty && query.offset > 0 {
-            total = try await count(filter: query.filter)
+            total = try await count(filter)
         }
         return ProductPage(products: products, totalCount: total)
     }
 
-    private func count(filter: String?) async throws -> Int {
-        guard let filter = filter?.trimmingSpaces(), !filter.isEmpty else { return try await count() }
+    private func count(_ filter: ProductFilter) async throws -> Int {
+        guard !filter.isEmpty else { return try await count() }
+        var parameters: [any PostgresEncodable] = []
+        let whereClause = Self.whereClause(filter, parameters: &parameters)
         let rows = try await pool.query(
-            """
-            SELECT count(*) FROM products_with_increment WHERE name ILIKE $1 OR sku ILIKE $1 OR description ILIKE $1
-            """, ["%" + Self.escapeLike(filter) + "%"], operation: "count products")
+            "SELECT count(*) FROM products_with_increment \(whereClause)", parameters, operation: "count products")
         return try rows[0].decode(Int.self, at: 0)
+    }
+
+    /// `WHERE` and the filter's terms joined by `AND` ("" for no terms), each value appended
+    /// to `parameters` and named by its number: only fixed column names and operators are
+    /// written into the SQL. Text is matched by ILIKE with its wildcards escaped.
+    static func whereClause(_ filter: ProductFilter, parameters: inout [any PostgresEncodable]) -> String {
+        guard !filter.isEmpty else { return "" }
+        func parameter(_ value: any PostgresEncodable) -> String {
+            parameters.append(value)
+            return "$\(parameters.count)"
+        }
+        let conditions = filter.terms.map { term -> String in
+            switch term {
+            case .anyText(let text):
+                let p = parameter("%" + escapeLike(text) + "%")
+                return "(name ILIKE \(p) OR sku ILIKE \(p) OR description ILIKE \(p))"
+            case .text(let field, let text):
+                let column: String
+                switch field {
+                case .name: column = "name"
+                case .sku: column = "sku"
+                case .description: column = "description"
+                }
+                return "\(column) ILIKE \(parameter("%" + escapeLike(text) + "%"))"
+            case .id(let id):
+                return "products_with_increment.id = \(parameter(id.rawValue))"
+            case .price(let comparison, let amount):
+                return "products_with_increment.price \(comparison.rawValue) \(parameter(amount.decimalString))::numeric::money"
+            }
+        }
+        return "WHERE " + conditions.joined(separator: " AND ")
     }
 
     /// Escapes `%`, `_` and `\` so user text is matched literally by ILIKE.

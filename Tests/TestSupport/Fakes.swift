@@ -35,10 +35,8 @@ public final class InMemoryProductStore: ProductStore {
 
     public func list(_ query: ProductQuery) async throws -> ProductPage {
         let all = state.withLock { Array($0.products.values) }
-        var filtered = all
-        if let f = query.filter?.lowercased(), !f.isEmpty {
-            filtered = all.filter { ($0.name + " " + $0.sku + " " + $0.description).lowercased().contains(f) }
-        }
+        let filter = try ProductFilter(parsing: query.filter)
+        var filtered = all.filter(filter.matches)
         filtered.sort { a, b in
             let less: Bool
             switch query.sort {
