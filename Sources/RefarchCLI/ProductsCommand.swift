@@ -214,7 +214,11 @@ struct ProductsCommand: AsyncParsableCommand {
         @Option(help: "Page number, from 1.") var page = 1
         @Option(help: "Sort by id, name, price or updated.") var sort: String = "id"
         @Flag(help: "Sort in descending order.") var desc = false
-        @Option(help: "Only products whose name, SKU or description contains this text.") var filter: String?
+        @Option(
+            help: """
+                Only products matching every word: text in name, SKU or description, or column:value \
+                (name:, sku:, description:, id:42, price:20, price:<20, price:>=5.50, price:10-20).
+                """) var filter: String?
         @Flag(help: "Print JSON.") var json = false
 
         func validate() throws {
@@ -225,6 +229,7 @@ struct ProductsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
+                _ = try ProductFilter(parsing: filter)  // a bad filter is bad usage, before connecting
                 let store = try await ProductsCommand.openStore(global)
                 let result = try await store.list(
                     ProductQuery(

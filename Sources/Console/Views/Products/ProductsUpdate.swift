@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import UserFacing
 
 extension ViewID {
     public static let products = ViewID(rawValue: "products")
@@ -26,6 +27,12 @@ extension ProductsView: ConsoleScreen {
     public static func inputKey(_ s: inout ConsoleState, _ key: Key) -> [ConsoleEffect]? {
         guard s.products.filter != nil else { return nil }
         return ConsoleUpdate.filterKey(&s, key, field: \.products.filter) { s, text in
+            // Checked here, not by the store: a bad column or price leaves the input open to fix.
+            do { _ = try ProductFilter(parsing: text) } catch {
+                s.products.filter = TextField(text ?? "")
+                s.show(UserError(error).description, .warn, for: .seconds(15))
+                return []
+            }
             s.products.query.filter = text
             s.products.query.offset = 0
             s.products.selection = TableSelection()

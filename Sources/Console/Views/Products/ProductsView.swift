@@ -6,7 +6,10 @@ import Operations
 public enum ProductsView {
     public static let bindings: [KeyBinding] = [
         KeyBinding([.enter], "details", "Show the selected product", .open),
-        KeyBinding([.character("/")], "filter", "Filter by text in name, SKU or description", .focusInput),
+        KeyBinding(
+            [.character("/")], "filter",
+            "Filter the catalog: text in name, SKU or description, or column:value (sku:kit, price:<20, price:10-20, id:42)",
+            .focusInput),
         KeyBinding([.character("s")], "sort", "Sort by the next column (id, name, price, updated)", .nextSort),
         KeyBinding([.character("S")], "reverse", "Reverse the sort order", .reverseSort),
         KeyBinding([.character("]")], "next page", "Next page", .nextPage),
@@ -20,7 +23,7 @@ public enum ProductsView {
     ]
 
     public static let filterBindings: [KeyBinding] = [
-        KeyBinding([.enter], "apply", "Show only products containing this text (empty shows all)", .submit),
+        KeyBinding([.enter], "apply", "Show only products matching every word (empty shows all)", .submit),
         KeyBinding([.escape], "cancel", "Leave the filter as it was", .back),
     ]
 
@@ -78,7 +81,7 @@ public enum ProductsView {
         guard let page = state.page else { return }
         if page.products.isEmpty {
             let text =
-                state.query.filter.map { "No product contains “\($0)”. Press / to change the filter." }
+                state.query.filter.map { "No product matches “\($0)”. Press / to change the filter." }
                 ?? "The catalog is empty. Press n to add a product."
             grid.write(text, x: tableRect.x + 2, y: tableRect.y + 1, role: .muted, maxWidth: tableRect.width - 4)
             return
