@@ -104,6 +104,31 @@ struct CLIProductsTests {
         }
     }
 
+    @Test("products list --filter takes column:value terms; a bad filter exits 64 naming what works")
+    func listFilterGrammar() async throws {
+        try await CLISession.withSchema { cli in
+            #expect(try await cli.run(["db", "migrate"]).status == 0)
+            for (name, sku, price) in [("Cheap Kit", "KIT-1", "4.50"), ("Dear Kit", "KIT-2", "30"), ("Cheap Mug", "MUG-1", "5")] {
+                #expect(try await cli.run(["products", "add", "--name", name, "--sku", sku, "--price", price]).status == 0)
+            }
+            struct Page: Decodable { let total: Int; let products: [ProductJSON] }
+            let cheap = try await cli.run(["products", "list", "--filter", "price:<5", "--json"])
+            #expect(cheap.status == 0)
+            let page = try JSONDecoder().decode(Page.self, from: Data(cheap.stdout.utf8))
+            #expect(page.products.map(\.sku) == ["KIT-1"] && page.total == 1)
+            let kits = try await cli.run(["products", "list", "--filter", "cheap sku:kit"])
+            #expect(kits.stdout.contains("KIT-1") && !kits.stdout.contains("MUG-1") && !kits.stdout.contains("KIT-2"))
+
+            let badColumn = try await cli.run(["products", "list", "--filter", "colour:red"])
+            #expect(badColumn.status == 64)
+            #expect(badColumn.stderr.contains("error: No column “colour”: filter products by name, sku, description, id or price"))
+            let badPrice = try await cli.run(["products", "list", "--filter", "price:<cheap"])
+            #expect(badPrice.status == 64)
+            #expect(badPrice.stderr.contains("error: “price:<cheap” is not a price filter."))
+            #expect(badPrice.stderr.contains("hint: Write price:20, price:<20"))
+        }
+    }
+
     @Test func productsRoundTripThroughTheCLI() async throws {
         try await CLISession.withSchema { cli in
             #expect(try await cli.run(["db", "migrate"]).status == 0)

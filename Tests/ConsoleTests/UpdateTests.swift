@@ -277,6 +277,21 @@ struct UpdateTests {
         #expect(s.view == .products)
     }
 
+    @Test func aBadProductsFilterIsNamedAndTheInputStaysOpenToFixIt() {
+        var s = onProducts()
+        press(&s, .character("/"))
+        type(&s, "price:<10 colour:red")
+        #expect(press(&s, .enter).isEmpty)
+        #expect(s.products.filter?.text == "price:<10 colour:red")
+        #expect(s.products.query.filter == nil)
+        #expect(s.status?.level == .warn)
+        #expect(
+            s.status?.text.hasPrefix("No column “colour”: filter products by name, sku, description, id or price (as column:value).")
+                == true)
+        press(&s, .escape)
+        #expect(s.products.filter == nil && s.products.query.filter == nil)
+    }
+
     @Test func escapeLeavesTheFilterAsItWas() {
         var s = onProducts()
         press(&s, .character("/"))

@@ -140,6 +140,18 @@ struct ProductStoreTests {
         }
     }
 
+    @Test("the products filter's terms are matched in SQL as the in-memory store matches them (the same cases)")
+    func filterGrammarInSQL() async throws {
+        let (mismatches, badPrice) = try await withMigratedStore { store, _ in
+            let mismatches = try await ProductFilterCases.mismatches(store)
+            var badPrice: (any Error)?
+            do { _ = try await store.list(ProductQuery(filter: "price:cheap")) } catch { badPrice = error }
+            return (mismatches, badPrice)
+        }
+        #expect(mismatches == [])
+        #expect(badPrice as? ProductFilterError == .badPrice("cheap"))
+    }
+
     @Test func listPagesSortsAndFilters() async throws {
         try await withMigratedStore { store, _ in
             for (i, (name, price)) in [("Cherry", "5"), ("apple", "30"), ("Banana", "12.5"), ("Date", "1")].enumerated() {
