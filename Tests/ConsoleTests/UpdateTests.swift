@@ -300,6 +300,19 @@ struct UpdateTests {
         #expect(s.products.filter == nil && s.products.query.filter == nil)
     }
 
+    @Test func escapeOnAFilteredListShowsTheWholeCatalogFirst() {
+        var s = onProducts()
+        press(&s, .character("/"))
+        type(&s, "sku:kit")
+        press(&s, .enter)
+        #expect(s.products.query.filter == "sku:kit")
+        let effects = press(&s, .escape)
+        #expect(s.products.query.filter == nil && s.products.query.offset == 0)
+        #expect(effects.contains { if case .loadProducts(_, let query) = $0 { query.filter == nil } else { false } })
+        #expect(s.view == .products, "the first esc clears the filter and stays")
+        #expect(press(&s, .escape).isEmpty, "with no filter, esc loads nothing (it goes back, as before)")
+    }
+
     @Test func deleteAsksNamingTheProductThenDeletes() {
         var s = onProducts()
         press(&s, .down)

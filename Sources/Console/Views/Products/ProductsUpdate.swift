@@ -54,6 +54,13 @@ extension ProductsView: ConsoleScreen {
         case .focusInput:
             s.products.filter = TextField(s.products.query.filter ?? "")
             return []
+        case .back:
+            // esc shows the whole catalog again (as the other lists clear their filter), then goes back.
+            guard let filter = s.products.query.filter, !filter.isEmpty else { return nil }
+            s.products.query.filter = nil
+            s.products.query.offset = 0
+            s.products.selection = TableSelection()
+            return load(&s)
         case .nextPage, .previousPage:
             let forward = action == .nextPage
             let q = s.products.query
