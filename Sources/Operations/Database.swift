@@ -268,3 +268,16 @@ public struct DatabaseStatusReader: DatabaseOperations {
             largestTables: pg.largestTables, schema: pg.schema, activity: pg.activity, readAt: Date())
     }
 }
+
+/// A size in binary units as the database view and `db status` show it: "1.5 GiB",
+/// "812 MiB", "96 KiB" (one decimal below 100 of a unit).
+public func formatBytes(_ bytes: Double) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+    var value = bytes
+    var unit = 0
+    while value >= 1024, unit < units.count - 1 {
+        value /= 1024
+        unit += 1
+    }
+    return unit == 0 || value >= 100 ? "\(Int(value.rounded())) \(units[unit])" : String(format: "%.1f", value) + " " + units[unit]
+}

@@ -29,7 +29,7 @@ public enum DatabaseView {
         tableColumnNames + queryColumnNames.filter { !tableColumnNames.contains($0) } + ["WAITING", "EVENT", "BLOCKED BY"]
 
     static func cells(_ table: TableSize) -> [String] {
-        [bytes(Double(table.totalBytes)), table.estimatedRows < 0 ? "?" : ConsoleView.grouped(Int(table.estimatedRows)), table.name]
+        [formatBytes(Double(table.totalBytes)), table.estimatedRows < 0 ? "?" : ConsoleView.grouped(Int(table.estimatedRows)), table.name]
     }
 
     static func cells(_ q: RunningQuery) -> [String] {
@@ -235,7 +235,7 @@ public enum DatabaseView {
         ]
         if let free = db.freeStorageBytes {
             let total = Double(db.allocatedStorageGiB ?? 0) * 1_073_741_824
-            storage.append((" · \(bytes(free)) free", total > 0 && free < total / 10 ? .warn : .text))
+            storage.append((" · \(formatBytes(free)) free", total > 0 && free < total / 10 ? .warn : .text))
         } else if db.freeStorageError != nil {
             storage.append((" · free: not read (below)", .error))
         } else {
@@ -277,17 +277,5 @@ public enum DatabaseView {
     static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
         let gap = String(repeating: " ", count: max(0, width - text.displayWidth))
         return right ? gap + text : text + gap
-    }
-
-    /// "1.5 GiB", "812 MiB", "96 KiB".
-    static func bytes(_ value: Double) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = value
-        var unit = 0
-        while value >= 1024, unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 || value >= 100 ? "\(Int(value.rounded())) \(units[unit])" : String(format: "%.1f", value) + " " + units[unit]
     }
 }
