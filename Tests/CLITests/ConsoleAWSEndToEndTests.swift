@@ -356,7 +356,14 @@ struct ConsoleAWSEndToEndTests {
                 try await expectUnchanged(after: "R in :queues", store: false)
 
                 try await tmux.keys("Enter")
-                (ok, screen) = try await tmux.wait(for: .seconds(120)) { $0.contains("2 listed") }
+                // Looking at an SQS DLQ hides its messages for a moment (an earlier look may still
+                // hold them, "0 listed · 2 in all"): list again with r until both show.
+                let listed = ContinuousClock.now + .seconds(120)
+                repeat {
+                    (ok, screen) = try await tmux.wait(for: .seconds(10)) { $0.contains("2 listed") }
+                    if ok { break }
+                    try await tmux.keys("r")
+                } while ContinuousClock.now < listed
                 #expect(ok, "the DLQ view lists the two dead letters:\n\(screen)")
                 for key in ["R", "D", "P"] {
                     try await Self.pressRefused(tmux, key, where: "dlq")
